@@ -1,0 +1,1 @@
+"""cookieaudit's built-in rule set: YAML data files, installed as ``cookieaudit.rules``."""
