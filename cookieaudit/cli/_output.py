@@ -1,0 +1,65 @@
+"""Shared output helpers for CLI commands: rich tables on a terminal, plain text when piped,
+JSON to stdout or a file. Every site-controlled string goes through ``terminal_safe``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import click
+
+from ..errors import InputError
+from ..safety import terminal_safe
+
+__all__ = ["FORMAT_OPTION", "print_table", "stdout_is_terminal", "write_json", "write_text"]
+
+FORMAT_OPTION = click.option(
+    "--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
+    help="Output format.",
+)
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """A rich table on a terminal; tab-separated plain text when piped."""
+    clean_rows = [["" if cell is None else terminal_safe(cell, 200) for cell in row] for row in rows]
+    if stdout_is_terminal():
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=title, show_lines=False)
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for row in clean_rows:
+            table.add_row(*[Text(cell) for cell in row])  # Text: site strings are never read as markup
+        Console().print(table)
+    else:
+        click.echo("\t".join(columns))
+        for row in clean_rows:
+            click.echo("\t".join(row))
+
+
+def write_json(data: Any, output: str | None = None) -> None:
+    """JSON to ``output`` (a path) or stdout."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    write_text(text, output)
+
+
+def write_text(text: str, output: str | None = None) -> None:
+    if output and output != "-":
+        try:
+            path = Path(output)
+            tmp = path.with_name(path.name + ".partial")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+        except OSError as exc:
+            raise InputError(f"cannot write {output}: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()

@@ -1,0 +1,79 @@
+"""Shared fixtures: the browser, the local test web, and the seed statements.
+
+Browser tests use Debian's Chromium (or Playwright's own) through ``find_browser``; the
+pytest-playwright fixtures are pointed at the same executable here. On a machine with no
+Chromium they skip, unless ``COOKIEAUDIT_REQUIRE_BROWSER=1`` (set by ``.ci/run``) makes that
+a failure. Seed tests likewise skip without ``../shared/seeds`` unless
+``COOKIEAUDIT_REQUIRE_SEEDS=1``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # tests import the source tree, also under the plain `pytest` command
+    sys.path.insert(0, str(ROOT))
+
+from cookieaudit.browser_discovery import QUIET_CHROMIUM_ARGS, find_browser  # noqa: E402
+from cookieaudit.errors import BrowserNotFoundError  # noqa: E402
+from tests.testweb import TestWeb  # noqa: E402
+
+SEEDS_DIR = ROOT.parent / "shared" / "seeds"
+
+
+def _required(variable: str) -> bool:
+    return os.environ.get(variable, "") not in ("", "0", "false", "no")
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """../shared/seeds, or a skip (a failure under COOKIEAUDIT_REQUIRE_SEEDS=1)."""
+    if not SEEDS_DIR.is_dir():
+        message = f"seed statements not found at {SEEDS_DIR} (clone the project beside ../shared)"
+        if _required("COOKIEAUDIT_REQUIRE_SEEDS"):
+            pytest.fail(message + "; COOKIEAUDIT_REQUIRE_SEEDS=1 requires them", pytrace=False)
+        pytest.skip(message)
+    return SEEDS_DIR
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """The Chromium executable the tests drive, or a skip (a failure under COOKIEAUDIT_REQUIRE_BROWSER=1)."""
+    try:
+        return find_browser()
+    except BrowserNotFoundError as exc:
+        if _required("COOKIEAUDIT_REQUIRE_BROWSER"):
+            pytest.fail(str(exc), pytrace=False)
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def testweb():
+    """The local HTTPS test web, started once per session; tests add their own routes."""
+    web = TestWeb().start()
+    yield web
+    web.stop()
+
+
+def chromium_switches(testweb: TestWeb) -> list[str]:
+    """Switches every browser in the tests runs with."""
+    switches = list(QUIET_CHROMIUM_ARGS) + testweb.browser_args
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        switches.append("--no-sandbox")  # Chromium refuses to sandbox as root
+    return switches
+
+
+# pytest-playwright: drive the same browser, through the local test web.
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, chromium_path, testweb):
+    return {**browser_type_launch_args, "executable_path": chromium_path, "args": chromium_switches(testweb)}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "ignore_https_errors": True, "locale": "nl-NL"}
