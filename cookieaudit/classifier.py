@@ -1,12 +1,66 @@
-"""Classify cookies and request hosts against the rule set.  (Interface; engine in progress.)"""
+"""Classify cookies and request hosts against the rule set, without a browser.
+
+    >>> from cookieaudit.classifier import classify
+    >>> classify("_ga").purpose
+    'analytic'
+
+**Precedence.** A cookie name is looked up in scopes, from most to least specific, and the
+first scope with a matching rule decides:
+
+1. rules whose ``domains`` contain the cookie's domain or one of its parent domains, the
+   most specific domain first (a rule for ``ads.example.com`` beats one for ``example.com``);
+2. generic rules (no ``domains``);
+3. as a last resort, rules scoped to *other* domains (or any domain, when the cookie's domain
+   is not given): the result then carries a lower confidence and a reason that says so.
+
+Within a scope: an ``exact`` name beats a ``prefix``; a longer prefix beats a shorter one;
+then ``glob`` and ``regex`` patterns, the one with more fixed text first (a glob's
+non-wildcard characters, a regex's literal prefix), ties broken by file order (built-in files
+by name, then extra files in the order given). No match at all gives purpose ``unknown``,
+no vendor and confidence 0 — never a silent ``functional``.
+
+**Confidence.** exact 0.95, prefix 0.9, glob/regex 0.8; +0.05 when a domain-scoped rule
+matched the cookie's domain; ×0.6 for a rule of another scope when the cookie has no domain,
+×0.5 when it has a different domain.
+
+**Lifetime.** ``expires=None`` → ``None`` (not known); ``"session"`` or a number ≤ 0 (Playwright
+reports session cookies as ``-1``) → ``"session"``; epoch seconds > 0 or a ``datetime``
+(naive means UTC) → ``"persistent"``.
+
+**Party.** ``"first"`` or ``"third"`` by the registrable domain of the cookie's ``domain``
+against that of ``site`` (a URL or host; IP addresses and ``localhost`` compare as host
+names); ``None`` when either is missing.
+
+**Speed.** Rules compile on first use into a dict per scope for exact names, a dict per
+prefix length for prefixes, and one combined regular expression per first character for
+patterns. Results are frozen and cached by (name, domain, site, lifetime).
+"""
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+import re
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Literal, Mapping, Optional, Sequence, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Classification", "Classifier", "HostClassification", "classify", "classify_host", "classify_many"]
+from .errors import InputError
+
+__all__ = [
+    "Classification",
+    "Classifier",
+    "HostClassification",
+    "classify",
+    "classify_host",
+    "classify_many",
+    "default_classifier",
+    "find_vendor",
+    "lifetime_of",
+]
+
+Expires = Union[int, float, datetime, str, None]
 
 
 class Classification(BaseModel):
@@ -24,6 +78,7 @@ class Classification(BaseModel):
     party: Optional[Literal["first", "third"]] = None
     confidence: float = Field(ge=0, le=1)
     reason: str
+    description: Optional[str] = None
 
 
 class HostClassification(BaseModel):
@@ -39,18 +94,411 @@ class HostClassification(BaseModel):
     matched: Optional[str] = None
 
 
+# --- lifetime --------------------------------------------------------------------------
+
+
+def lifetime_of(expires: Expires) -> Optional[str]:
+    """``"session"``, ``"persistent"`` or ``None`` for an expiry (see the module docstring).
+
+    >>> lifetime_of(None), lifetime_of(-1), lifetime_of(1767225600)
+    (None, 'session', 'persistent')
+    """
+    if expires is None:
+        return None
+    if isinstance(expires, bool):
+        raise InputError(f"expires must be epoch seconds, a datetime or 'session', not {expires!r}")
+    if isinstance(expires, (int, float)):
+        return "session" if expires <= 0 else "persistent"
+    if isinstance(expires, datetime):
+        moment = expires if expires.tzinfo else expires.replace(tzinfo=timezone.utc)
+        return "session" if moment.timestamp() <= 0 else "persistent"
+    if isinstance(expires, str) and expires.strip().lower() == "session":
+        return "session"
+    raise InputError(f"expires must be epoch seconds, a datetime or 'session', not {expires!r}")
+
+
+# --- compiled matching -----------------------------------------------------------------
+
+_BASE_CONFIDENCE = {"exact": 0.95, "prefix": 0.9, "glob": 0.8, "regex": 0.8}
+_SCOPED_BONUS = 0.05
+_NO_DOMAIN_FACTOR = 0.6
+_OTHER_DOMAIN_FACTOR = 0.5
+_CACHE_LIMIT = 200_000  # cached results; the cache is emptied when it grows past this
+
+
+class _Scope:
+    """The rules of one scope, precompiled: exact dict, prefixes by length, combined patterns."""
+
+    __slots__ = ("exact", "prefix_lengths", "prefixes", "pattern_by_char", "pattern_default", "group_rule")
+
+    def __init__(self, rules: Sequence) -> None:
+        from .ruleset import literal_length, literal_prefix, pattern_regex
+
+        self.exact: dict[str, Any] = {}
+        self.prefixes: dict[int, dict[str, Any]] = {}
+        patterns = []
+        for order, rule in enumerate(rules):
+            if rule.match == "exact":
+                self.exact.setdefault(rule.pattern, rule)  # first in file order wins a tie
+            elif rule.match == "prefix":
+                self.prefixes.setdefault(len(rule.pattern), {}).setdefault(rule.pattern, rule)
+            else:
+                patterns.append((-literal_length(rule), order, rule))
+        self.prefix_lengths = tuple(sorted(self.prefixes, reverse=True))
+        patterns.sort(key=lambda item: item[:2])
+        ordered = [rule for _, _, rule in patterns]
+        # One combined pattern per first character of the literal prefix, plus the patterns
+        # without one, keeps the alternation a name is tried against short.
+        first_chars = {literal_prefix(rule)[:1] for rule in ordered} - {""}
+        self.group_rule: dict[int, dict[int, Any]] = {}
+        self.pattern_by_char: dict[str, Any] = {}
+        for char in first_chars:
+            chosen = [r for r in ordered if literal_prefix(r)[:1] in ("", char)]
+            self.pattern_by_char[char] = self._combine(chosen, pattern_regex)
+        anywhere = [r for r in ordered if not literal_prefix(r)]
+        self.pattern_default = self._combine(anywhere, pattern_regex)
+
+    def _combine(self, rules: list, pattern_regex) -> Optional[tuple]:
+        """One regex of all ``rules`` in precedence order; the matching group's index names the rule."""
+        if not rules:
+            return None
+        parts, index_rule, group = [], {}, 1
+        for rule in rules:
+            source = pattern_regex(rule)
+            parts.append(f"({source})")
+            index_rule[group] = rule
+            group += 1 + re.compile(source).groups
+        return re.compile("|".join(parts)).fullmatch, index_rule
+
+    def match(self, name: str):
+        """(rule, match kind) of the best rule for ``name`` in this scope, or None."""
+        rule = self.exact.get(name)
+        if rule is not None:
+            return rule
+        size = len(name)
+        prefixes = self.prefixes
+        for length in self.prefix_lengths:
+            if length <= size:
+                rule = prefixes[length].get(name[:length])
+                if rule is not None:
+                    return rule
+        compiled = self.pattern_by_char.get(name[:1], self.pattern_default)
+        if compiled is not None:
+            found = compiled[0](name)
+            if found is not None:
+                # the alternation's own group closes last among those that matched
+                return compiled[1][_outer_group(found, compiled[1])]
+        return None
+
+
+def _outer_group(found: re.Match, index_rule: dict) -> int:
+    """The index of the rule group that matched (the one outer group that took part)."""
+    index = found.lastindex
+    if index in index_rule:
+        return index
+    for group in index_rule:  # a rule's inner group closed last; find its outer group
+        if found.start(group) != -1:
+            return group
+    raise LookupError("combined pattern matched without a rule group")  # pragma: no cover
+
+
+class _Compiled:
+    """Everything the classifier looks up, built once from a RuleSet."""
+
+    def __init__(self, ruleset) -> None:
+        self.ruleset = ruleset
+        rules = list(ruleset.cookies.values())
+        self.generic = _Scope([r for r in rules if not r.domains])
+        scoped_rules = [r for r in rules if r.domains]
+        by_domain: dict[str, list] = {}
+        for rule in scoped_rules:
+            for domain in rule.domains:
+                by_domain.setdefault(domain, []).append(rule)
+        self.by_domain = {domain: _Scope(group) for domain, group in by_domain.items()}
+        self.elsewhere = _Scope(scoped_rules)
+        self.vendors = dict(ruleset.vendors)
+        self.hosts = dict(ruleset.hosts)
+        self.vendor_index = _vendor_index(self.vendors.values())
+
+
+# --- vendors ---------------------------------------------------------------------------
+
+_TRADEMARKS = re.compile("[®™©]")
+_PARENTHETICAL = re.compile(r"\s*[(\[].*?[)\]]\s*")
+_TRAILING_NOISE = re.compile(r"(?:\s+(?:v?\d+(?:\.\d+)*|cookies?|tracking|pixel|tag))+$")
+
+
+def _vendor_key(text: str) -> str:
+    """Compare vendor names by letters and digits only, ignoring case: 'Piwik-PRO' == 'piwik pro'."""
+    return "".join(ch for ch in _TRADEMARKS.sub("", text).casefold() if ch.isalnum())
+
+
+def _vendor_index(vendors: Iterable) -> dict[str, Any]:
+    """Lookup key -> vendor; a vendor's own name wins over another vendor's alias."""
+    index: dict[str, Any] = {}
+    names: set[str] = set()
+    for vendor in vendors:
+        key = _vendor_key(vendor.name)
+        if key and key not in names:
+            index[key] = vendor
+            names.add(key)
+    for vendor in vendors:
+        for text in (vendor.id, *vendor.aliases):
+            key = _vendor_key(text)
+            if key and key not in index:
+                index[key] = vendor
+    return index
+
+
+# --- the classifier --------------------------------------------------------------------
+
+
 class Classifier:
-    def __init__(self, extra_rule_files=()):
-        raise NotImplementedError("classifier engine in progress")
+    """Classifies cookies and hosts with the built-in rules plus optional extra rule files.
+
+    Extra files add rules, or replace built-in ones with the same id. Nothing is read until
+    the first lookup; a malformed file then raises :class:`~cookieaudit.errors.RuleFileError`
+    (call :meth:`load` to fail early).
+    """
+
+    def __init__(self, extra_rule_files: Iterable[Union[str, Path]] = (), *, builtin: bool = True) -> None:
+        if isinstance(extra_rule_files, (str, Path)):
+            extra_rule_files = (extra_rule_files,)
+        self.extra_rule_files = tuple(Path(p) for p in extra_rule_files)
+        self.builtin = builtin
+        self._compiled: Optional[_Compiled] = None
+        self._lock = threading.Lock()
+        self._cache: dict[tuple, Classification] = {}
+        self._host_cache: dict[str, HostClassification] = {}
+
+    def load(self) -> "Classifier":
+        """Load and compile the rules now (otherwise done on first use); returns self."""
+        self._rules()
+        return self
+
+    def _rules(self) -> _Compiled:
+        compiled = self._compiled
+        if compiled is None:
+            with self._lock:
+                if self._compiled is None:
+                    from .ruleset import load_ruleset
+
+                    self._compiled = _Compiled(load_ruleset(self.extra_rule_files, builtin=self.builtin))
+                compiled = self._compiled
+        return compiled
+
+    # -- rule set access --
+
+    @property
+    def ruleset(self):
+        """The merged :class:`~cookieaudit.ruleset.RuleSet`."""
+        return self._rules().ruleset
+
+    @property
+    def vendors(self) -> dict:
+        """Vendor id -> :class:`~cookieaudit.rulefile.Vendor`."""
+        return self._rules().vendors
+
+    @property
+    def rules(self) -> dict:
+        """Cookie rule id -> :class:`~cookieaudit.rulefile.CookieRule`, in load order."""
+        return self._rules().ruleset.cookies
+
+    @property
+    def hosts(self) -> dict:
+        """Host -> :class:`~cookieaudit.rulefile.HostRule`."""
+        return self._rules().hosts
+
+    def rules_for_vendor(self, vendor_id: str) -> tuple:
+        """The cookie rules of one vendor, in load order (empty for an unknown id)."""
+        return tuple(r for r in self._rules().ruleset.cookies.values() if r.vendor == vendor_id)
+
+    def hosts_for_vendor(self, vendor_id: str) -> tuple:
+        """The host rules of one vendor."""
+        return tuple(h for h in self._rules().hosts.values() if h.vendor == vendor_id)
+
+    def find_vendor(self, text: str):
+        """The vendor a name in a privacy statement refers to, or None.
+
+        Matches the vendor's name, id or any alias, ignoring case, spaces and punctuation
+        ("Hot Jar" finds Hotjar). If that fails, a parenthetical and trailing version numbers
+        or words such as "cookies" are dropped and it tries again, so "Google Analytics 4" and
+        "Hotjar cookies" are found too. A vendor's own name wins over another vendor's alias.
+        """
+        if not text or not text.strip():
+            return None
+        index = self._rules().vendor_index
+        vendor = index.get(_vendor_key(text))
+        if vendor is None:
+            shorter = _TRAILING_NOISE.sub("", _PARENTHETICAL.sub(" ", text).strip())
+            if shorter:
+                vendor = index.get(_vendor_key(shorter))
+        return vendor
+
+    # -- cookies --
+
+    def classify(self, name: str, domain: Optional[str] = None, site: Optional[str] = None,
+                 expires: Expires = None) -> Classification:
+        """Classify one cookie by its name and, when known, its domain, the site and its expiry."""
+        if not isinstance(name, str):
+            raise InputError(f"a cookie name must be a string, not {type(name).__name__}")
+        lifetime = lifetime_of(expires)
+        key = (name, domain, site, lifetime)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._classify_uncached(name, domain, site, lifetime)
+        return found
+
+    def classify_many(self, items: Iterable, site: Optional[str] = None) -> list[Classification]:
+        """Classify many cookies: each item a name, a (name, domain[, expires]) tuple, or a mapping
+        with ``name`` and optional ``domain`` and ``expires`` (such as a Playwright cookie)."""
+        cache = self._cache
+        get = cache.get
+        out = []
+        append = out.append
+        for item in items:
+            if item.__class__ is str:
+                name, domain, lifetime = item, None, None
+            elif isinstance(item, (tuple, list)):
+                if not 1 <= len(item) <= 3:
+                    raise InputError(f"expected (name, domain, expires), got {len(item)} values")
+                name = item[0]
+                domain = item[1] if len(item) > 1 else None
+                lifetime = lifetime_of(item[2]) if len(item) > 2 else None
+            elif isinstance(item, Mapping):
+                name, domain, lifetime = item.get("name"), item.get("domain"), lifetime_of(item.get("expires"))
+            else:
+                raise InputError(f"cannot classify a {type(item).__name__}: give a name, a tuple or a mapping")
+            found = get((name, domain, site, lifetime))
+            if found is None:
+                if not isinstance(name, str):
+                    raise InputError(f"a cookie name must be a string, not {type(name).__name__}")
+                found = self._classify_uncached(name, domain, site, lifetime)
+            append(found)
+        return out
+
+    def _classify_uncached(self, name: str, domain: Optional[str], site: Optional[str],
+                           lifetime: Optional[str]) -> Classification:
+        compiled = self._rules()
+        party = None
+        host = None
+        if domain:
+            from .domains import host_of, party as party_of
+
+            host = host_of(domain)
+            if site:
+                party = party_of(host, site)
+        rule = None
+        scope_domain = None
+        if host:
+            labels = host.split(".")
+            by_domain = compiled.by_domain
+            for start in range(len(labels)):
+                scope = by_domain.get(".".join(labels[start:]))
+                if scope is not None:
+                    rule = scope.match(name)
+                    if rule is not None:
+                        scope_domain = ".".join(labels[start:])
+                        break
+        if rule is not None:
+            confidence = round(_BASE_CONFIDENCE[rule.match] + _SCOPED_BONUS, 3)
+            reason = f"matched rule {rule.id!r} ({rule.match} {rule.pattern!r}) for cookies on {scope_domain}"
+        else:
+            rule = compiled.generic.match(name)
+            if rule is not None:
+                confidence = _BASE_CONFIDENCE[rule.match]
+                reason = f"matched rule {rule.id!r} ({rule.match} {rule.pattern!r})"
+            else:
+                rule = compiled.elsewhere.match(name)
+                if rule is not None:
+                    factor = _OTHER_DOMAIN_FACTOR if host else _NO_DOMAIN_FACTOR
+                    confidence = round(_BASE_CONFIDENCE[rule.match] * factor, 3)
+                    where = f"this cookie is on {host}" if host else "this cookie's domain is not given"
+                    reason = (f"rule {rule.id!r} ({rule.match} {rule.pattern!r}) is for cookies on "
+                              f"{', '.join(rule.domains)}; {where}")
+        if rule is None:
+            result = Classification.model_construct(
+                name=name, domain=domain, purpose="unknown", vendor=None, vendor_id=None, rule_id=None,
+                lifetime=lifetime, party=party, confidence=0.0,
+                reason="no rule matches this cookie name" + (f" on {host}" if host else ""), description=None,
+            )
+        else:
+            vendor = compiled.vendors[rule.vendor]
+            result = Classification.model_construct(
+                name=name, domain=domain, purpose=rule.purpose, vendor=vendor.name, vendor_id=vendor.id,
+                rule_id=rule.id, lifetime=lifetime, party=party, confidence=confidence, reason=reason,
+                description=rule.description,
+            )
+        cache = self._cache
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()  # cheaper than LRU bookkeeping; scans repeat names within a short window
+        cache[(name, domain, site, lifetime)] = result
+        return result
+
+    # -- hosts --
+
+    def classify_host(self, host: str) -> HostClassification:
+        """Classify a request host (or URL): matches a host rule for it or any parent domain."""
+        found = self._host_cache.get(host)
+        if found is not None:
+            return found
+        from .domains import host_of
+
+        clean = host_of(host) if isinstance(host, str) else ""
+        if not clean:
+            raise InputError(f"not a host name: {host!r}")
+        hosts = self._rules().hosts
+        labels = clean.split(".")
+        result = None
+        for start in range(len(labels)):
+            rule = hosts.get(".".join(labels[start:]))
+            if rule is not None:
+                vendor = self._rules().vendors[rule.vendor]
+                result = HostClassification(
+                    host=clean, tracker=rule.purpose != "functional", purpose=rule.purpose,
+                    vendor=vendor.name, vendor_id=vendor.id, matched=rule.host,
+                )
+                break
+        if result is None:
+            result = HostClassification(host=clean, tracker=False)
+        if len(self._host_cache) >= _CACHE_LIMIT:
+            self._host_cache.clear()
+        self._host_cache[host] = result
+        return result
 
 
-def classify(name, domain=None, site=None, expires=None) -> Classification:
-    raise NotImplementedError("classifier engine in progress")
+# --- module-level conveniences on a shared default classifier ---------------------------
+
+_default: Optional[Classifier] = None
+_default_lock = threading.Lock()
 
 
-def classify_many(items, site=None):
-    raise NotImplementedError("classifier engine in progress")
+def default_classifier() -> Classifier:
+    """The shared classifier with the built-in rules (created on first use)."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Classifier()
+    return _default
 
 
-def classify_host(host) -> HostClassification:
-    raise NotImplementedError("classifier engine in progress")
+def classify(name: str, domain: Optional[str] = None, site: Optional[str] = None,
+             expires: Expires = None) -> Classification:
+    """Classify one cookie with the built-in rules (see :meth:`Classifier.classify`)."""
+    return default_classifier().classify(name, domain, site, expires)
+
+
+def classify_many(items: Iterable, site: Optional[str] = None) -> list[Classification]:
+    """Classify many cookies with the built-in rules (see :meth:`Classifier.classify_many`)."""
+    return default_classifier().classify_many(items, site)
+
+
+def classify_host(host: str) -> HostClassification:
+    """Classify a request host with the built-in rules (see :meth:`Classifier.classify_host`)."""
+    return default_classifier().classify_host(host)
+
+
+def find_vendor(text: str):
+    """The built-in vendor a statement's name refers to, or None (see :meth:`Classifier.find_vendor`)."""
+    return default_classifier().find_vendor(text)

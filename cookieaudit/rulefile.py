@@ -42,6 +42,7 @@ __all__ = ["CookieRule", "HostRule", "RuleFile", "Vendor", "load_rule_file", "pa
 Purpose = Literal["functional", "analytic", "marketing"]
 MatchKind = Literal["exact", "prefix", "glob", "regex"]
 _SLUG = r"^[a-z0-9][a-z0-9._-]*$"
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
 class _Strict(BaseModel):
@@ -89,9 +90,13 @@ class CookieRule(_Strict):
     def _valid_regex(cls, value: str, info: ValidationInfo) -> str:
         if info.data.get("match") == "regex":
             try:
-                re.compile(value)
+                compiled = re.compile(value)
+                # rules are combined into one alternation, so each must work as a part of it
+                re.compile(f"(?:x)|({value})")
             except re.error as exc:
                 raise ValueError(f"invalid regular expression: {exc}") from None
+            if compiled.groupindex or _BACKREFERENCE.search(value):
+                raise ValueError("named groups and back-references are not supported; use (?:...)")
         return value
 
 
@@ -161,7 +166,7 @@ def load_rule_file(path: str | Path) -> RuleFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(str(path), f"cannot read: {exc}") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml when present
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
