@@ -1,0 +1,288 @@
+"""The result of a scan: ``ScanResult`` and everything in it (pydantic v2).
+
+One scan runs one or more consent phases (``before_consent``, ``after_reject``,
+``after_accept``). Every observation (page, cookie, storage entry, request, error)
+carries the ``phase`` it was made in, so the lists hold all phases side by side and
+``phases`` describes each phase run. Later issues extend these models; field names are
+never renamed. ``python -m cookieaudit.models`` prints the JSON Schema published as
+``docs/scan-result.schema.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from typing import Any, Dict, List, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .scanner.options import ScanOptions
+
+__all__ = [
+    "BrowserInfo",
+    "Cookie",
+    "CookieChange",
+    "Dialog",
+    "ErrorEntry",
+    "Page",
+    "PhaseBanner",
+    "PhaseInfo",
+    "PhaseName",
+    "RedactedValue",
+    "RequestGroup",
+    "RequestRecord",
+    "ScanResult",
+    "SetBy",
+    "StorageEntry",
+    "ToolInfo",
+    "schema_json",
+]
+
+PhaseName = Literal["before_consent", "after_reject", "after_accept"]
+Party = Literal["first", "third"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RedactedValue(_Model):
+    """A value replaced by its length and a short SHA-256, so runs compare without exposing it."""
+
+    redacted: Literal[True] = True
+    length: int
+    sha256: str
+
+
+Value = Union[RedactedValue, str, None]
+
+
+class ToolInfo(_Model):
+    """What made the result: cookieaudit and the rule set it classified with."""
+
+    name: str = "cookieaudit"
+    version: str
+    ruleset_version: Optional[str] = None
+    ruleset_hash: Optional[str] = Field(None, description="sha256 over the rule files, in file-name order.")
+    python: Optional[str] = None
+    playwright: Optional[str] = None
+
+
+class BrowserInfo(_Model):
+    """The browser as it ran: version, what it told sites, and how it was launched."""
+
+    name: str = "chromium"
+    version: Optional[str] = None
+    executable: Optional[str] = None
+    user_agent: Optional[str] = Field(None, description="The User-Agent the pages were sent.")
+    locale: Optional[str] = None
+    timezone: Optional[str] = None
+    viewport: Optional[Dict[str, int]] = None
+    headless: bool = True
+    webdriver_hidden: bool = True
+    third_party_cookies: Literal["allowed", "blocked"] = "allowed"
+    switches: List[str] = Field(default_factory=list, description="Switches cookieaudit added to Playwright's.")
+    undone_default_switches: List[str] = Field(
+        default_factory=list, description="Playwright default switches removed or overridden for a normal-looking Chrome."
+    )
+
+
+class SetBy(_Model):
+    """Who set a cookie or storage entry: a response's Set-Cookie header or a script."""
+
+    kind: Literal["header", "script", "cookie-store"]
+    url: Optional[str] = Field(None, description="Response URL for 'header'; the calling script's URL otherwise.")
+    party: Optional[Party] = None
+
+
+class CookieChange(_Model):
+    """A later change of a cookie's value or expiry, seen after a page."""
+
+    at: datetime
+    page_url: Optional[str] = None
+    value: Value = None
+    expires: Optional[datetime] = None
+
+
+class Cookie(_Model):
+    """One cookie (name, domain, path, partition) in one phase, with its evidence."""
+
+    name: str
+    domain: str = Field(description="Cookie domain as stored, without a leading dot.")
+    host_only: bool
+    path: str = "/"
+    expires: Optional[datetime] = Field(None, description="Expiry in UTC; null for a session cookie.")
+    session: bool
+    max_age_days: Optional[float] = Field(None, description="Lifetime the site asked for (Set-Cookie or JS write).")
+    stored_max_age_days: Optional[float] = Field(None, description="Lifetime the browser stored (Chromium caps at 400 days).")
+    http_only: bool = False
+    secure: bool = False
+    same_site: Optional[Literal["Strict", "Lax", "None"]] = None
+    partitioned: bool = False
+    partition_key: Optional[str] = None
+    party: Party
+    purpose: str = "unknown"
+    vendor: Optional[str] = None
+    vendor_id: Optional[str] = None
+    rule_id: Optional[str] = None
+    set_by: Optional[SetBy] = None
+    first_seen_url: Optional[str] = None
+    first_seen_at: Optional[datetime] = None
+    stored: bool = True
+    reason: Optional[str] = Field(None, description="Why the browser refused it (stored=false).")
+    reason_source: Optional[Literal["cdp", "inferred"]] = None
+    phase: PhaseName
+    value: Value = None
+    size: Optional[int] = None
+    changes: List[CookieChange] = Field(default_factory=list)
+
+
+class StorageEntry(_Model):
+    """A Web Storage key, IndexedDB database or Cache Storage cache, per origin and phase."""
+
+    kind: Literal["localStorage", "sessionStorage", "indexedDB", "cacheStorage"]
+    origin: str
+    key: str = Field(description="Storage key, or the database / cache name.")
+    party: Party
+    value: Value = None
+    size: Optional[int] = None
+    set_by: Optional[SetBy] = None
+    first_seen_url: Optional[str] = None
+    first_seen_at: Optional[datetime] = None
+    phase: PhaseName
+
+
+class RequestRecord(_Model):
+    """One request to a host other than the scanned site's."""
+
+    url: str = Field(description="Identifier parameters redacted unless values are included.")
+    host: str
+    method: str = "GET"
+    resource_type: Optional[str] = None
+    status: Optional[int] = None
+    failure: Optional[str] = None
+    page_url: Optional[str] = None
+    frame_url: Optional[str] = None
+    at: Optional[datetime] = None
+    phase: PhaseName
+
+
+class RequestGroup(_Model):
+    """Requests to one registrable domain in one phase, with what the rule set knows of it."""
+
+    domain: str
+    party: Party
+    tracker: bool = False
+    vendor: Optional[str] = None
+    vendor_id: Optional[str] = None
+    purpose: Optional[str] = None
+    phase: PhaseName
+    count: int
+    requests: List[RequestRecord] = Field(default_factory=list)
+
+
+class Dialog(_Model):
+    """A JavaScript dialog the page opened (dismissed by the scanner)."""
+
+    type: str
+    message: str
+
+
+class Page(_Model):
+    """One page visit."""
+
+    url: str = Field(description="The URL the crawl asked for (normalised).")
+    final_url: Optional[str] = None
+    status: Optional[int] = None
+    title: Optional[str] = None
+    redirect_chain: List[str] = Field(default_factory=list, description="URLs before final_url, in order.")
+    source: Literal["start", "fixed", "link", "sitemap"] = "link"
+    depth: int = 0
+    phase: PhaseName
+    visited_at: Optional[datetime] = None
+    duration_ms: Optional[int] = None
+    error: Optional[str] = None
+    external_links: List[str] = Field(default_factory=list, description="Links to other sites (recorded, not followed).")
+    dialogs: List[Dialog] = Field(default_factory=list)
+    popups: List[str] = Field(default_factory=list, description="URLs of pop-up windows (closed by the scanner).")
+
+
+class ErrorEntry(_Model):
+    """Something that went wrong without stopping the scan."""
+
+    kind: Literal["http", "timeout", "navigation", "crash", "browser", "collector", "banner", "sitemap", "download"]
+    message: str
+    url: Optional[str] = None
+    phase: Optional[PhaseName] = None
+    at: Optional[datetime] = None
+
+
+class PhaseBanner(_Model):
+    """What the phase did with the consent banner."""
+
+    detected: bool = False
+    cmp: Optional[str] = None
+    action: Optional[Literal["accept", "reject"]] = None
+    steps: List[Dict[str, Any]] = Field(default_factory=list)
+    verified: bool = False
+    verification: Optional[str] = None
+    reason: Optional[str] = None
+    reject_on_first_layer: Optional[bool] = None
+    clicks: int = 0
+    preticked: Optional[bool] = None
+    screenshot: Optional[str] = Field(None, description="PNG path, relative to the output folder.")
+
+
+class PhaseInfo(_Model):
+    """One phase run: a fresh browser profile visiting the page list."""
+
+    name: PhaseName
+    started_at: datetime
+    finished_at: Optional[datetime] = None
+    answered_at: Optional[datetime] = Field(None, description="When the banner was answered (after_* phases).")
+    banner: Optional[PhaseBanner] = None
+    tcf: Optional[Dict[str, Any]] = None
+    consent_mode: Optional[Dict[str, Any]] = None
+    pages: int = 0
+    browser_restarts: int = 0
+    har: Optional[str] = None
+
+
+class ScanResult(_Model):
+    """Everything one scan observed, across its phases."""
+
+    site: str = Field(description="The start URL, normalised.")
+    started_at: datetime
+    finished_at: Optional[datetime] = None
+    complete: bool = Field(True, description="False when the scan was interrupted and this is a partial result.")
+    interrupted: Optional[str] = Field(None, description="The signal that stopped the scan (SIGINT, SIGTERM).")
+    tool: ToolInfo
+    options: ScanOptions
+    browser: BrowserInfo
+    pages: List[Page] = Field(default_factory=list)
+    cookies: List[Cookie] = Field(default_factory=list)
+    storage: List[StorageEntry] = Field(default_factory=list)
+    requests: List[RequestGroup] = Field(default_factory=list)
+    errors: List[ErrorEntry] = Field(default_factory=list)
+    phases: List[PhaseInfo] = Field(default_factory=list)
+
+    def cookies_in(self, phase: str) -> List[Cookie]:
+        """The cookies observed in one phase."""
+        return [cookie for cookie in self.cookies if cookie.phase == phase]
+
+    def to_json(self) -> str:
+        """The result as indented JSON (null fields kept, so the shape is stable)."""
+        return self.model_dump_json(indent=2) + "\n"
+
+
+def schema_json() -> str:
+    """The JSON Schema of ScanResult, as published in docs/scan-result.schema.json."""
+    schema = ScanResult.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://cookieaudit.invalid/scan-result.schema.json"
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(schema_json())

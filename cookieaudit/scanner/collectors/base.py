@@ -1,0 +1,129 @@
+"""The collector lifecycle and the state a phase shares with its collectors.
+
+A phase makes fresh collector instances, then for each browser it launches (a restart
+launches another) calls ``attach``; ``tab_opened`` for each tab; ``before_visit`` and
+``after_visit`` around each page (``after_visit`` runs once the network settled and takes
+the page's snapshot); ``on_script_event`` for reports from the init script. ``results``
+turns what was gathered into result models using plain Python only, so a scan that is
+interrupted, or whose browser died, still yields everything gathered so far.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Optional
+from urllib.parse import urlsplit
+
+from ...domains import party
+from ...models import ErrorEntry, Page
+from ...safety import redact
+from ..crawl import PlannedPage
+from ..options import ScanOptions
+
+__all__ = ["Collector", "PhaseState", "Visit", "utcnow"]
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Visit:
+    """One page visit in progress: the tab, the plan entry and the page record being filled."""
+
+    planned: PlannedPage
+    tab: Any
+    record: Page
+    started: float  # epoch seconds
+    links: list[str] = field(default_factory=list)  # same-site links, for the crawl
+
+    @property
+    def url(self) -> str:
+        """The page's current URL (final URL once known)."""
+        return self.record.final_url or self.record.url
+
+
+class PhaseState:
+    """What the collectors of one phase share: options, site, clock, errors, the visit per tab."""
+
+    def __init__(self, phase: str, options: ScanOptions, site: str, errors: list[ErrorEntry],
+                 classify_cookie: Callable[[str, str], dict], classify_host: Callable[[str], dict]):
+        self.phase = phase
+        self.options = options
+        self.site = site
+        self.site_host = urlsplit(site).hostname or ""
+        self.errors = errors
+        self.classify_cookie = classify_cookie
+        self.classify_host = classify_host
+        self.current: dict[Any, Visit] = {}  # tab -> the visit it is on
+        self.last_visit: Optional[Visit] = None
+
+    def party(self, host_or_url: str) -> str:
+        """first/third relative to the scanned site."""
+        return party(host_or_url, self.site_host)
+
+    def value(self, raw: Optional[str]):
+        """A value as recorded: redacted unless values were asked for."""
+        if raw is None:
+            return None
+        return raw if self.options.include_values else redact(raw)
+
+    def visit_of(self, tab) -> Optional[Visit]:
+        """The visit a tab is on (the latest visit if the tab is unknown, e.g. a pop-up)."""
+        return self.current.get(tab) or self.last_visit
+
+    def error(self, kind: str, message: str, url: Optional[str] = None) -> None:
+        """Record a non-fatal error of this phase."""
+        self.errors.append(ErrorEntry(kind=kind, message=message[:500], url=url, phase=self.phase, at=utcnow()))
+
+
+class Collector:
+    """Base class: override the hooks a collector needs; every hook is optional."""
+
+    name = "base"
+    result_field: Optional[str] = None  # the ScanResult list this collector's results go to
+    script_events: tuple[str, ...] = ()  # init-script event types routed to on_script_event
+
+    def __init__(self, state: PhaseState):
+        self.state = state
+        self._tasks: set[asyncio.Task] = set()
+
+    async def attach(self, browser) -> None:
+        """A browser was launched for this phase (again, after a restart)."""
+
+    async def tab_opened(self, tab) -> None:
+        """A tab the phase visits pages in was opened."""
+
+    async def before_visit(self, visit: Visit) -> None:
+        """A page is about to be loaded in ``visit.tab``."""
+
+    async def after_visit(self, visit: Visit) -> None:
+        """The page settled: take its snapshot."""
+
+    def on_script_event(self, event: dict, frame_url: str, tab) -> None:
+        """The init script reported something (types listed in ``script_events``)."""
+
+    def results(self) -> list:
+        """Result models from what was gathered; plain Python, no browser calls."""
+        return []
+
+    # -- helpers for collectors that handle browser events with async work -------------
+    def spawn(self, coro) -> None:
+        """Run ``coro`` in the background; ``settle_tasks`` waits for it."""
+        async def guarded():
+            try:
+                await coro
+            except Exception:  # the frame, tab or browser went away mid-call: nothing to record
+                pass
+
+        task = asyncio.ensure_future(guarded())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def settle_tasks(self, timeout: float = 2.0) -> None:
+        """Wait (bounded) for background work started by browser events."""
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=timeout)

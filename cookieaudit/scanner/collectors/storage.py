@@ -1,0 +1,113 @@
+"""Storage: localStorage and sessionStorage keys, IndexedDB databases and Cache Storage
+caches, per origin, read in every frame after each page; writers from the init script."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Optional
+
+from ...models import SetBy, StorageEntry
+from ..cookiewrite import epoch_to_datetime
+from .base import Collector, Visit, utcnow
+
+__all__ = ["StorageCollector"]
+
+FRAME_TIMEOUT = 2.0
+MAX_KEYS = 500  # per origin and area; a hostile page cannot make the result unbounded
+MAX_VALUE = 100_000
+
+# Runs in each frame; everything it touches can throw (sandboxed and opaque origins).
+_SNAPSHOT_JS = """async ([maxKeys, maxValue]) => {
+  const read = (name) => {
+    try {
+      const area = window[name], out = [];
+      for (let i = 0; i < area.length && i < maxKeys; i++) {
+        const key = area.key(i);
+        out.push([key, String(area.getItem(key)).slice(0, maxValue)]);
+      }
+      return out;
+    } catch (e) { return []; }
+  };
+  const names = async (fn) => { try { return await fn(); } catch (e) { return []; } };
+  return {
+    origin: location.origin,
+    localStorage: read("localStorage"),
+    sessionStorage: read("sessionStorage"),
+    indexedDB: await names(async () => (await indexedDB.databases()).map(d => d.name).slice(0, maxKeys)),
+    cacheStorage: await names(async () => (await caches.keys()).slice(0, maxKeys)),
+  };
+}"""
+
+
+@dataclass
+class _Entry:
+    kind: str
+    origin: str
+    key: str
+    value: Optional[str]
+    first_seen_url: str
+    first_seen_at: float
+
+
+class StorageCollector(Collector):
+    """Records storage keys and database names per origin, with their writing script."""
+
+    name = "storage"
+    result_field = "storage"
+    script_events = ("storage",)
+
+    def __init__(self, state):
+        super().__init__(state)
+        self.entries: dict[tuple, _Entry] = {}
+        self.writers: dict[tuple, tuple[str, float]] = {}  # (area, origin, key) -> (script, at)
+
+    def on_script_event(self, event: dict, frame_url: str, tab) -> None:
+        key = (event.get("area"), event.get("origin"), event.get("key"))
+        script = event.get("script") or frame_url
+        at = float(event.get("at") or 0) / 1000.0 or utcnow().timestamp()
+        if key not in self.writers and script:
+            self.writers[key] = (script, at)
+
+    async def after_visit(self, visit: Visit) -> None:
+        frames = [f for f in visit.tab.frames if f.url.startswith(("http://", "https://"))]
+        snapshots = await asyncio.gather(*(self._read(frame) for frame in frames))
+        now = utcnow().timestamp()
+        for snapshot in snapshots:
+            if not snapshot or not str(snapshot.get("origin", "")).startswith("http"):
+                continue
+            origin = snapshot["origin"]
+            for kind in ("localStorage", "sessionStorage"):
+                for key, value in snapshot.get(kind) or ():
+                    self._note(kind, origin, str(key), value, visit, now)
+            for kind in ("indexedDB", "cacheStorage"):
+                for name in snapshot.get(kind) or ():
+                    self._note(kind, origin, str(name), None, visit, now)
+
+    async def _read(self, frame) -> Optional[dict]:
+        try:
+            return await asyncio.wait_for(frame.evaluate(_SNAPSHOT_JS, [MAX_KEYS, MAX_VALUE]), FRAME_TIMEOUT)
+        except Exception:  # detached, navigating or hung frame
+            return None
+
+    def _note(self, kind: str, origin: str, key: str, value: Optional[str], visit: Visit, now: float) -> None:
+        entry = self.entries.get((kind, origin, key))
+        if entry is None:
+            writer = self.writers.get((kind, origin, key))
+            seen_at = min(writer[1], now) if writer else now
+            self.entries[(kind, origin, key)] = _Entry(kind, origin, key, value, visit.url, seen_at)
+        else:
+            entry.value = value
+
+    def results(self) -> list[StorageEntry]:
+        out = []
+        for (kind, origin, key), entry in self.entries.items():
+            writer = self.writers.get((kind, origin, key))
+            set_by = SetBy(kind="script", url=writer[0], party=self.state.party(writer[0])) if writer else None
+            out.append(StorageEntry(
+                kind=kind, origin=origin, key=key, party=self.state.party(origin),
+                value=self.state.value(entry.value), size=None if entry.value is None else len(key) + len(entry.value),
+                set_by=set_by, first_seen_url=entry.first_seen_url,
+                first_seen_at=epoch_to_datetime(entry.first_seen_at), phase=self.state.phase,
+            ))
+        return out

@@ -1,0 +1,73 @@
+// cookieaudit: runs in every frame before the page's own scripts (context.add_init_script).
+// Reports cookie writes (document.cookie, CookieStore) and Web Storage writes to the
+// scanner, with the URL of the script that made them, through an exposed binding.
+(() => {
+  const BINDING = "__cookieauditReport";
+  const report = globalThis[BINDING];
+  if (typeof report !== "function" || globalThis.__cookieauditInstrumented) return;
+  Object.defineProperty(globalThis, "__cookieauditInstrumented", { value: true });
+
+  const URL_IN_FRAME = /(https?:\/\/[^\s()]+?):\d+:\d+/;
+
+  // The first stack frame that is not this script (ours has no URL: "<anonymous>").
+  function callingScript() {
+    const stack = String(new Error().stack || "").split("\n").slice(1);
+    for (const line of stack) {
+      const match = URL_IN_FRAME.exec(line);
+      if (match) return match[1];
+    }
+    return null;
+  }
+
+  function send(event) {
+    try {
+      event.script = callingScript();
+      event.at = Date.now();
+      report(event).catch(() => {});
+    } catch (e) { /* the binding can vanish while a frame is torn down */ }
+  }
+
+  const cookie = Object.getOwnPropertyDescriptor(Document.prototype, "cookie");
+  if (cookie && cookie.set) {
+    Object.defineProperty(Document.prototype, "cookie", {
+      configurable: true,
+      enumerable: cookie.enumerable,
+      get() { return cookie.get.call(this); },
+      set(value) {
+        send({ type: "cookie", api: "document.cookie", raw: String(value) });
+        return cookie.set.call(this, value);
+      },
+    });
+  }
+
+  if (typeof CookieStore !== "undefined") {
+    const proto = CookieStore.prototype;
+    const originalSet = proto.set;
+    const originalDelete = proto.delete;
+    proto.set = function (nameOrOptions, value) {
+      const options = typeof nameOrOptions === "object" && nameOrOptions !== null
+        ? nameOrOptions : { name: String(nameOrOptions), value: String(value) };
+      send({ type: "cookie", api: "cookieStore", options: JSON.parse(JSON.stringify(options)) });
+      return originalSet.apply(this, arguments);
+    };
+    proto.delete = function (nameOrOptions) {
+      const options = typeof nameOrOptions === "object" && nameOrOptions !== null
+        ? nameOrOptions : { name: String(nameOrOptions) };
+      send({ type: "cookie", api: "cookieStore", deleted: true, options: JSON.parse(JSON.stringify(options)) });
+      return originalDelete.apply(this, arguments);
+    };
+  }
+
+  if (typeof Storage !== "undefined") {
+    const proto = Storage.prototype;
+    const originalSetItem = proto.setItem;
+    const areaOf = (storage) => {
+      try { if (storage === globalThis.localStorage) return "localStorage"; } catch (e) {}
+      return "sessionStorage";
+    };
+    proto.setItem = function (key, value) {
+      send({ type: "storage", area: areaOf(this), key: String(key), origin: location.origin });
+      return originalSetItem.apply(this, arguments);
+    };
+  }
+})();

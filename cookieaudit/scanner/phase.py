@@ -1,0 +1,370 @@
+"""One consent phase: a fresh profile and browser visiting a list of pages with the collectors.
+
+``before_consent`` discovers the page list (crawl); ``after_reject`` / ``after_accept``
+answer the banner on the first page and replay the list. Pages are visited by
+``concurrency`` tabs of the same context; links are merged into the crawl in page order,
+so the page list is the same whatever order the tabs finish in. The first page is always
+visited alone (its banner answer and its cookies shape the rest).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from ..errors import SiteUnreachableError
+from ..models import Page, PhaseInfo
+from .banner import answer_banner
+from .browser import LaunchedBrowser, launch
+from .collectors import COLLECTORS, Collector, PhaseState, Visit
+from .collectors.base import utcnow
+from .crawl import Frontier, PlannedPage
+from .settle import NetworkActivity
+
+__all__ = ["BINDING", "Phase", "ReplayPlan"]
+
+BINDING = "__cookieauditReport"
+MAX_RESTARTS = 3
+COLLECT_TIMEOUT = 10.0  # per collector, after the page settled
+SCROLL_JS = "() => window.scrollTo(0, Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0))"
+
+# Navigation failures that mean the site itself cannot be reached (checked on the first page).
+UNREACHABLE_ERRORS = (
+    "ERR_NAME_NOT_RESOLVED", "ERR_NAME_RESOLUTION_FAILED", "ERR_CONNECTION_REFUSED", "ERR_ADDRESS_UNREACHABLE",
+    "ERR_CONNECTION_TIMED_OUT", "ERR_CONNECTION_RESET", "ERR_CONNECTION_CLOSED", "ERR_CERT_", "ERR_SSL_",
+    "ERR_BAD_SSL_CLIENT_AUTH_CERT", "ERR_INTERNET_DISCONNECTED", "ERR_PROXY_CONNECTION_FAILED", "ERR_TUNNEL_CONNECTION_FAILED",
+)
+
+
+class _BrowserDied(Exception):
+    """The browser process went away during a visit."""
+
+
+class ReplayPlan:
+    """A fixed page list (discovered by an earlier phase) with the Frontier's pop interface."""
+
+    def __init__(self, pages: list[PlannedPage]):
+        self._pages = list(pages)
+        self._next = 0
+
+    def pop(self) -> Optional[PlannedPage]:
+        if self._next >= len(self._pages):
+            return None
+        page = self._pages[self._next]
+        self._next += 1
+        return page
+
+    def add_links(self, *args, **kwargs) -> None:
+        """Replays discover nothing."""
+
+    @property
+    def planned(self) -> list[PlannedPage]:
+        return list(self._pages)
+
+
+class Phase:
+    """Runs one phase; what it gathers stays readable (``collectors``) even if it is cancelled."""
+
+    def __init__(self, name: str, state: PhaseState, playwright: Any, *, plan: Optional[list[PlannedPage]] = None,
+                 check_reachable: bool = False, har_path: Optional[str] = None,
+                 progress: Optional[Callable[..., None]] = None):
+        self.name = name
+        self.state = state
+        self.options = state.options
+        self.playwright = playwright
+        self.collectors: list[Collector] = [cls(state) for cls in COLLECTORS]
+        self.info = PhaseInfo(name=name, started_at=utcnow())
+        self.check_reachable = check_reachable
+        self.har_path = har_path
+        self.progress = progress
+        self.frontier = (ReplayPlan(plan) if plan is not None else
+                         Frontier(state.site, self.options.pages, self.options.urls,
+                                  self.options.include, self.options.exclude))
+        self.browser: Optional[LaunchedBrowser] = None
+        self.activity = NetworkActivity()
+        self._profile_dir: Optional[Path] = None
+        self._tabs: asyncio.Queue = asyncio.Queue()
+        self._visited = 0
+        self._sitemap_done = plan is not None or not self.options.sitemap
+        if name != "before_consent":
+            self.info.banner = None  # filled when the first page is answered
+
+    @property
+    def action(self) -> Optional[str]:
+        """accept / reject for the after_* phases, None before consent."""
+        return {"after_reject": "reject", "after_accept": "accept"}.get(self.name)
+
+    # -- lifecycle ---------------------------------------------------------------------
+    async def run(self) -> list[PlannedPage]:
+        """Visit the pages; returns the page list as planned (for the phases after it)."""
+        try:
+            await self._launch()
+            await self._crawl()
+        finally:
+            self.info.finished_at = utcnow()
+            self.info.pages = self._visited
+            await self._shutdown()
+        return self.frontier.planned
+
+    async def _launch(self) -> None:
+        self.browser = await launch(self.playwright, self.options, self._profile_dir, self.har_path)
+        self._profile_dir = self.browser.profile_dir
+        context = self.browser.context
+        self.activity = NetworkActivity()
+        self.activity.attach(context)
+        await context.expose_binding(BINDING, self._on_report)
+        script = resources.files("cookieaudit.scanner").joinpath("js/instrument.js").read_text(encoding="utf-8")
+        await context.add_init_script(script=script)
+        for collector in self.collectors:
+            await collector.attach(self.browser)
+        self._tabs = asyncio.Queue()
+        tabs = list(context.pages[:1])
+        while len(tabs) < self.options.concurrency:
+            tabs.append(await context.new_page())
+        for tab in tabs:
+            await self._open_tab(tab)
+
+    async def _open_tab(self, tab) -> None:
+        for collector in self.collectors:
+            await collector.tab_opened(tab)
+        self._tabs.put_nowait(tab)
+
+    async def _shutdown(self) -> None:
+        if self.browser is not None:
+            await self.browser.close(timeout=3.0)
+            self.browser.remove_profile()
+
+    async def _restart(self, reason: str) -> bool:
+        """Relaunch on the same profile (the jar survives); False once restarts are used up."""
+        self.state.error("browser", f"browser died ({reason}); restarting")
+        if self.info.browser_restarts >= MAX_RESTARTS:
+            return False
+        self.info.browser_restarts += 1
+        old = self.browser
+        old.dead = True
+        await old.close(timeout=2.0)
+        await self._launch()
+        return True
+
+    # -- the crawl -----------------------------------------------------------------
+    async def _crawl(self) -> None:
+        merged = 0
+        finished: dict[int, Visit] = {}
+        running: set[asyncio.Task] = set()
+        while True:
+            limit = 1 if merged == 0 else self.options.concurrency
+            while len(running) < limit:
+                planned = self.frontier.pop()
+                if planned is None:
+                    break
+                running.add(asyncio.ensure_future(self._visit_with_tab(planned)))
+            if not running:
+                break
+            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                visit = task.result()
+                if visit is not None:
+                    finished[visit.planned.index] = visit
+            while merged in finished:  # merge links in page order: deterministic
+                visit = finished.pop(merged)
+                self.frontier.add_links(visit.links, visit.url, visit.planned.depth + 1)
+                if merged == 0 and not self._sitemap_done:
+                    await self._queue_sitemap(visit)
+                merged += 1
+            if self.browser is not None and self.browser.dead:
+                if running:
+                    await asyncio.wait(running)
+                    running = set()
+                if not await self._restart("the browser process exited"):
+                    self.state.error("browser", "too many browser restarts; phase stopped")
+                    return
+
+    async def _visit_with_tab(self, planned: PlannedPage) -> Optional[Visit]:
+        tab = await self._tabs.get()
+        try:
+            return await self._visit(planned, tab)
+        except _BrowserDied:
+            if self.browser is not None:
+                self.browser.dead = True
+            return Visit(planned, tab, self._page_record(planned), time.time())
+        finally:
+            if tab.is_closed():
+                await self._replace_tab(tab)
+            else:
+                self._tabs.put_nowait(tab)
+
+    async def _replace_tab(self, tab) -> None:
+        self.activity.forget(tab)
+        if self.browser is None or self.browser.dead:
+            return
+        try:
+            new_tab = await asyncio.wait_for(self.browser.context.new_page(), 10)
+        except Exception:
+            self.browser.dead = True
+            return
+        await self._open_tab(new_tab)
+
+    def _page_record(self, planned: PlannedPage) -> Page:
+        return Page(url=planned.url, source=planned.source, depth=planned.depth, phase=self.name, visited_at=utcnow())
+
+    async def _visit(self, planned: PlannedPage, tab) -> Visit:
+        record = self._page_record(planned)
+        visit = Visit(planned, tab, record, time.time())
+        self.state.current[tab] = visit
+        self.state.last_visit = visit
+        crashed = []
+        tab.once("crash", lambda *_: crashed.append(True))
+        for collector in self.collectors:
+            await collector.before_visit(visit)
+        started = time.monotonic()
+        deadline = started + self.options.timeout
+        loaded = await self._navigate(visit, deadline, crashed)
+        if loaded:
+            await self._settle(visit, deadline)
+            if planned.index == 0 and self.action:
+                await self._answer_banner(visit, deadline)
+        try:
+            record.final_url = tab.url if not tab.is_closed() else record.final_url
+        except Exception:
+            pass
+        if crashed or tab.is_closed():
+            if crashed:
+                self.state.error("crash", "the tab crashed", planned.url)
+                record.error = record.error or "tab crashed"
+                await _close_quietly(tab)
+        else:
+            await self._collect(visit)
+        record.duration_ms = int((time.monotonic() - started) * 1000)
+        self._visited += 1
+        if self.progress:
+            self.progress(phase=self.name, done=self._visited, url=planned.url)
+        self.state.current.pop(tab, None)
+        return visit
+
+    async def _navigate(self, visit: Visit, deadline: float, crashed: list) -> bool:
+        """goto and wait for load; errors recorded. True when there is a page to collect from."""
+        from playwright.async_api import Error as PlaywrightError
+        from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+        record, url = visit.record, visit.planned.url
+        try:
+            response = await visit.tab.goto(url, wait_until="load", timeout=self.options.timeout * 1000)
+        except PlaywrightTimeout:
+            self.state.error("timeout", f"no load event within {self.options.timeout:g} s", url)
+            record.error = "timeout"
+            return True  # a page that never finishes loading still set what it set
+        except PlaywrightError as exc:
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if self.browser.dead or _browser_gone(visit.tab):
+                record.error = "browser died"
+                raise _BrowserDied(message) from None
+            if crashed or "crash" in message.lower():
+                return True  # reported by _visit
+            if "Download is starting" in message:
+                self.state.error("download", "the URL is a download, not a page", url)
+                record.error = "download"
+                return False
+            if self.check_reachable and visit.planned.index == 0 and any(code in message for code in UNREACHABLE_ERRORS):
+                raise SiteUnreachableError(_unreachable_message(url, message, self.options.insecure)) from None
+            self.state.error("navigation", message, url)
+            record.error = message[:300]
+            return False
+        if response is not None:
+            record.status = response.status
+            chain, previous = [], response.request.redirected_from
+            while previous is not None and len(chain) < 50:
+                chain.append(previous.url)
+                previous = previous.redirected_from
+            record.redirect_chain = list(reversed(chain))
+            if response.status >= 400:
+                self.state.error("http", f"HTTP {response.status}", url)
+                record.error = f"HTTP {response.status}"
+            record.final_url = response.url
+        return True
+
+    async def _settle(self, visit: Visit, deadline: float) -> None:
+        tab = visit.tab
+        try:
+            await asyncio.wait_for(tab.evaluate(SCROLL_JS), max(0.1, min(3.0, deadline - time.monotonic())))
+        except Exception:
+            pass
+        self.activity.touch(tab)
+        await self.activity.settle(tab, self.options.quiet_window, deadline)
+        if self.options.wait:
+            await asyncio.sleep(self.options.wait)
+
+    async def _answer_banner(self, visit: Visit, deadline: float) -> None:
+        output_dir = Path(self.options.output_dir) if self.options.output_dir else None
+        banner, tcf, consent_mode, answered = await answer_banner(
+            visit.tab, self.action, output_dir, self.name, timeout=max(self.options.timeout, 10.0))
+        self.info.banner = banner
+        self.info.tcf = tcf
+        self.info.consent_mode = consent_mode
+        self.info.answered_at = answered
+        if banner.reason and not banner.verified and banner.detected:
+            self.state.error("banner", banner.reason, visit.planned.url)
+        self.activity.touch(visit.tab)
+        await self.activity.settle(visit.tab, self.options.quiet_window, max(deadline, time.monotonic() + self.options.timeout / 2))
+
+    async def _collect(self, visit: Visit) -> None:
+        for collector in self.collectors:
+            try:
+                await asyncio.wait_for(collector.after_visit(visit), COLLECT_TIMEOUT)
+            except asyncio.TimeoutError:
+                self.state.error("collector", f"{collector.name}: no snapshot within {COLLECT_TIMEOUT:g} s", visit.planned.url)
+            except Exception as exc:  # one collector failing must not lose the others' data
+                if self.browser is not None and self.browser.dead:
+                    return
+                self.state.error("collector", f"{collector.name}: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}", visit.planned.url)
+
+    async def _queue_sitemap(self, visit: Visit) -> None:
+        from .sitemap import fetch_sitemap_urls
+
+        self._sitemap_done = True
+        try:
+            urls = await asyncio.wait_for(fetch_sitemap_urls(visit.tab, self.state.site), self.options.timeout)
+        except Exception as exc:
+            self.state.error("sitemap", f"sitemap not read: {type(exc).__name__}", self.state.site)
+            return
+        self.frontier.add_links(urls, self.state.site, 1, source="sitemap")
+
+    # -- init-script reports -------------------------------------------------------
+    def _on_report(self, source: dict, event: Any) -> None:
+        if not isinstance(event, dict):
+            return
+        kind = event.get("type")
+        frame = source.get("frame")
+        try:
+            frame_url = frame.url if frame is not None else ""
+        except Exception:
+            frame_url = ""
+        tab = source.get("page")
+        for collector in self.collectors:
+            if kind in collector.script_events:
+                collector.on_script_event(event, frame_url, tab)
+
+
+def _browser_gone(tab) -> bool:
+    try:
+        browser = tab.context.browser
+        return browser is None or not browser.is_connected()
+    except Exception:
+        return True
+
+
+async def _close_quietly(tab) -> None:
+    try:
+        await asyncio.wait_for(tab.close(), 3)
+    except Exception:
+        pass
+
+
+def _unreachable_message(url: str, message: str, insecure: bool) -> str:
+    code = next((word for word in message.replace(";", " ").split() if word.startswith("net::ERR_")), message[:120])
+    hint = ""
+    if ("ERR_CERT_" in message or "ERR_SSL_" in message) and not insecure:
+        hint = " (TLS certificate not accepted; --insecure accepts it)"
+    return f"cannot reach {url}: {code}{hint}"

@@ -1,0 +1,182 @@
+"""A whole scan: its phases in order, the classifier lookups, and the result assembly.
+
+``Scan.result()`` builds a ``ScanResult`` from what the phases gathered so far with plain
+Python only, so an interrupted scan (SIGINT, SIGTERM) can still write a partial result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import platform
+from pathlib import Path
+from typing import Callable, Optional
+
+from .._version import __version__
+from ..models import BrowserInfo, ScanResult, ToolInfo
+from .collectors.base import PhaseState, utcnow
+from .crawl import validate_start_url
+from .options import ScanOptions
+from .phase import Phase
+
+__all__ = ["Scan", "ruleset_fingerprint"]
+
+PHASE_ORDER = {"before_consent": 0, "after_reject": 1, "after_accept": 2}
+
+
+class Scan:
+    """One scan of one site: run it with ``await scan.run()``; ``result()`` at any time."""
+
+    def __init__(self, url: str, options: ScanOptions, progress: Optional[Callable[..., None]] = None):
+        self.site = validate_start_url(url)
+        self.options = options
+        self.progress = progress
+        self.started_at = utcnow()
+        self.finished_at = None
+        self.errors: list = []
+        self.phases: list[Phase] = []
+        self._cookie_classes: dict[tuple, dict] = {}
+        self._host_classes: dict[str, dict] = {}
+        self._classifier_failed = False
+
+    async def run(self) -> ScanResult:
+        """Run every phase; the first one discovers the page list, the others replay it."""
+        from playwright.async_api import async_playwright
+
+        playwright = await async_playwright().start()
+        try:
+            plan = None
+            names = self.options.phases
+            for position, name in enumerate(names):
+                state = PhaseState(name, self.options, self.site, self.errors, self._classify_cookie, self._classify_host)
+                phase = Phase(name, state, playwright, plan=plan, check_reachable=position == 0,
+                              har_path=self._har_path(name, len(names)), progress=self.progress)
+                self.phases.append(phase)
+                planned = await phase.run()
+                if plan is None:
+                    plan = planned
+        finally:
+            try:
+                await asyncio.wait_for(playwright.stop(), 5)
+            except BaseException:  # the driver may already be gone (signal to the process group)
+                pass
+        self.finished_at = utcnow()
+        return self.result()
+
+    def _har_path(self, phase: str, phases: int) -> Optional[str]:
+        if not self.options.har:
+            return None
+        path = Path(self.options.har)
+        if phases > 1:
+            path = path.with_name(f"{path.stem}.{phase}{path.suffix or '.har'}")
+        return str(path)
+
+    # -- classification (cached per name + domain, and per host) -------------------------
+    def _classify_cookie(self, name: str, domain: str) -> dict:
+        key = (name, domain)
+        if key not in self._cookie_classes:
+            fields = {"purpose": "unknown", "vendor": None, "vendor_id": None, "rule_id": None}
+            try:
+                from ..classifier import classify
+
+                found = classify(name, domain=domain, site=self.site)
+                fields = {"purpose": found.purpose, "vendor": found.vendor, "vendor_id": found.vendor_id,
+                          "rule_id": found.rule_id}
+            except Exception as exc:  # an unfinished or broken rule set must not stop a scan
+                self._note_classifier_failure(exc)
+            self._cookie_classes[key] = fields
+        return self._cookie_classes[key]
+
+    def _classify_host(self, host: str) -> dict:
+        if host not in self._host_classes:
+            fields: dict = {}
+            try:
+                from ..classifier import classify_host
+
+                found = classify_host(host)
+                fields = {"tracker": found.tracker, "vendor": found.vendor, "vendor_id": found.vendor_id,
+                          "purpose": found.purpose}
+            except Exception as exc:
+                self._note_classifier_failure(exc)
+            self._host_classes[host] = fields
+        return self._host_classes[host]
+
+    def _note_classifier_failure(self, exc: Exception) -> None:
+        if not self._classifier_failed:
+            self._classifier_failed = True
+            from ..models import ErrorEntry
+
+            self.errors.append(ErrorEntry(kind="collector", message=f"classifier unavailable: {exc}"[:300], at=utcnow()))
+
+    # -- the result ---------------------------------------------------------------------
+    def result(self, interrupted: Optional[str] = None) -> ScanResult:
+        """Everything gathered so far as a ScanResult (partial when ``interrupted``)."""
+        lists: dict[str, list] = {"pages": [], "cookies": [], "storage": [], "requests": []}
+        for phase in self.phases:
+            for collector in phase.collectors:
+                if collector.result_field:
+                    lists[collector.result_field].extend(collector.results())
+        if interrupted:
+            for page in lists["pages"]:
+                if page.duration_ms is None and page.error is None:
+                    page.error = "interrupted"
+        order = PHASE_ORDER.get
+        lists["cookies"].sort(key=lambda c: (order(c.phase), c.party != "first", c.domain, c.name, c.path))
+        lists["storage"].sort(key=lambda s: (order(s.phase), s.kind, s.origin, s.key))
+        lists["requests"].sort(key=lambda g: (order(g.phase), g.domain))
+        browser = next((p.browser.info for p in self.phases if p.browser is not None), None)
+        if browser is None:
+            browser = BrowserInfo(locale=self.options.locale, timezone=self.options.timezone,
+                                  third_party_cookies="blocked" if self.options.block_third_party_cookies else "allowed")
+        for phase in self.phases:
+            if phase.info.finished_at is None and interrupted:
+                phase.info.finished_at = utcnow()
+        return ScanResult(
+            site=self.site,
+            started_at=self.started_at,
+            finished_at=self.finished_at or utcnow(),
+            complete=interrupted is None,
+            interrupted=interrupted,
+            tool=tool_info(),
+            options=self.options,
+            browser=browser,
+            errors=list(self.errors),
+            phases=[phase.info for phase in self.phases],
+            **lists,
+        )
+
+
+def ruleset_fingerprint() -> tuple[Optional[str], Optional[str]]:
+    """(rule-set version, sha256 over the built-in rule files: each file's name and bytes, by name)."""
+    try:
+        from ..ruleset import builtin_rule_files
+
+        files = builtin_rule_files()
+    except Exception:
+        files = sorted((Path(__file__).resolve().parent.parent.parent / "rules").glob("*.yaml"))
+    if not files:
+        return None, None
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    version = None
+    try:
+        from .. import classifier
+
+        version = getattr(classifier, "RULESET_VERSION", None)
+    except Exception:
+        pass
+    return version, digest.hexdigest()
+
+
+def tool_info() -> ToolInfo:
+    """cookieaudit's version and the rule set it classified with."""
+    version, digest = ruleset_fingerprint()
+    try:
+        from importlib.metadata import version as package_version
+
+        playwright_version = package_version("playwright")
+    except Exception:
+        playwright_version = None
+    return ToolInfo(version=__version__, ruleset_version=version, ruleset_hash=digest,
+                    python=platform.python_version(), playwright=playwright_version)
