@@ -517,8 +517,9 @@ def _facebook_pixel(request: Request) -> Response:
 
 
 def _logout(request: Request) -> Response:
-    """Ends the session (so a crawler that follows it loses its cookie) and goes home."""
-    return redirect(f"{SITE}/", status=302, set_cookies=[f"{SESSION_COOKIE}=; Max-Age=0; path=/; secure; HttpOnly"])
+    """Ends the session, so a crawler that follows it loses its cookie."""
+    return Response("<!doctype html><title>Uitgelogd - Gemeente Voorbeeldstad</title><p>U bent uitgelogd.</p>",
+                    set_cookies=[f"{SESSION_COOKIE}=; Max-Age=0; path=/; secure; HttpOnly"])
 
 
 def _sitemap() -> str:

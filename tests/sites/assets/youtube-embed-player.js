@@ -4,7 +4,9 @@
    denied to third-party frames when the browser blocks third-party cookies, so it is optional. */
 (function () {
   "use strict";
-  fetch("https://googleads.g.doubleclick.net/pagead/id", { credentials: "include" }).catch(function () {});
+  fetch("https://googleads.g.doubleclick.net/pagead/id", { credentials: "include" })
+    .then(function (response) { return response.json(); })
+    .catch(function () {});
   try {
     var now = Date.now();
     localStorage.setItem("yt-remote-device-id",
