@@ -124,33 +124,60 @@ _SCOPED_BONUS = 0.05
 _NO_DOMAIN_FACTOR = 0.6
 _OTHER_DOMAIN_FACTOR = 0.5
 _CACHE_LIMIT = 200_000  # cached results; the cache is emptied when it grows past this
+_PREFIX_KEY = 3
+_MIN_FALLBACK_TEXT = 3  # a pattern needs this much fixed text to be used outside its own domains
+
+
+_RESULT_FIELDS = frozenset(Classification.model_fields)
+
+
+def _result(fields: dict) -> Classification:
+    """A Classification from trusted values, without validation.
+
+    Does what ``model_construct`` does (fills ``__dict__`` and pydantic's bookkeeping slots)
+    at a fifth of its cost; a test checks the result equals a validated model.
+    """
+    result = Classification.__new__(Classification)
+    _set = object.__setattr__
+    _set(result, "__dict__", fields)
+    _set(result, "__pydantic_fields_set__", _RESULT_FIELDS)
+    _set(result, "__pydantic_extra__", None)
+    _set(result, "__pydantic_private__", None)
+    return result
 
 
 class _Scope:
     """The rules of one scope, precompiled: exact dict, prefixes by length, combined patterns."""
 
-    __slots__ = ("exact", "prefix_lengths", "prefixes", "pattern_by_char", "pattern_default", "group_rule")
+    __slots__ = ("exact", "prefix_buckets", "short_prefixes", "pattern_by_char", "pattern_default")
 
     def __init__(self, rules: Sequence) -> None:
         from .ruleset import literal_length, literal_prefix, pattern_regex
 
         self.exact: dict[str, Any] = {}
-        self.prefixes: dict[int, dict[str, Any]] = {}
+        prefixes: dict[str, Any] = {}
         patterns = []
         for order, rule in enumerate(rules):
             if rule.match == "exact":
                 self.exact.setdefault(rule.pattern, rule)  # first in file order wins a tie
             elif rule.match == "prefix":
-                self.prefixes.setdefault(len(rule.pattern), {}).setdefault(rule.pattern, rule)
+                prefixes.setdefault(rule.pattern, rule)
             else:
                 patterns.append((-literal_length(rule), order, rule))
-        self.prefix_lengths = tuple(sorted(self.prefixes, reverse=True))
+        # Prefixes are bucketed by their first _PREFIX_KEY characters, longest first inside a
+        # bucket; shorter prefixes can only win after every longer one failed.
+        longest_first = sorted(prefixes.items(), key=lambda item: -len(item[0]))
+        buckets: dict[str, list] = {}
+        for prefix, rule in longest_first:
+            if len(prefix) >= _PREFIX_KEY:
+                buckets.setdefault(prefix[:_PREFIX_KEY], []).append((prefix, rule))
+        self.prefix_buckets = {key: tuple(items) for key, items in buckets.items()}
+        self.short_prefixes = tuple((p, r) for p, r in longest_first if len(p) < _PREFIX_KEY)
         patterns.sort(key=lambda item: item[:2])
         ordered = [rule for _, _, rule in patterns]
         # One combined pattern per first character of the literal prefix, plus the patterns
         # without one, keeps the alternation a name is tried against short.
         first_chars = {literal_prefix(rule)[:1] for rule in ordered} - {""}
-        self.group_rule: dict[int, dict[int, Any]] = {}
         self.pattern_by_char: dict[str, Any] = {}
         for char in first_chars:
             chosen = [r for r in ordered if literal_prefix(r)[:1] in ("", char)]
@@ -175,13 +202,12 @@ class _Scope:
         rule = self.exact.get(name)
         if rule is not None:
             return rule
-        size = len(name)
-        prefixes = self.prefixes
-        for length in self.prefix_lengths:
-            if length <= size:
-                rule = prefixes[length].get(name[:length])
-                if rule is not None:
-                    return rule
+        for prefix, rule in self.prefix_buckets.get(name[:_PREFIX_KEY], ()):
+            if name.startswith(prefix):
+                return rule
+        for prefix, rule in self.short_prefixes:
+            if name.startswith(prefix):
+                return rule
         compiled = self.pattern_by_char.get(name[:1], self.pattern_default)
         if compiled is not None:
             found = compiled[0](name)
@@ -206,6 +232,8 @@ class _Compiled:
     """Everything the classifier looks up, built once from a RuleSet."""
 
     def __init__(self, ruleset) -> None:
+        from .ruleset import literal_length
+
         self.ruleset = ruleset
         rules = list(ruleset.cookies.values())
         self.generic = _Scope([r for r in rules if not r.domains])
@@ -215,10 +243,78 @@ class _Compiled:
             for domain in rule.domains:
                 by_domain.setdefault(domain, []).append(rule)
         self.by_domain = {domain: _Scope(group) for domain, group in by_domain.items()}
-        self.elsewhere = _Scope(scoped_rules)
+        # Catch-all patterns (".+" on digid.nl) describe their own domain only.
+        self.elsewhere = _Scope([r for r in scoped_rules
+                                 if r.match in ("exact", "prefix") or literal_length(r) >= _MIN_FALLBACK_TEXT])
         self.vendors = dict(ruleset.vendors)
         self.hosts = dict(ruleset.hosts)
         self.vendor_index = _vendor_index(self.vendors.values())
+        # Small memos: cookie domains, their scopes and the rule-dependent half of a result
+        # repeat far more often than names do.
+        self._hosts: dict[str, str] = {}
+        self._scopes: dict[str, tuple] = {}
+        self._verdicts: dict[tuple, tuple] = {}
+        from .domains import host_of, party
+
+        self._host_of = host_of
+        self.party_of = party
+
+    def host_of(self, domain: str) -> str:
+        """The bare lower-case host of a cookie domain (memoised)."""
+        host = self._hosts.get(domain)
+        if host is None:
+            host = _bounded(self._hosts)[domain] = self._host_of(domain)
+        return host
+
+    def scopes_for(self, host: str) -> tuple:
+        """(domain, scope) for every domain scope that covers ``host``, most specific first."""
+        scopes = self._scopes.get(host)
+        if scopes is None:
+            labels = host.split(".")
+            candidates = (".".join(labels[start:]) for start in range(len(labels)))
+            scopes = tuple((d, self.by_domain[d]) for d in candidates if d in self.by_domain)
+            _bounded(self._scopes)[host] = scopes
+        return scopes
+
+    def verdict(self, rule, tier: str, where: Optional[str]) -> tuple:
+        """(purpose, vendor, vendor_id, rule_id, confidence, reason, description): what depends on the rule and tier."""
+        key = (rule.id, tier, where)
+        found = self._verdicts.get(key)
+        if found is not None:
+            return found
+        base = _BASE_CONFIDENCE[rule.match]
+        described = f"rule {rule.id!r} ({rule.match} {rule.pattern!r})"
+        if tier == "scoped":
+            confidence = base + _SCOPED_BONUS
+            reason = f"matched {described} for cookies on {where}"
+        elif tier == "generic":
+            confidence = base
+            reason = f"matched {described}"
+        else:
+            confidence = base * (_OTHER_DOMAIN_FACTOR if where else _NO_DOMAIN_FACTOR)
+            on = f"this cookie is on {where}" if where else "this cookie's domain is not given"
+            reason = f"{described} is for cookies on {', '.join(rule.domains)}; {on}"
+        vendor = self.vendors[rule.vendor]
+        found = (rule.purpose, vendor.name, vendor.id, rule.id, round(confidence, 3), reason, rule.description)
+        _bounded(self._verdicts)[key] = found
+        return found
+
+    def unknown(self, host: Optional[str]) -> tuple:
+        """The verdict for a name no rule matches."""
+        key = ("", "unknown", host)
+        found = self._verdicts.get(key)
+        if found is None:
+            reason = "no rule matches this cookie name" + (f" on {host}" if host else "")
+            found = ("unknown", None, None, None, 0.0, reason, None)
+            _bounded(self._verdicts)[key] = found
+        return found
+
+
+def _bounded(memo: dict) -> dict:
+    """``memo``, emptied first when it has reached the cache limit."""
+    if len(memo) >= _CACHE_LIMIT:
+        memo.clear()
+    return memo
 
 
 # --- vendors ---------------------------------------------------------------------------
@@ -286,6 +382,11 @@ class Classifier:
                     self._compiled = _Compiled(load_ruleset(self.extra_rule_files, builtin=self.builtin))
                 compiled = self._compiled
         return compiled
+
+    def clear_cache(self) -> None:
+        """Forget cached results (the compiled rules stay)."""
+        self._cache.clear()
+        self._host_cache.clear()
 
     # -- rule set access --
 
@@ -357,8 +458,16 @@ class Classifier:
         out = []
         append = out.append
         for item in items:
-            if item.__class__ is str:
+            kind = item.__class__
+            if kind is str:
                 name, domain, lifetime = item, None, None
+            elif kind is tuple and len(item) == 3:  # the common shape, without the general checks
+                name, domain, expires = item
+                kind = expires.__class__
+                if kind is float or kind is int:
+                    lifetime = "session" if expires <= 0 else "persistent"
+                else:
+                    lifetime = lifetime_of(expires)
             elif isinstance(item, (tuple, list)):
                 if not 1 <= len(item) <= 3:
                     raise InputError(f"expected (name, domain, expires), got {len(item)} values")
@@ -382,53 +491,30 @@ class Classifier:
         compiled = self._rules()
         party = None
         host = None
+        verdict = None
         if domain:
-            from .domains import host_of, party as party_of
-
-            host = host_of(domain)
+            host = compiled.host_of(domain)
             if site:
-                party = party_of(host, site)
-        rule = None
-        scope_domain = None
-        if host:
-            labels = host.split(".")
-            by_domain = compiled.by_domain
-            for start in range(len(labels)):
-                scope = by_domain.get(".".join(labels[start:]))
-                if scope is not None:
-                    rule = scope.match(name)
-                    if rule is not None:
-                        scope_domain = ".".join(labels[start:])
-                        break
-        if rule is not None:
-            confidence = round(_BASE_CONFIDENCE[rule.match] + _SCOPED_BONUS, 3)
-            reason = f"matched rule {rule.id!r} ({rule.match} {rule.pattern!r}) for cookies on {scope_domain}"
-        else:
+                party = compiled.party_of(host, site)
+            for scope_domain, scope in compiled.scopes_for(host):
+                rule = scope.match(name)
+                if rule is not None:
+                    verdict = compiled.verdict(rule, "scoped", scope_domain)
+                    break
+        if verdict is None:
             rule = compiled.generic.match(name)
             if rule is not None:
-                confidence = _BASE_CONFIDENCE[rule.match]
-                reason = f"matched rule {rule.id!r} ({rule.match} {rule.pattern!r})"
+                verdict = compiled.verdict(rule, "generic", None)
             else:
                 rule = compiled.elsewhere.match(name)
-                if rule is not None:
-                    factor = _OTHER_DOMAIN_FACTOR if host else _NO_DOMAIN_FACTOR
-                    confidence = round(_BASE_CONFIDENCE[rule.match] * factor, 3)
-                    where = f"this cookie is on {host}" if host else "this cookie's domain is not given"
-                    reason = (f"rule {rule.id!r} ({rule.match} {rule.pattern!r}) is for cookies on "
-                              f"{', '.join(rule.domains)}; {where}")
-        if rule is None:
-            result = Classification.model_construct(
-                name=name, domain=domain, purpose="unknown", vendor=None, vendor_id=None, rule_id=None,
-                lifetime=lifetime, party=party, confidence=0.0,
-                reason="no rule matches this cookie name" + (f" on {host}" if host else ""), description=None,
-            )
-        else:
-            vendor = compiled.vendors[rule.vendor]
-            result = Classification.model_construct(
-                name=name, domain=domain, purpose=rule.purpose, vendor=vendor.name, vendor_id=vendor.id,
-                rule_id=rule.id, lifetime=lifetime, party=party, confidence=confidence, reason=reason,
-                description=rule.description,
-            )
+                verdict = compiled.verdict(rule, "elsewhere", host) if rule is not None else compiled.unknown(host)
+        purpose, vendor, vendor_id, rule_id, confidence, reason, description = verdict
+        # in field order: pydantic serialises __dict__ in its order
+        result = _result({
+            "name": name, "domain": domain, "purpose": purpose, "vendor": vendor, "vendor_id": vendor_id,
+            "rule_id": rule_id, "lifetime": lifetime, "party": party, "confidence": confidence, "reason": reason,
+            "description": description,
+        })
         cache = self._cache
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()  # cheaper than LRU bookkeeping; scans repeat names within a short window

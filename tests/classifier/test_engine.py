@@ -335,3 +335,31 @@ def test_rules_load_on_first_use():
     classifier = Classifier([FIXTURES / "does-not-exist.yaml"], builtin=False)  # no error yet
     with pytest.raises(InputError):
         classifier.classify("_ga")
+
+
+def test_fast_results_equal_validated_models(fixture_classifier):
+    """Results built without validation are indistinguishable from validated Classification models."""
+    for result in fixture_classifier.classify_many(["_ga", ("NID", "x.nl", -1), ("nope", "a.nl", 5)], site="a.nl"):
+        validated = Classification.model_validate(result.model_dump())
+        assert result == validated
+        assert result.model_dump_json() == validated.model_dump_json()
+        assert hash(result) == hash(validated)
+        assert result.model_fields_set == validated.model_fields_set
+
+
+def test_catch_all_scoped_pattern_is_not_used_elsewhere(tmp_path):
+    """A '.+' rule for one domain classifies cookies there, but is no fallback for other domains."""
+    rules = tmp_path / "catchall.yaml"
+    rules.write_text(
+        "vendors: [{id: login, name: Login Service}]\n"
+        "cookies:\n"
+        "  - {id: any-login, vendor: login, match: regex, pattern: '.+', domains: [login.example],"
+        " purpose: functional, description: d, source: s}\n"
+        "  - {id: login-named, vendor: login, match: glob, pattern: 'LOGIN_*', domains: [login.example],"
+        " purpose: functional, description: d, source: s}\n"
+    )
+    classifier = Classifier([rules], builtin=False)
+    assert classifier.classify("whatever", domain="www.login.example").rule_id == "any-login"
+    assert classifier.classify("whatever", domain="other.example").purpose == "unknown"
+    assert classifier.classify("whatever").purpose == "unknown"
+    assert classifier.classify("LOGIN_abc").rule_id == "login-named"  # enough fixed text: low-confidence fallback
