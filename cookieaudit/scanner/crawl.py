@@ -186,6 +186,12 @@ class Frontier:
             if normalized is not None:
                 self._add(normalized, source, depth)
 
+    def mark_visited(self, url: str) -> None:
+        """A page ended up at ``url`` (a redirect target): never queue it separately."""
+        normalized = normalize_url(url)
+        if normalized is not None:
+            self._seen.add(normalized)
+
     def _add(self, url: str, source: str, depth: int, forced: bool = False) -> None:
         if url in self._seen or len(self._queue) >= self.max_pages:
             return

@@ -60,6 +60,9 @@ class ReplayPlan:
     def add_links(self, *args, **kwargs) -> None:
         """Replays discover nothing."""
 
+    def mark_visited(self, url: str) -> None:
+        """Replays discover nothing."""
+
     @property
     def planned(self) -> list[PlannedPage]:
         return list(self._pages)
@@ -128,9 +131,15 @@ class Phase:
             await self._open_tab(tab)
 
     async def _open_tab(self, tab) -> None:
+        tab.on("framenavigated", lambda frame: self._main_frame_navigated(tab, frame))
         for collector in self.collectors:
             await collector.tab_opened(tab)
         self._tabs.put_nowait(tab)
+
+    def _main_frame_navigated(self, tab, frame) -> None:
+        visit = self.state.current.get(tab)
+        if visit is not None and frame.parent_frame is None and frame.url.startswith(("http://", "https://")):
+            visit.current_url = frame.url
 
     async def _shutdown(self) -> None:
         if self.browser is not None:
@@ -170,6 +179,8 @@ class Phase:
                     finished[visit.planned.index] = visit
             while merged in finished:  # merge links in page order: deterministic
                 visit = finished.pop(merged)
+                if visit.record.final_url:
+                    self.frontier.mark_visited(visit.record.final_url)
                 self.frontier.add_links(visit.links, visit.url, visit.planned.depth + 1)
                 if merged == 0 and not self._sitemap_done:
                     await self._queue_sitemap(visit)

@@ -39,11 +39,12 @@ class Visit:
     record: Page
     started: float  # epoch seconds
     links: list[str] = field(default_factory=list)  # same-site links, for the crawl
+    current_url: Optional[str] = None  # the tab's main-frame URL while the visit runs
 
     @property
     def url(self) -> str:
-        """The page's current URL (final URL once known)."""
-        return self.record.final_url or self.record.url
+        """The page being visited: the requested URL until the tab commits, then where it is."""
+        return self.current_url or self.record.final_url or self.record.url
 
 
 class PhaseState:

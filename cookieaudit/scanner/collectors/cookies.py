@@ -43,6 +43,7 @@ class _Seen:
     first_seen_url: Optional[str]
     first_seen_at: float
     changes: list
+    jar_at: float  # when ``jar`` was read
 
 
 def _key(cookie: dict) -> tuple:
@@ -151,12 +152,11 @@ class CookieCollector(Collector):
             self.ever_stored.add((cookie["name"], cookie["domain"].lstrip(".")))
             seen = self.seen.get(key)
             if seen is None:
-                self.seen[key] = _Seen(cookie, visit.url, now, [])
+                self.seen[key] = _Seen(cookie, visit.url, now, [], now)
                 continue
             old = seen.jar
             value_changed = old.get("value") != cookie.get("value")
-            # Session cookies report expires -1; persistent ones drift by re-setting: >1 s is a change.
-            expiry_changed = abs(float(old.get("expires", -1)) - float(cookie.get("expires", -1))) > 1.0
+            expiry_changed = _lifetime_changed(old, seen.jar_at, cookie, now)
             if value_changed or expiry_changed:
                 seen.changes.append(CookieChange(
                     at=epoch_to_datetime(now), page_url=visit.url,
@@ -164,6 +164,7 @@ class CookieCollector(Collector):
                     expires=_expiry(cookie) if expiry_changed else None,
                 ))
             seen.jar = cookie
+            seen.jar_at = now
 
     # -- results ---------------------------------------------------------------------
     def results(self) -> list[Cookie]:
@@ -171,15 +172,19 @@ class CookieCollector(Collector):
         cookies += self._refused_cookies()
         return cookies
 
-    def _setter(self, name: str, domain: str) -> Optional[_Evidence]:
-        candidates = [e for e in self.evidence if not e.write.deletes and e.write.matches(name, domain, e.setter_host)]
-        return min(candidates, key=lambda e: e.write.at) if candidates else None
+    def _writes(self, name: str, domain: str) -> list[_Evidence]:
+        """Evidence that could have set this cookie, oldest first."""
+        found = [e for e in self.evidence if not e.write.deletes and e.write.matches(name, domain, e.setter_host)]
+        return sorted(found, key=lambda e: e.write.at)
 
     def _stored_cookie(self, seen: _Seen) -> Cookie:
         jar = seen.jar
         domain = jar["domain"].lstrip(".")
-        evidence = self._setter(jar["name"], domain)
-        set_at = evidence.write.at if evidence else seen.first_seen_at
+        writes = self._writes(jar["name"], domain)
+        evidence = writes[0] if writes else None  # who set it first
+        # The stored lifetime counts from the write that produced the jar entry as last read.
+        latest = next((e for e in reversed(writes) if e.write.at <= seen.jar_at), evidence)
+        set_at = latest.write.at if latest else seen.first_seen_at
         session = bool(jar.get("session")) or float(jar.get("expires", -1)) < 0
         stored_days = None if session else requested_days(float(jar["expires"]) - set_at)
         partition = jar.get("partitionKey")
@@ -191,7 +196,7 @@ class CookieCollector(Collector):
             path=jar.get("path", "/"),
             expires=None if session else _expiry(jar),
             session=session,
-            max_age_days=evidence.write.max_age_days if evidence else None,
+            max_age_days=latest.write.max_age_days if latest else None,
             stored_max_age_days=stored_days,
             http_only=bool(jar.get("httpOnly")),
             secure=bool(jar.get("secure")),
@@ -201,7 +206,7 @@ class CookieCollector(Collector):
             party=self.state.party(domain),
             set_by=self._set_by(evidence),
             first_seen_url=(evidence.page_url if evidence and evidence.page_url else seen.first_seen_url),
-            first_seen_at=epoch_to_datetime(set_at),
+            first_seen_at=epoch_to_datetime(evidence.write.at if evidence else seen.first_seen_at),
             stored=True,
             phase=self.state.phase,
             value=self.state.value(jar.get("value")),
@@ -274,6 +279,21 @@ def infer_refusal(write: CookieWrite, kind: str, setter_host: str, page_url: Opt
     if cross_site and write.same_site != "None":
         return "set in a cross-site context without SameSite=None"
     return "not in the cookie jar after the page"
+
+
+def _lifetime_changed(old: dict, old_at: float, new: dict, new_at: float) -> bool:
+    """Whether the expiry changed beyond a same-lifetime rewrite (which only rolls it forward).
+
+    A script that re-sets ``_ga`` for two years on every page moves the expiry by the time
+    between pages; that is the same lifetime, not a change. A change of session/persistent,
+    or of the remaining lifetime by more than a minute, is.
+    """
+    old_expires, new_expires = float(old.get("expires", -1)), float(new.get("expires", -1))
+    if (old_expires < 0) != (new_expires < 0):
+        return True
+    if old_expires < 0 or abs(new_expires - old_expires) <= 1.0:
+        return False
+    return abs((new_expires - new_at) - (old_expires - old_at)) > 60.0
 
 
 def _expiry(cookie: dict):

@@ -70,4 +70,20 @@
       return originalSetItem.apply(this, arguments);
     };
   }
+
+  if (typeof IDBFactory !== "undefined") {
+    const originalOpen = IDBFactory.prototype.open;
+    IDBFactory.prototype.open = function (name) {
+      send({ type: "storage", area: "indexedDB", key: String(name), origin: location.origin });
+      return originalOpen.apply(this, arguments);
+    };
+  }
+
+  if (typeof CacheStorage !== "undefined") {
+    const originalOpen = CacheStorage.prototype.open;
+    CacheStorage.prototype.open = function (name) {
+      send({ type: "storage", area: "cacheStorage", key: String(name), origin: location.origin });
+      return originalOpen.apply(this, arguments);
+    };
+  }
 })();
