@@ -1,0 +1,115 @@
+"""Reading a purpose and a lifetime out of a piece of statement text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .vocabulary import PURPOSES, vocabulary
+
+__all__ = ["Lifetime", "purpose_hits", "purpose_of", "read_lifetime"]
+
+# Order used to break a tie between purposes: the more privacy-relevant reading wins, so a
+# tie never makes a tracker look harmless.
+_TIE_ORDER = {"marketing": 0, "analytic": 1, "functional": 2}
+_SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n")
+
+
+def _blank(text: str, pattern: re.Pattern) -> str:
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def purpose_hits(text: str) -> dict[str, int]:
+    """How often each purpose's words occur, ignoring negated ones and 'niet-functionele'-style terms."""
+    v = vocabulary()
+    text = _blank(text, v.ignored_purposes)
+    counts: dict[str, int] = {}
+    for purpose in PURPOSES:
+        for match in v.purpose_patterns[purpose].finditer(text):
+            before = text[max(0, match.start() - 25):match.start()]
+            if re.search(r"(?<!\w)(geen|no|not|niet|nooit|never)\s+(\w+\s+)?$", before, re.IGNORECASE):
+                continue
+            counts[purpose] = counts.get(purpose, 0) + 1
+    return counts
+
+
+def purpose_of(text: str) -> Optional[str]:
+    """The purpose a text gives: most words win; a tie goes to the more privacy-relevant one."""
+    counts = purpose_hits(text)
+    if not counts:
+        return None
+    return min(counts, key=lambda p: (-counts[p], _TIE_ORDER[p]))
+
+
+@dataclass
+class Lifetime:
+    """What a text says about how long cookies live."""
+
+    lifetime: Optional[str] = None  # session / persistent / both
+    max_age_days: Optional[float] = None
+    unreadable: list[str] = field(default_factory=list)
+
+
+def _number(word: str) -> Optional[float]:
+    word = word.lower()
+    if word[0].isdigit():
+        return float(word.replace(",", "."))
+    return vocabulary().number_words.get(word)
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    right = _SENTENCE_END.search(text, end)
+    return text[left:right.start() if right else len(text)]
+
+
+def read_lifetime(text: str, *, cell: bool = False) -> Lifetime:
+    """Session/persistent and the longest duration in ``text``.
+
+    In prose a number counts only when it reads as a cookie lifetime: not after "binnen",
+    "within" or "per", and not in a sentence about logs or personal data unless that sentence
+    also speaks of cookies or expiry. A table cell (``cell=True``) is a lifetime by position.
+    """
+    v = vocabulary()
+    result = Lifetime()
+    days: list[float] = []
+    for match in v.duration.finditer(text):
+        before = text[max(0, match.start() - 15):match.start()].split()
+        if not cell:
+            if before and before[-1].lower().strip("(") in v.not_lifetime_before:
+                continue
+            sentence = _sentence_around(text, match.start(), match.end())
+            if v.not_lifetime_subjects.search(sentence) and not v.lifetime_markers.search(sentence):
+                continue
+        number = _number(match.group("number"))
+        unit = v.duration_units.get(match.group("unit").lower())
+        if number is None or unit is None or number <= 0:
+            continue
+        days.append(number * unit)
+    session = bool(v.session.search(text))
+    persistent = bool(v.persistent.search(text)) or bool(days)
+    if session and persistent:
+        result.lifetime = "both"
+    elif session:
+        result.lifetime = "session"
+    elif persistent:
+        result.lifetime = "persistent"
+    if days:
+        result.max_age_days = _round_days(max(days))
+    if cell and not days and not session and text.strip():
+        result.unreadable.append(text.strip())
+    elif not cell:
+        for match in v.unreadable_duration.finditer(text):
+            sentence = _sentence_around(text, match.start(), match.end())
+            if v.expiry_words.search(sentence) and not days:
+                result.unreadable.append(sentence.strip())
+                break
+    return result
+
+
+def _round_days(value: float) -> float:
+    """Whole days as an int; fractions of a day kept to 6 decimals."""
+    if abs(value - round(value)) < 1e-6:
+        return int(round(value))
+    return round(value, 6)

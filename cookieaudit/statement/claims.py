@@ -1,0 +1,162 @@
+"""Claims about the site's cookies as a whole: which purposes, only which, none of which,
+all session, consent, privacy-friendly analytics."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Optional
+
+from .attributes import purpose_hits
+from .document import Document
+from .extract import evidence_for
+from .model import Claims, DeclaredCookie, DeclaredService, Evidence
+from .sections import CookieSection, Sentence, mentions_cookies, sentences
+from .vocabulary import PURPOSES, vocabulary
+
+__all__ = ["read_claims", "merge_claims"]
+
+_COOKIE_TOKEN = re.compile(r"\w*cookies?$", re.IGNORECASE)
+_SEPARATORS = {"en", "and", "of", "or", "&", "en/of", "and/or", ",", "-", "–"}
+_TOKEN = re.compile(r"[\w/&'-]+|,")
+
+
+def _purpose_terms(text: str) -> list[tuple[int, int, str]]:
+    """Purpose words in a text (after blanking 'niet-functionele'-style terms), in order."""
+    v = vocabulary()
+    text = v.ignored_purposes.sub(lambda m: " " * len(m.group(0)), text)
+    found = []
+    for purpose in PURPOSES:
+        for match in v.purpose_patterns[purpose].finditer(text):
+            found.append((match.start(), match.end(), purpose))
+    found.sort()
+    # drop terms inside a longer one at the same place
+    kept: list[tuple[int, int, str]] = []
+    for term in found:
+        if kept and term[0] < kept[-1][1]:
+            continue
+        kept.append(term)
+    return kept
+
+
+def _qualifies_cookies(text: str, term_end: int, terms: list[tuple[int, int, str]]) -> bool:
+    """Whether a purpose word describes cookies: "technische en functionele cookies"."""
+    if _COOKIE_TOKEN.search(text[:term_end]) and re.search(r"cookies?$", text[:term_end], re.IGNORECASE):
+        return True  # a compound: "trackingcookies"
+    starts = {t[0]: t for t in terms}
+    position = term_end
+    for _ in range(10):
+        match = _TOKEN.search(text, position)
+        if not match or text[position:match.start()].strip(" -"):
+            return False
+        token = match.group(0).lower().strip("-")
+        if _COOKIE_TOKEN.fullmatch(token):
+            return True
+        if match.start() in starts:
+            position = starts[match.start()][1]
+            continue
+        if token in _SEPARATORS or token == "":
+            position = match.end()
+            continue
+        return False
+    return False
+
+
+def _negated(text: str, start: int) -> bool:
+    before = text[max(0, start - 40):start]
+    return bool(re.search(r"(?<!\w)(geen|no|not|niet|nooit|never)(?!\w)(?:\W+\w+){0,3}\W*$", before, re.IGNORECASE))
+
+
+def read_claims(document: Document, sections: list[CookieSection],
+                cookies: Iterable[DeclaredCookie], services: Iterable[DeclaredService]) -> Claims:
+    """The claims one document's cookie sections make."""
+    v = vocabulary()
+    declared: set[str] = set()
+    only: set[str] = set()
+    excluded: set[str] = set()
+    consent: set[str] = set()
+    all_session: Optional[bool] = None
+    friendly: Optional[bool] = None
+    evidence: list[Evidence] = []
+
+    def cite(sentence: Sentence) -> None:
+        item = evidence_for(document, sentence.start, sentence.end)
+        if item not in evidence:
+            evidence.append(item)
+
+    for section in sections:
+        for block in section.blocks:
+            if block.kind not in ("paragraph", "item"):
+                continue
+            for sentence in sentences(block):
+                text = sentence.text
+                if v.general_sentences.search(text):
+                    continue
+                used = bool(v.use_verbs.search(text))
+                disabled = bool(v.disabled.search(text))
+                terms = _purpose_terms(text)
+                for start, end, purpose in terms:
+                    if not _qualifies_cookies(text, end, terms):
+                        continue
+                    if _negated(text, start) or disabled:
+                        excluded.add(purpose)
+                        cite(sentence)
+                    elif used:
+                        declared.add(purpose)
+                        exclusive = v.exclusive.search(text[:start])
+                        if exclusive:
+                            only.add(purpose)
+                        cite(sentence)
+                if mentions_cookies(text) and v.all_session.search(text) and not v.partial_quantifiers.search(text):
+                    all_session = True
+                    cite(sentence)
+                if v.consent.search(text) and not v.no_consent.search(text):
+                    asked = {p for p in purpose_hits(text)}
+                    if asked and mentions_cookies(text):
+                        consent |= asked
+                        cite(sentence)
+                if v.privacy_friendly.search(text) or (v.ip_address.search(text) and v.ip_protection.search(text)):
+                    friendly = True
+                    cite(sentence)
+                elif v.analytics_harmless.search(text) and "analytic" in {p for _, _, p in terms}:
+                    friendly = True  # "analytische cookies ... die geen inbreuk maken op uw privacy"
+                    cite(sentence)
+
+    for item in list(cookies) + list(services):
+        if item.purpose:
+            declared.add(item.purpose)
+    declared -= excluded - declared  # a purpose both used and excluded stays declared
+    return Claims(
+        declared_purposes=sorted(declared) or None,
+        only_purposes=sorted(only) or None,
+        excluded_purposes=sorted(excluded) or None,
+        all_session=all_session,
+        consent_required_for=sorted(consent) or None,
+        analytics_privacy_friendly=friendly,
+        evidence=evidence,
+    )
+
+
+def merge_claims(parts: list[Claims]) -> Claims:
+    """Claims of several sources: lists united, a true anywhere is true."""
+    def union(name: str) -> Optional[list[str]]:
+        values = set()
+        for part in parts:
+            values |= set(getattr(part, name) or ())
+        return sorted(values) or None
+
+    def any_true(name: str) -> Optional[bool]:
+        values = [getattr(part, name) for part in parts if getattr(part, name) is not None]
+        return any(values) if values else None
+
+    evidence: list[Evidence] = []
+    for part in parts:
+        evidence.extend(e for e in part.evidence if e not in evidence)
+    return Claims(
+        declared_purposes=union("declared_purposes"),
+        only_purposes=union("only_purposes"),
+        excluded_purposes=union("excluded_purposes"),
+        all_session=any_true("all_session"),
+        consent_required_for=union("consent_required_for"),
+        analytics_privacy_friendly=any_true("analytics_privacy_friendly"),
+        evidence=evidence,
+    )

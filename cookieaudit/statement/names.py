@@ -1,0 +1,161 @@
+"""Finding cookie names in statement text and turning them into patterns.
+
+A name is a token shaped like one: with an underscore, a variable part (``_ga_*``,
+``_ga_<id>``, ``wp-settings-#``), marked as code, or known to the rule set. Weaker shapes
+(``IpsosSurveyCookie``, ``PHPSESSID``) count where the text is naming cookies: inside
+parentheses, after "beginnend met" / "starting with", after "cookie(s):", in a name
+column. Brand names ("DigiD", "HotJar") and words like "Cookie" or "Google" never count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from .vendors import find_vendor, known_cookie
+from .vocabulary import vocabulary
+
+__all__ = ["NameHit", "find_names", "pattern_of"]
+
+_TOKEN = re.compile(r"(?<![\w<>*#$.\[\]{}-])[\w$][\w$.*#<>\[\]{}…-]*|(?<![\w])[*#<][\w$.*#<>\[\]{}…-]+")
+_CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
+_ALL_CAPS = re.compile(r"^[A-Z][A-Z0-9]{3,}$")
+_HYPHEN_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
+_VARIABLE_TAIL = re.compile(r"(?:\*|<[^>]*>|\[[^\]]*\]|\{[^}]*\}|#+|x{3,}|X{3,}|…|\.\.\.)$")
+_VARIABLE_ANY = re.compile(r"\*|<[^>]*>|\[[^\]]*\]|\{[^}]*\}|#+|(?<![A-Za-wyz])x{3,}(?![a-wyz])|(?<![A-WYZa-z])X{3,}|…|\.\.\.")
+_NAMING_CUE = re.compile(r"(?:cookies?|genaamd|named|called|heet|heten|namelijk|zoals|such as|e\.g\.|bijv\.?)\s*:?\s*$", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[):;.!?\n]")
+
+
+@dataclass(frozen=True)
+class NameHit:
+    """One cookie name found in a text."""
+
+    start: int
+    end: int
+    token: str
+    pattern: str
+    match: str  # exact / prefix / glob
+
+
+def pattern_of(token: str, prefix: bool = False) -> Optional[tuple[str, str]]:
+    """(pattern, match) for a written name: a variable tail makes a prefix, a variable middle a glob."""
+    token = token.strip()
+    if not token:
+        return None
+    tail = _VARIABLE_TAIL.search(token)
+    if tail and not _VARIABLE_ANY.search(token[: tail.start()]):
+        stem = token[: tail.start()].rstrip("-") if token[: tail.start()].endswith("--") else token[: tail.start()]
+        return (stem, "prefix") if len(stem) >= 2 else None
+    if _VARIABLE_ANY.search(token):
+        glob = _VARIABLE_ANY.sub("*", token)
+        glob = re.sub(r"\*+", "*", glob)
+        return (glob, "glob") if len(glob.replace("*", "")) >= 2 else None
+    return (token, "prefix" if prefix else "exact")
+
+
+def _clean(token: str) -> str:
+    token = token.rstrip(".,:;!?'\"’”")
+    # a closing bracket belongs to the name only when it closes something opened in it
+    while token and token[-1] in ")]}>" and token.count({")": "(", "]": "[", "}": "{", ">": "<"}[token[-1]]) < token.count(token[-1]):
+        token = token[:-1]
+    return token
+
+
+def _shape(token: str) -> str:
+    """'strong', 'weak' or '' for how much a token looks like a cookie name by itself."""
+    if not any(c.isalpha() for c in token):
+        return ""
+    if "_" in token or _VARIABLE_ANY.search(token):
+        return "strong"
+    if _CAMEL.search(token) or _ALL_CAPS.match(token) or _HYPHEN_NAME.match(token) and any(c.isdigit() for c in token):
+        return "weak"
+    if re.search(r"[A-Za-z]\d|\d[A-Za-z]", token) and len(token) >= 3 and not re.fullmatch(r"\d+[a-z]{1,3}", token):
+        return "weak"
+    if "." in token.strip(".") and not re.search(r"\.[a-z]{2,6}$", token):
+        return "weak"  # "_pk_id.1.2" has an underscore; "AMP_TOKEN"-likes too; dotted ones are rare
+    return ""
+
+
+def _is_excluded(token: str) -> bool:
+    v = vocabulary()
+    lower = token.lower()
+    if lower in v.not_cookie_names or lower.rstrip("s") in v.not_cookie_names:
+        return True
+    if re.fullmatch(r"(?:https?://|www\.)\S+|\S+\.(?:nl|com|org|net|eu|be|de|io)(?:/\S*)?", token, re.IGNORECASE):
+        return True  # a web address
+    if re.fullmatch(r"\d+(?:[.,:/-]\d+)*", token):
+        return True
+    if "_" not in token and find_vendor(token) is not None and known_cookie(token) is None:
+        return True  # a brand ("HotJar", "DigiD"), not a cookie
+    return False
+
+
+def _zones(text: str, pattern: re.Pattern) -> list[tuple[int, int]]:
+    zones = []
+    for match in pattern.finditer(text):
+        end = _CLAUSE_END.search(text, match.end())
+        zones.append((match.end(), end.start() if end else len(text)))
+    return zones
+
+
+def _paren_zones(text: str) -> list[tuple[int, int]]:
+    zones, stack = [], []
+    for i, char in enumerate(text):
+        if char == "(":
+            stack.append(i)
+        elif char == ")" and stack:
+            zones.append((stack.pop() + 1, i))
+    return zones
+
+
+def _inside(position: int, zones: Iterable[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in zones)
+
+
+def find_names(text: str, code: Iterable[str] = (), name_cell: bool = False) -> list[NameHit]:
+    """Cookie names in ``text`` in order; ``name_cell`` when the text is a table's name cell."""
+    v = vocabulary()
+    code_set = {c.strip() for c in code}
+    prefix_zones = _zones(text, v.prefix_markers)
+    paren_zones = _paren_zones(text)
+    hits: list[NameHit] = []
+    for match in _TOKEN.finditer(text):
+        token = _clean(match.group(0))
+        if not token or len(token) < 2 or len(token) > 80:
+            continue
+        start = match.start()
+        end = start + len(token)
+        if _is_excluded(token):
+            continue
+        shape = _shape(token)
+        accepted = shape == "strong" or token in code_set
+        if not accepted:
+            in_context = (
+                name_cell
+                or _inside(start, prefix_zones)
+                or _inside(start, paren_zones)
+                or bool(_NAMING_CUE.search(text[max(0, start - 30):start]))
+            )
+            if shape == "weak":
+                accepted = in_context or _known(token)
+            elif name_cell:
+                accepted = token[:1].isalpha() and not token.isdigit() and token.lower() not in _cell_stopwords()
+            elif token[:1].isalpha() and (token.isupper() or not token.isalpha()) and len(token) >= 3:
+                accepted = in_context and known_cookie(token, exact_only=True) is not None
+        if not accepted:
+            continue
+        pattern = pattern_of(token, prefix=_inside(start, prefix_zones))
+        if pattern is None:
+            continue
+        hits.append(NameHit(start, end, token, pattern[0], pattern[1]))
+    return hits
+
+
+def _known(token: str) -> bool:
+    return known_cookie(token) is not None
+
+
+def _cell_stopwords() -> frozenset[str]:
+    return frozenset({"en", "and", "of", "or", "en/of", "and/or", "enz", "etc", "e.d."})

@@ -1,0 +1,150 @@
+"""Finding the cookie part of a statement: sections under cookie headings, minus general
+explanations of what cookies are; sentences within blocks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .document import Block, Document
+from .vocabulary import vocabulary
+
+__all__ = ["CookieSection", "Sentence", "find_cookie_sections", "sentences"]
+
+_COOKIE_WORD = re.compile(r"cookie|tracker|vergelijkbare technieken|similar technologies", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[A-Z0-9À-Ý\"'‘“(•])|(?<=:)\s+(?=[A-Z])|\s*\n\s*\n\s*")
+_ABBREVIATION = re.compile(r"(?:\b(?:bijv|bv|o\.a|m\.b\.v|i\.v\.m|e\.g|i\.e|etc|ca|max|min|nr|zgn|d\.w\.z|incl|excl)|\b[A-Za-z])\.$", re.IGNORECASE)
+
+
+@dataclass
+class Sentence:
+    """A sentence inside a block, with offsets into the document text."""
+
+    text: str
+    start: int
+    end: int
+    block: Block
+
+
+@dataclass
+class CookieSection:
+    """The blocks of one cookie section (general explanations left out)."""
+
+    heading: str
+    blocks: list[Block]
+
+
+def sentences(block: Block) -> list[Sentence]:
+    """The sentences of a block; a colon followed by a capital also ends one."""
+    text = block.text
+    out: list[Sentence] = []
+    start = 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        piece = text[start:match.start()]
+        if _ABBREVIATION.search(piece):
+            continue
+        _append(out, block, start, match.start())
+        start = match.end()
+    _append(out, block, start, len(text))
+    return out
+
+
+def _append(out: list[Sentence], block: Block, start: int, end: int) -> None:
+    text = block.text
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(text[start:end], block.start + start, block.start + end, block))
+
+
+def mentions_cookies(text: str) -> bool:
+    """Whether a text speaks of cookies or trackers at all."""
+    return bool(_COOKIE_WORD.search(text))
+
+
+def _is_cookie_heading(text: str) -> bool:
+    return bool(vocabulary().cookie_headings.search(text))
+
+
+def _is_general_heading(text: str) -> bool:
+    return bool(vocabulary().general_headings.search(text))
+
+
+def find_cookie_sections(document: Document) -> list[CookieSection]:
+    """Cookie sections by headings; without cookie headings, the paragraphs and tables that
+    declare cookies for this site; a cookie title makes the whole document one section."""
+    blocks = document.blocks
+    if document.title and _is_cookie_heading(document.title) and not _is_general_heading(document.title) and document.kind in ("html", "url"):
+        first_heading = next((b for b in blocks if b.kind == "heading"), None)
+        if first_heading is None or _is_cookie_heading(first_heading.text):
+            return [CookieSection(document.title, _without_general(blocks))]
+
+    headings = [i for i, b in enumerate(blocks) if b.kind == "heading"]
+    sections: list[CookieSection] = []
+    index = 0
+    while index < len(headings):
+        position = headings[index]
+        heading = blocks[position]
+        if not _is_cookie_heading(heading.text):
+            index += 1
+            continue
+        end_index = index + 1
+        if heading.level > 0:
+            # a leveled heading runs to the next heading of the same or a higher level
+            while end_index < len(headings) and not (0 < blocks[headings[end_index]].level <= heading.level):
+                end_index += 1
+        else:
+            # a plain-text heading runs on through following chunks that still speak of cookies
+            while end_index < len(headings):
+                nxt = blocks[headings[end_index]]
+                body_end = headings[end_index + 1] if end_index + 1 < len(headings) else len(blocks)
+                body = blocks[headings[end_index] + 1:body_end]
+                if nxt.level > 0 or not (_is_cookie_heading(nxt.text) or any(mentions_cookies(b.text) for b in body)):
+                    break
+                end_index += 1
+        stop = headings[end_index] if end_index < len(headings) else len(blocks)
+        sections.append(CookieSection(heading.text.strip(), _without_general(blocks[position:stop])))
+        index = end_index
+
+    if sections:
+        return [s for s in sections if s.blocks]
+    return _fallback_section(document)
+
+
+def _without_general(blocks: list[Block]) -> list[Block]:
+    """Drops the chunks under general-explanation headings ("Wat zijn cookies?")."""
+    kept: list[Block] = []
+    skipping_level = None
+    for block in blocks:
+        if block.kind == "heading":
+            if skipping_level is not None and (block.level == 0 or block.level <= skipping_level):
+                skipping_level = None
+            if skipping_level is None and _is_general_heading(block.text):
+                skipping_level = block.level
+                continue
+        if skipping_level is None:
+            kept.append(block)
+    return kept
+
+
+def _fallback_section(document: Document) -> list[CookieSection]:
+    """Without cookie headings: blocks that say this site uses cookies, and cookie tables."""
+    v = vocabulary()
+    picked: list[Block] = []
+    tables_with_names: set[int] = set()
+    for block in document.blocks:
+        if block.kind == "row" and block.header and block.table is not None:
+            from .runtogether import column_role
+
+            if "name" in {column_role(c) for c in block.cells}:
+                tables_with_names.add(block.table)
+    for block in document.blocks:
+        if block.kind == "row" and block.table in tables_with_names:
+            picked.append(block)
+        elif block.kind in ("paragraph", "item") and mentions_cookies(block.text):
+            if any(v.use_verbs.search(s.text) and mentions_cookies(s.text) and not v.general_sentences.search(s.text)
+                   for s in sentences(block)):
+                picked.append(block)
+    return [CookieSection("", picked)] if picked else []

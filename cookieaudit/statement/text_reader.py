@@ -1,0 +1,214 @@
+"""Plain text and Markdown into a :class:`Document`: headings, paragraphs, list items, tables.
+
+Offsets always point into the text as given: inline Markdown marks (``**``, backticks,
+link targets) are blanked out with spaces of the same length instead of removed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .document import Block, Document, Link
+from .runtogether import find_header, split_row
+
+__all__ = ["read_text"]
+
+_MD_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
+_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+_BULLET = re.compile(r"^(\s*)([•·▪◦●○■□►▸‣⁃–—*+-]|\d{1,2}[.)]|[a-z][.)])\s+(?=\S)")
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\(([^)\s]{1,2000})(?:\s+\"[^\"]*\")?\)")
+_BARE_URL = re.compile(r"https?://[^\s<>()\"']+[^\s<>()\"'.,;:!?]")
+_CODE = re.compile(r"`([^`\n]{1,200})`")
+_BOLD = re.compile(r"\*\*(?=\S)([^*\n]{1,300}?)\*\*")
+_HEADING_END = re.compile(r"[.,;:!]\s*$")
+_WORD = re.compile(r"\w+")
+
+MAX_HEADING_CHARS = 90
+MAX_HEADING_WORDS = 12
+
+
+def _flatten(text: str) -> str:
+    """Same length, every whitespace character a plain space."""
+    return re.sub(r"\s", " ", text)
+
+
+class _Builder:
+    def __init__(self, text: str):
+        self.text = text
+        self.masked = text  # inline Markdown blanked out, same length
+        self.blocks: list[Block] = []
+        self.links: list[Link] = []
+        self.codes: list[tuple[int, int, str]] = []
+        self.table_count = 0
+        self._mask_inline()
+
+    def _mask_inline(self) -> None:
+        chars = list(self.text)
+
+        def blank(start: int, end: int) -> None:
+            for i in range(start, end):
+                if chars[i] != "\n":
+                    chars[i] = " "
+
+        for match in _MD_LINK.finditer(self.text):
+            self.links.append(Link(text=match.group(1), href=match.group(2), start=match.start()))
+            blank(match.start(), match.start() + 1)
+            blank(match.end(1), match.end())
+        for match in _BARE_URL.finditer(self.text):
+            if not any(link.href == match.group(0) for link in self.links):
+                self.links.append(Link(text=match.group(0), href=match.group(0), start=match.start()))
+        for match in _CODE.finditer(self.text):
+            self.codes.append((match.start(1), match.end(1), match.group(1)))
+            blank(match.start(), match.start() + 1)
+            blank(match.end() - 1, match.end())
+        for match in _BOLD.finditer(self.text):
+            blank(match.start(), match.start() + 2)
+            blank(match.end() - 2, match.end())
+        self.masked = "".join(chars)
+
+    def add(self, kind: str, start: int, end: int, **extra) -> Block:
+        # trim surrounding whitespace so evidence starts at the first word
+        while start < end and self.masked[start].isspace():
+            start += 1
+        while end > start and self.masked[end - 1].isspace():
+            end -= 1
+        codes = tuple(code for s, e, code in self.codes if s >= start and e <= end)
+        block = Block(kind=kind, start=start, end=end, text=_flatten(self.masked[start:end]), code=codes, **extra)
+        self.blocks.append(block)
+        return block
+
+
+def _looks_like_heading(text: str) -> bool:
+    """A short line without closing punctuation, or a short question."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > MAX_HEADING_CHARS or not any(c.isalpha() for c in stripped):
+        return False
+    words = _WORD.findall(stripped)
+    if len(words) > MAX_HEADING_WORDS:
+        return False
+    if stripped.endswith("?"):
+        return True
+    return not _HEADING_END.search(stripped)
+
+
+def read_text(text: str, source: str, source_kind: str = "text") -> Document:
+    """Read plain text or Markdown into a Document."""
+    builder = _Builder(text)
+    masked = builder.masked
+    lines: list[tuple[int, int]] = []  # (start, end) of each line, end excluding "\n"
+    position = 0
+    for line in text.split("\n"):
+        lines.append((position, position + len(line)))
+        position += len(line) + 1
+
+    # Pass 1: classify lines and group them into raw blocks.
+    # A raw block: [kind, start, end, line_count, extra]
+    raw: list[list] = []
+    current: Optional[list] = None
+    table_header_roles: Optional[dict] = None
+    i = 0
+    while i < len(lines):
+        start, end = lines[i]
+        line = masked[start:end]
+        if not line.strip():
+            current = None
+            table_header_roles = None
+            i += 1
+            continue
+        heading = _MD_HEADING.match(line)
+        if heading:
+            raw.append(["heading", start, end, 1, {"level": len(heading.group(1))}])
+            current = None
+            i += 1
+            continue
+        if _RULE.match(line) and not (current and current[0] == "paragraph" and _SETEXT.match(line)):
+            current = None
+            i += 1
+            continue
+        if current and current[0] == "paragraph" and current[3] == 1 and _SETEXT.match(line):
+            current[0] = "heading"
+            current[4] = {"level": 1 if line.strip().startswith("=") else 2}
+            current = None
+            i += 1
+            continue
+        if _PIPE_ROW.match(line) or line.count("\t") >= 2:
+            if _PIPE_SEPARATOR.match(line):
+                if raw and raw[-1][0] == "row":
+                    raw[-1][4]["header"] = True
+                i += 1
+                continue
+            if _PIPE_ROW.match(line):
+                cells = tuple(c.strip() for c in line.strip().strip("|").split("|"))
+            else:
+                cells = tuple(c.strip() for c in line.split("\t"))
+            if not (raw and raw[-1][0] == "row" and current is raw[-1]):
+                builder.table_count += 1
+            current = ["row", start, end, 1, {"cells": cells, "table": builder.table_count}]
+            raw.append(current)
+            i += 1
+            continue
+        run_header = find_header(line)
+        if run_header is not None:
+            # A CMP table whose cells came out run together: the header line, then one
+            # row per line until a blank line.
+            builder.table_count += 1
+            raw.append(["row", start, end, 1, {"cells": tuple(run_header), "table": builder.table_count, "header": True}])
+            i += 1
+            while i < len(lines) and masked[lines[i][0]:lines[i][1]].strip():
+                row_start, row_end = lines[i]
+                cells = split_row(masked[row_start:row_end], run_header)
+                kind = "row" if cells else "paragraph"
+                raw.append([kind, row_start, row_end, 1, {"cells": cells, "table": builder.table_count} if cells else {}])
+                i += 1
+            current = None
+            continue
+        bullet = _BULLET.match(line)
+        if bullet:
+            current = ["item", start, end, 1, {"indent": len(bullet.group(1))}]
+            raw.append(current)
+            i += 1
+            continue
+        if current and current[0] in ("paragraph", "item"):
+            current[2] = end
+            current[3] += 1
+        else:
+            current = ["paragraph", start, end, 1, {}]
+            raw.append(current)
+        i += 1
+
+    # Pass 2: plain-text headings (short standalone lines) and emit blocks.
+    for index, (kind, start, end, line_count, extra) in enumerate(raw):
+        if kind == "row":
+            cells = extra["cells"]
+            builder.add("row", start, end, cells=cells, table=extra["table"], header=extra.get("header", False))
+            continue
+        if kind == "heading":
+            block = builder.add("heading", start, end, level=extra["level"])
+            block.text = _flatten(_MD_HEADING.sub(r"\2", block.text) if block.text.lstrip().startswith("#") else block.text)
+            block.text = block.text.strip()
+            continue
+        segment = masked[start:end]
+        if line_count == 1 and _looks_like_heading(segment):
+            following = raw[index + 1] if index + 1 < len(raw) else None
+            standalone = following is None or following[1] > end + 1 and masked[end:following[1]].count("\n") >= 2
+            if kind == "paragraph" and standalone:
+                builder.add("heading", start, end, level=0)
+                continue
+            if kind == "item" and standalone and following is not None and following[0] == "paragraph":
+                block = builder.add("heading", start, end, level=0)
+                block.text = _BULLET.sub("", block.text).strip()
+                continue
+        if kind == "item":
+            marker = _BULLET.match(masked[start:end])
+            builder.add("item", start + (marker.end() if marker else 0), end)
+            continue
+        builder.add("paragraph", start, end)
+
+    document = Document(source=source, kind=source_kind, text=text, blocks=builder.blocks, links=builder.links)
+    document.title = next((b.text.strip() for b in builder.blocks if b.kind == "heading"), None)
+    return document
+

@@ -1,0 +1,120 @@
+"""Linking what a statement names to the rule set's vendors and cookie rules.
+
+The rule set is the classifier's (``cookieaudit.classifier``); when it cannot be loaded the
+parser still works, it only links nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+__all__ = ["VendorMatch", "find_vendor", "known_cookie", "vendor_mentions"]
+
+# A rule match below this confidence (a domain-scoped rule matched without its domain,
+# a catch-all) says too little about a name found in prose.
+MIN_RULE_CONFIDENCE = 0.7
+
+_CAPITALISED_RUN = re.compile(r"(?<![\w-])(?:[A-Z0-9][\w.&'-]*)(?:[ \t]+(?:[A-Z0-9][\w.&'-]*|for|van|de|voor))*(?![\w-])")
+
+
+@dataclass(frozen=True)
+class VendorMatch:
+    """A vendor found for a phrase: the spelling to report, and the rule set's id."""
+
+    name: str
+    vendor_id: str
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+@functools.lru_cache(maxsize=1)
+def _classifier():
+    try:
+        from ..classifier import default_classifier
+
+        classifier = default_classifier()
+        classifier.load()
+        return classifier
+    except Exception:  # the rule set is optional for the parser: link nothing rather than fail
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def find_vendor(phrase: str) -> Optional[VendorMatch]:
+    """The rule set's vendor a phrase names, spelt as the rule set spells that name or alias."""
+    classifier = _classifier()
+    phrase = phrase.strip()
+    if classifier is None or not phrase:
+        return None
+    try:
+        vendor = classifier.find_vendor(phrase)
+    except Exception:
+        return None
+    if vendor is None:
+        return None
+    key = _key(phrase)
+    if key == _key(vendor.name):
+        return VendorMatch(vendor.name, vendor.id)
+    for alias in vendor.aliases:
+        if key == _key(alias):
+            return VendorMatch(alias, vendor.id)
+    return VendorMatch(vendor.name, vendor.id)
+
+
+@functools.lru_cache(maxsize=8192)
+def known_cookie(name: str, exact_only: bool = False) -> Optional[tuple[str, str, str, str]]:
+    """(rule_id, match kind, vendor name, vendor id) when a rule confidently covers ``name``.
+
+    ``exact_only``: a rule whose exact pattern is this name, even when the rule is scoped to
+    a domain (the statement does not say where the cookie lives).
+    """
+    classifier = _classifier()
+    if classifier is None or not name:
+        return None
+    try:
+        result = classifier.classify(name)
+    except Exception:
+        return None
+    if not result.rule_id:
+        return None
+    rule = classifier.rules.get(result.rule_id)
+    match = rule.match if rule is not None else "exact"
+    if exact_only:
+        if rule is None or rule.match != "exact" or rule.pattern != name:
+            return None
+    elif result.confidence < MIN_RULE_CONFIDENCE:
+        return None
+    return result.rule_id, match, result.vendor or "", result.vendor_id or ""
+
+
+def vendor_mentions(text: str, bare_company_names: frozenset[str]) -> list[tuple[int, int, VendorMatch]]:
+    """Vendors named in a sentence: runs of capitalised words looked up longest first."""
+    found: list[tuple[int, int, VendorMatch]] = []
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = list(re.finditer(r"\S+", run.group(0)))
+        i = 0
+        while i < len(words):
+            hit = None
+            for j in range(min(len(words), i + 4), i, -1):
+                start = run.start() + words[i].start()
+                end = run.start() + words[j - 1].end()
+                phrase = text[start:end].rstrip(".,;:")
+                if not phrase[:1].isupper() and not phrase[:1].isdigit():
+                    continue
+                if j - i == 1 and phrase.casefold() in bare_company_names:
+                    continue
+                match = find_vendor(phrase)
+                if match is not None:
+                    hit = (start, start + len(phrase), match, j)
+                    break
+            if hit:
+                found.append(hit[:3])
+                i = hit[3]
+            else:
+                i += 1
+    return found
