@@ -127,3 +127,27 @@ def test_literal_length(match, pattern, length):
     """The fixed text that orders pattern rules: non-wildcards of a glob, the literal prefix of a regex."""
     rule = CookieRule(id="r", vendor="v", match=match, pattern=pattern, purpose="analytic", description="d", source="s")
     assert literal_length(rule) == length
+
+
+def test_installed_layout_reads_package_data(tmp_path):
+    """Built as setuptools installs it, the rules are found inside the package (cookieaudit.rules)."""
+    import subprocess
+    import sys
+
+    build = subprocess.run(
+        [sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py", "-d", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert build.returncode == 0, build.stderr
+    probe = (
+        "from cookieaudit.ruleset import builtin_rule_files\n"
+        "from cookieaudit import classify\n"
+        "print(sorted({str(p.parent) for p in builtin_rule_files()}))\n"
+        "print(classify('_ga').vendor_id)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    folders, vendor = done.stdout.splitlines()
+    assert folders == repr([str(tmp_path / "cookieaudit" / "rules")])
+    assert vendor == "google-analytics"
