@@ -103,6 +103,11 @@ class ExpectedCookie:
         return self.max_age_days is None
 
     @property
+    def result_domain(self) -> str:
+        """The domain as ScanResult reports it: without the leading dot (host_only tells them apart)."""
+        return self.domain.lstrip(".")
+
+    @property
     def needs_third_party_access(self) -> bool:
         """True when only a browser that allows third-party cookies stores it."""
         return self.stored and self.party == "third"
