@@ -12,6 +12,8 @@ first scope with a matching rule decides:
 2. generic rules (no ``domains``);
 3. as a last resort, rules scoped to *other* domains (or any domain, when the cookie's domain
    is not given): the result then carries a lower confidence and a reason that says so.
+   Catch-all patterns with less than 3 fixed characters (``.+`` for every cookie on
+   ``digid.nl``) only ever apply on their own domains.
 
 Within a scope: an ``exact`` name beats a ``prefix``; a longer prefix beats a shorter one;
 then ``glob`` and ``regex`` patterns, the one with more fixed text first (a glob's
@@ -31,9 +33,11 @@ reports session cookies as ``-1``) → ``"session"``; epoch seconds > 0 or a ``d
 against that of ``site`` (a URL or host; IP addresses and ``localhost`` compare as host
 names); ``None`` when either is missing.
 
-**Speed.** Rules compile on first use into a dict per scope for exact names, a dict per
-prefix length for prefixes, and one combined regular expression per first character for
-patterns. Results are frozen and cached by (name, domain, site, lifetime).
+**Speed.** Rules compile on first use into a dict per scope for exact names, prefixes bucketed
+by their first three characters (longest first), and one combined regular expression for
+patterns (rules are bucketed by the first character of their fixed text). Results are frozen
+and cached by (name, domain, site, lifetime); the cache is emptied when it reaches 200,000
+entries.
 """
 
 from __future__ import annotations
@@ -69,16 +73,27 @@ class Classification(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     name: str
+    """The cookie name, as given."""
     domain: Optional[str] = None
+    """The cookie's domain, as given (``None`` when not known)."""
     purpose: Literal["functional", "analytic", "marketing", "unknown"]
+    """What the cookie is for, by our purpose policy; ``unknown`` when no rule matches."""
     vendor: Optional[str] = None
+    """The vendor's display name (a product, e.g. "Google Analytics")."""
     vendor_id: Optional[str] = None
+    """The vendor's stable id, e.g. ``google-analytics``."""
     rule_id: Optional[str] = None
+    """The id of the rule that matched."""
     lifetime: Optional[Literal["session", "persistent"]] = None
+    """From the given expiry; ``None`` when no expiry was given."""
     party: Optional[Literal["first", "third"]] = None
+    """The cookie's registrable domain against the site's; ``None`` when either is missing."""
     confidence: float = Field(ge=0, le=1)
+    """How sure the match is (see the module docstring); 0 for unknown cookies."""
     reason: str
+    """One sentence: which rule matched and how, or why none did."""
     description: Optional[str] = None
+    """The matched rule's description of the cookie."""
 
 
 class HostClassification(BaseModel):
