@@ -31,7 +31,7 @@ def _lifetime_text(value) -> str:
         return ""
     if value == "session":
         return "session"
-    return f"{value:g} days"
+    return f"{value:g} day" + ("" if value == 1 else "s")
 
 
 @click.group(name="rules")
