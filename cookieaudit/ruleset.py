@@ -16,7 +16,7 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from .errors import RuleFileError
 from .rulefile import CookieRule, HostRule, Vendor, load_rule_file
@@ -27,6 +27,7 @@ __all__ = [
     "builtin_rule_files",
     "find_conflicts",
     "literal_length",
+    "literal_prefix",
     "load_ruleset",
     "pattern_regex",
 ]
@@ -357,8 +358,3 @@ def find_conflicts(ruleset: RuleSet) -> list[Conflict]:
                     reported.add((a.id, b.id))
                     conflicts.append(Conflict(a.id, b.id, scope or "any domain", example, difference))
     return conflicts
-
-
-def describe_sources(ruleset: RuleSet) -> Sequence[str]:
-    """The files the set was loaded from, in load order."""
-    return tuple(ruleset.files)
