@@ -1,0 +1,321 @@
+"""Pure decisions: which banner a probe shows, what its buttons do, which path to click, and
+whether the consent record proves the choice. No browser here: inputs are the JSON facts
+``js/probe.js`` and ``js/state.js`` return, so every decision is testable on canned data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+from urllib.parse import unquote, urlsplit
+
+from .models import Button, Detection
+from .rules import CmpRule
+from .vocabulary import Vocabulary, clean_text
+
+__all__ = [
+    "Banner", "Control", "PlanStep", "banner_still_shown", "find_banner", "judge", "nothing_found",
+    "plan", "probe_arg", "records", "summarise_consent_mode",
+]
+
+REF_ATTRIBUTE = "data-cookieaudit-ref"
+# Longer than this, a "banner" is a page section that merely mentions cookies.
+MAX_BANNER_TEXT = 5000
+# Names a custom banner's consent record usually has.
+_RECORD_NAME = re.compile(r"consent|cookie|gdpr|privacy|cmp|accept|reject|toestemming|akkoord|banner|notice|opt.?in|choice|keuze", re.I)
+
+
+def ref_selector(ref: str) -> str:
+    """The CSS selector of an element the probe stamped with ``ref``."""
+    return f'[{REF_ATTRIBUTE}="{ref}"]'
+
+
+@dataclass
+class Control:
+    """A clickable element of the banner: its role, what a person reads, and how to click it."""
+
+    role: str
+    text: str
+    target: str  # selector used to click it
+    shown_as: str  # readable selector for reports
+    href: Optional[str] = None
+    leads_away: bool = False
+
+
+@dataclass
+class Banner:
+    """A banner that is showing: what to report (detection) and what the engine needs to act."""
+
+    detection: Detection
+    rule: Optional[CmpRule]
+    frame: str  # "main" or the iframe CSS selector the banner lives in
+    target: str  # selector of the banner element in the main document (the iframe for frame CMPs)
+    controls: list[Control] = field(default_factory=list)
+    toggles: Optional[dict] = None
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One step the engine will perform: click, toggle-off, wait-for, wait, or second-layer."""
+
+    kind: str
+    selector: Optional[str] = None
+    frame: str = "main"
+    text: Optional[str] = None
+    shown_as: Optional[str] = None
+    optional: bool = False
+    ms: int = 0
+
+
+# -- probing ----------------------------------------------------------------------------------
+def probe_arg(rules: tuple[CmpRule, ...], generic: bool = True, ref_prefix: str = "r") -> dict:
+    """The argument ``js/probe.js`` takes: every rule's selectors and globals."""
+    return {
+        "generic": generic,
+        "refPrefix": ref_prefix,
+        "rules": [
+            {"id": r.id, "banner": list(r.detect.banner), "present": list(r.detect.present),
+             "globals": list(r.detect.globals), "frame": r.frame,
+             "buttons": [[role, selector] for role, selector in r.first_layer()]}
+            for r in rules
+        ],
+    }
+
+
+def frame_probe_arg(rule: CmpRule) -> dict:
+    """The probe argument for looking inside a frame CMP's iframe: that rule alone, frame unset."""
+    arg = probe_arg((rule,), generic=False, ref_prefix="f")
+    arg["rules"][0]["frame"] = None
+    return arg
+
+
+def _present_by(snapshot: dict, rule: CmpRule) -> list[str]:
+    """How ``rule``'s CMP shows its presence on the page: selector, global, script-host, cookie."""
+    facts = snapshot.get("rules", {}).get(rule.id, {})
+    methods = list(facts.get("present", []))
+    hosts = snapshot.get("scripts", {})
+    if any(_host_matches(host, rule.detect.script_hosts) for host in hosts):
+        methods.append("script-host")
+    if any(rule.consent.cookie_matches(name) or name in rule.detect.cookies for name in snapshot.get("cookies", [])):
+        methods.append("cookie")
+    return methods
+
+
+def _host_matches(host: str, patterns: tuple[str, ...]) -> bool:
+    host = host.lower()
+    return any(host == p or host.endswith("." + p) for p in patterns)
+
+
+def classify_control(control: dict, vocabulary: Vocabulary) -> Optional[str]:
+    """The role of a probed control, or None when it must not be clicked or means nothing."""
+    role = vocabulary.role_of(control.get("text", ""))
+    if role in (None, "never"):
+        return None
+    if control.get("leadsAway") and role == "settings":
+        return "more-info"  # a settings *page* elsewhere: following it leaves the page
+    return role
+
+
+def _controls(raw: list[dict], vocabulary: Vocabulary) -> list[Control]:
+    controls = []
+    for item in raw:
+        role = classify_control(item, vocabulary)
+        if role is None:
+            continue
+        controls.append(Control(role=role, text=clean_text(item.get("text"), 200), target=ref_selector(item["ref"]),
+                                shown_as=item.get("selector") or ref_selector(item["ref"]),
+                                href=item.get("href"), leads_away=bool(item.get("leadsAway"))))
+    return controls
+
+
+def _preticked(toggles: Optional[dict]) -> Optional[bool]:
+    if not toggles or not toggles.get("enabled"):
+        return None
+    return toggles.get("checked", 0) > 0
+
+
+def find_banner(snapshot: dict, rules: tuple[CmpRule, ...], vocabulary: Vocabulary) -> Optional[Banner]:
+    """The banner the probe shows: a named CMP's first, else the best custom cookie banner."""
+    present = [r.id for r in rules if _present_by(snapshot, r)]
+    for rule in rules:
+        facts = snapshot.get("rules", {}).get(rule.id) or {}
+        shown = facts.get("shown")
+        if not shown:
+            continue
+        buttons = [Button(role=b["role"], text=clean_text(b.get("text"), 200), selector=b["selector"])
+                   for b in facts.get("buttons", [])]
+        detection = Detection(
+            found=True, cmp=rule.id, cmp_name=rule.name, method="selector", selector=shown["selector"],
+            text=clean_text(shown.get("text")), frame="main", buttons=buttons,
+            in_shadow_dom=bool(shown.get("inShadow")), in_iframe=bool(rule.frame), present_cmps=present,
+            preticked=_preticked(shown.get("toggles")),
+        )
+        return Banner(detection=detection, rule=rule, frame=rule.frame or "main", target=ref_selector(shown["ref"]),
+                      controls=_controls(facts.get("controls", []), vocabulary), toggles=shown.get("toggles"))
+    return _generic_banner(snapshot, vocabulary, present)
+
+
+def _generic_banner(snapshot: dict, vocabulary: Vocabulary, present: list[str]) -> Optional[Banner]:
+    best = None
+    for candidate in snapshot.get("candidates", []):
+        text = candidate.get("text", "")
+        if len(text) > MAX_BANNER_TEXT or not vocabulary.is_about_cookies(text):
+            continue
+        controls = _controls(candidate.get("buttons", []), vocabulary)
+        roles = {c.role for c in controls}
+        answerable = bool(roles & {"accept", "reject", "settings"})
+        if not answerable and (candidate.get("kind") == "named" or len(text) < 40):
+            continue  # a cookie link in a footer, or a floating "cookie settings" button
+        score = (10 if answerable else 0) + (3 if candidate.get("kind") in ("fixed", "sticky", "dialog") else 0)
+        key = (score, -len(text))
+        if best is None or key > best[0]:
+            best = (key, candidate, controls)
+    if best is None:
+        return None
+    _, candidate, controls = best
+    detection = Detection(
+        found=True, cmp="generic", method="generic-heuristic", selector=candidate.get("selector"),
+        text=clean_text(candidate.get("text")), frame="main",
+        buttons=[Button(role=c.role, text=c.text, selector=c.shown_as, href=c.href) for c in controls],
+        in_shadow_dom=bool(candidate.get("inShadow")), present_cmps=present,
+        preticked=_preticked(candidate.get("toggles")),
+    )
+    return Banner(detection=detection, rule=None, frame="main", target=ref_selector(candidate["ref"]),
+                  controls=controls, toggles=candidate.get("toggles"))
+
+
+def merge_frame_view(banner: Banner, frame_snapshot: dict, frame_url: str, vocabulary: Vocabulary) -> Banner:
+    """Fill in a frame CMP's text and buttons from a probe run inside its iframe."""
+    rule = banner.rule
+    facts = frame_snapshot.get("rules", {}).get(rule.id) or {}
+    shown = facts.get("shown") or {}
+    detection = banner.detection.model_copy(update={
+        "frame": frame_url, "text": clean_text(shown.get("text")) or banner.detection.text,
+        "buttons": [Button(role=b["role"], text=clean_text(b.get("text"), 200), selector=b["selector"], frame=frame_url)
+                    for b in facts.get("buttons", [])],
+        "preticked": _preticked(shown.get("toggles")),
+    })
+    return Banner(detection=detection, rule=rule, frame=banner.frame, target=banner.target,
+                  controls=_controls(facts.get("controls", []), vocabulary), toggles=shown.get("toggles"))
+
+
+def nothing_found(snapshot: Optional[dict], rules: tuple[CmpRule, ...]) -> Detection:
+    """A negative detection, saying why when a CMP is installed but drew nothing."""
+    if snapshot is None:
+        return Detection(found=False, note="the page could not be inspected")
+    present = [r for r in rules if _present_by(snapshot, r)]
+    note = None
+    for rule in rules:
+        for host, info in snapshot.get("scripts", {}).items():
+            status = info.get("status")
+            if _host_matches(host, rule.detect.script_hosts) and status and status >= 400:
+                note = f"{rule.name} script failed to load (HTTP {status}: {clean_text(info.get('url'), 200)})"
+                break
+        if note:
+            break
+    if note is None and present:
+        names = ", ".join(r.name for r in present)
+        note = f"{names} present but showed no banner (consent already stored, or the banner is hidden from automation)"
+    detection = Detection(found=False, present_cmps=[r.id for r in present], note=note)
+    if present:
+        first = present[0]
+        detection.cmp, detection.cmp_name = first.id, first.name
+        detection.method = _present_by(snapshot, first)[0]
+    return detection
+
+
+def banner_still_shown(snapshot: dict, banner: Banner, vocabulary: Vocabulary) -> bool:
+    """True when the answered banner (or, for a custom banner, any answerable cookie banner) still shows."""
+    if banner.rule is not None:
+        return bool((snapshot.get("rules", {}).get(banner.rule.id) or {}).get("shown"))
+    again = _generic_banner(snapshot, vocabulary, [])
+    return again is not None and any(b.role in ("accept", "reject") for b in again.detection.buttons)
+
+
+# -- planning ---------------------------------------------------------------------------------
+def plan(action: str, banner: Banner) -> list[list[PlanStep]]:
+    """Alternative click paths for ``action``, best first: the CMP's own, then by the banner's words."""
+    paths: list[list[PlanStep]] = []
+    if banner.rule is not None:
+        for rule_path in getattr(banner.rule, action):
+            steps = []
+            for step in rule_path:
+                frame = step.frame or banner.frame
+                steps.append(PlanStep(kind=step.kind.replace("_", "-"), selector=step.selector, frame=frame,
+                                      shown_as=step.selector, optional=step.optional, ms=step.wait or 0))
+            paths.append(steps)
+    frame = banner.frame
+    wanted = [c for c in banner.controls if c.role == action]
+    for control in wanted:
+        paths.append([PlanStep("click", control.target, frame, control.text, control.shown_as)])
+    if action == "reject":
+        for control in (c for c in banner.controls if c.role == "settings"):
+            paths.append([PlanStep("click", control.target, frame, control.text, control.shown_as),
+                          PlanStep("second-layer", frame=frame)])
+    return paths
+
+
+# -- verification -----------------------------------------------------------------------------
+def records(cookies: list[dict], storage: dict) -> dict[str, str]:
+    """Consent-record candidates keyed ``cookie:<name>`` / ``localStorage:<key>``."""
+    found = {f"cookie:{c['name']}": c.get("value", "") for c in cookies}
+    found.update({f"localStorage:{k}": v for k, v in (storage or {}).items()})
+    return found
+
+
+def _changed(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    return [key for key, value in after.items() if before.get(key) != value]
+
+
+def _is_record_of(rule: Optional[CmpRule], key: str) -> bool:
+    kind, _, name = key.partition(":")
+    if rule is None or not (rule.consent.cookies or rule.consent.local_storage):
+        return bool(_RECORD_NAME.search(name))
+    return rule.consent.cookie_matches(name) if kind == "cookie" else rule.consent.storage_matches(name)
+
+
+def judge(action: str, banner: Banner, before: dict[str, str], after: dict[str, str], shown: bool,
+          tcf: Optional[dict]) -> tuple[bool, Optional[str], Optional[str]]:
+    """(verified, how, why not): the banner must be gone and a consent record written or changed."""
+    rule = banner.rule
+    changed = [k for k in _changed(before, after) if _is_record_of(rule, k)]
+    if rule is None and not changed:
+        changed = _changed(before, after)  # a custom banner may use any name for its record
+    evidence = [k.replace(":", " ", 1) for k in changed]
+    tcf_done = bool(tcf and tcf.get("tcStringPresent") and tcf.get("eventStatus") in ("useractioncomplete", "tcloaded"))
+    if tcf_done:
+        evidence.append("TCF consent string")
+    if shown:
+        return False, None, "banner still visible after clicking"
+    if not evidence:
+        return False, None, "banner gone but no consent record was written"
+    if rule is not None:
+        expected = rule.consent.accepted if action == "accept" else rule.consent.rejected
+        opposite = rule.consent.rejected if action == "accept" else rule.consent.accepted
+        for key in changed:
+            value = unquote(after.get(key, ""))
+            if opposite and re.search(opposite, value) and not (expected and re.search(expected, value)):
+                return False, None, f"consent record {key.replace(':', ' ', 1)} records the opposite choice"
+    if tcf_done and tcf.get("purposeConsents") is not None:
+        purpose_one = tcf["purposeConsents"].get("1")
+        if purpose_one is not None and purpose_one != (action == "accept"):
+            return False, None, "TCF purpose 1 consent does not match the choice"
+    return True, "banner gone; consent recorded in " + ", ".join(evidence), None
+
+
+def summarise_consent_mode(commands: list[dict]) -> Optional[dict]:
+    """Google consent-mode signals: the merged ``default`` and ``update`` commands, and their order."""
+    if not commands:
+        return None
+    summary: dict = {"default": {}, "update": {}, "commands": commands[:50]}
+    for command in commands:
+        if command.get("command") in ("default", "update"):
+            summary[command["command"]].update(command.get("signals") or {})
+    return summary
+
+
+def same_page(before: str, after: str) -> bool:
+    """True when ``after`` is the same page as ``before`` (a reload or a query change, not a new page)."""
+    a, b = urlsplit(before), urlsplit(after)
+    return (a.scheme, a.netloc, a.path.rstrip("/")) == (b.scheme, b.netloc, b.path.rstrip("/"))

@@ -1,0 +1,320 @@
+"""The engine: detect and answer a banner as generators of browser operations.
+
+Each flow yields :mod:`~consent_banner.ops` operations and receives their
+:class:`~consent_banner.ops.OpResult`; a driver (``driver.py``) performs them on a sync or
+an async page. The flows behave like a person: wait for a late banner, wait until it has
+stopped moving, click, look again, and check that the choice was stored.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generator, Optional
+
+from . import decide, ops
+from .models import Detection, Outcome, Step
+from .rules import CmpRule
+from .vocabulary import Vocabulary, clean_text
+
+__all__ = ["DEFAULT_TIMEOUT", "answer_flow", "detect_flow"]
+
+Flow = Generator[Any, ops.OpResult, Any]
+
+DEFAULT_TIMEOUT = 5.0  # seconds to wait for a late banner
+POLL_MS = 250
+STABLE_MS = 300  # the banner's box must stay put this long before a click
+SETTLE_MS = 600  # some CMPs attach their handlers ~500 ms after drawing the banner
+STEP_WAIT_S = 3.0  # how long a second-layer element may take to appear
+VERIFY_S = 3.0
+REAPPEAR_MS = 600
+
+
+class _Stop(Exception):
+    """A path cannot go on: the page navigated away, a frame detached."""
+
+
+@dataclass
+class _Run:
+    """What one answer flow carries between its steps."""
+
+    outcome: Outcome
+    vocabulary: Vocabulary
+    url_before: str = ""
+
+
+def _fault(error: Optional[str]) -> Optional[str]:
+    """A reason when ``error`` means the page or frame is gone rather than a missing element."""
+    text = (error or "").lower()
+    if "detached" in text or "no frame for" in text:
+        return "frame detached mid-click"
+    if "closed" in text and ("target" in text or "page" in text):
+        return "page closed during the click"
+    if "navigat" in text or "execution context was destroyed" in text:
+        return "navigation during the click"
+    return None
+
+
+# -- detection -----------------------------------------------------------------------------------
+def find_flow(rules: tuple[CmpRule, ...], vocabulary: Vocabulary, timeout: float) -> Flow:
+    """Look for a banner until one shows or ``timeout`` passes; return (Banner|None, Detection, first_seen)."""
+    deadline = time.monotonic() + timeout
+    arg = decide.probe_arg(rules)
+    snapshot = None
+    while True:
+        result = yield ops.Evaluate("probe", arg)
+        if result.ok:
+            snapshot = result.value
+            banner = decide.find_banner(snapshot, rules, vocabulary)
+            if banner is not None and banner.rule is not None and banner.rule.frame:
+                inside = yield ops.Evaluate("probe", decide.frame_probe_arg(banner.rule), frame=banner.rule.frame)
+                banner = decide.merge_frame_view(banner, inside.value, inside.frame_url, vocabulary) if inside.ok else None
+            if banner is not None:
+                return banner, banner.detection, time.monotonic()
+        if time.monotonic() >= deadline:
+            return None, decide.nothing_found(snapshot, rules), None
+        yield ops.Sleep(POLL_MS)
+
+
+def detect_flow(rules: tuple[CmpRule, ...], vocabulary: Vocabulary, timeout: float = DEFAULT_TIMEOUT) -> Flow:
+    """Detect the banner; return a Detection (``found=False`` when none shows)."""
+    _, detection, _ = yield from find_flow(rules, vocabulary, timeout)
+    return detection
+
+
+# -- waiting like a person -------------------------------------------------------------------------
+def _wait_stable(selector: str, frame: str, not_before: float, deadline: float, stable_ms: int = STABLE_MS) -> Flow:
+    """Wait until the element is visible, enabled and unmoved for ``stable_ms``; return None or the failure."""
+    last_box, steady_since, error = None, None, None
+    while True:
+        result = yield ops.Geometry(selector, frame)
+        now = time.monotonic()
+        if not result.ok:
+            error = result.error
+            if _fault(error):
+                return _fault(error)
+        elif result.value is None or result.value["box"] is None:
+            error = "not visible"
+        elif not result.value["enabled"]:
+            error = "disabled"
+        else:
+            box = result.value["box"]
+            if box != last_box:
+                last_box, steady_since = box, now
+            elif now - steady_since >= stable_ms / 1000 and now >= not_before:
+                return None
+            error = None
+        if now >= deadline:
+            return error or "never stopped moving"
+        yield ops.Sleep(100)
+
+
+# -- answering ------------------------------------------------------------------------------------
+def _records() -> Flow:
+    """Cookies and the main frame's localStorage, plus its TCF state and consent-mode signals."""
+    cookies = yield ops.Cookies()
+    state = yield ops.Evaluate("state", {"tcfTimeout": 800})
+    values = state.value if state.ok else {}
+    found = decide.records(cookies.value if cookies.ok else [], values.get("localStorage") or {})
+    return found, values.get("tcf"), decide.summarise_consent_mode(values.get("consentMode") or [])
+
+
+def _run_step(step: decide.PlanStep, run: _Run) -> Flow:
+    """Perform one planned step, appending to ``outcome.steps``; return False when the path failed."""
+    outcome = run.outcome
+    if step.kind == "wait":
+        yield ops.Sleep(step.ms)
+        outcome.steps.append(Step(action="wait", text=f"{step.ms} ms"))
+        return True
+    if step.kind == "second-layer":
+        return (yield from _second_layer(step.frame, run))
+    deadline = time.monotonic() + STEP_WAIT_S
+    if step.kind == "toggle-off":
+        yield ops.Sleep(150)  # let the settings panel finish opening
+        result = yield ops.Uncheck(step.selector, step.frame)
+        if not result.ok:
+            outcome.steps.append(Step(action="toggle-off", selector=step.shown_as, frame=result.frame_url, ok=False,
+                                      error=result.error))
+            if _fault(result.error):
+                raise _Stop(_fault(result.error))
+            return step.optional
+        switched = result.value["switched_off"]
+        outcome.steps.append(Step(action="toggle-off", selector=step.shown_as, frame=result.frame_url,
+                                  text=f"switched off {switched} of {result.value['found']} toggles"))
+        outcome.clicks += switched
+        if result.value["found"]:
+            outcome.preticked = bool(outcome.preticked) or switched > 0
+        return True
+    # The banner as a whole was already seen still; one element only needs two equal readings.
+    failure = yield from _wait_stable(step.selector, step.frame, 0, deadline, stable_ms=90)
+    if step.kind == "wait-for":
+        outcome.steps.append(Step(action="wait-for", selector=step.shown_as, frame=step.frame,
+                                  ok=failure is None, error=failure))
+        return failure is None or step.optional
+    if failure is not None:
+        if _fault(failure):
+            outcome.steps.append(Step(action="click", selector=step.shown_as, text=step.text, ok=False, error=failure))
+            raise _Stop(_fault(failure))
+        if not step.optional:
+            outcome.steps.append(Step(action="click", selector=step.shown_as, text=step.text, ok=False, error=failure))
+        return step.optional
+    result = yield ops.Click(step.selector, step.frame)
+    text = step.text or (clean_text(result.value, 200) if result.ok and result.value else None)
+    outcome.steps.append(Step(action="click", selector=step.shown_as, text=text, frame=result.frame_url,
+                              ok=result.ok, error=result.error))
+    if not result.ok:
+        if _fault(result.error):
+            raise _Stop(_fault(result.error))
+        return step.optional
+    outcome.clicks += 1
+    yield ops.Sleep(150)
+    url = yield ops.PageUrl()
+    if url.ok and not decide.same_page(run.url_before, url.value):
+        raise _Stop(f"navigation: the click led away to {url.value}")
+    return True
+
+
+def _second_layer(frame: str, run: _Run) -> Flow:
+    """After a custom banner's settings button: reject there, or switch everything off and save."""
+    outcome, vocabulary = run.outcome, run.vocabulary
+    deadline = time.monotonic() + STEP_WAIT_S
+    while True:
+        yield ops.Sleep(300)
+        probe = yield ops.Evaluate("probe", decide.probe_arg((), ref_prefix="s"), frame=frame)
+        banner = decide.find_banner(probe.value, (), vocabulary) if probe.ok else None
+        if banner is not None:
+            reject = [c for c in banner.controls if c.role == "reject"]
+            save = [c for c in banner.controls if c.role == "save"]
+            if reject or (save and banner.toggles and banner.toggles.get("enabled")):
+                break
+        if time.monotonic() >= deadline:
+            outcome.steps.append(Step(action="wait-for", text="settings with a reject or save option", ok=False,
+                                      error="the settings showed no reject or save option"))
+            return False
+    if reject:
+        control = reject[0]
+        return (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as), run))
+    toggles = decide.PlanStep("toggle-off", banner.target + " input[type=checkbox]", frame, shown_as="checkboxes in settings")
+    ok = yield from _run_step(toggles, run)
+    control = save[0]
+    return ok and (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as), run))
+
+
+def _path_available(path: list[decide.PlanStep]) -> Flow:
+    first = path[0]
+    if first.selector is None:
+        return True
+    result = yield ops.Geometry(first.selector, first.frame)
+    return bool(result.ok and result.value and result.value["box"])
+
+
+def answer_flow(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary, timeout: float = DEFAULT_TIMEOUT,
+                screenshot_dir: Optional[Path] = None) -> Flow:
+    """Find the banner and answer it with ``action`` ('accept' or 'reject'); return an Outcome."""
+    outcome = Outcome(action=action)
+    run = _Run(outcome, vocabulary)
+    banner, detection, first_seen = yield from find_flow(rules, vocabulary, timeout)
+    outcome.detection, outcome.cmp = detection, detection.cmp
+    if banner is None:
+        _, outcome.tcf, outcome.consent_mode = yield from _records()
+        outcome.reason = "no banner" + (f": {detection.note}" if detection.note else "")
+        return outcome
+    outcome.detected = True
+    outcome.reject_on_first_layer = any(b.role == "reject" for b in detection.buttons)
+    outcome.preticked = detection.preticked
+
+    failure = yield from _wait_stable(banner.target, "main", first_seen + SETTLE_MS / 1000, time.monotonic() + timeout)
+    if failure is not None:
+        outcome.reason = _fault(failure) or f"banner disappeared before it could be answered ({failure})"
+        return outcome
+    if screenshot_dir is not None:
+        outcome.screenshot = yield from _screenshot(banner, action, Path(screenshot_dir))
+
+    before, _, _ = yield from _records()
+    start_url = yield ops.PageUrl()
+    run.url_before = start_url.value if start_url.ok else ""
+    paths = decide.plan(action, banner)
+    if not paths:
+        outcome.reason = f"no {action} option"
+        _, outcome.tcf, outcome.consent_mode = yield from _records()
+        return outcome
+
+    completed, tried = False, 0
+    try:
+        for path in paths:
+            if not (yield from _path_available(path)):
+                continue
+            tried += 1
+            if (yield from _run_path(path, run)):
+                completed = True
+                break
+    except _Stop as stop:
+        outcome.reason = str(stop)
+    if not tried and outcome.reason is None:
+        outcome.reason = f"no {action} option"
+    elif not completed and outcome.reason is None:
+        outcome.reason = f"could not complete the {action} path"
+
+    yield from _verify(action, banner, before, run, retry_path=path if completed else None)
+    final = yield ops.PageUrl()
+    outcome.final_url = final.value if final.ok else None
+    return outcome
+
+
+def _run_path(path: list[decide.PlanStep], run: _Run) -> Flow:
+    for step in path:
+        if not (yield from _run_step(step, run)):
+            return False
+    return True
+
+
+def _screenshot(banner: decide.Banner, action: str, directory: Path) -> Flow:
+    name = f"banner-{action}-{banner.detection.cmp}"
+    path = directory / f"{name}.png"
+    counter = 1
+    while path.exists():
+        counter += 1
+        path = directory / f"{name}-{counter}.png"
+    result = yield ops.Screenshot(banner.target, str(path))
+    return result.value if result.ok else None
+
+
+def _verify(action, banner, before, run: _Run, retry_path) -> Flow:
+    """Wait for the banner to go and the record to appear; click once more if the first click was ignored."""
+    outcome, vocabulary = run.outcome, run.vocabulary
+    rules = (banner.rule,) if banner.rule else ()
+    arg = decide.probe_arg(rules, generic=banner.rule is None, ref_prefix="v")
+    retried = False
+    deadline = time.monotonic() + VERIFY_S
+    while True:
+        probe = yield ops.Evaluate("probe", arg)
+        if probe.ok:
+            shown = decide.banner_still_shown(probe.value, banner, vocabulary)
+            after, outcome.tcf, outcome.consent_mode = yield from _records()
+            verified, how, why = decide.judge(action, banner, before, after, shown, outcome.tcf)
+        else:  # the page is between documents (a reload after the click): look again
+            verified, how, why = False, None, "the page could not be inspected after the click"
+        if verified:
+            break
+        if time.monotonic() >= deadline:
+            break
+        if (shown and not retried and retry_path is not None and len(retry_path) == 1
+                and time.monotonic() >= deadline - VERIFY_S / 2 and outcome.reason is None):
+            retried = True  # the banner ignored the click (handlers attached late): click once more
+            try:
+                yield from _run_path(retry_path, run)
+            except _Stop as stop:
+                outcome.reason = str(stop)
+        yield ops.Sleep(POLL_MS)
+    if verified:
+        yield ops.Sleep(REAPPEAR_MS)
+        again = yield ops.Evaluate("probe", arg)
+        if again.ok and decide.banner_still_shown(again.value, banner, vocabulary):
+            verified, how, why = False, None, "banner reappeared after it was answered"
+    outcome.verified = verified and outcome.reason is None
+    outcome.verification = how
+    if outcome.reason is None:
+        outcome.reason = why
+    elif not verified and why:
+        outcome.reason += f"; {why}"

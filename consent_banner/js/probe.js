@@ -1,0 +1,224 @@
+// One look at a frame: which CMPs are present, which banner shows, and every element that
+// could be a custom cookie banner, with its controls. Facts only; consent_banner/decide.py
+// interprets them. Runs as `frame.evaluate(source, arg)`; arg = {rules, generic, refPrefix}.
+(arg) => {
+  const REF = "data-cookieaudit-ref";
+  let refCounter = Number(document.documentElement.getAttribute("data-cookieaudit-refs") || 0);
+
+  // Every root to search: the document and each open shadow root, however deep.
+  const roots = [document];
+  for (let i = 0; i < roots.length; i++) {
+    const walker = document.createTreeWalker(roots[i], NodeFilter.SHOW_ELEMENT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.shadowRoot) roots.push(node.shadowRoot);
+    }
+  }
+
+  const queryAll = (selector) => {
+    const found = [];
+    for (const root of roots) {
+      try { found.push(...root.querySelectorAll(selector)); } catch (e) { return found; }
+    }
+    return found;
+  };
+
+  const queryWithin = (element, selector) => {
+    const found = [];
+    const scopes = [element];
+    for (let i = 0; i < scopes.length; i++) {
+      const scope = scopes[i];
+      try { found.push(...scope.querySelectorAll(selector)); } catch (e) { return found; }
+      for (const inner of scope.querySelectorAll("*")) if (inner.shadowRoot) scopes.push(inner.shadowRoot);
+      if (scope.shadowRoot) scopes.push(scope.shadowRoot);
+    }
+    return found;
+  };
+
+  const isVisible = (el) => {
+    if (!el || !el.isConnected) return false;
+    const box = el.getBoundingClientRect();
+    if (box.width < 2 || box.height < 2) return false;
+    if (box.bottom <= 0 || box.right <= 0 || box.top >= innerHeight || box.left >= innerWidth) return false;
+    if (el.checkVisibility && !el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true,
+                                                      opacityProperty: true, visibilityProperty: true })) return false;
+    return true;
+  };
+
+  const inShadow = (el) => el.getRootNode() instanceof ShadowRoot;
+
+  const textOf = (el) => {
+    let text = el.innerText || "";
+    if (!text.trim() && el.shadowRoot) text = el.shadowRoot.textContent || "";
+    if (el.tagName === "INPUT") text = el.value || "";
+    if (!text.trim()) text = el.getAttribute("aria-label") || el.getAttribute("title") || "";
+    return text.slice(0, 6000);
+  };
+
+  // Full text including the text of open shadow roots below the element.
+  const deepText = (el) => {
+    let text = textOf(el);
+    for (const host of queryWithin(el, "*")) {
+      if (host.shadowRoot) text += "\n" + Array.from(host.shadowRoot.children, (c) => c.innerText || "").join("\n");
+    }
+    return text.slice(0, 12000);
+  };
+
+  const cssEscape = (s) => (window.CSS && CSS.escape ? CSS.escape(s) : s);
+  const describe = (el) => {
+    const parts = [];
+    for (let node = el, depth = 0; node && node.nodeType === 1 && depth < 4; node = node.parentElement, depth++) {
+      if (node.id) { parts.unshift("#" + cssEscape(node.id)); break; }
+      let part = node.tagName.toLowerCase();
+      const classes = Array.from(node.classList).slice(0, 2);
+      if (classes.length) part += "." + classes.map(cssEscape).join(".");
+      parts.unshift(part);
+    }
+    let path = parts.join(" > ");
+    const root = el.getRootNode();
+    if (root instanceof ShadowRoot) path = describe(root.host) + " " + path;
+    return path;
+  };
+
+  const stamp = (el) => {
+    let ref = el.getAttribute(REF);
+    if (!ref) {
+      ref = (arg.refPrefix || "r") + (++refCounter);
+      el.setAttribute(REF, ref);
+    }
+    return ref;
+  };
+
+  const leadsAway = (el) => {
+    const link = el.closest("a[href]");
+    if (!link) return false;
+    const raw = link.getAttribute("href").trim();
+    if (!raw || raw.startsWith("#") || raw.toLowerCase().startsWith("javascript:")) return false;
+    const here = location.href.split("#")[0];
+    return link.href.split("#")[0] !== here;
+  };
+
+  const controlInfo = (el) => ({
+    ref: stamp(el), selector: describe(el), text: textOf(el).trim().slice(0, 300),
+    tag: el.tagName.toLowerCase(), href: el.closest("a[href]") ? el.closest("a[href]").href : null,
+    leadsAway: leadsAway(el),
+  });
+
+  const CONTROL = "button, input[type=button], input[type=submit], a[href], a[role=button], [role=button], [onclick], [class*=btn], [class*=button], [class*=Button]";
+  const controlsWithin = (container) => {
+    const all = queryWithin(container, CONTROL).filter(isVisible);
+    const real = new Set(all.filter((e) => e.matches("button, input, a, [role=button]")));
+    return all.filter((e) => {
+      // Keep one element per control: the real button, or the innermost styled wrapper.
+      if (!real.has(e)) {
+        if (all.some((o) => o !== e && e.contains(o))) return false;
+        if (Array.from(real).some((r) => r.contains(e))) return false;
+      } else if (Array.from(real).some((r) => r !== e && r.contains(e))) {
+        return false;
+      }
+      return textOf(e).trim().length > 0;
+    });
+  };
+
+  const togglesWithin = (container) => {
+    const toggles = queryWithin(container, "input[type=checkbox], [role=switch], [role=checkbox]");
+    let enabled = 0, checked = 0;
+    for (const t of toggles) {
+      if (t.disabled || t.getAttribute("aria-disabled") === "true") continue;
+      enabled++;
+      if (t.checked || t.getAttribute("aria-checked") === "true") checked++;
+    }
+    return { total: toggles.length, enabled, checked };
+  };
+
+  const lookup = (path) => {
+    let value = window;
+    for (const part of path.split(".")) {
+      if (value == null) return undefined;
+      try { value = value[part]; } catch (e) { return undefined; }
+    }
+    return value;
+  };
+
+  const cookieNames = document.cookie.split(";").map((c) => c.split("=")[0].trim()).filter(Boolean);
+
+  // -- named CMPs -------------------------------------------------------------------------
+  const rules = {};
+  for (const rule of arg.rules || []) {
+    const present = [];
+    let shown = null;
+    const bannerSelectors = rule.frame ? [rule.frame] : rule.banner;
+    for (const selector of bannerSelectors) {
+      const hits = queryAll(selector);
+      if (hits.length) present.push("selector");
+      const visibleHit = hits.find(isVisible);
+      if (visibleHit && !shown) {
+        shown = { selector, ref: stamp(visibleHit), text: deepText(visibleHit).trim(),
+                  inShadow: inShadow(visibleHit), toggles: togglesWithin(visibleHit) };
+      }
+    }
+    for (const selector of rule.present || []) if (queryAll(selector).length) present.push("selector");
+    for (const name of rule.globals || []) if (lookup(name) !== undefined) present.push("global");
+    const buttons = [];
+    if (shown && !rule.frame) {
+      for (const [role, selector] of rule.buttons) {
+        const hit = queryAll(selector).find(isVisible);
+        if (hit) buttons.push({ role, selector, text: textOf(hit).trim().slice(0, 300) });
+      }
+    }
+    const controls = shown && !rule.frame ? controlsWithin(queryAll(shown.selector).find(isVisible)).slice(0, 25).map(controlInfo) : [];
+    rules[rule.id] = { present: Array.from(new Set(present)), shown, buttons, controls };
+  }
+
+  // -- generic: any visible overlay, bar or dialog that could be a cookie banner -------------
+  const candidates = [];
+  if (arg.generic) {
+    const NAMED = /cookie|consent|gdpr|privacy|cmp|avg|toestemming|banner|notice|dialog|modal|popup|overlay/i;
+    const seen = new Set();
+    for (const root of roots) {
+      for (const el of root.querySelectorAll(root === document ? "body *" : "*")) {
+        if (candidates.length >= 60) break;
+        if (el.tagName === "SCRIPT" || el.tagName === "STYLE" || el.tagName === "IFRAME") continue;
+        let kind = null;
+        if (el.tagName === "DIALOG" && el.open) kind = "dialog";
+        else if (/^(alert)?dialog$/.test(el.getAttribute("role") || "") || el.getAttribute("aria-modal") === "true") kind = "dialog";
+        else {
+          const style = getComputedStyle(el);
+          if (style.position === "fixed" || style.position === "sticky") kind = style.position;
+          else if (style.position === "absolute" && Number(style.zIndex) >= 1000) kind = "overlay";
+          else if (NAMED.test((el.id || "") + " " + (typeof el.className === "string" ? el.className : ""))) kind = "named";
+        }
+        if (!kind || seen.has(el) || !isVisible(el)) continue;
+        const text = deepText(el).trim();
+        if (text.length < 15) continue;
+        seen.add(el);
+        const box = el.getBoundingClientRect();
+        candidates.push({
+          ref: stamp(el), selector: describe(el), kind, text, inShadow: inShadow(el),
+          area: Math.round(box.width * box.height), viewport: innerWidth * innerHeight,
+          buttons: controlsWithin(el).slice(0, 25).map(controlInfo), toggles: togglesWithin(el),
+        });
+      }
+    }
+  }
+
+  // -- scripts: hosts and HTTP status of every script the frame asked for ---------------------
+  const scripts = {};
+  for (const s of document.scripts) {
+    if (!s.src) continue;
+    try { const host = new URL(s.src).hostname; if (!(host in scripts)) scripts[host] = { url: s.src, status: null }; } catch (e) {}
+  }
+  for (const entry of performance.getEntriesByType("resource")) {
+    if (entry.initiatorType !== "script") continue;
+    try {
+      const host = new URL(entry.name).hostname;
+      const status = entry.responseStatus || null;
+      if (!scripts[host] || (status && status >= 400) || scripts[host].status === null) scripts[host] = { url: entry.name, status };
+    } catch (e) {}
+  }
+
+  document.documentElement.setAttribute("data-cookieaudit-refs", String(refCounter));
+  return {
+    url: location.href, cookies: cookieNames, rules, candidates, scripts,
+    tcfapi: typeof window.__tcfapi === "function",
+  };
+}
