@@ -163,7 +163,7 @@ class RequestRecord(_Model):
     status: Optional[int] = None
     failure: Optional[str] = None
     page_url: Optional[str] = None
-    frame_url: Optional[str] = None
+    frame_url: Optional[str] = Field(None, description="The document that made the request (a frame's parent for its own document).")
     at: Optional[datetime] = None
     phase: PhaseName
 

@@ -79,7 +79,7 @@ class Phase:
         self.options = state.options
         self.playwright = playwright
         self.collectors: list[Collector] = [cls(state) for cls in COLLECTORS]
-        self.info = PhaseInfo(name=name, started_at=utcnow())
+        self.info = PhaseInfo(name=name, started_at=utcnow(), har=har_path)
         self.check_reachable = check_reachable
         self.har_path = har_path
         self.progress = progress

@@ -58,7 +58,12 @@ class RequestCollector(Collector):
         except Exception:  # service-worker requests have no frame
             return (self.state.last_visit.url if self.state.last_visit else None), None
         visit = self.state.visit_of(frame.page)
-        frame_url = request.url if request.is_navigation_request() else frame.url
+        if request.is_navigation_request():
+            # A frame's document is requested by its parent; a top-level document stands for itself.
+            parent = frame.parent_frame
+            frame_url = parent.url if parent is not None else request.url
+        else:
+            frame_url = frame.url
         return (visit.url if visit else None), frame_url or None
 
     def _on_response(self, response) -> None:

@@ -1,0 +1,196 @@
+"""``cookieaudit scan URL``: crawl a site in Chromium and report its cookies, storage and requests.
+
+Thin: parse options into ScanOptions, run the scan (writing a partial result on SIGINT or
+SIGTERM), render it as tables or JSON.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from ..errors import InputError
+from ..safety import terminal_safe
+from ._output import print_table, write_text
+
+__all__ = ["scan_command"]
+
+EXIT_ON_SIGNAL = {"SIGINT": 130, "SIGTERM": 143}
+PHASE_LABELS = {"before_consent": "before", "after_reject": "reject", "after_accept": "accept"}
+
+
+def _read_urls(values: tuple[str, ...]) -> list[str]:
+    """--url values; ``@file`` reads one URL a line (blank lines and # comments skipped)."""
+    urls: list[str] = []
+    for value in values:
+        if value.startswith("@"):
+            path = Path(value[1:])
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except OSError as exc:
+                raise InputError(f"cannot read URL list {path}: {exc.strerror or exc}") from None
+            urls += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        else:
+            urls.append(value)
+    return urls
+
+
+@click.command("scan")
+@click.argument("url")
+@click.option("--pages", type=int, default=20, show_default=True, help="Most pages visited per phase.")
+@click.option("--url", "urls", multiple=True, metavar="URL|@FILE", help="Always visit this page (repeatable; @file: one URL a line).")
+@click.option("--include", multiple=True, metavar="PATTERN",
+              help="Only follow links matching: 're:REGEX', a '/path*' glob, or a full-URL glob (repeatable).")
+@click.option("--exclude", multiple=True, metavar="PATTERN", help="Never follow links matching (same syntax; repeatable).")
+@click.option("--sitemap", is_flag=True, help="Also visit pages listed in the site's sitemap.")
+@click.option("--consent", type=click.Choice(["none", "reject", "accept", "all"]), default="all", show_default=True,
+              help="Phases: before_consent, after_reject, after_accept, or all three.")
+@click.option("--concurrency", type=int, default=1, show_default=True, help="Parallel tabs.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per page.")
+@click.option("--wait", type=float, default=0.0, show_default=True, help="Extra seconds per page after the network settled.")
+@click.option("--browser-path", help="Chromium executable (default: found automatically; or COOKIEAUDIT_BROWSER).")
+@click.option("--browser-arg", "browser_args", multiple=True, help="Extra Chromium switch (repeatable).")
+@click.option("--insecure", is_flag=True, help="Accept invalid TLS certificates.")
+@click.option("--user-agent", help="User agent (default: the browser's own, as a normal desktop Chrome).")
+@click.option("--viewport", default="1920x1080", show_default=True, help="Window size, WIDTHxHEIGHT.")
+@click.option("--locale", default="nl-NL", show_default=True)
+@click.option("--timezone", default="Europe/Amsterdam", show_default=True)
+@click.option("--proxy", help="Proxy server, e.g. http://proxy:3128.")
+@click.option("--headed", is_flag=True, help="Show the browser window.")
+@click.option("--block-third-party-cookies", is_flag=True, help="Block third-party cookies (default: allowed, like desktop Chrome).")
+@click.option("--include-values", is_flag=True, help="Keep cookie/storage values and URL identifiers (default: redacted).")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="What is printed on stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Save the JSON result to this file.")
+@click.option("--output-dir", type=click.Path(file_okay=False), help="Folder for screenshots and other artefacts.")
+@click.option("--har", type=click.Path(dir_okay=False), help="Save a HAR per phase (phase name added when several run).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurrency, timeout, wait, browser_path,
+                 browser_args, insecure, user_agent, viewport, locale, timezone, proxy, headed,
+                 block_third_party_cookies, include_values, output_format, output, output_dir, har, quiet):
+    """Scan URL in Chromium and record every cookie, storage entry and request to other hosts."""
+    from ..scanner.api import make_options
+    from ..scanner.runner import Scan
+
+    if output_dir:
+        try:
+            Path(output_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create {output_dir}: {exc.strerror or exc}") from None
+    options = make_options(
+        pages=pages, urls=tuple(_read_urls(urls)), include=include, exclude=exclude, sitemap=sitemap, consent=consent,
+        concurrency=concurrency, timeout=timeout, wait=wait, browser_path=browser_path, browser_args=browser_args,
+        insecure=insecure, user_agent=user_agent, viewport=viewport, locale=locale, timezone=timezone, proxy=proxy,
+        headed=headed, block_third_party_cookies=block_third_party_cookies, include_values=include_values,
+        output_dir=output_dir, har=har,
+    )
+    show_progress = not quiet and sys.stderr.isatty()
+    with _Progress(show_progress) as progress:
+        scan = Scan(url, options, progress.update if show_progress else None)
+        result, interrupted = asyncio.run(_run_until_signal(scan))
+    if output:
+        write_text(result.to_json(), output)
+    if output_format == "json":
+        if not output:
+            write_text(result.to_json())
+    else:
+        _print_tables(result)
+    if interrupted:
+        click.echo(f"cookieaudit: interrupted by {interrupted}; partial result written", err=True)
+        sys.exit(EXIT_ON_SIGNAL[interrupted])
+
+
+async def _run_until_signal(scan):
+    """Run the scan; on SIGINT/SIGTERM stop it and return the partial result and the signal name."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    received: list[str] = []
+
+    def stop(name: str) -> None:
+        if not received:
+            received.append(name)
+            task.cancel()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop, sig.name)
+        except (NotImplementedError, RuntimeError):  # Windows: Ctrl-C stays a KeyboardInterrupt
+            pass
+    try:
+        return await scan.run(), None
+    except asyncio.CancelledError:
+        if not received:
+            raise
+        return scan.result(interrupted=received[0]), received[0]
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.remove_signal_handler(sig)
+            except (NotImplementedError, RuntimeError):
+                pass
+
+
+class _Progress:
+    """A rich progress line on stderr (only on a terminal)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self._progress = None
+        self._tasks: dict[str, int] = {}
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn
+
+            self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                      console=Console(stderr=True), transient=True)
+            self._progress.start()
+        return self
+
+    def update(self, phase: str, done: int, url: str) -> None:
+        if self._progress is None:
+            return
+        from rich.markup import escape
+
+        description = f"{phase}: {done} pages — {escape(terminal_safe(url, 80))}"
+        if phase not in self._tasks:
+            self._tasks[phase] = self._progress.add_task(description, total=None)
+        self._progress.update(self._tasks[phase], description=description)
+
+    def __exit__(self, *exc):
+        if self._progress is not None:
+            self._progress.stop()
+        return False
+
+
+def _print_tables(result) -> None:
+    """Pages, cookies and the phase matrix as tables (plain tab-separated text when piped)."""
+    phases = [p.name for p in result.phases]
+    print_table("Pages", ["phase", "url", "status", "title", "error"],
+                [[PHASE_LABELS.get(p.phase, p.phase), p.final_url or p.url, p.status, p.title, p.error]
+                 for p in result.pages if p.phase == (phases[0] if phases else p.phase)])
+    by_cookie: dict[tuple, dict] = {}
+    for cookie in result.cookies:
+        key = (cookie.name, cookie.domain, cookie.path)
+        entry = by_cookie.setdefault(key, {"cookie": cookie, "phases": {}})
+        entry["phases"][cookie.phase] = "stored" if cookie.stored else f"refused ({cookie.reason})"
+    rows = []
+    for (name, domain, _), entry in by_cookie.items():
+        cookie = entry["cookie"]
+        set_by = f"{cookie.set_by.kind} {cookie.set_by.url}" if cookie.set_by else ""
+        rows.append([name, domain, cookie.party, cookie.purpose, cookie.vendor, set_by,
+                     ", ".join(PHASE_LABELS.get(p, p) for p in entry["phases"])])
+    print_table("Cookies", ["name", "domain", "party", "purpose", "vendor", "set_by", "phases"], rows)
+    if phases:
+        print_table("Phase matrix", ["name", "domain"] + [PHASE_LABELS.get(p, p) for p in phases],
+                    [[name, domain] + [entry["phases"].get(p, "-") for p in phases]
+                     for (name, domain, _), entry in by_cookie.items()])
+    if result.errors:
+        print_table("Errors", ["phase", "kind", "url", "message"],
+                    [[PHASE_LABELS.get(e.phase or "", e.phase or ""), e.kind, e.url, e.message] for e in result.errors])

@@ -1,0 +1,74 @@
+"""ScanOptions defaults and validation, launch switches and the user agent, without a browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from cookieaudit.errors import InputError
+from cookieaudit.scanner import ScanOptions
+from cookieaudit.scanner.api import make_options
+from cookieaudit.scanner.browser import chromium_switches, normal_user_agent, write_profile_preferences
+
+
+def test_defaults_are_documented_values():
+    """The defaults the issue asks for: 20 pages, nl-NL, Europe/Amsterdam, all three phases."""
+    options = ScanOptions()
+    assert (options.pages, options.locale, options.timezone, options.consent) == (20, "nl-NL", "Europe/Amsterdam", "all")
+    assert options.phases == ("before_consent", "after_reject", "after_accept")
+    assert ScanOptions(consent="reject").phases == ("after_reject",)
+    assert not options.include_values and not options.block_third_party_cookies
+
+
+def test_options_are_frozen_and_strict():
+    """Options cannot change after creation, and unknown or bad values are InputErrors."""
+    options = ScanOptions()
+    with pytest.raises(Exception):
+        options.pages = 3
+    with pytest.raises(InputError, match="pages"):
+        make_options(pages=0)
+    with pytest.raises(InputError, match="colour"):
+        make_options(colour="red")
+    with pytest.raises(InputError, match="viewport"):
+        make_options(viewport="big")
+
+
+def test_make_options_merges_overrides():
+    """Keyword overrides apply on top of an options object; strings become tuples."""
+    options = make_options(ScanOptions(pages=5), viewport="1366x768", browser_args="--foo")
+    assert (options.pages, options.viewport, options.browser_args) == (5, (1366, 768), ("--foo",))
+
+
+def test_recorded_options_hide_proxy_password():
+    """The options recorded in a result never contain proxy credentials."""
+    recorded = ScanOptions(proxy="http://jan:geheim@proxy.gemeente.nl:3128").public_dict()
+    assert recorded["proxy"] == "http://proxy.gemeente.nl:3128"
+
+
+def test_switches_merge_user_feature_lists():
+    """User --disable-features join ours (Chromium keeps only the last one); automation is hidden."""
+    switches = chromium_switches(ScanOptions(browser_args=("--disable-features=Foo", "--lang=nl")))
+    disabled = [s for s in switches if s.startswith("--disable-features=")]
+    assert len(disabled) == 1
+    features = disabled[0].split("=", 1)[1].split(",")
+    assert "Foo" in features and "Translate" in features and "ThirdPartyStoragePartitioning" not in features
+    assert "--disable-blink-features=AutomationControlled" in switches
+    assert switches[-1] == "--lang=nl"
+    assert "--disable-background-networking" in switches
+
+
+def test_normal_user_agent_per_platform():
+    """The user agent is a reduced desktop Chrome UA with the real major version, without 'Headless'."""
+    assert normal_user_agent("156.0.8078.79", "win32") == (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36")
+    assert "Headless" not in normal_user_agent("156.0.8078.79")
+
+
+def test_profile_preferences(tmp_path):
+    """The third-party cookie policy is written into Default/Preferences before launch."""
+    import json
+
+    write_profile_preferences(tmp_path, block_third_party_cookies=False)
+    prefs = json.loads((tmp_path / "Default" / "Preferences").read_text())
+    assert prefs == {"profile": {"cookie_controls_mode": 0, "block_third_party_cookies": False}}
+    write_profile_preferences(tmp_path, block_third_party_cookies=True)
+    assert json.loads((tmp_path / "Default" / "Preferences").read_text())["profile"]["cookie_controls_mode"] == 1
