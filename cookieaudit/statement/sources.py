@@ -17,8 +17,7 @@ from .text_reader import read_text
 
 __all__ = ["MAX_FILE_BYTES", "MAX_TEXT_CHARS", "is_url", "load_file", "document_from_text"]
 
-MAX_FILE_BYTES = 64 * 1024 * 1024  # a bigger file is refused outright
-MAX_TEXT_CHARS = 2_000_000  # text beyond this is not parsed (a statement is ~10-100 KB)
+from .sources_limits import MAX_FILE_BYTES, MAX_TEXT_CHARS
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|h[1-6]|table)\b",
                          re.IGNORECASE | re.DOTALL)
 

@@ -12,7 +12,7 @@ from typing import Optional
 from .document import Block, Document, Link
 from .runtogether import find_header, split_row
 
-__all__ = ["read_text"]
+__all__ = ["looks_like_heading", "read_text"]
 
 _MD_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
@@ -82,7 +82,7 @@ class _Builder:
         return block
 
 
-def _looks_like_heading(text: str) -> bool:
+def looks_like_heading(text: str) -> bool:
     """A short line without closing punctuation, or a short question."""
     stripped = text.strip()
     if not stripped or len(stripped) > MAX_HEADING_CHARS or not any(c.isalpha() for c in stripped):
@@ -192,13 +192,15 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             block.text = block.text.strip()
             continue
         segment = masked[start:end]
-        if line_count == 1 and _looks_like_heading(segment):
+        if line_count == 1 and looks_like_heading(segment):
             following = raw[index + 1] if index + 1 < len(raw) else None
             standalone = following is None or following[1] > end + 1 and masked[end:following[1]].count("\n") >= 2
             if kind == "paragraph" and standalone:
                 builder.add("heading", start, end, level=0)
                 continue
-            if kind == "item" and standalone and following is not None and following[0] == "paragraph":
+            # a lone bullet over an indented paragraph heads it (" • Cookies" then "  De gemeente ...")
+            if kind == "item" and standalone and following is not None and following[0] == "paragraph" \
+                    and masked[following[1]:following[1] + 1].isspace():
                 block = builder.add("heading", start, end, level=0)
                 block.text = _BULLET.sub("", block.text).strip()
                 continue

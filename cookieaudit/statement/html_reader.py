@@ -1,0 +1,202 @@
+"""Saved or rendered HTML into a :class:`Document` with selectolax (lexbor).
+
+Headings, paragraphs, list items and table rows become blocks; the text of the document is
+those blocks one after another, so evidence offsets point into that extracted text.
+Scripts, styles, navigation, page header and footer, forms and hidden elements are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .document import Block, Document, Link
+from .sources_limits import MAX_TEXT_CHARS
+
+__all__ = ["read_html"]
+
+_SKIP = {"script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed", "nav", "header",
+         "footer", "form", "button", "select", "textarea", "input", "head", "title", "meta", "link", "img", "picture",
+         "video", "audio", "map", "dialog"}
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_BLOCKS = {"p", "div", "section", "article", "main", "ul", "ol", "li", "table", "thead", "tbody", "tfoot", "tr", "td",
+           "th", "dl", "dt", "dd", "blockquote", "pre", "figure", "figcaption", "details", "summary", "body", "html",
+           "center", "address", "hr", "aside", "caption", "fieldset", "legend", "menu", *_HEADINGS}
+_CODE = {"code", "kbd", "samp", "var", "tt"}
+_SPACE = re.compile(r"\s+")
+
+
+class _Builder:
+    def __init__(self, source: str):
+        self.source = source
+        self.parts: list[str] = []
+        self.length = 0
+        self.blocks: list[Block] = []
+        self.links: list[Link] = []
+        self.table_count = 0
+        self.truncated = False
+
+    def emit(self, kind: str, text: str, links=(), codes=(), **extra) -> None:
+        text = text.strip()
+        if not text or self.truncated:
+            return
+        if self.length + len(text) > MAX_TEXT_CHARS:
+            self.truncated = True
+            return
+        if self.parts:
+            self.parts.append("\n\n" if kind in ("heading", "paragraph") else "\n")
+            self.length += len(self.parts[-1])
+        start = self.length
+        self.parts.append(text)
+        self.length += len(text)
+        self.blocks.append(Block(kind=kind, start=start, end=self.length, text=text, code=tuple(codes), **extra))
+        for link_text, href, offset in links:
+            self.links.append(Link(text=link_text, href=href, start=start + offset))
+
+
+class _Inline:
+    """Collects the inline text of a block, with its links and code spans."""
+
+    def __init__(self):
+        self.text = ""
+        self.links: list[tuple[str, str, int]] = []
+        self.codes: list[str] = []
+
+    def add_text(self, raw: str) -> None:
+        piece = _SPACE.sub(" ", raw)
+        if not piece:
+            return
+        if self.text.endswith(" ") or not self.text:
+            piece = piece.lstrip(" ") if not self.text or self.text.endswith(" ") else piece
+        self.text += piece
+
+    def add(self, node) -> None:
+        if node.tag == "-text":
+            self.add_text(node.text_content or "")
+            return
+        tag = node.tag
+        if tag in _SKIP or _hidden(node):
+            return
+        if tag == "br":
+            self.add_text(" ")
+            return
+        leading = len(self.text.rstrip(" ")) + (1 if self.text.endswith(" ") else 0)
+        before = len(self.text)
+        for child in node.iter(include_text=True):
+            self.add(child)
+        inner = self.text[before:].strip()
+        if tag == "a" and node.attributes.get("href"):
+            self.links.append((inner, node.attributes.get("href") or "", leading))
+        if tag in _CODE and inner:
+            self.codes.append(inner)
+
+
+_BANNER_NAME = re.compile(r"(cookie|consent|cmp|gdpr|privacy)[-_ ]?(banner|bar|notice|popup|pop-up|modal|dialog|wall|melding|overlay)",
+                          re.IGNORECASE)
+
+
+def _is_consent_banner(node) -> bool:
+    """A consent banner saved with the page: a cookie dialog, or an element named like one."""
+    attributes = node.attributes
+    names = " ".join(filter(None, (attributes.get("id"), attributes.get("class"))))
+    if _BANNER_NAME.search(names):
+        return True
+    if attributes.get("role") in ("dialog", "alertdialog") or attributes.get("aria-modal") == "true":
+        return "cookie" in (node.text(deep=True) or "").lower()
+    return False
+
+
+def _hidden(node) -> bool:
+    attributes = node.attributes
+    if _is_consent_banner(node):
+        return True
+    if "hidden" in attributes or attributes.get("aria-hidden") == "true":
+        return True
+    style = (attributes.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
+
+
+def _has_block_child(node) -> bool:
+    for child in node.iter(include_text=False):
+        if child.tag in _BLOCKS:
+            return True
+    return False
+
+
+def _walk(node, builder: _Builder) -> None:
+    tag = node.tag
+    if tag in _SKIP or _hidden(node):
+        return
+    if tag in _HEADINGS:
+        inline = _Inline()
+        inline.add(node)
+        builder.emit("heading", inline.text, inline.links, inline.codes, level=_HEADINGS[tag])
+        return
+    if tag == "table":
+        _table(node, builder)
+        return
+    kind = "item" if tag in ("li", "dt", "dd") else "paragraph"
+    inline = _Inline()
+
+    def flush() -> None:
+        nonlocal inline
+        if inline.text.strip():
+            builder.emit(kind, inline.text, inline.links, inline.codes)
+        inline = _Inline()
+
+    for child in node.iter(include_text=True):
+        if child.tag != "-text" and child.tag in _BLOCKS:
+            flush()
+            _walk(child, builder)
+        else:
+            inline.add(child)
+    flush()
+
+
+def _table(table, builder: _Builder) -> None:
+    builder.table_count += 1
+    for row in table.css("tr"):
+        if _closest_table(row) is None or _closest_table(row).mem_id != table.mem_id:
+            continue  # rows of a nested table are read with that table
+        cells = [c for c in row.iter(include_text=False) if c.tag in ("td", "th")]
+        if not cells:
+            continue
+        texts, links, codes = [], [], []
+        offset = 0
+        for cell in cells:
+            inline = _Inline()
+            inline.add(cell)
+            text = inline.text.strip()
+            links.extend((t, h, offset + o) for t, h, o in inline.links)
+            codes.extend(inline.codes)
+            texts.append(text)
+            offset += len(text) + 3
+        header = all(c.tag == "th" for c in cells) or (row.parent is not None and row.parent.tag == "thead")
+        builder.emit("row", " | ".join(texts), links, codes, cells=tuple(texts), header=header, table=builder.table_count)
+
+
+def _closest_table(node):
+    parent = node.parent
+    while parent is not None and parent.tag != "table":
+        parent = parent.parent
+    return parent
+
+
+def read_html(html: str, source: str, url: Optional[str] = None, kind: str = "html") -> Document:
+    """Read an HTML page into a Document."""
+    tree = LexborHTMLParser(html)
+    title_node = tree.css_first("title")
+    title = " ".join(title_node.text(deep=True).split()) if title_node else None
+    builder = _Builder(source)
+    root = tree.body or tree.root
+    if root is not None:
+        _walk(root, builder)
+    document = Document(source=source, kind=kind, text="".join(builder.parts), blocks=builder.blocks,
+                        links=builder.links, title=title or None, url=url)
+    if builder.truncated:
+        document.warnings.append(f"section cut off: {source} has more than {MAX_TEXT_CHARS:,} characters of text; the rest was not read")
+    if not document.title:
+        document.title = next((b.text for b in builder.blocks if b.kind == "heading"), None)
+    return document

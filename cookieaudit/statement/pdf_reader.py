@@ -1,0 +1,86 @@
+"""PDF statements: text extracted with pypdf, then read like plain text.
+
+A PDF without extractable text (a scan) is refused with one line rather than read as an
+empty statement.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+
+from ..errors import InputError
+from .document import Document
+from .sources_limits import MAX_TEXT_CHARS
+from .text_reader import read_text
+
+__all__ = ["read_pdf"]
+
+MAX_PAGES = 500
+
+
+_BULLET = re.compile(r"^\s*(?:[•·▪◦●■–*-]|\d{1,2}[.)])\s")
+_SENTENCE_END = re.compile(r"[.:;!?]\s*$")
+_BULLET_OR_CAPITAL = re.compile(r"^\s*(?:[•·▪◦●■–*-]\s|\d{1,2}[.)]\s|[A-ZÀ-Ý0-9\"'‘“(])")
+
+
+def separate_headings(text: str) -> str:
+    """Blank lines around lines that read as headings: PDF text loses the vertical gaps.
+
+    A heading line is short, has no closing punctuation, follows a line that ended a
+    sentence (or another heading), and is followed by a line starting a new sentence.
+    """
+    from .text_reader import looks_like_heading
+
+    lines = text.split("\n")
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        previous = lines[index - 1] if index else ""
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        starts_block = index == 0 or not previous.strip() or _SENTENCE_END.search(previous) or looks_like_heading(previous)
+        if line.strip() and starts_block and looks_like_heading(line) and not _BULLET.match(line) \
+                and (not following.strip() or _BULLET_OR_CAPITAL.match(following)):
+            if out and out[-1].strip():
+                out.append("")
+            out.append(line)
+            out.append("")
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def read_pdf(data: bytes, source: str) -> Document:
+    """Read a PDF's text into a Document; InputError when it has none or cannot be read."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns on every small flaw
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(f"{source}: encrypted PDF; save an unprotected copy first")
+        pages = []
+        total = 0
+        truncated = False
+        for number, page in enumerate(reader.pages):
+            if number >= MAX_PAGES or total > MAX_TEXT_CHARS:
+                truncated = True
+                break
+            text = page.extract_text() or ""
+            pages.append(text)
+            total += len(text)
+    except InputError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError) as exc:
+        raise InputError(f"{source}: not a readable PDF ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})") from None
+    text = "\n\n".join(page.strip("\n") for page in pages)
+    if not text.strip():
+        raise InputError(f"{source}: no text in PDF (scanned image?)")
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[:MAX_TEXT_CHARS]
+        truncated = True
+    document = read_text(separate_headings(text), source, "pdf")
+    if truncated:
+        document.warnings.append(f"section cut off: {source} is too long; only the first part was read")
+    return document
