@@ -1,6 +1,6 @@
 """The local test web serves realistic host names to a real Chromium."""
 
-from tests.testweb import Response, html
+from tests.testweb import html
 
 
 def test_page_on_realistic_host(page, testweb):
