@@ -122,8 +122,18 @@ def _build(results: list[DocumentResult]) -> Declaration:
 
 
 def parse_text(text: str, source: str = "<text>", kind: str = "text") -> Declaration:
-    """The declaration of one statement given as plain text or Markdown."""
-    return _build([parse_document(document_from_text(text, source, kind))])
+    """The declaration of one statement given as plain text or Markdown (links are not followed)."""
+    result = parse_document(document_from_text(text, source, kind))
+    for delegation in result.delegations:
+        result.extra_warnings.append(_delegation_warning(delegation, result.document, _resolve_link(delegation, result.document)))
+    return _build([result])
+
+
+def _delegation_warning(delegation: Delegation, document: Document, target: Optional[str], note: Optional[str] = None) -> str:
+    quoted = f"\u201c{delegation.phrase}\u201d"
+    if not delegation.href:
+        return f"delegates to another page: {quoted} ({document.source}; no link found)"
+    return f"delegates to another page: {target or delegation.href} ({quoted}); {note or 'use --follow to read it'}"
 
 
 async def _load(source: str, options: FetchOptions) -> Document:
@@ -179,25 +189,21 @@ async def parse_statement_async(
         result = queue.pop(0)
         for delegation in result.delegations:
             target = _resolve_link(delegation, result.document)
-            quoted = f"\u201c{delegation.phrase}\u201d"
             if target and target in seen:
                 continue
-            if not delegation.href:
-                result.extra_warnings.append(f"delegates to another page: {quoted} ({result.document.source}; no link found)")
-                continue
-            shown = target or delegation.href
-            if not follow:
-                result.extra_warnings.append(f"delegates to another page: {shown} ({quoted}); use --follow to read it")
+            if not follow or not delegation.href:
+                result.extra_warnings.append(_delegation_warning(delegation, result.document, target))
                 continue
             if target is None:
-                result.extra_warnings.append(f"delegates to another page: {delegation.href} ({quoted}); not followed: not found")
+                result.extra_warnings.append(_delegation_warning(delegation, result.document, None, "not followed: not found"))
                 continue
             if followed >= MAX_FOLLOWED_PAGES:
-                result.extra_warnings.append(f"delegates to another page: {shown}; not followed: limit of {MAX_FOLLOWED_PAGES} pages")
+                result.extra_warnings.append(_delegation_warning(
+                    delegation, result.document, target, f"not followed: limit of {MAX_FOLLOWED_PAGES} pages"))
                 continue
             seen.add(target)
             followed += 1
-            result.extra_warnings.append(f"delegates to another page: {shown} ({quoted}); followed")
+            result.extra_warnings.append(_delegation_warning(delegation, result.document, target, "followed"))
             document = await _load(target, options)
             child = parse_document(document)
             child.followed_from = result.document.source

@@ -174,3 +174,28 @@ def test_numbers_that_are_not_lifetimes():
             "We reply within 4 weeks. The last 6 digits of the IP address are removed.")
     cookie = parse_text(text).cookies[0]
     assert cookie.max_age_days is None
+
+
+def test_delegating_statement_warns_and_names_the_link(fixtures_dir):
+    """'see our cookie policy' with a link: a warning naming the linked file; nothing is read from it."""
+    declaration = parse_statement(fixtures_dir / "en_privacy_delegating.html")
+    target = fixtures_dir / "cookie-policy.html"
+    assert declaration.cookies == []
+    assert declaration.warnings == [
+        f"delegates to another page: {target} (\u201csee our cookie policy\u201d); use --follow to read it"]
+
+
+def test_follow_reads_a_linked_local_file(fixtures_dir):
+    """With follow, a relative link from a file source is resolved next to the file and read too."""
+    source = fixtures_dir / "en_privacy_delegating.html"
+    declaration = parse_statement(source, follow=True)
+    target = str(fixtures_dir / "cookie-policy.html")
+    assert [(c.pattern, c.source) for c in declaration.cookies] == [("_ga", target), ("session_id", target)]
+    assert [(s.source, s.followed_from) for s in declaration.sources] == [(str(source), None), (target, str(source))]
+    assert declaration.warnings[0].endswith("; followed")
+
+
+def test_delegation_without_a_link_in_plain_text():
+    """A delegation phrase with no link still warns, saying no link was found."""
+    declaration = parse_text("Cookies\n\nWij gebruiken cookies; zie onze cookieverklaring op de website.", source="p.txt")
+    assert declaration.warnings == ["delegates to another page: \u201czie onze cookieverklaring\u201d (p.txt; no link found)"]
