@@ -17,4 +17,4 @@ def test_unknown_path_is_404(page, testweb):
     """Unrouted paths answer 404."""
     response = page.goto("https://static.hotjar.com/nothing-here")
     assert response.status == 404
-    assert testweb.requests_to("static.hotjar.com")[-1].path == "/nothing-here"
+    assert "/nothing-here" in [r.path for r in testweb.requests_to("static.hotjar.com")]
