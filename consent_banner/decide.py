@@ -20,6 +20,7 @@ __all__ = [
 ]
 
 REF_ATTRIBUTE = "data-cookieaudit-ref"
+NO_RECORD = "banner gone but no consent record was written"
 # Longer than this, a "banner" is a page section that merely mentions cookies.
 MAX_BANNER_TEXT = 5000
 # Names a custom banner's consent record usually has.
@@ -206,11 +207,18 @@ def nothing_found(snapshot: Optional[dict], rules: tuple[CmpRule, ...]) -> Detec
         return Detection(found=False, note="the page could not be inspected")
     present = [r for r in rules if _present_by(snapshot, r)]
     note = None
-    for rule in rules:
+    for rule in present:
+        methods = _present_by(snapshot, rule)
         for host, info in snapshot.get("scripts", {}).items():
-            status = info.get("status")
-            if _host_matches(host, rule.detect.script_hosts) and status and status >= 400:
-                note = f"{rule.name} script failed to load (HTTP {status}: {clean_text(info.get('url'), 200)})"
+            if not _host_matches(host, rule.detect.script_hosts):
+                continue
+            status, url = info.get("status"), clean_text(info.get("url"), 200)
+            if status and status >= 400:
+                note = f"{rule.name} script failed to load (HTTP {status}: {url})"
+            elif methods == ["script-host"] and rule.detect.globals:
+                # Cross-origin statuses are hidden from the page; a script that never defined its globals did not run.
+                note = f"{rule.name} script failed to load or did not run ({url})"
+            if note:
                 break
         if note:
             break
@@ -280,7 +288,9 @@ def judge(action: str, banner: Banner, before: dict[str, str], after: dict[str, 
     """(verified, how, why not): the banner must be gone and a consent record written or changed."""
     rule = banner.rule
     changed = [k for k in _changed(before, after) if _is_record_of(rule, k)]
-    if rule is None and not changed:
+    if not changed and rule is not None:  # clicked by its words: the site may store the choice its own way
+        changed = [k for k in _changed(before, after) if _is_record_of(None, k)]
+    if not changed and rule is None:
         changed = _changed(before, after)  # a custom banner may use any name for its record
     evidence = [k.replace(":", " ", 1) for k in changed]
     tcf_done = bool(tcf and tcf.get("tcStringPresent") and tcf.get("eventStatus") in ("useractioncomplete", "tcloaded"))
@@ -289,7 +299,7 @@ def judge(action: str, banner: Banner, before: dict[str, str], after: dict[str, 
     if shown:
         return False, None, "banner still visible after clicking"
     if not evidence:
-        return False, None, "banner gone but no consent record was written"
+        return False, None, NO_RECORD
     if rule is not None:
         expected = rule.consent.accepted if action == "accept" else rule.consent.rejected
         opposite = rule.consent.rejected if action == "accept" else rule.consent.accepted

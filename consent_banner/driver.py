@@ -66,7 +66,7 @@ def _sync_perform(page, op) -> ops.OpResult:
         except Exception:  # the text is evidence only; the click matters
             text = None
         target.click(timeout=op.timeout_ms)
-        return ops.OpResult(True, text, frame_url=where)
+        return ops.OpResult(True, {"text": text, "detached": frame.is_detached()}, frame_url=where)
     if isinstance(op, ops.Screenshot):
         Path(op.path).parent.mkdir(parents=True, exist_ok=True)
         target.screenshot(path=op.path, timeout=3000, animations="disabled")
@@ -138,7 +138,7 @@ async def _async_perform(page, op) -> ops.OpResult:
         except Exception:  # the text is evidence only; the click matters
             text = None
         await target.click(timeout=op.timeout_ms)
-        return ops.OpResult(True, text, frame_url=where)
+        return ops.OpResult(True, {"text": text, "detached": frame.is_detached()}, frame_url=where)
     if isinstance(op, ops.Screenshot):
         Path(op.path).parent.mkdir(parents=True, exist_ok=True)
         await target.screenshot(path=op.path, timeout=3000, animations="disabled")

@@ -42,6 +42,7 @@ class _Run:
     outcome: Outcome
     vocabulary: Vocabulary
     url_before: str = ""
+    detached: bool = False  # a click's frame went away under it
 
 
 def _fault(error: Optional[str]) -> Optional[str]:
@@ -160,7 +161,9 @@ def _run_step(step: decide.PlanStep, run: _Run) -> Flow:
             outcome.steps.append(Step(action="click", selector=step.shown_as, text=step.text, ok=False, error=failure))
         return step.optional
     result = yield ops.Click(step.selector, step.frame)
-    text = step.text or (clean_text(result.value, 200) if result.ok and result.value else None)
+    clicked = result.value or {}
+    text = step.text or (clean_text(clicked.get("text"), 200) or None)
+    run.detached = run.detached or bool(clicked.get("detached"))
     outcome.steps.append(Step(action="click", selector=step.shown_as, text=text, frame=result.frame_url,
                               ok=result.ok, error=result.error))
     if not result.ok:
@@ -253,7 +256,9 @@ def answer_flow(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary,
         outcome.reason = str(stop)
     if not tried and outcome.reason is None:
         outcome.reason = f"no {action} option"
-    elif not completed and outcome.reason is None:
+        _, outcome.tcf, outcome.consent_mode = yield from _records()
+        return outcome
+    if not completed and outcome.reason is None:
         outcome.reason = f"could not complete the {action} path"
 
     yield from _verify(action, banner, before, run, retry_path=path if completed else None)
@@ -312,6 +317,8 @@ def _verify(action, banner, before, run: _Run, retry_path) -> Flow:
         again = yield ops.Evaluate("probe", arg)
         if again.ok and decide.banner_still_shown(again.value, banner, vocabulary):
             verified, how, why = False, None, "banner reappeared after it was answered"
+    if not verified and run.detached and why == decide.NO_RECORD:
+        why = "frame detached mid-click; " + decide.NO_RECORD
     outcome.verified = verified and outcome.reason is None
     outcome.verification = how
     if outcome.reason is None:

@@ -45,7 +45,8 @@ class Geometry:
 
 @dataclass(frozen=True)
 class Click:
-    """A real mouse click on the first visible element matching ``selector``."""
+    """A real mouse click on the first visible element matching ``selector``; answers its text and
+    whether its frame detached during the click."""
 
     selector: str
     frame: str = "main"

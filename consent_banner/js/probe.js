@@ -66,7 +66,7 @@
   const cssEscape = (s) => (window.CSS && CSS.escape ? CSS.escape(s) : s);
   const describe = (el) => {
     const parts = [];
-    for (let node = el, depth = 0; node && node.nodeType === 1 && depth < 4; node = node.parentElement, depth++) {
+    for (let node = el, depth = 0; node && node.nodeType === 1 && node !== document.body && node !== document.documentElement && depth < 4; node = node.parentElement, depth++) {
       if (node.id) { parts.unshift("#" + cssEscape(node.id)); break; }
       let part = node.tagName.toLowerCase();
       const classes = Array.from(node.classList).slice(0, 2);
