@@ -28,7 +28,7 @@ __all__ = ["BINDING", "Phase", "ReplayPlan"]
 
 BINDING = "__cookieauditReport"
 MAX_RESTARTS = 3
-COLLECT_TIMEOUT = 10.0  # per collector, after the page settled
+COLLECT_BUDGET = 10.0  # seconds for all collectors' snapshots of one page (less with a short --timeout)
 SCROLL_JS = "() => window.scrollTo(0, Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0))"
 
 # Navigation failures that mean the site itself cannot be reached (checked on the first page).
@@ -91,6 +91,7 @@ class Phase:
         self._profile_dir: Optional[Path] = None
         self._tabs: asyncio.Queue = asyncio.Queue()
         self._visited = 0
+        self._crashed: set = set()  # tabs whose renderer died
         self._sitemap_done = plan is not None or not self.options.sitemap
         if name != "before_consent":
             self.info.banner = None  # filled when the first page is answered
@@ -132,6 +133,7 @@ class Phase:
 
     async def _open_tab(self, tab) -> None:
         tab.on("framenavigated", lambda frame: self._main_frame_navigated(tab, frame))
+        tab.on("crash", lambda *_: self._crashed.add(tab))
         for collector in self.collectors:
             await collector.tab_opened(tab)
         self._tabs.put_nowait(tab)
@@ -200,9 +202,13 @@ class Phase:
         except _BrowserDied:
             if self.browser is not None:
                 self.browser.dead = True
-            return Visit(planned, tab, self._page_record(planned), time.time())
+            visit = self.state.current.pop(tab, None)
+            self._visited += 1
+            return visit or Visit(planned, tab, self._page_record(planned), time.time())
         finally:
-            if tab.is_closed():
+            if tab in self._crashed or tab.is_closed():
+                self._crashed.discard(tab)
+                await _close_quietly(tab)
                 await self._replace_tab(tab)
             else:
                 self._tabs.put_nowait(tab)
@@ -226,26 +232,20 @@ class Phase:
         visit = Visit(planned, tab, record, time.time())
         self.state.current[tab] = visit
         self.state.last_visit = visit
-        crashed = []
-        tab.once("crash", lambda *_: crashed.append(True))
         for collector in self.collectors:
             await collector.before_visit(visit)
         started = time.monotonic()
         deadline = started + self.options.timeout
-        loaded = await self._navigate(visit, deadline, crashed)
+        loaded = await self._navigate(visit, deadline)
         if loaded:
             await self._settle(visit, deadline)
             if planned.index == 0 and self.action:
                 await self._answer_banner(visit, deadline)
-        try:
-            record.final_url = tab.url if not tab.is_closed() else record.final_url
-        except Exception:
-            pass
-        if crashed or tab.is_closed():
-            if crashed:
+        record.final_url = visit.current_url or record.final_url
+        if tab in self._crashed or tab.is_closed():
+            if tab in self._crashed:
                 self.state.error("crash", "the tab crashed", planned.url)
-                record.error = record.error or "tab crashed"
-                await _close_quietly(tab)
+                record.error = "tab crashed"
         else:
             await self._collect(visit)
         record.duration_ms = int((time.monotonic() - started) * 1000)
@@ -255,7 +255,7 @@ class Phase:
         self.state.current.pop(tab, None)
         return visit
 
-    async def _navigate(self, visit: Visit, deadline: float, crashed: list) -> bool:
+    async def _navigate(self, visit: Visit, deadline: float) -> bool:
         """goto and wait for load; errors recorded. True when there is a page to collect from."""
         from playwright.async_api import Error as PlaywrightError
         from playwright.async_api import TimeoutError as PlaywrightTimeout
@@ -266,14 +266,18 @@ class Phase:
         except PlaywrightTimeout:
             self.state.error("timeout", f"no load event within {self.options.timeout:g} s", url)
             record.error = "timeout"
-            return True  # a page that never finishes loading still set what it set
+            if visit.current_url is not None:
+                return True  # the page is there but never finished loading: it still set what it set
+            await _abort_navigation(visit.tab)  # nothing arrived: stop waiting for it
+            return False
         except PlaywrightError as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             if self.browser.dead or _browser_gone(visit.tab):
                 record.error = "browser died"
                 raise _BrowserDied(message) from None
-            if crashed or "crash" in message.lower():
-                return True  # reported by _visit
+            if visit.tab in self._crashed or "crash" in message.lower():
+                self._crashed.add(visit.tab)
+                return False  # reported by _visit
             if "Download is starting" in message:
                 self.state.error("download", "the URL is a download, not a page", url)
                 record.error = "download"
@@ -321,11 +325,13 @@ class Phase:
         await self.activity.settle(visit.tab, self.options.quiet_window, max(deadline, time.monotonic() + self.options.timeout / 2))
 
     async def _collect(self, visit: Visit) -> None:
+        budget = max(2.0, min(COLLECT_BUDGET, self.options.timeout))
+        deadline = time.monotonic() + budget
         for collector in self.collectors:
             try:
-                await asyncio.wait_for(collector.after_visit(visit), COLLECT_TIMEOUT)
+                await asyncio.wait_for(collector.after_visit(visit), max(0.5, deadline - time.monotonic()))
             except asyncio.TimeoutError:
-                self.state.error("collector", f"{collector.name}: no snapshot within {COLLECT_TIMEOUT:g} s", visit.planned.url)
+                self.state.error("collector", f"{collector.name}: no snapshot within {budget:g} s", visit.planned.url)
             except Exception as exc:  # one collector failing must not lose the others' data
                 if self.browser is not None and self.browser.dead:
                     return
@@ -364,6 +370,13 @@ def _browser_gone(tab) -> bool:
         return browser is None or not browser.is_connected()
     except Exception:
         return True
+
+
+async def _abort_navigation(tab) -> None:
+    try:
+        await tab.goto("about:blank", timeout=3000)
+    except Exception:
+        pass
 
 
 async def _close_quietly(tab) -> None:

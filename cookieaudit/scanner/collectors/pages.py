@@ -67,6 +67,8 @@ class PageCollector(Collector):
         self.pages.append(visit.record)
 
     async def after_visit(self, visit: Visit) -> None:
+        if visit.current_url is None:
+            return  # nothing was loaded in this visit
         try:
             found = await asyncio.wait_for(visit.tab.evaluate(_LINKS_JS, MAX_LINKS), CALL_TIMEOUT)
         except Exception:  # the page is gone or hung; the visit keeps what it has
