@@ -91,9 +91,10 @@ def read_claims(document: Document, sections: list[CookieSection],
                 text = sentence.text
                 if v.general_sentences.search(text):
                     continue
-                used = bool(v.use_verbs.search(text))
-                disabled = bool(v.disabled.search(text))
-                terms = _purpose_terms(text)
+                about_cookies = mentions_cookies(text)
+                used = about_cookies and bool(v.use_verbs.search(text))
+                disabled = about_cookies and bool(v.disabled.search(text))
+                terms = _purpose_terms(text) if about_cookies else []
                 for start, end, purpose in terms:
                     if not _qualifies_cookies(text, end, terms):
                         continue
@@ -106,12 +107,12 @@ def read_claims(document: Document, sections: list[CookieSection],
                         if exclusive:
                             only.add(purpose)
                         cite(sentence)
-                if mentions_cookies(text) and v.all_session.search(text) and not v.partial_quantifiers.search(text):
+                if about_cookies and v.all_session.search(text) and not v.partial_quantifiers.search(text):
                     all_session = True
                     cite(sentence)
-                if v.consent.search(text) and not v.no_consent.search(text):
-                    asked = {p for p in purpose_hits(text)}
-                    if asked and mentions_cookies(text):
+                if about_cookies and v.consent.search(text) and not v.no_consent.search(text):
+                    asked = set(purpose_hits(text))
+                    if asked:
                         consent |= asked
                         cite(sentence)
                 if v.privacy_friendly.search(text) or (v.ip_address.search(text) and v.ip_protection.search(text)):

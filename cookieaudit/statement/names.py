@@ -9,6 +9,7 @@ column. Brand names ("DigiD", "HotJar") and words like "Cookie" or "Google" neve
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
@@ -116,13 +117,21 @@ def _inside(position: int, zones: Iterable[tuple[int, int]]) -> bool:
 
 def find_names(text: str, code: Iterable[str] = (), name_cell: bool = False) -> list[NameHit]:
     """Cookie names in ``text`` in order; ``name_cell`` when the text is a table's name cell."""
+    return list(_find_names(text, tuple(code), name_cell))
+
+
+@functools.lru_cache(maxsize=2048)
+def _find_names(text: str, code: tuple[str, ...], name_cell: bool) -> tuple[NameHit, ...]:
     v = vocabulary()
     code_set = {c.strip() for c in code}
     prefix_zones = _zones(text, v.prefix_markers)
     paren_zones = _paren_zones(text)
     hits: list[NameHit] = []
     for match in _TOKEN.finditer(text):
-        token = _clean(match.group(0))
+        token = match.group(0)
+        if not name_cell and token.isalpha() and (token.islower() or token.istitle()) and token not in code_set:
+            continue  # a plain word is never a name in prose (fast path: most tokens)
+        token = _clean(token)
         if not token or len(token) < 2 or len(token) > 80:
             continue
         start = match.start()
@@ -150,7 +159,7 @@ def find_names(text: str, code: Iterable[str] = (), name_cell: bool = False) -> 
         if pattern is None:
             continue
         hits.append(NameHit(start, end, token, pattern[0], pattern[1]))
-    return hits
+    return tuple(hits)
 
 
 def _known(token: str) -> bool:

@@ -35,7 +35,14 @@ class CookieSection:
 
 
 def sentences(block: Block) -> list[Sentence]:
-    """The sentences of a block; a colon followed by a capital also ends one."""
+    """The sentences of a block; a colon followed by a capital also ends one (memoised on the block)."""
+    cached = block.__dict__.get("_sentences")
+    if cached is None:
+        cached = block.__dict__["_sentences"] = _split_sentences(block)
+    return cached
+
+
+def _split_sentences(block: Block) -> list[Sentence]:
     text = block.text
     out: list[Sentence] = []
     start = 0

@@ -45,7 +45,14 @@ def _alternation(terms: Iterable[str]) -> re.Pattern:
     ordered = sorted({t for t in terms if t}, key=lambda t: (-len(t), t))
     if not ordered:
         return re.compile(r"(?!x)x")
-    return re.compile("|".join(f"(?:{term_pattern(t)})" for t in ordered), re.IGNORECASE)
+    body = "|".join(f"(?:{term_pattern(t)})" for t in ordered)
+    # Python's re tries every alternative at every position; a lookahead on the possible
+    # first characters lets it skip most positions at once (many times faster on long text).
+    firsts = {t[0].lower() for t in ordered}
+    if all(c.isalnum() for c in firsts):
+        letters = "".join(sorted(firsts | {c.upper() for c in firsts}))
+        return re.compile(f"(?=[{re.escape(letters)}])(?:{body})", re.IGNORECASE)
+    return re.compile(body, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
