@@ -162,38 +162,50 @@ class Phase:
 
     # -- the crawl -----------------------------------------------------------------
     async def _crawl(self) -> None:
-        merged = 0
-        finished: dict[int, Visit] = {}
+        self._merged = 0
+        self._finished: dict[int, Visit] = {}
+        sitemap_urls: Optional[list[str]] = None
         running: set[asyncio.Task] = set()
         while True:
-            limit = 1 if merged == 0 else self.options.concurrency
+            limit = 1 if self._merged == 0 else self.options.concurrency
             while len(running) < limit:
                 planned = self.frontier.pop()
                 if planned is None:
                     break
                 running.add(asyncio.ensure_future(self._visit_with_tab(planned)))
             if not running:
+                if sitemap_urls:  # sitemap pages come after the links, once every redirect is known
+                    self.frontier.add_links(sitemap_urls, self.state.site, 1, source="sitemap")
+                    sitemap_urls = None
+                    continue
                 break
             done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                visit = task.result()
-                if visit is not None:
-                    finished[visit.planned.index] = visit
-            while merged in finished:  # merge links in page order: deterministic
-                visit = finished.pop(merged)
-                if visit.record.final_url:
-                    self.frontier.mark_visited(visit.record.final_url)
-                self.frontier.add_links(visit.links, visit.url, visit.planned.depth + 1)
-                if merged == 0 and not self._sitemap_done:
-                    await self._queue_sitemap(visit)
-                merged += 1
+            if self.browser is not None and self.browser.dead and running:
+                more, running = await asyncio.wait(running)
+                done |= more
+            self._collect_finished(done)
+            if self._merged == 1 and not self._sitemap_done:
+                self._sitemap_done = True
+                sitemap_urls = await self._read_sitemap(self._first_visit)
             if self.browser is not None and self.browser.dead:
-                if running:
-                    await asyncio.wait(running)
-                    running = set()
                 if not await self._restart("the browser process exited"):
                     self.state.error("browser", "too many browser restarts; phase stopped")
                     return
+
+    def _collect_finished(self, done) -> None:
+        """Merge finished visits' links into the crawl, strictly in page order (deterministic)."""
+        for task in done:
+            visit = task.result()
+            if visit is not None:
+                self._finished[visit.planned.index] = visit
+        while self._merged in self._finished:
+            visit = self._finished.pop(self._merged)
+            if self._merged == 0:
+                self._first_visit = visit
+            if visit.record.final_url:
+                self.frontier.mark_visited(visit.record.final_url)
+            self.frontier.add_links(visit.links, visit.url, visit.planned.depth + 1)
+            self._merged += 1
 
     async def _visit_with_tab(self, planned: PlannedPage) -> Optional[Visit]:
         tab = await self._tabs.get()
@@ -337,16 +349,16 @@ class Phase:
                     return
                 self.state.error("collector", f"{collector.name}: {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}", visit.planned.url)
 
-    async def _queue_sitemap(self, visit: Visit) -> None:
+    async def _read_sitemap(self, visit: Visit) -> list[str]:
         from .sitemap import fetch_sitemap_urls
 
-        self._sitemap_done = True
+        if visit.tab.is_closed():
+            return []
         try:
-            urls = await asyncio.wait_for(fetch_sitemap_urls(visit.tab, self.state.site), self.options.timeout)
+            return await asyncio.wait_for(fetch_sitemap_urls(visit.tab, self.state.site), self.options.timeout)
         except Exception as exc:
             self.state.error("sitemap", f"sitemap not read: {type(exc).__name__}", self.state.site)
-            return
-        self.frontier.add_links(urls, self.state.site, 1, source="sitemap")
+            return []
 
     # -- init-script reports -------------------------------------------------------
     def _on_report(self, source: dict, event: Any) -> None:
