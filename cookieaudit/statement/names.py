@@ -70,7 +70,8 @@ def _shape(token: str) -> str:
         return ""
     if "_" in token or _VARIABLE_ANY.search(token):
         return "strong"
-    if _CAMEL.search(token) or _ALL_CAPS.match(token) or _HYPHEN_NAME.match(token) and any(c.isdigit() for c in token):
+    if _CAMEL.search(token) or _ALL_CAPS.match(token) or _HYPHEN_NAME.match(token) and (
+            any(c.isdigit() for c in token) or token.count("-") >= 2):
         return "weak"
     if re.search(r"[A-Za-z]\d|\d[A-Za-z]", token) and len(token) >= 3 and not re.fullmatch(r"\d+[a-z]{1,3}", token):
         return "weak"
