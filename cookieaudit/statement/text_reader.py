@@ -109,14 +109,12 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
     # A raw block: [kind, start, end, line_count, extra]
     raw: list[list] = []
     current: Optional[list] = None
-    table_header_roles: Optional[dict] = None
     i = 0
     while i < len(lines):
         start, end = lines[i]
         line = masked[start:end]
         if not line.strip():
             current = None
-            table_header_roles = None
             i += 1
             continue
         heading = _MD_HEADING.match(line)

@@ -1,0 +1,1 @@
+"""Tests of the statement parser (cookieaudit.statement) and the statement command."""
