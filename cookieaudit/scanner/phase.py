@@ -21,6 +21,7 @@ from .banner import answer_banner
 from .browser import LaunchedBrowser, launch
 from .collectors import COLLECTORS, Collector, PhaseState, Visit
 from .collectors.base import utcnow
+from .cookiewrite import epoch_to_datetime
 from .crawl import Frontier, PlannedPage
 from .settle import NetworkActivity
 
@@ -92,6 +93,7 @@ class Phase:
         self._tabs: asyncio.Queue = asyncio.Queue()
         self._visited = 0
         self._crashed: set = set()  # tabs whose renderer died
+        self._clicks: list[float] = []  # epoch seconds of trusted clicks, from the init script
         self._sitemap_done = plan is not None or not self.options.sitemap
         if name != "before_consent":
             self.info.banner = None  # filled when the first page is answered
@@ -325,8 +327,12 @@ class Phase:
 
     async def _answer_banner(self, visit: Visit, deadline: float) -> None:
         output_dir = Path(self.options.output_dir) if self.options.output_dir else None
+        clicks_before = len(self._clicks)
         banner, tcf, consent_mode, answered = await answer_banner(
             visit.tab, self.action, output_dir, self.name, timeout=max(self.options.timeout, 10.0))
+        clicks = self._clicks[clicks_before:]
+        if answered is not None and clicks:
+            answered = epoch_to_datetime(min(clicks))  # the first click, not the end of verification
         self.info.banner = banner
         self.info.tcf = tcf
         self.info.consent_mode = consent_mode
@@ -371,6 +377,9 @@ class Phase:
         except Exception:
             frame_url = ""
         tab = source.get("page")
+        if kind == "click":
+            self._clicks.append(float(event.get("at") or 0) / 1000.0)
+            return
         for collector in self.collectors:
             if kind in collector.script_events:
                 collector.on_script_event(event, frame_url, tab)

@@ -71,6 +71,9 @@
     };
   }
 
+  // Trusted clicks (the banner answer) tell the scanner exactly when consent was given.
+  addEventListener("click", (event) => { if (event.isTrusted) send({ type: "click" }); }, true);
+
   if (typeof IDBFactory !== "undefined") {
     const originalOpen = IDBFactory.prototype.open;
     IDBFactory.prototype.open = function (name) {
