@@ -25,10 +25,10 @@ Flow = Generator[Any, ops.OpResult, Any]
 DEFAULT_TIMEOUT = 5.0  # seconds to wait for a late banner
 POLL_MS = 250
 STABLE_MS = 300  # the banner's box must stay put this long before a click
-SETTLE_MS = 600  # some CMPs attach their handlers ~500 ms after drawing the banner
+SETTLE_MS = 500  # some CMPs attach their handlers ~500 ms after drawing the banner
 STEP_WAIT_S = 3.0  # how long a second-layer element may take to appear
 VERIFY_S = 3.0
-REAPPEAR_MS = 600
+REAPPEAR_MS = 500
 
 
 class _Stop(Exception):

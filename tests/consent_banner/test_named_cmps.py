@@ -14,14 +14,35 @@ pytestmark = pytest.mark.browser
 
 # cmp id → (URL its script is served from, consent cookie, text in it after accept, after reject)
 CMPS = {
-    "cookiebot": ("https://consent.cookiebot.com/uc.js", "CookieConsent", "marketing:true", "marketing:false"),
-    "onetrust": ("https://cdn.cookielaw.org/scripttemplates/otSDKStub.js", "OptanonConsent", "C0004:1", "C0004:0"),
-    "cookieyes": ("https://cdn-cookieyes.com/client_data/0a1b2c/script.js", "cookieyes-consent",
-                  "advertisement:yes", "advertisement:no"),
-    "usercentrics": ("https://web.cmp.usercentrics.eu/ui/loader.js", "uc_user_interaction", "true", "true"),
+    "axeptio": ("https://static.axept.io/sdk.js", "axeptio_authorized_vendors", ",google_analytics,", ",,"),
+    "borlabs": ("https://www.borlabs.proefsite.nl/wp-content/plugins/borlabs-cookie/assets/javascript/borlabs-cookie.min.js",
+                "borlabs-cookie", '"statistics"', '"essential":["borlabs-cookie"]}'),
+    "civic-cookie-control": ("https://cc.cdn.civiccomputing.com/9/cookieControl-9.x.min.js", "CookieControl",
+                             '"analytics":"accepted"', '"analytics":"revoked"'),
     "complianz": ("https://www.complianz.proefsite.nl/wp-content/plugins/complianz-gdpr/cookiebanner/js/complianz.min.js",
                   "cmplz_marketing", "allow", "deny"),
+    "consentmanager": ("https://cdn.consentmanager.net/delivery/js/cmp_final.min.js", "__cmpconsentx47472", "_1", "_0"),
+    "cookie-notice": ("https://www.cookie-notice.proefsite.nl/wp-content/plugins/cookie-notice/js/front.min.js",
+                      "cookie_notice_accepted", "true", "false"),
+    "cookie-script": ("https://cdn.cookie-script.com/s/0a1b2c3d4e5f.js", "CookieScriptConsent",
+                      '"action":"accept"', '"action":"reject"'),
+    "cookiebot": ("https://consent.cookiebot.com/uc.js", "CookieConsent", "marketing:true", "marketing:false"),
+    "cookiefirst": ("https://consent.cookiefirst.com/sites/proefsite.nl-0a1b/consent.js", "cookiefirst-consent",
+                    '"advertising":true', '"advertising":false'),
+    "cookieyes": ("https://cdn-cookieyes.com/client_data/0a1b2c/script.js", "cookieyes-consent",
+                  "advertisement:yes", "advertisement:no"),
+    "didomi": ("https://sdk.privacy-center.org/0a1b2c3d/loader.js", "euconsent-v2", "CPfakeAAAA", "CPfakeBBBB"),
+    "funding-choices": ("https://fundingchoicesmessages.google.com/i/pub-1234567890?ers=1", "FCCDCF", "CPfakeAAAA", "CPfakeBBBB"),
+    "iubenda": ("https://cdn.iubenda.com/cs/iubenda_cs.js", "_iub_cs-12345678", '"4":true', '"4":false'),
+    "onetrust": ("https://cdn.cookielaw.org/scripttemplates/otSDKStub.js", "OptanonConsent", "C0004:1", "C0004:0"),
+    "osano": ("https://cmp.osano.com/AzZfake/0a1b/osano.js", "osano_consentmanager", "fakeAccept", "fakeReject"),
+    "quantcast": ("https://cmp.inmobi.com/choice/AbCdEf/www.quantcast.proefsite.nl/choice.js", "euconsent-v2",
+                  "CPfakeAAAA", "CPfakeBBBB"),
+    "trustarc": ("https://consent.trustarc.com/notice?domain=proefsite.nl&c=teconsent", "notice_preferences", "2:", "0:"),
+    "usercentrics": ("https://web.cmp.usercentrics.eu/ui/loader.js", "uc_user_interaction", "true", "true"),
 }
+# CMPs whose fixture implements the IAB TCF v2 API
+TCF = {"didomi", "quantcast", "consentmanager", "funding-choices"}
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +77,6 @@ def test_named_cmp_is_answered_with_the_right_cookies(page, sites, cmp, action, 
     assert (TRACKER_COOKIE in jar) == (action == "accept")
     assert outcome.clicks >= 1 and outcome.steps[-1].ok
     assert outcome.screenshot and open(outcome.screenshot, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    if cmp in TCF:
+        assert outcome.tcf["tcStringPresent"] and outcome.tcf["purposeConsents"]["1"] is (action == "accept")
+        assert "TCF consent string" in outcome.verification
