@@ -48,3 +48,22 @@ def serve_site(testweb, host: str, script_url: str, script: Response, title: str
 def cookie_jar(page) -> dict[str, str]:
     """The page context's cookies by name."""
     return {c["name"]: c["value"] for c in page.context.cookies()}
+
+
+SITES = {
+    "www.proefdorp.nl": "gemeente-nl.html",
+    "www.eastfield.gov.uk": "council-en.html",
+    "www.bibliotheekproefdorp.nl": "late-nl.html",
+    "www.sportclub-proefdorp.nl": "no-reject-nl.html",
+    "www.waterschap-proefland.nl": "settings-nl.html",
+    "www.stadtwerke-probstadt.de": "shadow-de.html",
+}
+
+
+@pytest.fixture(scope="module")
+def custom_sites(testweb, tracker):
+    """Serve every custom-banner page at the root of its own host; return host → URL."""
+    for host, name in SITES.items():
+        testweb.route(host, "/", Response((FIXTURES / "custom" / name).read_text(encoding="utf-8")))
+    testweb.route("www.rustig-proefdorp.nl", "/", html("<h1>Gemeente Rustig</h1><p>Geen cookies, geen banner.</p>"))
+    return {host: f"https://{host}/" for host in [*SITES, "www.rustig-proefdorp.nl"]}

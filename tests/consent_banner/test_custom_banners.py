@@ -12,25 +12,6 @@ from tests.testweb import Response, html
 
 pytestmark = pytest.mark.browser
 
-SITES = {
-    "www.proefdorp.nl": "gemeente-nl.html",
-    "www.eastfield.gov.uk": "council-en.html",
-    "www.bibliotheekproefdorp.nl": "late-nl.html",
-    "www.sportclub-proefdorp.nl": "no-reject-nl.html",
-    "www.waterschap-proefland.nl": "settings-nl.html",
-    "www.stadtwerke-probstadt.de": "shadow-de.html",
-}
-
-
-@pytest.fixture(scope="module")
-def custom_sites(testweb, tracker):
-    """Serve every custom-banner page at the root of its own host; return host → URL."""
-    for host, name in SITES.items():
-        testweb.route(host, "/", Response((FIXTURES / "custom" / name).read_text(encoding="utf-8")))
-    testweb.route("www.rustig-proefdorp.nl", "/", html("<h1>Gemeente Rustig</h1><p>Geen cookies, geen banner.</p>"))
-    return {host: f"https://{host}/" for host in [*SITES, "www.rustig-proefdorp.nl"]}
-
-
 @pytest.mark.parametrize("action, value", [("accept", "ja"), ("reject", "nee")])
 def test_dutch_municipal_bar_is_answered_and_its_more_information_link_never_followed(page, testweb, custom_sites, action, value):
     """A plain Dutch bar: Accepteren/Weigeren by their words; "Meer informatie" is seen but not clicked."""
