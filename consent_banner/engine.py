@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Generator, Optional
 
 from . import decide, ops
-from .models import Detection, Outcome, Step
+from .models import Outcome, Step
 from .rules import CmpRule
 from .vocabulary import Vocabulary, clean_text
 

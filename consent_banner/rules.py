@@ -76,10 +76,12 @@ class RuleStep(_Strict):
 
     @property
     def kind(self) -> str:
+        """Which of click, toggle_off, wait_for or wait this step is."""
         return next(k for k in ("click", "toggle_off", "wait_for", "wait") if getattr(self, k) is not None)
 
     @property
     def selector(self) -> Optional[str]:
+        """The CSS selector the step acts on (None for a plain wait)."""
         return self.click or self.toggle_off or self.wait_for
 
 

@@ -7,8 +7,7 @@ import json
 import pytest
 
 import consent_banner
-from tests.consent_banner.conftest import FIXTURES, TRACKER_COOKIE, cookie_jar
-from tests.testweb import Response, html
+from tests.consent_banner.conftest import TRACKER_COOKIE, cookie_jar
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from urllib.parse import unquote
 import pytest
 
 import consent_banner
-from tests.consent_banner.conftest import TRACKER_COOKIE, cookie_jar, fake_cmp_script, serve_site
+from tests.consent_banner.conftest import FIXTURES, TRACKER_COOKIE, cookie_jar, fake_cmp_script, serve_site
 from tests.testweb import Response
 
 pytestmark = pytest.mark.browser
@@ -43,6 +43,8 @@ CMPS = {
 }
 # CMPs whose fixture implements the IAB TCF v2 API
 TCF = {"didomi", "quantcast", "consentmanager", "funding-choices"}
+# CMPs configured here without a first-layer reject: settings → reject / untick → save
+SECOND_LAYER_REJECT = {"cookieyes", "quantcast", "cookie-script"}
 
 
 @pytest.fixture(scope="module")
@@ -51,14 +53,12 @@ def sites(testweb, tracker):
     urls = {}
     for cmp, (script_url, *_rest) in CMPS.items():
         urls[cmp] = serve_site(testweb, f"www.{cmp}.proefsite.nl", script_url, fake_cmp_script(f"{cmp}.js"))
-    testweb.route("cdn.privacy-mgmt.com", "/index.html", Response((FIXTURES_DIR / "sourcepoint-message.html").read_text()))
+    testweb.route("cdn.privacy-mgmt.com", "/index.html", Response((FIXTURES / "sourcepoint-message.html").read_text()))
     urls["sourcepoint"] = serve_site(testweb, "www.sourcepoint.proefsite.nl",
                                      "https://cdn.privacy-mgmt.com/unified/wrapperMessagingWithoutDetection.js",
-                                     Response((FIXTURES_DIR / "sourcepoint.js").read_text(), content_type="application/javascript"))
+                                     Response((FIXTURES / "sourcepoint.js").read_text(), content_type="application/javascript"))
     return urls
 
-
-from tests.consent_banner.conftest import FIXTURES as FIXTURES_DIR  # noqa: E402
 
 EXPECTED = {**CMPS, "sourcepoint": (None, "euconsent-v2", "CPfakeAAAA", "CPfakeBBBB")}
 
@@ -76,6 +76,9 @@ def test_named_cmp_is_answered_with_the_right_cookies(page, sites, cmp, action, 
     assert (after_accept if action == "accept" else after_reject) in unquote(jar[cookie])
     assert (TRACKER_COOKIE in jar) == (action == "accept")
     assert outcome.clicks >= 1 and outcome.steps[-1].ok
+    assert outcome.reject_on_first_layer is (cmp not in SECOND_LAYER_REJECT)
+    if action == "reject" and cmp in SECOND_LAYER_REJECT:
+        assert outcome.clicks >= 2 and len(outcome.steps) >= 2
     assert outcome.screenshot and open(outcome.screenshot, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
     if cmp in TCF:
         assert outcome.tcf["tcStringPresent"] and outcome.tcf["purposeConsents"]["1"] is (action == "accept")
