@@ -4,6 +4,7 @@ a running event loop, parallel tabs, the sitemap, and storage/cookie evidence de
 from __future__ import annotations
 
 import asyncio
+import json
 from urllib.parse import parse_qs
 
 import pytest
@@ -102,3 +103,18 @@ def test_parallel_tabs_same_pages_and_sitemap(testweb, chromium_path):
     assert [page.url for page in result.pages] == site.page_urls + list(site.sitemap_only_urls)
     assert [page.source for page in result.pages][-1] == "sitemap"
     assert {c.name for c in result.cookies if c.stored} == {c.name for c in site.stored_cookies}
+
+
+def test_har_fixed_urls_and_popups(proefstad, chromium_path, tmp_path):
+    """--har saves the phase's traffic; a fixed --url page is visited right after the start page; pop-ups are recorded."""
+    testweb = proefstad
+    testweb.route(HOST, "/vast", html("<p>vast</p><script>window.open('/reclame', '_blank')</script>",
+                                      title="Vaste pagina"))
+    har = tmp_path / "scan.har"
+    result = scan(SITE, consent="none", pages=2, urls=[SITE + "vast"], har=str(har),
+                  browser_args=testweb.browser_args, insecure=True)
+    assert [(p.url, p.source) for p in result.pages] == [(SITE, "start"), (SITE + "vast", "fixed")]
+    entries = json.loads(har.read_text())["log"]["entries"]
+    assert {SITE, SITE + "vast"} <= {entry["request"]["url"] for entry in entries}
+    assert result.phases[0].har == str(har)
+    assert result.pages[1].popups == [SITE + "reclame"]  # recorded, though the pop-up blocker stopped it

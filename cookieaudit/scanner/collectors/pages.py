@@ -35,6 +35,7 @@ class PageCollector(Collector):
 
     name = "pages"
     result_field = "pages"
+    script_events = ("popup",)
 
     def __init__(self, state):
         super().__init__(state)
@@ -59,9 +60,16 @@ class PageCollector(Collector):
             await popup.wait_for_load_state("commit", timeout=CALL_TIMEOUT * 1000)
         except Exception:
             pass
-        if visit is not None:
+        if visit is not None and popup.url not in visit.record.popups:
             visit.record.popups.append(popup.url)
         await popup.close()
+
+    def on_script_event(self, event: dict, frame_url: str, tab) -> None:
+        """window.open was called (the pop-up blocker may have stopped it)."""
+        visit = self.state.visit_of(tab)
+        url = normalize_url(str(event.get("url") or ""), frame_url) if event.get("url") else "about:blank"
+        if visit is not None and url and url not in visit.record.popups:
+            visit.record.popups.append(url)
 
     async def before_visit(self, visit: Visit) -> None:
         self.pages.append(visit.record)

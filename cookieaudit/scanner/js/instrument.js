@@ -71,6 +71,13 @@
     };
   }
 
+  // Pop-ups: reported whether or not the browser's pop-up blocker lets them open.
+  const originalWindowOpen = window.open;
+  window.open = function (url) {
+    send({ type: "popup", url: url === undefined ? "" : String(url) });
+    return originalWindowOpen.apply(this, arguments);
+  };
+
   // Trusted clicks (the banner answer) tell the scanner exactly when consent was given.
   addEventListener("click", (event) => { if (event.isTrusted) send({ type: "click" }); }, true);
 
