@@ -10,8 +10,6 @@ import asyncio
 import signal
 import sys
 from pathlib import Path
-from typing import Optional
-
 import click
 
 from ..errors import InputError

@@ -35,7 +35,8 @@ def proefstad(testweb):
         title="Proefstad"))
     testweb.route("widget.kaartdienst.nl", "/kaart", html(
         "<p>kaart</p><script>localStorage.setItem('kaart-zoom', '12')</script>",
-        set_cookies=["kaart_id=abc123; Path=/; Max-Age=86400; Secure; SameSite=None"]))
+        set_cookies=["kaart_id=abc123; Path=/; Max-Age=86400; Secure; SameSite=None",
+                     "kaart_chips=1; Path=/; Max-Age=3600; Secure; SameSite=None; Partitioned"]))
     testweb.route("meet.proefstad-analytics.nl", "/probe", Response(b"GIF89a", content_type="image/gif"))
     return testweb
 
@@ -83,6 +84,9 @@ def test_block_third_party_cookies(proefstad, chromium_path):
     kaart = [c for c in result.cookies if c.name == "kaart_id"]
     assert len(kaart) == 1 and not kaart[0].stored
     assert (kaart[0].reason, kaart[0].reason_source) == ("UserPreferences", "cdp")
+    chips = [c for c in result.cookies if c.name == "kaart_chips"]  # partitioned cookies survive the block
+    assert len(chips) == 1 and chips[0].stored and chips[0].partitioned
+    assert chips[0].partition_key == "https://proefstad.nl"
     assert result.browser.third_party_cookies == "blocked"
 
 

@@ -46,10 +46,14 @@ class _Seen:
     jar_at: float  # when ``jar`` was read
 
 
+def _partition_site(cookie: dict) -> Optional[str]:
+    """The top-level site a partitioned (CHIPS) cookie is keyed to; None when unpartitioned."""
+    key = cookie.get("partitionKey")
+    return key.get("topLevelSite") if isinstance(key, dict) else key
+
+
 def _key(cookie: dict) -> tuple:
-    partition = (cookie.get("partitionKey") or {}).get("topLevelSite") if isinstance(cookie.get("partitionKey"), dict) \
-        else cookie.get("partitionKey")
-    return cookie["name"], cookie["domain"], cookie.get("path", "/"), partition
+    return cookie["name"], cookie["domain"], cookie.get("path", "/"), _partition_site(cookie)
 
 
 class CookieCollector(Collector):
@@ -187,8 +191,7 @@ class CookieCollector(Collector):
         set_at = latest.write.at if latest else seen.first_seen_at
         session = bool(jar.get("session")) or float(jar.get("expires", -1)) < 0
         stored_days = None if session else requested_days(float(jar["expires"]) - set_at)
-        partition = jar.get("partitionKey")
-        partition_site = partition.get("topLevelSite") if isinstance(partition, dict) else partition
+        partition_site = _partition_site(jar)
         return Cookie(
             name=jar["name"],
             domain=domain,
