@@ -95,8 +95,6 @@ class Phase:
         self._crashed: set = set()  # tabs whose renderer died
         self._clicks: list[float] = []  # epoch seconds of trusted clicks, from the init script
         self._sitemap_done = plan is not None or not self.options.sitemap
-        if name != "before_consent":
-            self.info.banner = None  # filled when the first page is answered
 
     @property
     def action(self) -> Optional[str]:
@@ -169,8 +167,12 @@ class Phase:
         sitemap_urls: Optional[list[str]] = None
         running: set[asyncio.Task] = set()
         while True:
+            if not running and self.browser is not None and self.browser.dead:
+                if not await self._restart("the browser process exited"):
+                    self.state.error("browser", "too many browser restarts; phase stopped")
+                    return
             limit = 1 if self._merged == 0 else self.options.concurrency
-            while len(running) < limit:
+            while len(running) < limit and not (self.browser is not None and self.browser.dead):
                 planned = self.frontier.pop()
                 if planned is None:
                     break
@@ -189,10 +191,6 @@ class Phase:
             if self._merged == 1 and not self._sitemap_done:
                 self._sitemap_done = True
                 sitemap_urls = await self._read_sitemap(self._first_visit)
-            if self.browser is not None and self.browser.dead:
-                if not await self._restart("the browser process exited"):
-                    self.state.error("browser", "too many browser restarts; phase stopped")
-                    return
 
     def _collect_finished(self, done) -> None:
         """Merge finished visits' links into the crawl, strictly in page order (deterministic)."""
