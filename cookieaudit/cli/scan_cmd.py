@@ -14,12 +14,18 @@ import click
 
 from ..errors import InputError
 from ..safety import terminal_safe
+from ..scanner.options import ScanOptions
 from ._output import print_table, write_text
 
 __all__ = ["scan_command"]
 
 EXIT_ON_SIGNAL = {"SIGINT": 130, "SIGTERM": 143}
 PHASE_LABELS = {"before_consent": "before", "after_reject": "reject", "after_accept": "accept"}
+
+
+def _default(name: str):
+    """The default of a ScanOptions field: defaults live in one place (scanner/options.py)."""
+    return ScanOptions.model_fields[name].default
 
 
 def _read_urls(values: tuple[str, ...]) -> list[str]:
@@ -40,24 +46,24 @@ def _read_urls(values: tuple[str, ...]) -> list[str]:
 
 @click.command("scan")
 @click.argument("url")
-@click.option("--pages", type=int, default=20, show_default=True, help="Most pages visited per phase.")
+@click.option("--pages", type=int, default=_default("pages"), show_default=True, help="Most pages visited per phase.")
 @click.option("--url", "urls", multiple=True, metavar="URL|@FILE", help="Always visit this page (repeatable; @file: one URL a line).")
 @click.option("--include", multiple=True, metavar="PATTERN",
               help="Only follow links matching: 're:REGEX', a '/path*' glob, or a full-URL glob (repeatable).")
 @click.option("--exclude", multiple=True, metavar="PATTERN", help="Never follow links matching (same syntax; repeatable).")
 @click.option("--sitemap", is_flag=True, help="Also visit pages listed in the site's sitemap.")
-@click.option("--consent", type=click.Choice(["none", "reject", "accept", "all"]), default="all", show_default=True,
+@click.option("--consent", type=click.Choice(["none", "reject", "accept", "all"]), default=_default("consent"), show_default=True,
               help="Phases: before_consent, after_reject, after_accept, or all three.")
-@click.option("--concurrency", type=int, default=1, show_default=True, help="Parallel tabs.")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per page.")
-@click.option("--wait", type=float, default=0.0, show_default=True, help="Extra seconds per page after the network settled.")
+@click.option("--concurrency", type=int, default=_default("concurrency"), show_default=True, help="Parallel tabs.")
+@click.option("--timeout", type=float, default=_default("timeout"), show_default=True, help="Seconds per page.")
+@click.option("--wait", type=float, default=_default("wait"), show_default=True, help="Extra seconds per page after the network settled.")
 @click.option("--browser-path", help="Chromium executable (default: found automatically; or COOKIEAUDIT_BROWSER).")
 @click.option("--browser-arg", "browser_args", multiple=True, help="Extra Chromium switch (repeatable).")
 @click.option("--insecure", is_flag=True, help="Accept invalid TLS certificates.")
 @click.option("--user-agent", help="User agent (default: the browser's own, as a normal desktop Chrome).")
-@click.option("--viewport", default="1920x1080", show_default=True, help="Window size, WIDTHxHEIGHT.")
-@click.option("--locale", default="nl-NL", show_default=True)
-@click.option("--timezone", default="Europe/Amsterdam", show_default=True)
+@click.option("--viewport", default="x".join(map(str, _default("viewport"))), show_default=True, help="Window size, WIDTHxHEIGHT.")
+@click.option("--locale", default=_default("locale"), show_default=True)
+@click.option("--timezone", default=_default("timezone"), show_default=True)
 @click.option("--proxy", help="Proxy server, e.g. http://proxy:3128.")
 @click.option("--headed", is_flag=True, help="Show the browser window.")
 @click.option("--block-third-party-cookies", is_flag=True, help="Block third-party cookies (default: allowed, like desktop Chrome).")
