@@ -181,7 +181,7 @@ class MemorySampler(threading.Thread):
         self.interval = interval
         self.pages_done = 0
         self.peaks = {limit: (0, 0) for limit in windows}
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def window(self) -> int:
         """The page window the scan is in now."""
@@ -191,16 +191,16 @@ class MemorySampler(threading.Thread):
         return self.windows[-1]
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             rss, pss = _memory_kib(os.getpid(), self.excluded)
             limit = self.window()
             old_rss, old_pss = self.peaks[limit]
             self.peaks[limit] = (max(old_rss, rss), max(old_pss, pss))
-            self._stop.wait(self.interval)
+            self._halt.wait(self.interval)
 
     def stop(self) -> None:
         """Stop sampling."""
-        self._stop.set()
+        self._halt.set()
         self.join()
 
 
