@@ -13,7 +13,9 @@ first scope with a matching rule decides:
 3. as a last resort, rules scoped to *other* domains (or any domain, when the cookie's domain
    is not given): the result then carries a lower confidence and a reason that says so.
    Catch-all patterns with less than 3 fixed characters (``.+`` for every cookie on
-   ``digid.nl``) only ever apply on their own domains.
+   ``digid.nl``) only ever apply on their own domains, and when the cookie's domain is known
+   (and differs) a rule needs 6 fixed characters to apply: a first-party ``sess`` or ``uid``
+   is not the ad network's cookie of that name.
 
 Within a scope: an ``exact`` name beats a ``prefix``; a longer prefix beats a shorter one;
 then ``glob`` and ``regex`` patterns, the one with more fixed text first (a glob's
@@ -141,6 +143,9 @@ _OTHER_DOMAIN_FACTOR = 0.5
 _CACHE_LIMIT = 200_000  # cached results; the cache is emptied when it grows past this
 _PREFIX_KEY = 3
 _MIN_FALLBACK_TEXT = 3  # a pattern needs this much fixed text to be used outside its own domains
+# ... and this much when the cookie's own domain is known and differs: short names such as
+# `sess` or `uid` on an ad network's domain say nothing about a first-party `sess`.
+_MIN_FOREIGN_TEXT = 6
 
 
 _RESULT_FIELDS = frozenset(Classification.model_fields)
@@ -261,6 +266,7 @@ class _Compiled:
         # Catch-all patterns (".+" on digid.nl) describe their own domain only.
         self.elsewhere = _Scope([r for r in scoped_rules
                                  if r.match in ("exact", "prefix") or literal_length(r) >= _MIN_FALLBACK_TEXT])
+        self.foreign = _Scope([r for r in scoped_rules if literal_length(r) >= _MIN_FOREIGN_TEXT])
         self.vendors = dict(ruleset.vendors)
         self.hosts = dict(ruleset.hosts)
         self.vendor_index = _vendor_index(self.vendors.values())
@@ -521,7 +527,7 @@ class Classifier:
             if rule is not None:
                 verdict = compiled.verdict(rule, "generic", None)
             else:
-                rule = compiled.elsewhere.match(name)
+                rule = (compiled.foreign if host else compiled.elsewhere).match(name)
                 verdict = compiled.verdict(rule, "elsewhere", host) if rule is not None else compiled.unknown(host)
         purpose, vendor, vendor_id, rule_id, confidence, reason, description = verdict
         # in field order: pydantic serialises __dict__ in its order

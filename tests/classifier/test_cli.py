@@ -137,7 +137,8 @@ def test_rules_list_filters(capsys):
     _, out, _ = run(capsys, "rules", "list", "--purpose", "marketing", "--format", "json", *ONLY_FIXTURE)
     data = json.loads(out)
     assert data and all(r["purpose"] == "marketing" for r in data)
-    assert {r["id"] for r in data} == {"gcl-prefix", "gcl-au", "nid-google", "sid-on-example", "sid-on-ads-example"}
+    assert {r["id"] for r in data} == {"gcl-prefix", "gcl-au", "nid-google", "sid-on-example", "sid-on-ads-example",
+                                         "visitor-info-youtube"}
 
 
 def test_rules_list_unknown_vendor_is_an_error(capsys):
@@ -170,7 +171,7 @@ def test_validate_ok(capsys):
     """A valid file without conflicts: exit 0 and an OK summary."""
     code, out, _ = run(capsys, "rules", "validate", "--no-builtin-rules", RULES)
     assert code == 0
-    assert out.startswith("OK: ") and "14 cookie rules" in out and "7 vendors" in out
+    assert out.startswith("OK: ") and "15 cookie rules" in out and "7 vendors" in out
 
 
 def test_validate_reports_conflicts_exit_1(capsys):

@@ -96,15 +96,23 @@ def test_unknown_is_never_functional(fixture_classifier):
 
 
 def test_scoped_rule_for_another_domain_has_lower_confidence(fixture_classifier):
-    """A rule scoped to google.com still answers for NID elsewhere, with reduced confidence and a reason."""
-    on_google = fixture_classifier.classify("NID", domain=".google.com")
-    no_domain = fixture_classifier.classify("NID")
-    elsewhere = fixture_classifier.classify("NID", domain="www.denhaag.nl")
-    assert on_google.rule_id == no_domain.rule_id == elsewhere.rule_id == "nid-google"
-    assert on_google.confidence == 1.0
-    assert 0 < elsewhere.confidence < no_domain.confidence < on_google.confidence
-    assert "google.com" in elsewhere.reason and "www.denhaag.nl" in elsewhere.reason
+    """A distinctive name scoped to youtube.com still answers elsewhere, with reduced confidence and a reason."""
+    on_youtube = fixture_classifier.classify("VISITOR_INFO1_LIVE", domain=".youtube.com")
+    no_domain = fixture_classifier.classify("VISITOR_INFO1_LIVE")
+    elsewhere = fixture_classifier.classify("VISITOR_INFO1_LIVE", domain="www.denhaag.nl")
+    assert on_youtube.rule_id == no_domain.rule_id == elsewhere.rule_id == "visitor-info-youtube"
+    assert on_youtube.confidence == 1.0
+    assert 0 < elsewhere.confidence < no_domain.confidence < on_youtube.confidence
+    assert "youtube.com" in elsewhere.reason and "www.denhaag.nl" in elsewhere.reason
     assert "not given" in no_domain.reason
+
+
+def test_short_scoped_name_does_not_apply_on_another_known_domain(fixture_classifier):
+    """NID on google.com says nothing about a first-party NID: unknown there, a low-confidence guess without a domain."""
+    assert fixture_classifier.classify("NID", domain=".google.com").rule_id == "nid-google"
+    assert fixture_classifier.classify("NID").rule_id == "nid-google"
+    elsewhere = fixture_classifier.classify("NID", domain="www.denhaag.nl")
+    assert elsewhere.purpose == "unknown" and elsewhere.rule_id is None
 
 
 def test_confidence_by_match_kind(fixture_classifier):
