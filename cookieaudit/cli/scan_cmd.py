@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 import click
 
+from .._aio import run_sync
 from ..errors import InputError
 from ..safety import terminal_safe
 from ..scanner.options import ScanOptions
@@ -96,7 +97,7 @@ def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurren
     show_progress = not quiet and sys.stderr.isatty()
     with _Progress(show_progress) as progress:
         scan = Scan(url, options, progress.update if show_progress else None)
-        result, interrupted = asyncio.run(_run_until_signal(scan))
+        result, interrupted = run_sync(lambda: _run_until_signal(scan))
     if output:
         write_text(result.to_json(), output)
     if output_format == "json":

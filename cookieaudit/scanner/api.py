@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 from typing import Callable, Optional
 
 from pydantic import ValidationError
 
+from .._aio import run_sync
 from ..errors import InputError
 from ..models import ScanResult
 from .options import ScanOptions
@@ -37,14 +36,4 @@ async def scan_async(url: str, options: Optional[ScanOptions] = None, *,
 def scan(url: str, options: Optional[ScanOptions] = None, *,
          progress: Optional[Callable[..., None]] = None, **overrides) -> ScanResult:
     """Synchronous ``scan_async``; also works when called from code already running an event loop."""
-    def run() -> ScanResult:
-        return asyncio.run(scan_async(url, options, progress=progress, **overrides))
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return run()
-    # A loop is running in this thread (a notebook, a pytest-playwright test): asyncio.run
-    # cannot nest, so the scan runs on a worker thread with its own loop.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="cookieaudit-scan") as pool:
-        return pool.submit(run).result()
+    return run_sync(lambda: scan_async(url, options, progress=progress, **overrides))

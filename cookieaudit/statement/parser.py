@@ -4,12 +4,12 @@ extract items and claims, follow delegations on request, merge."""
 from __future__ import annotations
 
 import asyncio
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence, Union
 from urllib.parse import urljoin, urlsplit
 
+from .._aio import run_sync
 from ..errors import InputError
 from .claims import merge_claims, read_claims
 from .delegation import Delegation, find_delegations
@@ -232,24 +232,6 @@ def parse_statement(
     >>> parse_statement("privacy.txt").claims.declared_purposes   # doctest: +SKIP
     ['analytic', 'functional']
     """
-    coroutine = parse_statement_async(sources, follow=follow, insecure=insecure, browser_args=browser_args,
-                                      timeout=timeout, browser_path=browser_path)
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    # inside a running loop (a notebook, an async test): run on a worker thread with its own loop
-    outcome: dict = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = asyncio.run(coroutine)
-        except BaseException as exc:  # re-raised in the caller's thread
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=run, name="cookieaudit-statement")
-    worker.start()
-    worker.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+    return run_sync(lambda: parse_statement_async(sources, follow=follow, insecure=insecure,
+                                                  browser_args=browser_args, timeout=timeout,
+                                                  browser_path=browser_path))

@@ -4,6 +4,7 @@ a running event loop, parallel tabs, the sitemap, and storage/cookie evidence de
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 from urllib.parse import parse_qs
 
@@ -93,9 +94,13 @@ def test_block_third_party_cookies(proefstad, chromium_path):
 def test_sync_scan_inside_running_event_loop(proefstad, chromium_path):
     """scan() works when called from code that already runs an event loop."""
     async def caller():
+        asyncio.get_running_loop()  # raises unless a loop runs here, as in a notebook
         return scan(SITE, consent="none", pages=1, browser_args=proefstad.browser_args, insecure=True)
 
-    result = asyncio.run(caller())
+    # A thread of its own, so the caller's loop is the only one (pytest-playwright's sync API
+    # may already run a loop in the main thread).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        result = pool.submit(asyncio.run, caller()).result()
     assert [page.title for page in result.pages] == ["Proefstad"]
 
 
