@@ -44,35 +44,58 @@ class _BrowserDied(Exception):
     """The browser process went away during a visit."""
 
 
-class ReplayPlan:
-    """A fixed page list (discovered by an earlier phase) with the Frontier's pop interface."""
+class FollowPlan:
+    """The page list of the leading phase, with the Frontier's pop interface.
 
-    def __init__(self, pages: list[PlannedPage]):
-        self._pages = list(pages)
+    A following phase (after_reject, after_accept) runs at the same time as the leading one
+    (before_consent) and visits the leader's pages in the leader's order, as soon as the
+    leader has planned them: the page list is discovered once and replayed, without waiting
+    for the whole first phase to end.
+    """
+
+    def __init__(self, leader: "Phase"):
+        self._leader = leader
         self._next = 0
 
     def pop(self) -> Optional[PlannedPage]:
-        if self._next >= len(self._pages):
+        pages = self._leader.frontier.planned
+        if self._next >= len(pages):
             return None
-        page = self._pages[self._next]
+        page = pages[self._next]
         self._next += 1
         return page
 
+    @property
+    def exhausted(self) -> bool:
+        """True once the leader has finished and every page it planned was handed out."""
+        return self._leader.finished and self._next >= len(self._leader.frontier.planned)
+
+    async def wait_for_more(self) -> None:
+        """Until the leader plans another page or finishes (bounded, so a missed wake-up costs little)."""
+        changed = self._leader.plan_changed
+        changed.clear()
+        if self._next < len(self._leader.frontier.planned) or self._leader.finished:
+            return
+        try:
+            await asyncio.wait_for(changed.wait(), 0.5)
+        except asyncio.TimeoutError:
+            pass
+
     def add_links(self, *args, **kwargs) -> None:
-        """Replays discover nothing."""
+        """Followers discover nothing."""
 
     def mark_visited(self, url: str) -> None:
-        """Replays discover nothing."""
+        """Followers discover nothing."""
 
     @property
     def planned(self) -> list[PlannedPage]:
-        return list(self._pages)
+        return self._leader.frontier.planned
 
 
 class Phase:
     """Runs one phase; what it gathers stays readable (``collectors``) even if it is cancelled."""
 
-    def __init__(self, name: str, state: PhaseState, playwright: Any, *, plan: Optional[list[PlannedPage]] = None,
+    def __init__(self, name: str, state: PhaseState, playwright: Any, *, leader: Optional["Phase"] = None,
                  check_reachable: bool = False, har_path: Optional[str] = None,
                  progress: Optional[Callable[..., None]] = None):
         self.name = name
@@ -84,9 +107,11 @@ class Phase:
         self.check_reachable = check_reachable
         self.har_path = har_path
         self.progress = progress
-        self.frontier = (ReplayPlan(plan) if plan is not None else
+        self.frontier = (FollowPlan(leader) if leader is not None else
                          Frontier(state.site, self.options.pages, self.options.urls,
                                   self.options.include, self.options.exclude))
+        self.finished = False  # set when run() ends; followers stop waiting for pages then
+        self.plan_changed = asyncio.Event()  # set whenever the page list grows, and at the end
         self.browser: Optional[LaunchedBrowser] = None
         self.activity = NetworkActivity()
         self._profile_dir: Optional[Path] = None
@@ -94,7 +119,7 @@ class Phase:
         self._visited = 0
         self._crashed: set = set()  # tabs whose renderer died
         self._clicks: list[float] = []  # epoch seconds of trusted clicks, from the init script
-        self._sitemap_done = plan is not None or not self.options.sitemap
+        self._sitemap_done = leader is not None or not self.options.sitemap
 
     @property
     def action(self) -> Optional[str]:
@@ -103,11 +128,13 @@ class Phase:
 
     # -- lifecycle ---------------------------------------------------------------------
     async def run(self) -> list[PlannedPage]:
-        """Visit the pages; returns the page list as planned (for the phases after it)."""
+        """Visit the pages; returns the page list as planned."""
         try:
             await self._launch()
             await self._crawl()
         finally:
+            self.finished = True
+            self.plan_changed.set()
             self.info.finished_at = utcnow()
             self.info.pages = self._visited
             await self._shutdown()
@@ -180,7 +207,11 @@ class Phase:
             if not running:
                 if sitemap_urls:  # sitemap pages come after the links, once every redirect is known
                     self.frontier.add_links(sitemap_urls, self.state.site, 1, source="sitemap")
+                    self.plan_changed.set()
                     sitemap_urls = None
+                    continue
+                if isinstance(self.frontier, FollowPlan) and not self.frontier.exhausted:
+                    await self.frontier.wait_for_more()
                     continue
                 break
             done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
@@ -206,6 +237,7 @@ class Phase:
                 self.frontier.mark_visited(visit.record.final_url)
             self.frontier.add_links(visit.links, visit.url, visit.planned.depth + 1)
             self._merged += 1
+        self.plan_changed.set()
 
     async def _visit_with_tab(self, planned: PlannedPage) -> Optional[Visit]:
         tab = await self._tabs.get()

@@ -40,21 +40,20 @@ class Scan:
         self._classifier_failed = False
 
     async def run(self) -> ScanResult:
-        """Run every phase; the first one discovers the page list, the others replay it."""
+        """Run the phases side by side: the first discovers the page list, the others follow it."""
         from playwright.async_api import async_playwright
 
         playwright = await async_playwright().start()
         try:
-            plan = None
             names = self.options.phases
+            leader = None
             for position, name in enumerate(names):
                 state = PhaseState(name, self.options, self.site, self.errors, self._classify_cookie, self._classify_host)
-                phase = Phase(name, state, playwright, plan=plan, check_reachable=position == 0,
+                phase = Phase(name, state, playwright, leader=leader, check_reachable=position == 0,
                               har_path=self._har_path(name, len(names)), progress=self.progress)
                 self.phases.append(phase)
-                planned = await phase.run()
-                if plan is None:
-                    plan = planned
+                leader = leader or phase
+            await _run_all([phase.run() for phase in self.phases])
         finally:
             try:
                 await asyncio.wait_for(playwright.stop(), 5)
@@ -144,6 +143,18 @@ class Scan:
             phases=[phase.info for phase in self.phases],
             **lists,
         )
+
+
+async def _run_all(coroutines) -> None:
+    """Run the coroutines concurrently; the first failure (say, an unreachable site) stops the rest."""
+    tasks = [asyncio.ensure_future(coroutine) for coroutine in coroutines]
+    try:
+        for finished in asyncio.as_completed(tasks):
+            await finished
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def ruleset_fingerprint() -> tuple[Optional[str], Optional[str]]:
