@@ -87,7 +87,7 @@ def parse_retention(text: str) -> "str | float | None":
     if found is None:
         return "session" if "session" in lowered else None
     unit = {"sec": "second", "min": "minute"}.get(found.group(2), found.group(2))
-    return round(float(found.group(1).replace(",", ".")) * _UNIT_DAYS[unit], 2)
+    return round(float(found.group(1).replace(",", ".")) * _UNIT_DAYS[unit], 4)
 
 
 def _slug(text: str) -> str:
