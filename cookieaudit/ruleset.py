@@ -23,6 +23,7 @@ from .rulefile import CookieRule, HostRule, Vendor, load_rule_file
 
 __all__ = [
     "Conflict",
+    "RULESET_VERSION",
     "RuleSet",
     "builtin_rule_files",
     "find_conflicts",
@@ -30,7 +31,12 @@ __all__ = [
     "literal_prefix",
     "load_ruleset",
     "pattern_regex",
+    "ruleset_fingerprint",
 ]
+
+# The built-in rule set's version: bump it (YYYY.MM.N) with every change to rules/*.yaml.
+# ruleset_fingerprint()'s hash tells any two rule sets apart regardless.
+RULESET_VERSION = "2026.11.1"
 
 _SOURCE_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
@@ -358,3 +364,13 @@ def find_conflicts(ruleset: RuleSet) -> list[Conflict]:
                     reported.add((a.id, b.id))
                     conflicts.append(Conflict(a.id, b.id, scope or "any domain", example, difference))
     return conflicts
+
+
+def ruleset_fingerprint() -> tuple[str, str]:
+    """(RULESET_VERSION, sha256 over the built-in rule files: each file's name and bytes, by name)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in builtin_rule_files():
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return RULESET_VERSION, digest.hexdigest()

@@ -25,7 +25,7 @@ from .cookiewrite import epoch_to_datetime
 from .crawl import Frontier, PlannedPage
 from .settle import NetworkActivity
 
-__all__ = ["BINDING", "Phase", "ReplayPlan"]
+__all__ = ["BINDING", "Phase", "FollowPlan"]
 
 BINDING = "__cookieauditReport"
 MAX_RESTARTS = 3

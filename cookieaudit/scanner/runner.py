@@ -7,19 +7,19 @@ Python only, so an interrupted scan (SIGINT, SIGTERM) can still write a partial 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import platform
 from pathlib import Path
 from typing import Callable, Optional
 
 from .._version import __version__
 from ..models import BrowserInfo, ScanResult, ToolInfo
+from ..ruleset import ruleset_fingerprint
 from .collectors.base import PhaseState, utcnow
 from .crawl import validate_start_url
 from .options import ScanOptions
 from .phase import Phase
 
-__all__ = ["Scan", "ruleset_fingerprint"]
+__all__ = ["Scan", "tool_info"]
 
 PHASE_ORDER = {"before_consent": 0, "after_reject": 1, "after_accept": 2}
 
@@ -157,32 +157,12 @@ async def _run_all(coroutines) -> None:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
-def ruleset_fingerprint() -> tuple[Optional[str], Optional[str]]:
-    """(rule-set version, sha256 over the built-in rule files: each file's name and bytes, by name)."""
-    try:
-        from ..ruleset import builtin_rule_files
-
-        files = builtin_rule_files()
-    except Exception:
-        files = sorted((Path(__file__).resolve().parent.parent.parent / "rules").glob("*.yaml"))
-    if not files:
-        return None, None
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
-    version = None
-    try:
-        from .. import classifier
-
-        version = getattr(classifier, "RULESET_VERSION", None)
-    except Exception:
-        pass
-    return version, digest.hexdigest()
-
-
 def tool_info() -> ToolInfo:
     """cookieaudit's version and the rule set it classified with."""
-    version, digest = ruleset_fingerprint()
+    try:
+        version, digest = ruleset_fingerprint()
+    except Exception:  # an unreadable rule set must not lose the scan
+        version, digest = None, None
     try:
         from importlib.metadata import version as package_version
 

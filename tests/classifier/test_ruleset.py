@@ -151,3 +151,20 @@ def test_installed_layout_reads_package_data(tmp_path):
     folders, vendor = done.stdout.splitlines()
     assert folders == repr([str(tmp_path / "cookieaudit" / "rules")])
     assert vendor == "google-analytics"
+
+
+def test_ruleset_fingerprint_changes_with_the_rules(tmp_path, monkeypatch):
+    """The rule-set hash covers every built-in file's name and bytes, so any edit changes it."""
+    from cookieaudit import ruleset
+
+    version, first = ruleset.ruleset_fingerprint()
+    assert version == ruleset.RULESET_VERSION and len(first) == 64
+    copies = []
+    for path in ruleset.builtin_rule_files():
+        copy = tmp_path / path.name
+        copy.write_bytes(path.read_bytes())
+        copies.append(copy)
+    monkeypatch.setattr(ruleset, "builtin_rule_files", lambda: copies)
+    assert ruleset.ruleset_fingerprint()[1] == first
+    copies[0].write_bytes(copies[0].read_bytes() + b"\n# edited\n")
+    assert ruleset.ruleset_fingerprint()[1] != first

@@ -187,3 +187,6 @@ def test_browser_recorded(result):
     assert (browser.locale, browser.timezone) == ("nl-NL", "Europe/Amsterdam")
     assert "--disable-blink-features=AutomationControlled" in browser.switches
     assert result.tool.ruleset_hash and len(result.tool.ruleset_hash) == 64
+    from cookieaudit.ruleset import RULESET_VERSION
+
+    assert result.tool.ruleset_version == RULESET_VERSION
