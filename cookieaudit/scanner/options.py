@@ -44,7 +44,10 @@ class ScanOptions(BaseModel):
     )
 
     # -- how each page is visited ---------------------------------------------------
-    concurrency: int = Field(1, ge=1, le=16, description="Parallel tabs of the same visitor.")
+    concurrency: int = Field(
+        2, ge=1, le=16,
+        description="Parallel tabs of the same visitor (the page list and its order do not depend on it).",
+    )
     timeout: float = Field(30.0, gt=0, le=600, description="Seconds allowed for one page: load, settle and collection.")
     quiet_window: float = Field(
         0.5, ge=0, le=10,

@@ -138,7 +138,8 @@ def fault_result(testweb, chromium_path):
     testweb.route(HOST, "/browser-weg", kill_browser)
     testweb.route(HOST, "/na-herstart", html("<p>ok</p>", title="Na de herstart",
                                              set_cookies=["herstart=1; Path=/; Max-Age=600; Secure"]))
-    return scan(SITE, consent="none", timeout=3, quiet_window=0.2, insecure=True,
+    # One tab: killing "the renderers" or the browser would otherwise also hit the page in the other tab.
+    return scan(SITE, consent="none", concurrency=1, timeout=3, quiet_window=0.2, insecure=True,
                 browser_args=testweb.browser_args + [marker])
 
 
