@@ -14,6 +14,8 @@ __all__ = ["Lifetime", "purpose_hits", "purpose_of", "read_lifetime"]
 # tie never makes a tracker look harmless.
 _TIE_ORDER = {"marketing": 0, "analytic": 1, "functional": 2}
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n")
+# between the parts of one duration written in parts: "1 year 1 month", "1 jaar, 2 maanden"
+_COMPOUND_GAP = re.compile(r"\s*,?\s*")
 
 
 def _blank(text: str, pattern: re.Pattern) -> str:
@@ -70,10 +72,15 @@ def read_lifetime(text: str, *, cell: bool = False) -> Lifetime:
     In prose a number counts only when it reads as a cookie lifetime: not after "binnen",
     "within" or "per", and not in a sentence about logs or personal data unless that sentence
     also speaks of cookies or expiry. A table cell (``cell=True``) is a lifetime by position.
+    Parts written one after another with falling units add up ("1 year 1 month 4 days" is
+    399 days); a range or a list ("1 day – 13 months") gives its longest. In a cell, words
+    that give no lifetime ("never", "past", as CMP audits write) leave it unknown without a
+    warning.
     """
     v = vocabulary()
     result = Lifetime()
     days: list[float] = []
+    previous: Optional[tuple[int, float, float]] = None  # (end, unit, running sum) of the last part
     for match in v.duration.finditer(text):
         before = text[max(0, match.start() - 15):match.start()].split()
         if not cell:
@@ -86,7 +93,13 @@ def read_lifetime(text: str, *, cell: bool = False) -> Lifetime:
         unit = v.duration_units.get(match.group("unit").lower())
         if number is None or unit is None or number <= 0:
             continue
-        days.append(number * unit)
+        value = number * unit
+        if previous is not None and unit < previous[1] and _COMPOUND_GAP.fullmatch(text[previous[0]:match.start()]):
+            value += previous[2]  # "1 year 1 month 4 days": one duration in parts
+            days[-1] = value
+        else:
+            days.append(value)
+        previous = (match.end(), unit, value)
     session = bool(v.session.search(text))
     persistent = bool(v.persistent.search(text)) or bool(days)
     if session and persistent:
@@ -97,7 +110,8 @@ def read_lifetime(text: str, *, cell: bool = False) -> Lifetime:
         result.lifetime = "persistent"
     if days:
         result.max_age_days = _round_days(max(days))
-    if cell and not days and not session and text.strip():
+    if cell and not days and not session and not persistent and text.strip() \
+            and not v.no_lifetime_words.fullmatch(text.strip().rstrip(".")):
         result.unreadable.append(text.strip())
     elif not cell:
         for match in v.unreadable_duration.finditer(text):

@@ -12,19 +12,30 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .attributes import purpose_of, read_lifetime
+from .attributes import Lifetime, purpose_of, read_lifetime
 from .document import Block, Document
 from .model import DeclaredCookie, DeclaredService, Evidence, Position
-from .names import NameHit, find_names
-from .runtogether import column_role
+from .names import NameHit, find_names, pattern_of
+from .runtogether import column_role, label_role
 from .sections import CookieSection, Sentence, mentions_cookies, sentences
-from .vendors import VendorMatch, find_vendor, known_cookie, vendor_mentions
+from .vendors import VendorMatch, find_vendor, known_cookie, vendor_mentions, vendor_of_name
 from .vocabulary import vocabulary
+
+_DOMAIN_CELL = re.compile(r"(?:https?://)?\.?(?:[a-z0-9-]+\.)+[a-z]{2,12}/?", re.IGNORECASE)
 
 __all__ = ["Extraction", "evidence_for", "extract_items", "phrase_name"]
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
 _LEAD_STOP = re.compile(r"[(:;.!?]|\s[-–—]\s|,\s")
+# A CMP category line: "Noodzakelijk (4)", "Statistics (12)".
+CMP_CATEGORY = re.compile(r"[^\W\d][\w /&'-]{1,40}\s\(\d{1,3}\)")
+# Separators between the names of one list in a name cell.
+_CELL_SPLIT = re.compile(r"\s*(?:[,;\n]|\s(?:en|and|of|or|&)\s)\s*")
+# Between two names of one list in prose: "A, B en C", "A and B".
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:(?:en|and|or|of)\s+)?|(?:en|and|or|of|&)\s+)")
+_CLAUSE_BREAK = re.compile(r"[.;!?](?:\s|$)|,\s|:\s")
+_PARTS = re.compile(r"\s*(?:,|;|/|\ben\b|\band\b|\bresp(?:ectively|\.)?)\s*")
+UNCLASSIFIED = "unclassified"  # a heading that declares no purpose: stops an outer heading's purpose
 
 
 @dataclass
@@ -92,6 +103,9 @@ class _Reader:
         self.v = vocabulary()
         self.result = Extraction()
         self.columns: dict[int, list[Optional[str]]] = {}
+        # services read from a purpose phrase inside a sentence ("wij gebruiken cookies om de
+        # website te laten werken"): a summary when cookies of that purpose are named
+        self.summaries: list[DeclaredService] = []
 
     # -- vendors --
 
@@ -112,26 +126,41 @@ class _Reader:
 
     def add_cookies(self, names: list[NameHit], unit_text: str, start: int, end: int, purpose_context: Optional[str],
                     vendor: Optional[VendorMatch] = None, vendor_text: Optional[str] = None,
-                    purpose: Optional[str] = None, lifetime_text: Optional[str] = None, lifetime_cell: bool = False) -> None:
+                    purpose: Optional[str] = None, lifetime_text: Optional[str] = None, lifetime_cell: bool = False,
+                    name_vendors: Optional[dict] = None, vendor_context: Optional[VendorMatch] = None) -> None:
         rest = _blank_names(unit_text, names)
         if purpose is None:
             purpose = purpose_of(rest) or purpose_context
+        if purpose == UNCLASSIFIED:
+            purpose = None
+        own: dict[tuple[str, str], Lifetime] = {}
+        if lifetime_text is None and len({(h.pattern, h.match) for h in names}) > 1:
+            own, rest = _own_lifetimes(unit_text, names, rest)
         lifetime = read_lifetime(lifetime_text if lifetime_text is not None else rest, cell=lifetime_cell)
         self._unreadable(lifetime.unreadable, start)
         evidence = evidence_for(self.document, start, end)
         seen = set()
         for hit in names:
-            if (hit.pattern, hit.match) in seen:
+            key = (hit.pattern, hit.match)
+            if key in seen:
                 continue
-            seen.add((hit.pattern, hit.match))
-            name_vendor, name_vendor_id = (vendor.name, vendor.vendor_id) if vendor else (vendor_text, None)
+            seen.add(key)
+            if name_vendors and key in name_vendors:
+                name_vendor, name_vendor_id = name_vendors[key]
+            elif vendor:
+                name_vendor, name_vendor_id = vendor.name, vendor.vendor_id
+            else:
+                name_vendor, name_vendor_id = vendor_text, None
+            if name_vendor is None and vendor_context is not None:
+                name_vendor, name_vendor_id = vendor_context.name, vendor_context.vendor_id
             if name_vendor is None:
                 known = known_cookie(hit.pattern)
                 if known and known[2]:
                     name_vendor, name_vendor_id = known[2], known[3] or None
+            item_lifetime = own.get(key, lifetime)
             self.result.cookies.append(DeclaredCookie(
                 pattern=hit.pattern, match=hit.match, vendor=name_vendor or None, vendor_id=name_vendor_id,
-                purpose=purpose, lifetime=lifetime.lifetime, max_age_days=lifetime.max_age_days,
+                purpose=purpose, lifetime=item_lifetime.lifetime, max_age_days=item_lifetime.max_age_days,
                 source=self.document.source, evidence=evidence,
             ))
 
@@ -157,7 +186,7 @@ class _Reader:
 
     # -- blocks --
 
-    def row(self, block: Block, purpose_context: Optional[str]) -> None:
+    def row(self, block: Block, purpose_context: Optional[str], vendor_context: Optional[VendorMatch] = None) -> None:
         roles = self.columns.get(block.table) if block.table is not None else None
         if block.header or roles is None:
             candidate = [column_role(c) for c in block.cells]
@@ -171,38 +200,70 @@ class _Reader:
         for role, text in zip(roles, block.cells):
             if role and role not in cell:
                 cell[role] = text
-        name_text = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), cell.get("name", ""))
-        names = find_names(name_text, code=block.code, name_cell=True)
+        self.record(cell, " ".join(block.cells), block.start, block.end, block.code, purpose_context, vendor_context)
+
+    def record(self, cell: dict[str, str], text: str, start: int, end: int, code: tuple[str, ...],
+               purpose_context: Optional[str], vendor_context: Optional[VendorMatch]) -> None:
+        """One cookie table row, or one label/value record ("Naam: _ga / Vervaltermijn: 13 maanden")."""
+        if " ".join(cell.get("kind", "").lower().split()) in self.v.non_cookie_types:
+            return  # local storage, pixels: not cookies (the audit compares cookies)
+        names = cell_names(cell.get("name", ""), code)
         if not names:
             return
-        vendor_cell = cell.get("vendor", "").strip()
-        vendor = find_vendor(vendor_cell) if vendor_cell else None
-        if vendor is None and vendor_cell:
-            found = vendor_mentions(vendor_cell, self.v.bare_company_names)
-            vendor = found[0][2] if found else None
+        vendor_cell = " ".join(cell.get("vendor", "").split())
+        vendor, name_vendors = self._cell_vendor(vendor_cell, names)
         purpose = None
         if cell.get("category"):
             purpose = purpose_of(cell["category"])
+            if purpose is None and heading_purpose(cell["category"]) == UNCLASSIFIED:
+                purpose = UNCLASSIFIED
         if purpose is None:
             purpose = purpose_context
         if purpose is None:
             purpose = purpose_of(" ".join(cell.get(r, "") for r in ("purpose", "kind")))
         has_lifetime = "lifetime" in cell
         self.add_cookies(
-            names, " ".join(block.cells), block.start, block.end, None, vendor=vendor,
+            names, text, start, end, None, vendor=vendor,
             vendor_text=vendor_cell if vendor is None and vendor_cell and len(vendor_cell) <= 60 else None,
-            purpose=purpose, lifetime_text=cell["lifetime"] if has_lifetime else None, lifetime_cell=has_lifetime,
+            purpose=purpose,
+            lifetime_text=cell["lifetime"] if has_lifetime else None, lifetime_cell=has_lifetime,
+            name_vendors=name_vendors, vendor_context=None if vendor_cell else vendor_context,
         )
 
+    def _cell_vendor(self, vendor_cell: str, names: list[NameHit]) -> tuple[Optional[VendorMatch], dict]:
+        """The vendor a provider cell names; a domain or a bare company ("Google") stands for the
+        rule set's vendor of each cookie name where it knows one."""
+        if not vendor_cell:
+            return None, {}
+        vendor = None
+        domain = bool(_DOMAIN_CELL.fullmatch(vendor_cell))
+        if not domain:
+            vendor = find_vendor(vendor_cell)
+            if vendor is None:
+                found = vendor_mentions(vendor_cell, self.v.bare_company_names)
+                vendor = found[0][2] if found else None
+        name_vendors = {}
+        if domain or vendor_cell.casefold() in self.v.bare_company_names:
+            for hit in names:
+                known = vendor_of_name(hit.token, hit.pattern, hit.match)
+                if known is not None:
+                    name_vendors[(hit.pattern, hit.match)] = (known.name, known.vendor_id)
+        return vendor, name_vendors
+
     def unit(self, block: Block, text: str, start: int, end: int, purpose_context: Optional[str],
-             code: tuple[str, ...] = ()) -> None:
+             code: tuple[str, ...] = (), vendor_context: Optional[VendorMatch] = None) -> None:
         """A list item or a prose unit: cookies when it names any, else perhaps a service."""
         names = find_names(text, code=code)
+        if block.kind == "item" and len(block.cells) == 2 and text == block.text:
+            # a definition list entry: the term names the cookies, the description tells about them
+            term_names = cell_names(block.cells[0], code)
+            if term_names:
+                names = [NameHit(h.start, h.end, h.token, h.pattern, h.match) for h in term_names]
         if names:
             lead = _lead_phrase(text)
             head = text[lead[0]:lead[1]] if lead else None
             vendor = self._vendor(text, head, names)
-            self.add_cookies(names, text, start, end, purpose_context, vendor=vendor)
+            self.add_cookies(names, text, start, end, purpose_context, vendor=vendor, vendor_context=vendor_context)
             return
         self.service(block, text, start, end, purpose_context)
 
@@ -220,16 +281,28 @@ class _Reader:
                 name = vendor.name if vendor and phrase_name(head).casefold() == vendor.name.casefold() else phrase_name(head)
                 self.add_service(name, vendor, text, start, end, purpose_context)
                 return
-        for sentence in _sentences_in(block, start, end):
-            self.service_sentence(sentence, purpose_context)
+        unit_sentences = _sentences_in(block, start, end)
+        for index, sentence in enumerate(unit_sentences):
+            self.service_sentence(sentence, purpose_context, unit_sentences[index + 1:])
 
-    def service_sentence(self, sentence: Sentence, purpose_context: Optional[str]) -> None:
+    def service_sentence(self, sentence: Sentence, purpose_context: Optional[str],
+                         following: list[Sentence] = ()) -> None:
         v = self.v
         text = sentence.text
         if v.general_sentences.search(text):
             return
         mentions = vendor_mentions(text, v.bare_company_names)
         if mentions and (mentions_cookies(text) or v.use_verbs.search(text)):
+            if purpose_of(text) is None:
+                # "YouTube plaatst cookies als u een video bekijkt. Die gebruikt YouTube voor
+                # advertenties.": the sentences after it that name no other vendor tell its purpose
+                told = []
+                for later in following:
+                    if find_names(later.text) or any(m[2].vendor_id != mentions[0][2].vendor_id
+                                                     for m in vendor_mentions(later.text, v.bare_company_names)):
+                        break
+                    told.append(later.text)
+                purpose_context = purpose_of(" ".join(told)) or purpose_context
             for mention_start, _, vendor in mentions:
                 before = text[max(0, mention_start - 30):mention_start]
                 if v.negation.search(before):
@@ -243,6 +316,7 @@ class _Reader:
             phrase = text[lead[0]:lead[1]]
             if purpose_of(phrase) and not v.negation.search(text[: lead[0]]):
                 self.add_service(phrase_name(phrase), None, text, sentence.start, sentence.end, purpose_context)
+                self.summaries.append(self.result.services[-1])
 
 
 def _sentences_in(block: Block, start: int, end: int) -> list[Sentence]:
@@ -264,25 +338,194 @@ def _prose_units(block: Block) -> list[tuple[int, int, bool]]:
     return units
 
 
+def heading_purpose(text: str) -> Optional[str]:
+    """The purpose a heading gives, or UNCLASSIFIED for "Niet geclassificeerd (2)", "Others"."""
+    v = vocabulary()
+    core = re.sub(r"\s*\(\d{1,3}\)\s*$", "", text.strip()).strip(" :")
+    bare = re.sub(r"[\s-]*cookies?$", "", core, flags=re.IGNORECASE).strip()
+    if bare and v.unclassified_headings.fullmatch(bare):
+        return UNCLASSIFIED
+    return purpose_of(core)
+
+
+def heading_vendor(text: str) -> Optional[VendorMatch]:
+    """The vendor a heading is wholly the name of ("Google Analytics" over its cookies)."""
+    text = text.strip().rstrip(":")
+    if not text or len(text) > 40 or text.casefold() in vocabulary().bare_company_names:
+        return None
+    vendor = find_vendor(text)
+    if vendor is None or _key(vendor.name) != _key(text):
+        return None
+    return vendor
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def cell_names(text: str, code: tuple[str, ...] = ()) -> list[NameHit]:
+    """Names in a table's name cell: each listed piece without spaces is one name as written
+    ("ytidb::LAST_RESULT_ENTRY_KEY", "_ga_#"); other pieces are searched for names."""
+    from .names import is_name_word
+
+    text = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), text)
+    hits: list[NameHit] = []
+    position = 0
+    for piece in _CELL_SPLIT.split(text):
+        start = text.find(piece, position) if piece else position
+        position = start + len(piece)
+        token = piece.strip().strip("`'\"‘’“”").rstrip(".,:;")
+        if not token:
+            continue
+        if not any(ch.isspace() for ch in token):
+            if is_name_word(token):
+                pattern = pattern_of(token)
+                if pattern is not None:
+                    offset = start + piece.find(token) if token in piece else start
+                    hits.append(NameHit(offset, offset + len(token), token, pattern[0], pattern[1]))
+            continue
+        for hit in find_names(piece, code=code, name_cell=True):
+            hits.append(NameHit(hit.start + start, hit.end + start, hit.token, hit.pattern, hit.match))
+    return hits
+
+
+def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, str]:
+    """Lifetimes that belong to one of several names in a prose unit, and ``rest`` with the
+    text they were read from blanked out (what remains speaks for the other names).
+
+    - a parenthesis right after a name: "_ga (expires after 2 years) and _gid (24 hours)";
+    - a list of names followed by a parenthesis with as many durations: "_pk_id en _pk_ses
+      van Matomo (13 maanden en 30 minuten)" pairs them in order;
+    - a clause naming one of the names and a lifetime: "nmstat blijft 1000 dagen bewaard,
+      siteimproveses vervalt aan het einde van uw bezoek".
+    """
+    own: dict[tuple[str, str], Lifetime] = {}
+    used: list[tuple[int, int]] = []
+    ordered = sorted(names, key=lambda h: h.start)
+    for hit in ordered:
+        match = re.match(r"\s*\(([^()]{1,80})\)", text[hit.end:])
+        if match:
+            lifetime = read_lifetime(match.group(1))
+            if lifetime.lifetime:
+                own.setdefault((hit.pattern, hit.match), lifetime)
+                used.append((hit.end + match.start(1), hit.end + match.end(1)))
+    # lists of names followed by a parenthesis of as many durations
+    groups: list[list[NameHit]] = []
+    for hit in ordered:
+        if groups and _LIST_GAP.fullmatch(text[groups[-1][-1].end:hit.start]):
+            groups[-1].append(hit)
+        else:
+            groups.append([hit])
+    for group in groups:
+        keys = list(dict.fromkeys((h.pattern, h.match) for h in group))
+        if len(keys) < 2 or any(k in own for k in keys):
+            continue
+        after = text[group[-1].end:group[-1].end + 60]
+        match = re.match(r"[^().:;!?]{0,40}\(([^()]{1,80})\)", after)
+        if not match:
+            continue
+        parts = [p for p in _PARTS.split(match.group(1)) if p.strip()]
+        lifetimes = [read_lifetime(p) for p in parts]
+        if len(parts) == len(keys) and all(lt.lifetime for lt in lifetimes):
+            for key, lifetime in zip(keys, lifetimes):
+                own[key] = lifetime
+            base = group[-1].end
+            used.append((base + match.start(1), base + match.end(1)))
+    # clauses that name exactly one of the names
+    tokens = {(h.pattern, h.match): h.token for h in names}
+    clause_start = 0
+    breaks = [m for m in _CLAUSE_BREAK.finditer(text)] + [None]
+    for brk in breaks:
+        clause_end = brk.start() + 1 if brk else len(text)
+        clause = text[clause_start:clause_end]
+        present = [key for key, token in tokens.items()
+                   if re.search(r"(?<![\w-])" + re.escape(token) + r"(?![\w-])", clause)]
+        if len(present) == 1 and present[0] not in own:
+            blanked = clause
+            for token in tokens.values():
+                blanked = re.sub(r"(?<![\w-])" + re.escape(token) + r"(?![\w-])", lambda m: " " * len(m.group(0)), blanked)
+            lifetime = read_lifetime(blanked)
+            if lifetime.lifetime:
+                own[present[0]] = lifetime
+                used.append((clause_start, clause_end))
+        clause_start = brk.end() if brk else len(text)
+    if own:
+        chars = list(rest)
+        for a, b in used:
+            for i in range(a, min(b, len(chars))):
+                chars[i] = " "
+        rest = "".join(chars)
+    return own, rest
+
+
+def _labels(blocks: list[Block], index: int) -> Optional[tuple[dict[str, str], int, int, tuple[str, ...], int]]:
+    """A label/value record starting at blocks[index] ("Naam" / "_ga" / "Vervaltermijn" /
+    "13 maanden" / "Functie" / "..."): (cells, start, end, code, next index), or None."""
+    if label_role(blocks[index].text) != "name":
+        return None
+    cells: dict[str, str] = {}
+    code: list[str] = []
+    start = blocks[index].start
+    end = start
+    i = index
+    while i + 1 < len(blocks):
+        role = label_role(blocks[i].text)
+        value = blocks[i + 1]
+        if role is None or value.kind == "row" or label_role(value.text) is not None:
+            break
+        if role == "name" and "name" in cells:
+            break
+        if value.kind == "heading" and value.level and blocks[i].level and value.level <= blocks[i].level:
+            break
+        cells.setdefault(role, value.text)
+        code.extend(value.code)
+        end = value.end
+        i += 2
+    if "name" not in cells or len(cells) < 2:
+        return None
+    return cells, start, end, tuple(code), i
+
+
 def extract_items(document: Document, sections: list[CookieSection]) -> Extraction:
     """Cookies and services declared in the cookie sections of one document."""
     reader = _Reader(document)
     for section in sections:
-        context: list[tuple[int, Optional[str]]] = []
-        for block in section.blocks:
-            if block.kind == "heading":
+        context: list[tuple[int, Optional[str], Optional[VendorMatch]]] = []
+        blocks = section.blocks
+        index = 0
+        while index < len(blocks):
+            block = blocks[index]
+            purpose = next((p for _, p, _ in reversed(context) if p), None)
+            purpose_context = None if purpose == UNCLASSIFIED else purpose
+            vendor_context = next((v for _, _, v in reversed(context) if v), None)
+            record = _labels(blocks, index) if block.kind != "row" else None
+            if record is not None:
+                cells, start, end, code, index = record
+                reader.record(cells, " ".join(cells.values()), start, end, code, purpose, vendor_context)
+                continue
+            index += 1
+            if block.kind == "heading" or (block.kind == "paragraph" and CMP_CATEGORY.fullmatch(block.text.strip())):
                 level = block.level or 7
                 while context and context[-1][0] >= level:
                     context.pop()
-                context.append((level, purpose_of(block.text)))
+                context.append((level, heading_purpose(block.text), heading_vendor(block.text)))
                 continue
-            purpose_context = next((p for _, p in reversed(context) if p), None)
             if block.kind == "row":
-                reader.row(block, purpose_context)
+                reader.row(block, purpose, vendor_context)
             elif block.kind == "item":
-                reader.unit(block, block.text, block.start, block.end, purpose_context, code=block.code)
+                reader.unit(block, block.text, block.start, block.end, purpose_context, code=block.code,
+                            vendor_context=vendor_context)
             else:
                 for start, end, _ in _prose_units(block):
                     offset = start - block.start
-                    reader.unit(block, block.text[offset:end - block.start], start, end, purpose_context, code=block.code)
-    return reader.result
+                    reader.unit(block, block.text[offset:end - block.start], start, end, purpose_context, code=block.code,
+                                vendor_context=vendor_context)
+    result = reader.result
+    # a service whose vendor's cookies are declared by name is covered by them
+    named = {c.vendor_id for c in result.cookies if c.vendor_id}
+    named_purposes = {c.purpose for c in result.cookies if c.purpose}
+    summaries = {id(s) for s in reader.summaries}
+    result.services = [s for s in result.services
+                       if not (s.vendor_id and s.vendor_id in named)
+                       and not (id(s) in summaries and s.purpose in named_purposes)]
+    return result

@@ -137,6 +137,8 @@ def _walk(node, builder: _Builder) -> None:
     if tag == "table":
         _table(node, builder)
         return
+    if tag == "dl" and _definition_list(node, builder):
+        return
     kind = "item" if tag in ("li", "dt", "dd") else "paragraph"
     inline = _Inline()
 
@@ -153,6 +155,49 @@ def _walk(node, builder: _Builder) -> None:
         else:
             inline.add(child)
     flush()
+
+
+def _definition_list(node, builder: _Builder) -> bool:
+    """A <dl>: each term with its descriptions becomes one item "term: description" whose
+    cells are (term, description). False when the list holds anything else (then it is read
+    as blocks)."""
+    entries: list[tuple[_Inline, list[_Inline]]] = []
+    for child in node.iter(include_text=False):
+        if child.tag in _SKIP or _hidden(child):
+            continue
+        if child.tag == "div":  # <dl><div><dt/><dd/></div></dl> is allowed too
+            children = [c for c in child.iter(include_text=False)]
+        else:
+            children = [child]
+        for item in children:
+            inline = _Inline()
+            inline.add(item)
+            if item.tag == "dt":
+                entries.append((inline, []))
+            elif item.tag == "dd" and entries:
+                entries[-1][1].append(inline)
+            elif item.tag == "dd":
+                entries.append((_Inline(), [inline]))
+            elif inline.text.strip():
+                return False
+    if not entries:
+        return False
+    for term, descriptions in entries:
+        term_text = term.text.strip()
+        description = " ".join(d.text.strip() for d in descriptions if d.text.strip())
+        if not term_text:
+            builder.emit("item", description, [l for d in descriptions for l in d.links], [c for d in descriptions for c in d.codes])
+            continue
+        joiner = " " if term_text.endswith(":") else ": "
+        text = term_text + joiner + description if description else term_text
+        links = list(term.links)
+        offset = len(term_text) + len(joiner)
+        for d in descriptions:
+            links.extend((t, h, offset + o) for t, h, o in d.links)
+            offset += len(d.text.strip()) + 1
+        codes = [*term.codes, *(c for d in descriptions for c in d.codes)]
+        builder.emit("item", text, links, codes, cells=(term_text, description) if description else ())
+    return True
 
 
 def _table(table, builder: _Builder) -> None:

@@ -17,7 +17,7 @@ from typing import Iterable, Optional
 from .vendors import find_vendor, known_cookie
 from .vocabulary import vocabulary
 
-__all__ = ["NameHit", "find_names", "pattern_of"]
+__all__ = ["NameHit", "find_names", "is_name_word", "pattern_of"]
 
 _TOKEN = re.compile(r"(?<![\w<>*#$.\[\]{}-])[\w$][\w$.*#<>\[\]{}…-]*|(?<![\w])[*#<][\w$.*#<>\[\]{}…-]+")
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
@@ -131,7 +131,15 @@ def _find_names(text: str, code: tuple[str, ...], name_cell: bool) -> tuple[Name
     for match in _TOKEN.finditer(text):
         token = match.group(0)
         if not name_cell and token.isalpha() and (token.islower() or token.istitle()) and token not in code_set:
-            continue  # a plain word is never a name in prose (fast path: most tokens)
+            # a plain word is never a name in prose (fast path: most tokens), unless it is a
+            # cookie name of the rule set written where the text names cookies: "(vuid, 2 jaar)",
+            # "the cookies nmstat (...) and siteimproveses (...)"
+            if not (token.islower() and len(token) >= 4 and not _is_excluded(token)
+                    and _named_here(text, match.start(), paren_zones, hits)
+                    and known_cookie(token, exact_only=True) is not None):
+                continue
+            hits.append(NameHit(match.start(), match.end(), token, token, "exact"))
+            continue
         token = _clean(token)
         if not token or len(token) < 2 or len(token) > 80:
             continue
@@ -163,9 +171,32 @@ def _find_names(text: str, code: tuple[str, ...], name_cell: bool) -> tuple[Name
     return tuple(hits)
 
 
+_LIST_CONTINUES = re.compile(r"\s*(?:,\s*)?(?:(?:en|and|or|of|&)\s+)?", re.IGNORECASE)
+
+
+def _named_here(text: str, start: int, paren_zones: list[tuple[int, int]], hits: list[NameHit]) -> bool:
+    """Whether the text is naming cookies at ``start``: inside parentheses, after "cookie(s)"
+    or "called", or continuing a list of names ("A (13 months) and B")."""
+    if _inside(start, paren_zones) or _NAMING_CUE.search(text[max(0, start - 30):start]):
+        return True
+    if hits:
+        between = re.sub(r"\([^()]*\)", " ", text[hits[-1].end:start])
+        return bool(_LIST_CONTINUES.fullmatch(between))
+    return False
+
+
 def _known(token: str) -> bool:
     return known_cookie(token) is not None
 
 
 def _cell_stopwords() -> frozenset[str]:
     return frozenset({"en", "and", "of", "or", "en/of", "and/or", "enz", "etc", "e.d."})
+
+
+def is_name_word(token: str) -> bool:
+    """Whether a space-free token standing alone in a name cell can be a cookie name."""
+    if not 2 <= len(token) <= 80 or not any(c.isalpha() for c in token):
+        return False
+    if token.lower() in _cell_stopwords() or _is_excluded(token):
+        return False
+    return token[:1].isalnum() or token[:1] in "_$.-*#<["

@@ -17,7 +17,7 @@ from typing import Optional
 
 from .vocabulary import vocabulary
 
-__all__ = ["column_role", "find_header", "split_row"]
+__all__ = ["column_role", "find_header", "label_role", "split_row"]
 
 _DOMAIN = re.compile(r"(?:www\.|\.)?(?:[a-z0-9-]+\.)+[a-z]{2,6}(?=[A-Z\s]|$)")
 _CAPITALISED_WORD = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+(?=[\s,:;]|\.\s|\.$|$)")
@@ -30,9 +30,30 @@ def column_role(header_cell: str) -> Optional[str]:
     if not text or len(text) > 40:
         return None
     patterns = vocabulary().table_columns
-    for role in ("lifetime", "category", "name", "vendor", "purpose", "kind"):
+    roles = ("lifetime", "category", "name", "vendor", "purpose", "kind", "party")
+    # a header that is wholly one column word wins ("Cookie Subgroup" is a host column, not a
+    # name column; "Cookies used" says first or third party)
+    label = text.rstrip(":").strip()
+    for role in roles:
+        match = patterns[role].match(label)
+        if match and match.end() == len(label):
+            return role
+    for role in roles:
         match = patterns[role].search(text)
         if match and match.start() == 0:
+            return role
+    return None
+
+
+def label_role(text: str) -> Optional[str]:
+    """The column role of a text that is nothing but a column label ("Naam", "Vervaltermijn:")."""
+    label = text.strip().rstrip(":").strip()
+    if not label or len(label) > 30:
+        return None
+    patterns = vocabulary().table_columns
+    for role in ("lifetime", "category", "name", "vendor", "purpose", "kind", "party"):
+        match = patterns[role].match(label)
+        if match and match.end() == len(label):
             return role
     return None
 

@@ -26,6 +26,7 @@ _CODE = re.compile(r"`([^`\n]{1,200})`")
 _BOLD = re.compile(r"\*\*(?=\S)([^*\n]{1,300}?)\*\*")
 _HEADING_END = re.compile(r"[.,;:!]\s*$")
 _WORD = re.compile(r"\w+")
+_CMP_CATEGORY = re.compile(r"[^\W\d][\w /&'-]{1,40}\s\(\d{1,3}\)")
 
 MAX_HEADING_CHARS = 90
 MAX_HEADING_WORDS = 12
@@ -163,6 +164,12 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
                 raw.append([kind, row_start, row_end, 1, {"cells": cells, "table": builder.table_count} if cells else {}])
                 i += 1
             current = None
+            continue
+        if _CMP_CATEGORY.fullmatch(line.strip()):
+            # "Noodzakelijk (3)": a CMP category line heads what follows, even without a gap
+            raw.append(["heading", start, end, 1, {"level": 0}])
+            current = None
+            i += 1
             continue
         bullet = _BULLET.match(line)
         if bullet:

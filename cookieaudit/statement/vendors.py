@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-__all__ = ["VendorMatch", "find_vendor", "known_cookie", "vendor_mentions"]
+__all__ = ["VendorMatch", "find_vendor", "known_cookie", "vendor_mentions", "vendor_of_name"]
 
 # A rule match below this confidence (a domain-scoped rule matched without its domain,
 # a catch-all) says too little about a name found in prose.
@@ -118,3 +118,18 @@ def vendor_mentions(text: str, bare_company_names: frozenset[str]) -> list[tuple
             else:
                 i += 1
     return found
+
+
+def vendor_of_name(token: str, pattern: str, match: str) -> Optional[VendorMatch]:
+    """The rule set's vendor of a declared name: the name as written, its pattern, or for a
+    prefix or glob a sample name it covers ("_ga_#" -> "_ga_X1Y2Z3")."""
+    candidates = [(token, False), (pattern, False), (pattern, True)]
+    if match == "prefix":
+        candidates.append((pattern + "X1Y2Z3", False))
+    elif match == "glob":
+        candidates.append((pattern.replace("*", "X1Y2Z3"), False))
+    for name, exact_only in candidates:
+        known = known_cookie(name, exact_only=exact_only)
+        if known and known[2]:
+            return VendorMatch(known[2], known[3])
+    return None

@@ -72,6 +72,7 @@ class Vocabulary:
     expiry_words: re.Pattern
     not_lifetime_subjects: re.Pattern
     unreadable_duration: re.Pattern
+    no_lifetime_words: re.Pattern
     prefix_markers: re.Pattern
     variable_name_markers: tuple[str, ...]
     not_cookie_names: frozenset[str]
@@ -99,6 +100,10 @@ class Vocabulary:
     delegation_link_texts: re.Pattern
     table_columns: dict[str, re.Pattern]
     storage_types: tuple[str, ...]
+    non_cookie_types: frozenset[str]
+    unclassified_headings: re.Pattern
+    condition_words: re.Pattern
+    necessity_words: re.Pattern
     language_words: dict[str, frozenset[str]]
     banner_button_words: tuple[str, ...]
 
@@ -134,6 +139,7 @@ def vocabulary() -> Vocabulary:
         expiry_words=_alternation(raw["expiry_words"]),
         not_lifetime_subjects=_alternation(raw["not_lifetime_subjects"]),
         unreadable_duration=_alternation(raw["unreadable_duration_words"]),
+        no_lifetime_words=_alternation(raw["no_lifetime_words"]),
         prefix_markers=_alternation(raw["prefix_markers"]),
         variable_name_markers=tuple(raw["variable_name_markers"]),
         not_cookie_names=frozenset(str(w).lower() for w in raw["not_cookie_names"]),
@@ -161,6 +167,10 @@ def vocabulary() -> Vocabulary:
         delegation_link_texts=_alternation(raw["delegation_link_texts"]),
         table_columns={role: _alternation(words) for role, words in raw["table_columns"].items()},
         storage_types=tuple(sorted(raw["storage_types"], key=len, reverse=True)),
+        non_cookie_types=frozenset(" ".join(t.lower().split()) for t in raw["non_cookie_types"]),
+        unclassified_headings=_alternation(raw["unclassified_headings"]),
+        condition_words=_alternation(raw["condition_words"]),
+        necessity_words=_alternation(raw["necessity_words"]),
         language_words={lang: frozenset(words) for lang, words in raw["language_words"].items()},
         banner_button_words=tuple(raw["banner_button_words"]),
     )
