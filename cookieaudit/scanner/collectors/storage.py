@@ -16,6 +16,7 @@ __all__ = ["StorageCollector"]
 FRAME_TIMEOUT = 2.0
 MAX_KEYS = 500  # per origin and area; a hostile page cannot make the result unbounded
 MAX_VALUE = 100_000
+MAX_WRITERS = 20 * MAX_KEYS  # writing scripts remembered per phase, over all origins
 
 # Runs in each frame; everything it touches can throw (sandboxed and opaque origins).
 _SNAPSHOT_JS = """async ([maxKeys, maxValue]) => {
@@ -61,12 +62,13 @@ class StorageCollector(Collector):
         super().__init__(state)
         self.entries: dict[tuple, _Entry] = {}
         self.writers: dict[tuple, tuple[str, float]] = {}  # (area, origin, key) -> (script, at)
+        self._counts: dict[tuple, int] = {}  # (kind, origin) -> entries kept, at most MAX_KEYS
 
     def on_script_event(self, event: dict, frame_url: str, tab) -> None:
         key = (event.get("area"), event.get("origin"), event.get("key"))
         script = event.get("script") or frame_url
         at = float(event.get("at") or 0) / 1000.0 or utcnow().timestamp()
-        if key not in self.writers and script:
+        if key not in self.writers and script and len(self.writers) < MAX_WRITERS:
             self.writers[key] = (script, at)
 
     async def after_visit(self, visit: Visit) -> None:
@@ -93,6 +95,10 @@ class StorageCollector(Collector):
     def _note(self, kind: str, origin: str, key: str, value: Optional[str], visit: Visit, now: float) -> None:
         entry = self.entries.get((kind, origin, key))
         if entry is None:
+            kept = self._counts.get((kind, origin), 0)
+            if kept >= MAX_KEYS:  # snapshots of several pages may list different keys of a huge store
+                return
+            self._counts[(kind, origin)] = kept + 1
             writer = self.writers.get((kind, origin, key))
             seen_at = min(writer[1], now) if writer else now
             self.entries[(kind, origin, key)] = _Entry(kind, origin, key, value, visit.url, seen_at)
