@@ -9,6 +9,7 @@ from typing import Iterable, Optional
 from .attributes import purpose_hits
 from .document import Document
 from .extract import evidence_for
+from .names import find_names
 from .model import Claims, DeclaredCookie, DeclaredService, Evidence
 from .sections import CookieSection, Sentence, mentions_cookies, sentences
 from .vocabulary import PURPOSES, vocabulary
@@ -38,8 +39,16 @@ def _purpose_terms(text: str) -> list[tuple[int, int, str]]:
     return kept
 
 
-def _qualifies_cookies(text: str, term_end: int, terms: list[tuple[int, int, str]]) -> bool:
-    """Whether a purpose word describes cookies: "technische en functionele cookies"."""
+_COOKIES_FOR = re.compile(r"cookies?\s+(?:for|voor)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_CONSENT_NOUNS = re.compile(r"consent\s+(?:preference|choice|status|setting)s?|toestemmingsvoorkeur\w*|toestemmingsstatus"
+                            r"|cookie\s+consent|toestemmingsinstelling\w*", re.IGNORECASE)
+
+
+def _qualifies_cookies(text: str, term_end: int, terms: list[tuple[int, int, str]], term_start: int = -1) -> bool:
+    """Whether a purpose word describes cookies: "technische en functionele cookies",
+    "cookies for advertising"."""
+    if term_start >= 0 and _COOKIES_FOR.search(text[:term_start]):
+        return True
     if _COOKIE_TOKEN.search(text[:term_end]) and re.search(r"cookies?$", text[:term_end], re.IGNORECASE):
         return True  # a compound: "trackingcookies"
     starts = {t[0]: t for t in terms}
@@ -61,6 +70,36 @@ def _qualifies_cookies(text: str, term_end: int, terms: list[tuple[int, int, str
     return False
 
 
+def _conditional(text: str, exclusive_end: int, term_end: int) -> bool:
+    """Whether an exclusive word makes a condition: "only ... cookies if you accept them",
+    "alleen als u toestemming geeft" rather than "only functional cookies"."""
+    v = vocabulary()
+    if v.condition_words.match(text, exclusive_end + 1) or v.condition_words.match(text, exclusive_end):
+        return True
+    cookie = re.compile(r"cookies?\b", re.IGNORECASE).search(text, term_end - 1)
+    if cookie is None:
+        return False
+    return bool(v.condition_words.search(text[cookie.end():cookie.end() + 25]))
+
+
+def _consent_purposes(text: str, items: list) -> set[str]:
+    """Purposes a consent sentence asks consent for. Strictly necessary cookies named beside
+    other purposes are the ones placed without it; a sentence naming no purpose but a vendor
+    ("als u cookies van YouTube accepteert") asks it for that vendor's declared purposes."""
+    v = vocabulary()
+    hits = purpose_hits(text)
+    if len(hits) > 1 and "functional" in hits:
+        necessary = len(v.necessity_words.findall(text))
+        if necessary and necessary >= hits["functional"]:
+            del hits["functional"]
+    if hits:
+        return set(hits)
+    from .vendors import vendor_mentions
+
+    vendor_ids = {m[2].vendor_id for m in vendor_mentions(text, v.bare_company_names)}
+    return {item.purpose for item in items if item.purpose and item.vendor_id in vendor_ids}
+
+
 def _negated(text: str, start: int) -> bool:
     before = text[max(0, start - 40):start]
     return bool(re.search(r"(?<!\w)(geen|no|not|niet|nooit|never)(?!\w)(?:\W+\w+){0,3}\W*$", before, re.IGNORECASE))
@@ -70,6 +109,8 @@ def read_claims(document: Document, sections: list[CookieSection],
                 cookies: Iterable[DeclaredCookie], services: Iterable[DeclaredService]) -> Claims:
     """The claims one document's cookie sections make."""
     v = vocabulary()
+    cookies, services = list(cookies), list(services)
+    items = [*cookies, *services]
     declared: set[str] = set()
     only: set[str] = set()
     excluded: set[str] = set()
@@ -96,7 +137,7 @@ def read_claims(document: Document, sections: list[CookieSection],
                 disabled = about_cookies and bool(v.disabled.search(text))
                 terms = _purpose_terms(text) if about_cookies else []
                 for start, end, purpose in terms:
-                    if not _qualifies_cookies(text, end, terms):
+                    if not _qualifies_cookies(text, end, terms, start):
                         continue
                     if _negated(text, start) or disabled:
                         excluded.add(purpose)
@@ -104,14 +145,17 @@ def read_claims(document: Document, sections: list[CookieSection],
                     elif used:
                         declared.add(purpose)
                         exclusive = v.exclusive.search(text[:start])
-                        if exclusive:
+                        if exclusive and not _conditional(text, exclusive.end(), end):
                             only.add(purpose)
                         cite(sentence)
-                if about_cookies and v.all_session.search(text) and not v.partial_quantifiers.search(text):
-                    all_session = True
+                if about_cookies and v.all_session.search(text) and not v.partial_quantifiers.search(text) \
+                        and not find_names(text, code=block.code):
+                    all_session = True  # about all cookies, not about one named cookie
                     cite(sentence)
-                if about_cookies and v.consent.search(text) and not v.no_consent.search(text):
-                    asked = set(purpose_hits(text))
+                consent_text = _CONSENT_NOUNS.sub(lambda m: " " * len(m.group(0)), text)
+                if (about_cookies or v.use_verbs.search(text)) and v.consent.search(consent_text) \
+                        and not v.no_consent.search(text):
+                    asked = _consent_purposes(consent_text, items)
                     if asked:
                         consent |= asked
                         cite(sentence)
@@ -122,7 +166,7 @@ def read_claims(document: Document, sections: list[CookieSection],
                     friendly = True  # "analytische cookies ... die geen inbreuk maken op uw privacy"
                     cite(sentence)
 
-    for item in list(cookies) + list(services):
+    for item in items:
         if item.purpose:
             declared.add(item.purpose)
     declared -= excluded - declared  # a purpose both used and excluded stays declared

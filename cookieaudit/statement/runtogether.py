@@ -17,7 +17,7 @@ from typing import Optional
 
 from .vocabulary import vocabulary
 
-__all__ = ["column_role", "find_header", "label_role", "split_row"]
+__all__ = ["column_role", "find_header", "is_row", "label_role", "split_row"]
 
 _DOMAIN = re.compile(r"(?:www\.|\.)?(?:[a-z0-9-]+\.)+[a-z]{2,6}(?=[A-Z\s]|$)")
 _CAPITALISED_WORD = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+(?=[\s,:;]|\.\s|\.$|$)")
@@ -141,6 +141,11 @@ def _vendor_end(text: str, start: int) -> int:
     for end in sorted(boundaries, reverse=True):
         if find_vendor(rest[:end]) is not None:
             return start + end
+    if re.match(r"[A-Z]\w*(?: [A-Z]\w*)+ [a-z]", rest):
+        # space-separated cells: "Gemeente Zuiderveen Onthoudt uw sessie": the capitalised
+        # words but the last (which starts the description) are the provider
+        run = re.match(r"[A-Z]\w*(?: [A-Z]\w*)+", rest)
+        return start + run.group(0).rfind(" ")
     first = _CAPITALISED_WORD.match(rest) or re.match(r"[A-Z][a-z]+", rest)
     return start + first.end() if first else 0
 
@@ -222,3 +227,19 @@ def split_row(line: str, header: list[str]) -> tuple[str, ...]:
     if not cells["name"]:
         return ()
     return tuple(cells.get(role, "") for role in roles)
+
+
+def is_row(line: str, header: list[str]) -> bool:
+    """Whether a line reads as a row of the table ``header`` announced: it splits into cells,
+    and its name has a cookie name's shape or the row ends in a lifetime."""
+    from .names import find_names
+
+    cells = split_row(line, header)
+    if not cells:
+        return False
+    roles = [column_role(cell) or "other" for cell in header]
+    values = dict(zip(roles, cells))
+    if values.get("lifetime"):
+        return True
+    name = values.get("name", "")
+    return bool(find_names(name)) or bool(name) and " " not in line.strip()

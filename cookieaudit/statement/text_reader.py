@@ -10,7 +10,7 @@ import re
 from typing import Optional
 
 from .document import Block, Document, Link
-from .runtogether import find_header, split_row
+from .runtogether import find_header, is_row, split_row
 
 __all__ = ["looks_like_heading", "read_text"]
 
@@ -157,9 +157,27 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             builder.table_count += 1
             raw.append(["row", start, end, 1, {"cells": tuple(run_header), "table": builder.table_count, "header": True}])
             i += 1
-            while i < len(lines) and masked[lines[i][0]:lines[i][1]].strip():
+            while i < len(lines):
+                if not masked[lines[i][0]:lines[i][1]].strip():
+                    # a blank line ends the table, unless a row follows (PDF text puts gaps
+                    # between rows that wrapped)
+                    following = i
+                    while following < len(lines) and not masked[lines[following][0]:lines[following][1]].strip():
+                        following += 1
+                    if following < len(lines) and is_row(masked[lines[following][0]:lines[following][1]], run_header):
+                        i = following
+                        continue
+                    break
                 row_start, row_end = lines[i]
-                cells = split_row(masked[row_start:row_end], run_header)
+                line_text = masked[row_start:row_end]
+                cells = split_row(line_text, run_header)
+                if cells and not is_row(line_text, run_header) and " " in line_text.strip():
+                    # a heading or a paragraph after the table; PDF text keeps no gap after a
+                    # heading, so a heading-like line before more text is one
+                    if looks_like_heading(line_text) and i + 1 < len(lines) and masked[lines[i + 1][0]:lines[i + 1][1]].strip():
+                        raw.append(["heading", row_start, row_end, 1, {"level": 0}])
+                        i += 1
+                    break
                 kind = "row" if cells else "paragraph"
                 raw.append([kind, row_start, row_end, 1, {"cells": cells, "table": builder.table_count} if cells else {}])
                 i += 1
