@@ -70,6 +70,10 @@ def _qualifies_cookies(text: str, term_end: int, terms: list[tuple[int, int, str
     return False
 
 
+_CONSENT_ASIDE = re.compile(r",\s*(?:with your (?:consent|permission)|if you (?:agree|accept|allow)[^,]{0,20}|met uw toestemming"
+                            r"|als u (?:daarmee )?(?:akkoord gaat|toestemming geeft)|na uw toestemming)\s*,", re.IGNORECASE)
+
+
 def _conditional(text: str, exclusive_end: int, term_end: int) -> bool:
     """Whether an exclusive word makes a condition: "only ... cookies if you accept them",
     "alleen als u toestemming geeft" rather than "only functional cookies"."""
@@ -88,6 +92,13 @@ def _consent_purposes(text: str, items: list) -> set[str]:
     ("als u cookies van YouTube accepteert") asks it for that vendor's declared purposes."""
     v = vocabulary()
     hits = purpose_hits(text)
+    aside = _CONSENT_ASIDE.search(text)
+    if aside and len(hits) > 1:
+        # "cookies to make the site work and, with your consent, to measure its use": the
+        # consent aside governs what follows it
+        after = purpose_hits(text[aside.end():])
+        if after:
+            hits = after
     if len(hits) > 1 and "functional" in hits:
         necessary = len(v.necessity_words.findall(text))
         if necessary and necessary >= hits["functional"]:

@@ -34,7 +34,9 @@ _CELL_SPLIT = re.compile(r"\s*(?:[,;\n]|\s(?:en|and|of|or|&)\s)\s*")
 # Between two names of one list in prose: "A, B en C", "A and B".
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:(?:en|and|or|of)\s+)?|(?:en|and|or|of|&)\s+)")
 _CLAUSE_BREAK = re.compile(r"[.;!?](?:\s|$)|,\s|:\s")
+_RESPECTIVELY = re.compile(r"((?:[^.;:!?()]{1,30}?\s+(?:respectievelijk|respectively|resp\.)\s+)+[^.;!?()]{1,30}?)(?=[.;!?)]|$)", re.IGNORECASE)
 _PARTS = re.compile(r"\s*(?:,|;|/|\ben\b|\band\b|\bresp(?:ectively|\.)?)\s*")
+_NOT_SETTING = re.compile(r"\s+(?:does not|doesn't|do not|will not|won't|never)\s+(?:set|place|use|store)|\s+(?:plaatst|gebruikt|zet)\s+geen", re.IGNORECASE)
 UNCLASSIFIED = "unclassified"  # a heading that declares no purpose: stops an outer heading's purpose
 
 
@@ -303,10 +305,11 @@ class _Reader:
                         break
                     told.append(later.text)
                 purpose_context = purpose_of(" ".join(told)) or purpose_context
-            for mention_start, _, vendor in mentions:
-                before = text[max(0, mention_start - 30):mention_start]
-                if v.negation.search(before):
-                    continue  # "wij gebruiken geen Google Analytics"
+            negated = {vendor.vendor_id for start_, end_, vendor in mentions
+                       if v.negation.search(text[max(0, start_ - 30):start_]) or _NOT_SETTING.match(text, end_)}
+            for mention_start, mention_end, vendor in mentions:
+                if vendor.vendor_id in negated:
+                    continue  # "wij gebruiken geen Google Analytics", "so Vimeo does not set cookies"
                 self.add_service(vendor.name, vendor, text, sentence.start, sentence.end, purpose_context)
             return
         if not mentions_cookies(text):
@@ -422,15 +425,20 @@ def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, st
             continue
         after = text[group[-1].end:group[-1].end + 60]
         match = re.match(r"[^().:;!?]{0,40}\(([^()]{1,80})\)", after)
-        if not match:
-            continue
-        parts = [p for p in _PARTS.split(match.group(1)) if p.strip()]
-        lifetimes = [read_lifetime(p) for p in parts]
-        if len(parts) == len(keys) and all(lt.lifetime for lt in lifetimes):
-            for key, lifetime in zip(keys, lifetimes):
-                own[key] = lifetime
-            base = group[-1].end
-            used.append((base + match.start(1), base + match.end(1)))
+        candidates = []
+        if match:
+            candidates.append((match.group(1), group[-1].end + match.start(1)))
+        # "Looptijd: 13 maanden respectievelijk 30 minuten" later in the unit
+        respectively = _RESPECTIVELY.search(text, group[-1].end)
+        if respectively:
+            candidates.append((respectively.group(1), respectively.start(1)))
+        for written, offset in candidates:
+            parts = [p for p in _PARTS.split(written) if p.strip()]
+            lifetimes = [read_lifetime(p) for p in parts]
+            if len(parts) == len(keys) and all(lt.lifetime for lt in lifetimes):
+                own.update(zip(keys, lifetimes))
+                used.append((offset, offset + len(written)))
+                break
     # clauses that name exactly one of the names
     tokens = {(h.pattern, h.match): h.token for h in names}
     clause_start = 0

@@ -124,6 +124,13 @@ def _known_name_end(text: str) -> int:
         found = known_cookie(text[:end])
         if found and found[1] == "exact":
             return end
+    # a rule's exact name scoped to the vendor's domain ("NID" + "Google...")
+    for end in range(limit, 1, -1):
+        following = text[end:end + 1]
+        if not following or not following.isupper():
+            continue
+        if known_cookie(text[:end], exact_only=True):
+            return end
     return 0
 
 
