@@ -4,6 +4,11 @@ A *unit* is what one declaration is read from: a table row, a list item, or in p
 sentence with cookie names plus the sentences after it that add to it. The unit is the
 evidence; vendor, purpose and lifetime are read from it (a section heading such as
 "Analytische cookies" supplies the purpose when the unit does not).
+
+CMP declarations also list browser storage that is not a cookie: rows whose type column says
+HTML Local Storage, Session Storage, IndexedDB or Pixel Tracker are left out of the declared
+cookies (the audit compares cookies; a statement that names such an entry without a type is
+taken at its word). A category "Niet geclassificeerd" / "Others" declares no purpose.
 """
 
 from __future__ import annotations
