@@ -319,6 +319,11 @@ class _Reader:
             return
         if not mentions_cookies(text):
             return
+        setter = v.setter_clause.search(text)
+        if setter and not v.negation.search(text):
+            name = setter.group(1)
+            self.add_service(name, find_vendor(name), text, sentence.start, sentence.end, purpose_context)
+            return
         lead = _lead_phrase(text, anywhere=True)
         if lead:
             phrase = text[lead[0]:lead[1]]

@@ -40,6 +40,12 @@ def term_pattern(term: str) -> str:
     return start + "".join(out) + end
 
 
+def _setter_clause(terms: Iterable[str]) -> re.Pattern:
+    """ "Civica Pay, which sets ...": group 1 is the capitalised name (case matters here)."""
+    verbs = "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True))
+    return re.compile(r"\b([A-Z][\w&'.-]*(?:\s+[A-Z][\w&'.-]*){0,3}),?\s+(?:" + verbs + r")\b")
+
+
 def _alternation(terms: Iterable[str]) -> re.Pattern:
     # Longest first, so "strikt noodzakelijk" wins over "noodzakelijk" at the same position.
     ordered = sorted({t for t in terms if t}, key=lambda t: (-len(t), t))
@@ -83,6 +89,7 @@ class Vocabulary:
     general_sentences: re.Pattern
     use_verbs: re.Pattern
     service_leads: re.Pattern
+    setter_clause: re.Pattern
     bare_company_names: frozenset[str]
     exclusive: re.Pattern
     negation: re.Pattern
@@ -150,6 +157,7 @@ def vocabulary() -> Vocabulary:
         general_sentences=_alternation(raw["general_sentences"]),
         use_verbs=_alternation(raw["use_verbs"]),
         service_leads=_alternation(raw["service_leads"]),
+        setter_clause=_setter_clause(raw["setter_clauses"]),
         bare_company_names=frozenset(w.lower() for w in raw["bare_company_names"]),
         exclusive=_alternation(raw["exclusive_words"]),
         negation=_alternation(raw["negation_words"]),
