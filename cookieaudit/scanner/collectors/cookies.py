@@ -252,9 +252,18 @@ class CookieCollector(Collector):
                 partitioned=write.partitioned, party=self.state.party(domain), set_by=self._set_by(evidence),
                 first_seen_url=evidence.page_url, first_seen_at=epoch_to_datetime(write.at), stored=False,
                 reason=reason, reason_source=source, phase=self.state.phase, value=self.state.value(write.value),
-                size=len(write.name) + len(write.value), **self.state.classify_cookie(write.name, domain),
+                size=len(write.name) + len(write.value),
+                **self.state.classify_cookie(write.name, _classification_domain(domain, evidence.setter_host)),
             )
         return list(refused.values())
+
+
+def _classification_domain(domain: str, setter_host: str) -> str:
+    """The domain to classify a refused cookie by: the setter's host when the cookie asked for a
+    domain it may not use (facebook.com's ``datr`` with ``Domain=denhaag.nl`` is still Facebook's)."""
+    if setter_host and not (setter_host == domain or setter_host.endswith("." + domain)):
+        return setter_host
+    return domain
 
 
 def infer_refusal(write: CookieWrite, kind: str, setter_host: str, page_url: Optional[str], blocking: bool) -> str:
