@@ -78,6 +78,8 @@ def test_broken_yaml_is_a_clear_error(tmp_path):
     ("Accept all", "accept"), ("Reject all", "reject"), ("Necessary only", "reject"), ("Manage preferences", "settings"),
     ("Alle akzeptieren", "accept"), ("Ablehnen", "reject"), ("Nur notwendige Cookies", "reject"),
     ("Tout accepter", "accept"), ("Tout refuser", "reject"), ("Continuer sans accepter", "reject"),
+    ("Niet toestaan", "reject"), ("Cookies toestaan", "accept"), ("Oké", "accept"), ("Liever niet", "reject"),
+    ("Don't allow", "reject"), ("Nicht zulassen", "reject"), ("Ne pas autoriser", "reject"), ("Is goed", "accept"),
     ("Abonneren", "never"), ("Subscribe", "never"), ("Zoeken", None),
     ("Accepteren " * 20, None),
 ])
