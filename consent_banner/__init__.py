@@ -9,7 +9,7 @@ Sync API for ``playwright.sync_api`` pages (a pytest-playwright ``page`` include
 The same functions for async pages live in :mod:`consent_banner.async_api`. CMPs are data
 (``consent_banner/cmps/*.yaml``, see :mod:`consent_banner.rules`), button words are data
 (``consent_banner/words.yaml``); custom banners are found by a heuristic over visible
-fixed, sticky and dialog elements that talk about cookies.
+fixed, sticky and dialog elements (and the iframes they may sit in) that talk about cookies.
 """
 
 from __future__ import annotations

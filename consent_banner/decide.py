@@ -54,6 +54,7 @@ class Banner:
     target: str  # selector of the banner element in the main document (the iframe for frame CMPs)
     controls: list[Control] = field(default_factory=list)
     toggles: Optional[dict] = None
+    answerable: bool = True  # False: a cookie notice without (yet) an accept, reject or settings control
 
 
 @dataclass(frozen=True)
@@ -67,13 +68,30 @@ class PlanStep:
     shown_as: Optional[str] = None
     optional: bool = False
     ms: int = 0
+    role: Optional[str] = None  # for a control found by its words: its role, to find it again after a re-render
+
+
+# Every kind of on/off control a settings layer uses: checkboxes, and ARIA switches and checkboxes.
+TOGGLES = ("input[type=checkbox]", "[role=switch]", "[role=checkbox]:not(input)")
+# With no CMP on the page, the page done loading and nothing loaded or drawn for this long, a
+# banner is not coming: stop waiting for one.
+QUIET_MS = 1500
+
+
+def toggles_in(target: str) -> str:
+    """A selector for every toggle inside the element ``target`` selects."""
+    return ", ".join(f"{target} {kind}" for kind in TOGGLES)
 
 
 # -- probing ----------------------------------------------------------------------------------
-def probe_arg(rules: tuple[CmpRule, ...], generic: bool = True, ref_prefix: str = "r") -> dict:
-    """The argument ``js/probe.js`` takes: every rule's selectors and globals."""
+def probe_arg(rules: tuple[CmpRule, ...], generic: bool = True, ref_prefix: str = "r", frames: bool = False,
+              whole_document: bool = False) -> dict:
+    """The argument ``js/probe.js`` takes: every rule's selectors and globals; ``frames`` lists the
+    iframes that could hold a banner; ``whole_document`` makes the body a candidate (in an iframe)."""
     return {
         "generic": generic,
+        "frames": frames,
+        "wholeDocument": whole_document,
         "refPrefix": ref_prefix,
         "rules": [
             {"id": r.id, "banner": list(r.detect.banner), "present": list(r.detect.present),
@@ -136,8 +154,13 @@ def _preticked(toggles: Optional[dict]) -> Optional[bool]:
     return toggles.get("checked", 0) > 0
 
 
-def find_banner(snapshot: dict, rules: tuple[CmpRule, ...], vocabulary: Vocabulary) -> Optional[Banner]:
-    """The banner the probe shows: a named CMP's first, else the best custom cookie banner."""
+def find_banner(snapshot: dict, rules: tuple[CmpRule, ...], vocabulary: Vocabulary,
+                settings_layer: bool = False) -> Optional[Banner]:
+    """The banner the probe shows: a named CMP's first, else the best custom cookie banner.
+
+    ``settings_layer``: looking just after a banner's settings button was clicked, a panel of
+    toggles with a save or reject button is the settings, even if it never says "cookie".
+    """
     present = [r.id for r in rules if _present_by(snapshot, r)]
     for rule in rules:
         facts = snapshot.get("rules", {}).get(rule.id) or {}
@@ -154,27 +177,35 @@ def find_banner(snapshot: dict, rules: tuple[CmpRule, ...], vocabulary: Vocabula
         )
         return Banner(detection=detection, rule=rule, frame=rule.frame or "main", target=ref_selector(shown["ref"]),
                       controls=_controls(facts.get("controls", []), vocabulary), toggles=shown.get("toggles"))
-    return _generic_banner(snapshot, vocabulary, present)
+    return _generic_banner(snapshot, vocabulary, present, settings_layer)
 
 
-def _generic_banner(snapshot: dict, vocabulary: Vocabulary, present: list[str]) -> Optional[Banner]:
+def _generic_banner(snapshot: dict, vocabulary: Vocabulary, present: list[str],
+                    settings_layer: bool = False) -> Optional[Banner]:
     best = None
-    for candidate in snapshot.get("candidates", []):
+    for candidate in (snapshot or {}).get("candidates", []):
         text = candidate.get("text", "")
-        if len(text) > MAX_BANNER_TEXT or not vocabulary.is_about_cookies(text):
+        if len(text) > MAX_BANNER_TEXT:
             continue
         controls = _controls(candidate.get("buttons", []), vocabulary)
         roles = {c.role for c in controls}
-        answerable = bool(roles & {"accept", "reject", "settings"})
+        if not vocabulary.is_about_cookies(text):
+            settings_panel = (settings_layer and (candidate.get("toggles") or {}).get("enabled")
+                              and roles & {"reject", "save"})
+            if not settings_panel:
+                continue
+        answerable = bool(roles & {"accept", "reject", "settings", *(["save"] if settings_layer else [])})
         if not answerable and (candidate.get("kind") == "named" or len(text) < 40):
             continue  # a cookie link in a footer, or a floating "cookie settings" button
         score = (10 if answerable else 0) + (3 if candidate.get("kind") in ("fixed", "sticky", "dialog") else 0)
+        if candidate.get("kind") == "document":
+            score -= 1  # in an iframe: a positioned banner inside it is the better candidate
         key = (score, -len(text))
         if best is None or key > best[0]:
-            best = (key, candidate, controls)
+            best = (key, candidate, controls, answerable)
     if best is None:
         return None
-    _, candidate, controls = best
+    _, candidate, controls, answerable = best
     detection = Detection(
         found=True, cmp="generic", method="generic-heuristic", selector=candidate.get("selector"),
         text=clean_text(candidate.get("text")), frame="main",
@@ -183,7 +214,45 @@ def _generic_banner(snapshot: dict, vocabulary: Vocabulary, present: list[str]) 
         preticked=_preticked(candidate.get("toggles")),
     )
     return Banner(detection=detection, rule=None, frame="main", target=ref_selector(candidate["ref"]),
-                  controls=controls, toggles=candidate.get("toggles"))
+                  controls=controls, toggles=candidate.get("toggles"), answerable=answerable)
+
+
+def frames_to_probe(snapshot: Optional[dict]) -> list[dict]:
+    """The iframes of the main document that could hold a custom banner, most banner-like first."""
+    frames = (snapshot or {}).get("frames") or []
+    return sorted(frames, key=lambda f: (not f.get("positioned"), -f.get("area", 0)))[:4]
+
+
+def frame_banner(frame_snapshot: dict, iframe: dict, frame_url: str, vocabulary: Vocabulary,
+                 present: list[str]) -> Optional[Banner]:
+    """A custom banner drawn inside ``iframe`` (same- or cross-origin), seen by a probe run in it."""
+    banner = _generic_banner(frame_snapshot, vocabulary, present)
+    if banner is None:
+        return None
+    iframe_selector = ref_selector(iframe["ref"])
+    detection = banner.detection.model_copy(update={
+        "frame": frame_url, "in_iframe": True,
+        "buttons": [b.model_copy(update={"frame": frame_url}) for b in banner.detection.buttons],
+    })
+    return Banner(detection=detection, rule=None, frame=iframe_selector, target=iframe_selector,
+                  controls=banner.controls, toggles=banner.toggles, answerable=banner.answerable)
+
+
+def may_stop_waiting(snapshot: Optional[dict], rules: tuple[CmpRule, ...], quiet_ms: int = QUIET_MS) -> bool:
+    """True when no banner is coming: the page has loaded and been quiet (no resource finished,
+    nothing drawn) for ``quiet_ms``, no CMP's script, global, markup or cookie is present, no TCF
+    API is defined, and no inline script handles cookies or consent. A present CMP that has not
+    drawn yet is waited for until the timeout."""
+    if not snapshot:
+        return False
+    activity = snapshot.get("activity")
+    if not activity or not activity.get("complete") or activity.get("cookieScript"):
+        return False
+    if (activity.get("quietMs") or 0) < quiet_ms:
+        return False
+    if snapshot.get("tcfapi"):
+        return False
+    return not any(_present_by(snapshot, rule) for rule in rules)
 
 
 def merge_frame_view(banner: Banner, frame_snapshot: dict, frame_url: str, vocabulary: Vocabulary) -> Banner:
@@ -238,6 +307,8 @@ def banner_still_shown(snapshot: dict, banner: Banner, vocabulary: Vocabulary) -
     if banner.rule is not None:
         return bool((snapshot.get("rules", {}).get(banner.rule.id) or {}).get("shown"))
     again = _generic_banner(snapshot, vocabulary, [])
+    if again is None and banner.frame != "main":
+        return False  # the caller looks inside the banner's iframe too
     return again is not None and any(b.role in ("accept", "reject") for b in again.detection.buttons)
 
 
@@ -256,10 +327,17 @@ def plan(action: str, banner: Banner) -> list[list[PlanStep]]:
     frame = banner.frame
     wanted = [c for c in banner.controls if c.role == action]
     for control in wanted:
-        paths.append([PlanStep("click", control.target, frame, control.text, control.shown_as)])
+        paths.append([PlanStep("click", control.target, frame, control.text, control.shown_as, role=action)])
     if action == "reject":
+        # Toggles on the first layer and a "save my selection" button: switch all off, then save.
+        toggles = banner.toggles or {}
+        if toggles.get("enabled"):
+            inner = banner.target if frame == "main" else "body"
+            for control in (c for c in banner.controls if c.role == "save"):
+                paths.append([PlanStep("toggle-off", toggles_in(inner), frame, shown_as="toggles on the banner"),
+                              PlanStep("click", control.target, frame, control.text, control.shown_as, role="save")])
         for control in (c for c in banner.controls if c.role == "settings"):
-            paths.append([PlanStep("click", control.target, frame, control.text, control.shown_as),
+            paths.append([PlanStep("click", control.target, frame, control.text, control.shown_as, role="settings"),
                           PlanStep("second-layer", frame=frame)])
     return paths
 

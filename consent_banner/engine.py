@@ -29,6 +29,8 @@ SETTLE_MS = 500  # some CMPs attach their handlers ~500 ms after drawing the ban
 STEP_WAIT_S = 3.0  # how long a second-layer element may take to appear
 VERIFY_S = 3.0
 REAPPEAR_MS = 500
+GONE_S = 0.6  # an element missing from the page this long is gone (re-rendered or removed)
+GONE = "not visible"
 
 
 class _Stop(Exception):
@@ -58,11 +60,32 @@ def _fault(error: Optional[str]) -> Optional[str]:
 
 
 # -- detection -----------------------------------------------------------------------------------
+def _look_in_frames(snapshot: dict, rules: tuple[CmpRule, ...], vocabulary: Vocabulary) -> Flow:
+    """A custom banner inside one of the main document's iframes, or None."""
+    present = [r.id for r in rules if decide._present_by(snapshot, r)]
+    fallback = None
+    for iframe in decide.frames_to_probe(snapshot):
+        selector = decide.ref_selector(iframe["ref"])
+        inside = yield ops.Evaluate("probe", decide.probe_arg((), ref_prefix="i", whole_document=True), frame=selector)
+        if not inside.ok:
+            continue
+        banner = decide.frame_banner(inside.value, iframe, inside.frame_url, vocabulary, present)
+        if banner is not None and banner.answerable:
+            return banner
+        fallback = fallback or banner
+    return fallback
+
+
 def find_flow(rules: tuple[CmpRule, ...], vocabulary: Vocabulary, timeout: float) -> Flow:
-    """Look for a banner until one shows or ``timeout`` passes; return (Banner|None, Detection, first_seen)."""
+    """Look for a banner until one shows or ``timeout`` passes; return (Banner|None, Detection, first_seen).
+
+    A cookie notice with nothing to click yet (its buttons still animating in) is kept while
+    looking on for an answerable one. The wait ends early when no banner is coming (see
+    :func:`decide.may_stop_waiting`): a page with no CMP, loaded and quiet for a while.
+    """
     deadline = time.monotonic() + timeout
-    arg = decide.probe_arg(rules)
-    snapshot = None
+    arg = decide.probe_arg(rules, frames=True)
+    snapshot, fallback = None, None
     while True:
         result = yield ops.Evaluate("probe", arg)
         if result.ok:
@@ -71,9 +94,18 @@ def find_flow(rules: tuple[CmpRule, ...], vocabulary: Vocabulary, timeout: float
             if banner is not None and banner.rule is not None and banner.rule.frame:
                 inside = yield ops.Evaluate("probe", decide.frame_probe_arg(banner.rule), frame=banner.rule.frame)
                 banner = decide.merge_frame_view(banner, inside.value, inside.frame_url, vocabulary) if inside.ok else None
-            if banner is not None:
+            if banner is None or not banner.answerable:
+                in_frame = yield from _look_in_frames(snapshot, rules, vocabulary)
+                if in_frame is not None and (in_frame.answerable or banner is None):
+                    banner = in_frame
+            if banner is not None and banner.answerable:
                 return banner, banner.detection, time.monotonic()
-        if time.monotonic() >= deadline:
+            if banner is not None:
+                fallback = banner
+        now = time.monotonic()
+        if now >= deadline or (result.ok and decide.may_stop_waiting(snapshot, rules)):
+            if fallback is not None:
+                return fallback, fallback.detection, now
             return None, decide.nothing_found(snapshot, rules), None
         yield ops.Sleep(POLL_MS)
 
@@ -87,10 +119,16 @@ def detect_flow(rules: tuple[CmpRule, ...], vocabulary: Vocabulary, timeout: flo
 # -- waiting like a person -------------------------------------------------------------------------
 def _wait_stable(selector: str, frame: str, not_before: float, deadline: float, stable_ms: int = STABLE_MS) -> Flow:
     """Wait until the element is visible, enabled and unmoved for ``stable_ms``; return None or the failure."""
-    last_box, steady_since, error = None, None, None
+    last_box, steady_since, error, missing_since = None, None, None, None
     while True:
         result = yield ops.Geometry(selector, frame)
         now = time.monotonic()
+        if result.ok and result.value is None:  # no such element any more: removed, or drawn anew
+            missing_since = missing_since or now
+            if now - missing_since >= GONE_S:
+                return GONE
+        else:
+            missing_since = None
         if not result.ok:
             error = result.error
             if _fault(error):
@@ -149,6 +187,12 @@ def _run_step(step: decide.PlanStep, run: _Run) -> Flow:
         return True
     # The banner as a whole was already seen still; one element only needs two equal readings.
     failure = yield from _wait_stable(step.selector, step.frame, 0, deadline, stable_ms=90)
+    if failure == "not visible" and step.kind == "click" and step.role and step.text:
+        # A page that renders its banner anew drops the element we stamped: find it again by its words.
+        again = yield from _relocate(step, run)
+        if again is not None:
+            step = again
+            failure = yield from _wait_stable(step.selector, step.frame, 0, time.monotonic() + STEP_WAIT_S, stable_ms=90)
     if step.kind == "wait-for":
         outcome.steps.append(Step(action="wait-for", selector=step.shown_as, frame=step.frame,
                                   ok=failure is None, error=failure))
@@ -178,14 +222,26 @@ def _run_step(step: decide.PlanStep, run: _Run) -> Flow:
     return True
 
 
+def _relocate(step: decide.PlanStep, run: _Run) -> Flow:
+    """The same control (same role and words) in a banner drawn anew, or None."""
+    probe = yield ops.Evaluate("probe", decide.probe_arg((), ref_prefix="a", whole_document=step.frame != "main"), frame=step.frame)
+    banner = decide.find_banner(probe.value, (), run.vocabulary) if probe.ok else None
+    if banner is None:
+        return None
+    for control in banner.controls:
+        if control.role == step.role and control.text == step.text:
+            return decide.PlanStep("click", control.target, step.frame, control.text, control.shown_as, role=step.role)
+    return None
+
+
 def _second_layer(frame: str, run: _Run) -> Flow:
     """After a custom banner's settings button: reject there, or switch everything off and save."""
     outcome, vocabulary = run.outcome, run.vocabulary
     deadline = time.monotonic() + STEP_WAIT_S
     while True:
         yield ops.Sleep(300)
-        probe = yield ops.Evaluate("probe", decide.probe_arg((), ref_prefix="s"), frame=frame)
-        banner = decide.find_banner(probe.value, (), vocabulary) if probe.ok else None
+        probe = yield ops.Evaluate("probe", decide.probe_arg((), ref_prefix="s", whole_document=frame != "main"), frame=frame)
+        banner = decide.find_banner(probe.value, (), vocabulary, settings_layer=True) if probe.ok else None
         if banner is not None:
             reject = [c for c in banner.controls if c.role == "reject"]
             save = [c for c in banner.controls if c.role == "save"]
@@ -197,15 +253,18 @@ def _second_layer(frame: str, run: _Run) -> Flow:
             return False
     if reject:
         control = reject[0]
-        return (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as), run))
-    toggles = decide.PlanStep("toggle-off", banner.target + " input[type=checkbox]", frame, shown_as="checkboxes in settings")
+        return (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as,
+                                                     role="reject"), run))
+    toggles = decide.PlanStep("toggle-off", decide.toggles_in(banner.target), frame, shown_as="toggles in settings")
     ok = yield from _run_step(toggles, run)
     control = save[0]
-    return ok and (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as), run))
+    return ok and (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as,
+                                                        role="save"), run))
 
 
 def _path_available(path: list[decide.PlanStep]) -> Flow:
-    first = path[0]
+    # A path that starts by switching toggles off is there when its save button is.
+    first = next((s for s in path if s.kind != "toggle-off"), path[0])
     if first.selector is None:
         return True
     result = yield ops.Geometry(first.selector, first.frame)
@@ -227,7 +286,20 @@ def answer_flow(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary,
     outcome.reject_on_first_layer = any(b.role == "reject" for b in detection.buttons)
     outcome.preticked = detection.preticked
 
-    failure = yield from _wait_stable(banner.target, "main", first_seen + SETTLE_MS / 1000, time.monotonic() + timeout)
+    deadline = time.monotonic() + timeout
+    failure = yield from _wait_stable(banner.target, "main", first_seen + SETTLE_MS / 1000, deadline)
+    for _ in range(3):
+        if failure != "not visible" or _fault(failure):
+            break
+        # Gone before the click: drawn anew (a framework re-rendering it), or replaced by the real one.
+        again, detection_again, seen_again = yield from find_flow(rules, vocabulary, max(0.5, deadline - time.monotonic()))
+        if again is None:
+            break
+        banner, detection = again, detection_again
+        outcome.detection, outcome.cmp = detection, detection.cmp
+        outcome.reject_on_first_layer = any(b.role == "reject" for b in detection.buttons)
+        outcome.preticked = detection.preticked
+        failure = yield from _wait_stable(banner.target, "main", seen_again + SETTLE_MS / 1000, deadline)
     if failure is not None:
         outcome.reason = _fault(failure) or f"banner disappeared before it could be answered ({failure})"
         return outcome
@@ -285,6 +357,18 @@ def _screenshot(banner: decide.Banner, action: str, directory: Path) -> Flow:
     return result.value if result.ok else None
 
 
+def _still_in_frame(banner: decide.Banner, vocabulary: Vocabulary) -> Flow:
+    """True when a custom banner drawn in an iframe still shows there (False when the iframe is gone)."""
+    geometry = yield ops.Geometry(banner.frame)
+    if not (geometry.ok and geometry.value and geometry.value["box"]):
+        return False
+    inside = yield ops.Evaluate("probe", decide.probe_arg((), ref_prefix="v", whole_document=True), frame=banner.frame)
+    if not inside.ok:
+        return False
+    again = decide._generic_banner(inside.value, vocabulary, [])
+    return again is not None and any(b.role in ("accept", "reject") for b in again.detection.buttons)
+
+
 def _verify(action, banner, before, run: _Run, retry_path) -> Flow:
     """Wait for the banner to go and the record to appear; click once more if the first click was ignored."""
     outcome, vocabulary = run.outcome, run.vocabulary
@@ -296,6 +380,8 @@ def _verify(action, banner, before, run: _Run, retry_path) -> Flow:
         probe = yield ops.Evaluate("probe", arg)
         if probe.ok:
             shown = decide.banner_still_shown(probe.value, banner, vocabulary)
+            if not shown and banner.frame != "main" and banner.rule is None:
+                shown = yield from _still_in_frame(banner, vocabulary)
             after, outcome.tcf, outcome.consent_mode = yield from _records()
             verified, how, why = decide.judge(action, banner, before, after, shown, outcome.tcf)
         else:  # the page is between documents (a reload after the click): look again
@@ -315,7 +401,10 @@ def _verify(action, banner, before, run: _Run, retry_path) -> Flow:
     if verified:
         yield ops.Sleep(REAPPEAR_MS)
         again = yield ops.Evaluate("probe", arg)
-        if again.ok and decide.banner_still_shown(again.value, banner, vocabulary):
+        reappeared = again.ok and decide.banner_still_shown(again.value, banner, vocabulary)
+        if again.ok and not reappeared and banner.frame != "main" and banner.rule is None:
+            reappeared = yield from _still_in_frame(banner, vocabulary)
+        if reappeared:
             verified, how, why = False, None, "banner reappeared after it was answered"
     if not verified and run.detached and why == decide.NO_RECORD:
         why = "frame detached mid-click; " + decide.NO_RECORD

@@ -46,11 +46,29 @@
 
   const inShadow = (el) => el.getRootNode() instanceof ShadowRoot;
 
+  // What a person reads on the element, or what a screen reader says for it: its text, the text
+  // slotted into it, its aria-label(ledby), title, or the alt/title of the image or icon it shows.
   const textOf = (el) => {
     let text = el.innerText || "";
     if (!text.trim() && el.shadowRoot) text = el.shadowRoot.textContent || "";
-    if (el.tagName === "INPUT") text = el.value || "";
-    if (!text.trim()) text = el.getAttribute("aria-label") || el.getAttribute("title") || "";
+    if (!text.trim() && el.querySelectorAll) {
+      const slots = Array.from(el.querySelectorAll("slot"));
+      if (el.tagName === "SLOT") slots.push(el);
+      text = slots.map((s) => s.assignedNodes({ flatten: true }).map((n) => n.innerText || n.textContent || "").join(" ")).join(" ");
+    }
+    if (el.tagName === "INPUT") text = el.value || el.getAttribute("alt") || "";
+    if (!text.trim()) text = el.getAttribute("aria-label") || "";
+    if (!text.trim() && el.getAttribute("aria-labelledby")) {
+      text = el.getAttribute("aria-labelledby").split(/\s+/).map((id) => {
+        const label = el.getRootNode().getElementById ? el.getRootNode().getElementById(id) : document.getElementById(id);
+        return label ? label.innerText || label.textContent || "" : "";
+      }).join(" ");
+    }
+    if (!text.trim()) text = el.getAttribute("title") || el.getAttribute("alt") || "";
+    if (!text.trim() && el.querySelector) {
+      const icon = el.querySelector("img[alt], [aria-label], svg title, [title]");
+      if (icon) text = icon.getAttribute("alt") || icon.getAttribute("aria-label") || icon.getAttribute("title") || icon.textContent || "";
+    }
     return text.slice(0, 6000);
   };
 
@@ -103,9 +121,26 @@
     leadsAway: leadsAway(el),
   });
 
-  const CONTROL = "button, input[type=button], input[type=submit], a[href], a[role=button], [role=button], [onclick], [class*=btn], [class*=button], [class*=Button]";
+  const CONTROL = "button, input[type=button], input[type=submit], input[type=image], a[href], a[role=button], [role=button], [role=link], [onclick], [tabindex]:not([tabindex='-1']), [class*=btn], [class*=button], [class*=Button]";
+  // Elements styled as clickable where the pointer cursor starts (a <span> or <div> with a click
+  // handler added by script looks like this and nothing else).
+  const POINTABLE = "span, div, li, p, img, i, strong, em, label";
+  const pointable = (el) => {
+    if (el.tagName === "LABEL" && el.querySelector("input")) return false;
+    if (el.children.length > 3) return false;
+    try {
+      if (getComputedStyle(el).cursor !== "pointer") return false;
+      const parent = el.parentElement || (el.getRootNode() instanceof ShadowRoot ? el.getRootNode().host : null);
+      return !parent || getComputedStyle(parent).cursor !== "pointer";
+    } catch (e) { return false; }
+  };
   const controlsWithin = (container) => {
-    const all = queryWithin(container, CONTROL).filter(isVisible);
+    if (!container) return [];
+    const matched = new Set(queryWithin(container, CONTROL));
+    for (const el of queryWithin(container, POINTABLE)) {
+      if (!matched.has(el) && (el.innerText || el.getAttribute("aria-label") || el.tagName === "IMG") && pointable(el)) matched.add(el);
+    }
+    const all = Array.from(matched).filter((e) => e !== container && isVisible(e));
     const real = new Set(all.filter((e) => e.matches("button, input, a, [role=button]")));
     return all.filter((e) => {
       // Keep one element per control: the real button, or the innermost styled wrapper.
@@ -120,7 +155,7 @@
   };
 
   const togglesWithin = (container) => {
-    const toggles = queryWithin(container, "input[type=checkbox], [role=switch], [role=checkbox]");
+    const toggles = queryWithin(container, "input[type=checkbox], [role=switch], [role=checkbox]:not(input)");
     let enabled = 0, checked = 0;
     for (const t of toggles) {
       if (t.disabled || t.getAttribute("aria-disabled") === "true") continue;
@@ -171,6 +206,15 @@
 
   // -- generic: any visible overlay, bar or dialog that could be a cookie banner -------------
   const candidates = [];
+  if (arg.generic && arg.wholeDocument && document.body && isVisible(document.body)) {
+    // Inside an iframe that holds a banner, the whole document is the banner.
+    const body = document.body;
+    candidates.push({
+      ref: stamp(body), selector: "body", kind: "document", text: deepText(body).trim(), inShadow: false,
+      area: innerWidth * innerHeight, viewport: innerWidth * innerHeight,
+      buttons: controlsWithin(body).slice(0, 25).map(controlInfo), toggles: togglesWithin(body),
+    });
+  }
   if (arg.generic) {
     const NAMED = /cookie|consent|gdpr|privacy|cmp|avg|toestemming|banner|notice|dialog|modal|popup|overlay/i;
     const seen = new Set();
@@ -216,9 +260,58 @@
     } catch (e) {}
   }
 
+  // -- iframes that could hold a banner: visible and big enough for a text and two buttons -----
+  const frames = [];
+  if (arg.generic && arg.frames) {
+    for (const root of roots) {
+      for (const el of root.querySelectorAll("iframe")) {
+        if (frames.length >= 8 || !isVisible(el)) continue;
+        const box = el.getBoundingClientRect();
+        if (box.width < 200 || box.height < 60) continue;
+        let positioned = false;
+        for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+          const style = getComputedStyle(node);
+          if (style.position === "fixed" || style.position === "sticky" || Number(style.zIndex) >= 1000) { positioned = true; break; }
+        }
+        frames.push({ ref: stamp(el), selector: describe(el), src: el.src || "", positioned, area: Math.round(box.width * box.height) });
+      }
+    }
+  }
+
+  // -- activity: is the page still loading or changing? (a late banner usually follows activity) --
+  const KEY = "__cookieauditActivity";
+  let activity = window[KEY];
+  if (!activity) {
+    activity = { lastMutation: 0 };
+    try {
+      Object.defineProperty(window, KEY, { value: activity, enumerable: false });
+      new MutationObserver((records) => {
+        for (const r of records) {
+          for (const n of r.addedNodes) if (n.nodeType === 1 && !(n.tagName === "SCRIPT" || n.tagName === "LINK" || n.tagName === "STYLE")) { activity.lastMutation = performance.now(); return; }
+        }
+      }).observe(document.documentElement, { childList: true, subtree: true });
+    } catch (e) {}
+  }
+  let lastResource = 0;
+  for (const entry of performance.getEntriesByType("resource")) lastResource = Math.max(lastResource, entry.responseEnd || 0);
+  const navigation = performance.getEntriesByType("navigation")[0];
+  const loaded = navigation ? navigation.loadEventEnd || 0 : 0;
+  const COOKIE_CODE = /cookie|consent|toestemming|gdpr|privacy/i;
+  let cookieScript = false;
+  for (const s of document.scripts) {
+    // An inline script that handles cookies or consent, or a script whose address says it is a banner's.
+    if (s.src ? COOKIE_CODE.test(s.src.split("?")[0]) : (s.textContent && COOKIE_CODE.test(s.textContent))) { cookieScript = true; break; }
+  }
+  const now = performance.now();
+
   document.documentElement.setAttribute("data-cookieaudit-refs", String(refCounter));
   return {
-    url: location.href, cookies: cookieNames, rules, candidates, scripts,
+    url: location.href, cookies: cookieNames, rules, candidates, scripts, frames,
     tcfapi: typeof window.__tcfapi === "function",
+    activity: {
+      complete: document.readyState === "complete",
+      quietMs: Math.round(now - Math.max(lastResource, loaded, activity.lastMutation)),
+      cookieScript,
+    },
   };
 }

@@ -115,3 +115,70 @@ def test_generic_candidate_needs_cookie_words_and_answerable_buttons():
     assert banner.detection.selector == "div.cookiebar"
     assert [(b.role, b.text) for b in banner.detection.buttons] == [("accept", "Accepteren"), ("more-info", "Cookie-instellingen")]
     assert decide.plan("reject", banner) == []  # a settings page elsewhere is not a reject path
+
+
+# -- unseen-banner hardening: waiting, settings panels, first-layer toggles, banners in iframes ------------------
+QUIET = {"complete": True, "quietMs": 2000, "cookieScript": False}
+
+
+@pytest.mark.parametrize("change, stops", [
+    ({}, True),
+    ({"activity": {**QUIET, "complete": False}}, False),  # still loading
+    ({"activity": {**QUIET, "quietMs": 400}}, False),  # something loaded or drew just now
+    ({"activity": {**QUIET, "cookieScript": True}}, False),  # an inline script handles cookies: it may draw late
+    ({"tcfapi": True}, False),  # a TCF CMP is on the page
+    ({"scripts": {"consent.cookiebot.com": {"url": "https://consent.cookiebot.com/uc.js", "status": None}}}, False),
+    ({"activity": None}, False),  # an older probe: no facts, no early stop
+])
+def test_the_wait_for_a_late_banner_stops_early_only_when_none_is_coming(change, stops):
+    """Quiet, loaded, no CMP present: stop waiting; any sign of a banner to come: keep waiting."""
+    assert decide.may_stop_waiting(_probe() | {"activity": QUIET} | change, RULES) is stops
+
+
+def test_detect_flow_stops_early_on_a_quiet_page_without_cmp():
+    """No banner and nothing coming: one probe is enough, not the whole timeout."""
+    detection, seen = _drive(engine.detect_flow(RULES, WORDS, timeout=30),
+                             lambda op: ops.OpResult(True, _probe() | {"activity": QUIET}))
+    assert not detection.found and len([op for op in seen if isinstance(op, ops.Evaluate)]) == 1
+
+
+def _candidate(text, buttons, toggles=None, kind="fixed", ref="r9"):
+    return {"ref": ref, "selector": "div.x", "kind": kind, "text": text, "inShadow": False,
+            "buttons": [{"ref": f"b{i}", "selector": "button", "text": t, "leadsAway": False} for i, t in enumerate(buttons)],
+            "toggles": toggles or {"total": 0, "enabled": 0, "checked": 0}}
+
+
+def test_a_settings_panel_that_never_says_cookie_is_found_only_as_a_settings_layer():
+    """Toggles plus "Mijn keuze opslaan" right after a settings click are the settings, not elsewhere."""
+    panel = _probe() | {"candidates": [_candidate("Statistiek Marketing Mijn keuze opslaan", ["Mijn keuze opslaan"],
+                                                  {"total": 3, "enabled": 2, "checked": 2})]}
+    assert decide.find_banner(panel, (), WORDS) is None
+    banner = decide.find_banner(panel, (), WORDS, settings_layer=True)
+    assert banner is not None and [c.role for c in banner.controls] == ["save"]
+
+
+def test_first_layer_toggles_and_a_save_button_make_a_reject_path():
+    """No reject button, but pre-ticked boxes and "Selectie opslaan": untick everything, then save."""
+    snapshot = _probe() | {"candidates": [_candidate("Wij gebruiken cookies. Kies welke u toestaat.",
+                                                     ["Selectie opslaan", "Alles accepteren"], {"total": 3, "enabled": 2, "checked": 1})]}
+    banner = decide.find_banner(snapshot, (), WORDS)
+    paths = decide.plan("reject", banner)
+    assert [[s.kind for s in path] for path in paths] == [["toggle-off", "click"]]
+    assert "[role=switch]" in paths[0][0].selector and paths[0][1].text == "Selectie opslaan"
+
+
+def test_a_cookie_notice_without_buttons_yet_is_not_answerable():
+    """A bar still animating in (text, no buttons) is kept as a fallback while the engine looks on."""
+    snapshot = _probe() | {"candidates": [_candidate("Wij gebruiken cookies voor het analyseren van websitebezoek.", [])]}
+    banner = decide.find_banner(snapshot, (), WORDS)
+    assert banner is not None and not banner.answerable
+
+
+def test_a_banner_inside_an_iframe_is_acted_on_in_that_iframe():
+    """The banner's frame is the iframe's selector; the buttons report the iframe's URL."""
+    inside = _probe() | {"candidates": [_candidate("Deze website gebruikt cookies.", ["Alles accepteren", "Alles weigeren"],
+                                                   kind="document", ref="i1")]}
+    banner = decide.frame_banner(inside, {"ref": "r3"}, "https://consent.example/dialog", WORDS, [])
+    assert banner.frame == banner.target == decide.ref_selector("r3") and banner.answerable
+    assert banner.detection.in_iframe and {b.frame for b in banner.detection.buttons} == {"https://consent.example/dialog"}
+    assert [p[0].frame for p in decide.plan("reject", banner)] == [decide.ref_selector("r3")]
