@@ -1,0 +1,80 @@
+"""The evaluation banners (tests/fixtures/banners_eval): each is detected, accepted and rejected,
+with the tracker cookie present after accept and absent after reject.
+
+Every fixture is answered twice in fresh contexts of one async browser, several at a time (in a
+thread of its own: pytest-playwright's sync API owns this thread's loop); the parametrized tests
+then read the shared results. ``benchmarks/banner_eval.py`` prints the same checks as a table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+
+import pytest
+
+from consent_banner import async_api
+from tests.conftest import chromium_switches
+from tests.consent_banner.eval_sites import check_after, load_manifest, requested, serve, storage_of_async
+
+pytestmark = pytest.mark.browser
+
+FIXTURES, TRACKER_COOKIE = load_manifest()
+PARALLEL = 8
+
+
+async def _answer_all(chromium_path, switches, web, fixtures):
+    from playwright.async_api import async_playwright
+
+    results = {}
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium_path, args=switches)
+        semaphore = asyncio.Semaphore(PARALLEL)
+
+        async def one(fx, action):
+            async with semaphore:
+                since = len(web.requests)
+                context = await browser.new_context(ignore_https_errors=True, locale="nl-NL")
+                try:
+                    page = await context.new_page()
+                    await page.goto(fx.url)
+                    outcome = await getattr(async_api, action)(page, timeout=8)
+                    await page.wait_for_timeout(400)  # the tracker loads after the click
+                    cookies = {c["name"]: c["value"] for c in await context.cookies()}
+                    storage = await storage_of_async(page)
+                    results[fx.id, action] = (outcome, cookies, storage, requested(web, fx.host, since))
+                finally:
+                    await context.close()
+
+        await asyncio.gather(*(one(fx, action) for fx in fixtures for action in ("accept", "reject")))
+        await browser.close()
+    return results
+
+
+@pytest.fixture(scope="module")
+def answered(testweb, chromium_path):
+    """(fixture id, action) → (outcome, cookies, localStorage, paths requested on the site)."""
+    fixtures = serve(testweb)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        future = pool.submit(asyncio.run, _answer_all(chromium_path, chromium_switches(testweb), testweb, fixtures))
+        return future.result(timeout=240)
+
+
+@pytest.mark.parametrize("fx", FIXTURES, ids=lambda fx: fx.id)
+def test_detected(answered, fx):
+    """The banner is found, as the right CMP (or ``generic``), with its first-layer reject option (or none)."""
+    for action in ("accept", "reject"):
+        outcome = answered[fx.id, action][0]
+        assert outcome.detected and outcome.detection.found, (action, outcome.reason)
+        assert outcome.cmp == fx.cmp, (action, outcome.cmp)
+    assert answered[fx.id, "reject"][0].reject_on_first_layer is fx.first_layer_reject
+
+
+@pytest.mark.parametrize("fx", FIXTURES, ids=lambda fx: fx.id)
+@pytest.mark.parametrize("action", ["accept", "reject"])
+def test_answered_with_the_right_cookies(answered, fx, action):
+    """Verified, the banner's own record written, ``_ga`` there after accept only, no "read more" followed."""
+    outcome, cookies, storage, paths = answered[fx.id, action]
+    check = check_after(fx, action, outcome, cookies, storage, paths, TRACKER_COOKIE)
+    assert check.ok, f"{check.why} (steps: {[(s.action, s.text, s.ok) for s in outcome.steps]})"
+    assert 1 <= outcome.clicks <= 6
