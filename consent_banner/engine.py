@@ -317,13 +317,24 @@ def answer_flow(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary,
 
     completed, tried = False, 0
     try:
-        for path in paths:
-            if not (yield from _path_available(path)):
-                continue
-            tried += 1
-            if (yield from _run_path(path, run)):
-                completed = True
+        for attempt in range(3):
+            for path in paths:
+                if not (yield from _path_available(path)):
+                    continue
+                tried += 1
+                if (yield from _run_path(path, run)):
+                    completed = True
+                    break
+            if tried:
                 break
+            # No path's first control is on the page any more: the banner was drawn anew between
+            # the reading and the click. Read it again and plan on what is there now.
+            again, detection_again, _ = yield from find_flow(rules, vocabulary, max(0.5, deadline - time.monotonic()))
+            if again is None:
+                break
+            banner = again
+            outcome.detection, outcome.cmp = detection_again, detection_again.cmp
+            paths = decide.plan(action, banner) or paths
     except _Stop as stop:
         outcome.reason = str(stop)
     if not tried and outcome.reason is None:

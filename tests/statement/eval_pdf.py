@@ -18,18 +18,28 @@ PDF_TARGET = EVAL_DIR / "nl_gemeente_tabel_pdf.pdf"
 
 
 def print_pdf(html: Path, target: Path, executable: str | None = None) -> None:
-    """Print a local HTML file to PDF with headless Chromium (no network: the page is self-contained)."""
-    from playwright.sync_api import sync_playwright
+    """Print a local HTML file to PDF with headless Chromium (no network: the page is self-contained).
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable or find_browser(),
-                                             args=[*QUIET_CHROMIUM_ARGS, "--no-sandbox"])
+    Async Playwright through ``run_sync``, so it also works where pytest-playwright's sync API
+    already runs a loop in this thread.
+    """
+    from cookieaudit._aio import run_sync
+
+    run_sync(lambda: _print(html, target, executable))
+
+
+async def _print(html: Path, target: Path, executable: str | None) -> None:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=executable or find_browser(),
+                                                   args=[*QUIET_CHROMIUM_ARGS, "--no-sandbox"])
         try:
-            page = browser.new_page()
-            page.goto(html.as_uri())
-            page.pdf(path=str(target), format="A4", print_background=False)
+            page = await browser.new_page()
+            await page.goto(html.as_uri())
+            await page.pdf(path=str(target), format="A4", print_background=False)
         finally:
-            browser.close()
+            await browser.close()
 
 
 if __name__ == "__main__":
