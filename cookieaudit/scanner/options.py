@@ -45,8 +45,9 @@ class ScanOptions(BaseModel):
 
     # -- how each page is visited ---------------------------------------------------
     concurrency: int = Field(
-        2, ge=1, le=16,
-        description="Parallel tabs of the same visitor (the page list and its order do not depend on it).",
+        1, ge=1, le=16,
+        description=("Parallel tabs of the same visitor. The page list and its order do not depend on it; "
+                     "with more than one, which of two pages loading at once saw a cookie first can vary."),
     )
     timeout: float = Field(30.0, gt=0, le=600, description="Seconds allowed for one page: load, settle and collection.")
     quiet_window: float = Field(

@@ -185,8 +185,9 @@ def test_signal_to_process_group_writes_partial_result(signame, code, testweb, c
     output = tmp_path / "partial.json"
     before = len(testweb.requests_to(host))
     process = subprocess.Popen(
+        # one tab, so "three pages requested" means the first two are done
         [sys.executable, "-m", "cookieaudit", "scan", f"https://{host}/", "--consent", "none", "--insecure", "-q",
-         "--browser-arg", testweb.browser_args[0], "--format", "json", "-o", str(output)],
+         "--concurrency", "1", "--browser-arg", testweb.browser_args[0], "--format", "json", "-o", str(output)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
     )
     try:
