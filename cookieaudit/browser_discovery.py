@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import BrowserNotFoundError
 
-__all__ = ["QUIET_CHROMIUM_ARGS", "SYSTEM_BROWSER_NAMES", "find_browser"]
+__all__ = ["QUIET_CHROMIUM_ARGS", "SYSTEM_BROWSER_NAMES", "find_browser", "needs_no_sandbox", "standard_switches"]
 
 SYSTEM_BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
@@ -28,6 +28,19 @@ QUIET_CHROMIUM_ARGS = (
     "--no-first-run",
     "--no-default-browser-check",
 )
+
+def needs_no_sandbox(switches=()) -> bool:
+    """True when running as root (Chromium refuses to sandbox then) and the switch is not there yet."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0 and "--no-sandbox" not in switches
+
+
+def standard_switches(extra=()) -> list[str]:
+    """The switches every Chromium we start gets: quiet ones, ``extra``, and --no-sandbox as root."""
+    switches = list(QUIET_CHROMIUM_ARGS) + list(extra)
+    if needs_no_sandbox(switches):
+        switches.append("--no-sandbox")
+    return switches
+
 
 INSTALL_HINT = (
     "no Chromium found: install one (Debian/Ubuntu: 'apt-get install chromium'; elsewhere: "

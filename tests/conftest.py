@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # tests import the source tree, also under the plain `pytest` command
     sys.path.insert(0, str(ROOT))
 
-from cookieaudit.browser_discovery import QUIET_CHROMIUM_ARGS, find_browser  # noqa: E402
+from cookieaudit.browser_discovery import find_browser, standard_switches  # noqa: E402
 from cookieaudit.errors import BrowserNotFoundError  # noqa: E402
 from tests.testweb import TestWeb  # noqa: E402
 
@@ -62,10 +62,7 @@ def testweb():
 
 def chromium_switches(testweb: TestWeb) -> list[str]:
     """Switches every browser in the tests runs with."""
-    switches = list(QUIET_CHROMIUM_ARGS) + testweb.browser_args
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        switches.append("--no-sandbox")  # Chromium refuses to sandbox as root
-    return switches
+    return standard_switches(testweb.browser_args)
 
 
 # pytest-playwright: drive the same browser, through the local test web.

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -31,7 +30,7 @@ from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
-from ..browser_discovery import QUIET_CHROMIUM_ARGS, find_browser
+from ..browser_discovery import QUIET_CHROMIUM_ARGS, find_browser, needs_no_sandbox
 from ..errors import InputError
 from ..models import BrowserInfo
 from .options import ScanOptions
@@ -117,8 +116,8 @@ def chromium_switches(options: ScanOptions) -> list[str]:
     switches = list(QUIET_CHROMIUM_ARGS)
     switches.append("--disable-features=" + ",".join(dict.fromkeys(disabled)))
     switches.append("--disable-blink-features=" + ",".join(dict.fromkeys(blink_disabled)))
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--no-sandbox" not in extra:
-        switches.append("--no-sandbox")  # Chromium refuses to sandbox as root
+    if needs_no_sandbox(extra):
+        switches.append("--no-sandbox")
     return switches + extra
 
 

@@ -3,10 +3,9 @@ shown, with the consent banner's text taken out first."""
 
 from __future__ import annotations
 
-import os
 import re
 
-from ..browser_discovery import QUIET_CHROMIUM_ARGS, find_browser
+from ..browser_discovery import find_browser, standard_switches
 from ..errors import CookieauditError, InputError, SiteUnreachableError
 from .document import Document
 from .html_reader import read_html
@@ -38,13 +37,6 @@ _REMOVE_BANNERS_JS = """
   return removed;
 }
 """
-
-
-def _launch_args(extra: tuple[str, ...]) -> list[str]:
-    args = list(QUIET_CHROMIUM_ARGS) + list(extra)
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--no-sandbox" not in args:
-        args.append("--no-sandbox")  # Chromium refuses to sandbox as root
-    return args
 
 
 async def _remove_consent_banner(page) -> None:
@@ -80,7 +72,7 @@ async def fetch_html(url: str, options) -> tuple[str, str]:
     timeout_ms = max(1.0, float(options.timeout)) * 1000
     async with async_playwright() as playwright:
         try:
-            browser = await playwright.chromium.launch(executable_path=executable, args=_launch_args(options.browser_args),
+            browser = await playwright.chromium.launch(executable_path=executable, args=standard_switches(options.browser_args),
                                                        headless=True)
         except PlaywrightError as exc:
             raise CookieauditError(f"cannot start Chromium at {executable}: {' '.join(str(exc).split())[:160]}") from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cookieaudit.browser_discovery import QUIET_CHROMIUM_ARGS, find_browser
+from cookieaudit.browser_discovery import find_browser, standard_switches
 
 EVAL_DIR = Path(__file__).resolve().parent / "fixtures" / "eval"
 PDF_SOURCE = EVAL_DIR / "nl_gemeente_tabel.html"
@@ -33,7 +33,7 @@ async def _print(html: Path, target: Path, executable: str | None) -> None:
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=executable or find_browser(),
-                                                   args=[*QUIET_CHROMIUM_ARGS, "--no-sandbox"])
+                                                   args=standard_switches())
         try:
             page = await browser.new_page()
             await page.goto(html.as_uri())
