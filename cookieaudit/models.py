@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .scanner.options import ScanOptions
+from .options import ScanOptions
 
 __all__ = [
     "BrowserInfo",

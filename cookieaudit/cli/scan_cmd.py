@@ -15,7 +15,7 @@ import click
 from .._aio import run_sync
 from ..errors import InputError
 from ..safety import terminal_safe
-from ..scanner.options import ScanOptions
+from ..options import ScanOptions
 from ._output import print_table, write_text
 
 __all__ = ["scan_command"]

@@ -43,6 +43,7 @@ class Evidence(_Model):
     text: str
     source: str
     position: Position
+    section: Optional[str] = Field(None, description="The heading of the section the text stands under.")
 
 
 class DeclaredCookie(_Model):
@@ -56,6 +57,9 @@ class DeclaredCookie(_Model):
     lifetime: Optional[Lifetime] = None
     max_age_days: Optional[Union[int, float]] = Field(
         None, description="The longest stated duration in days (month = 30, year = 365, hours and minutes as fractions)."
+    )
+    confidence: float = Field(
+        1.0, ge=0, le=1, description="1 when read from clear structure; lower when a run-together cell was split by a guess."
     )
     source: str
     evidence: Evidence

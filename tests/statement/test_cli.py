@@ -27,7 +27,7 @@ def test_json_output_has_exactly_the_declaration_keys(capsys, fixtures_dir):
     assert code == 0
     assert list(data) == ["language", "sources", "cookies", "services", "claims", "warnings"]
     assert data["cookies"][0]["pattern"] == "CookieConsent"
-    assert set(data["cookies"][0]["evidence"]) == {"text", "source", "position"}
+    assert set(data["cookies"][0]["evidence"]) == {"text", "source", "position", "section"}
     assert set(data["cookies"][0]["evidence"]["position"]) == {"line", "char_start", "char_end"}
 
 
