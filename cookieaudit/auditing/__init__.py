@@ -7,6 +7,8 @@ the same name when the package is imported.
 
 from __future__ import annotations
 
+from .baseline import apply_baseline, load_baseline, make_baseline
+from .engine import FAIL_ON, audit, count_findings, fails
 from .model import (
     FINDING_KINDS,
     SEVERITY_ORDER,
@@ -23,8 +25,10 @@ from .model import (
     PhaseChanges,
     StatementQuote,
 )
+from .results import load_declaration, load_result
 
 __all__ = [
+    "FAIL_ON",
     "FINDING_KINDS",
     "SEVERITY_ORDER",
     "AllowEntry",
@@ -39,4 +43,12 @@ __all__ = [
     "ObservedItem",
     "PhaseChanges",
     "StatementQuote",
+    "apply_baseline",
+    "audit",
+    "count_findings",
+    "fails",
+    "load_baseline",
+    "load_declaration",
+    "load_result",
+    "make_baseline",
 ]
