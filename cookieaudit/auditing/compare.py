@@ -7,7 +7,6 @@ A previous result without findings (a plain scan) is audited with the same decla
 
 from __future__ import annotations
 
-from typing import Optional
 
 from ..models import ScanResult
 from .model import Changes, Finding, FindingRef, PhaseChanges

@@ -15,6 +15,7 @@ import yaml
 
 __all__ = [
     "LANGUAGES",
+    "actions_phrase",
     "action_label",
     "claim_text",
     "items_phrase",
@@ -104,6 +105,19 @@ def items_phrase(cookies: Sequence[str], storage: Sequence[str], hosts: Sequence
         parts.append(word("storage_one" if len(set(storage)) == 1 else "storage_other", lang, names=name_list(storage, lang)))
     if hosts:
         parts.append(word("hosts", lang, names=name_list(hosts, lang)))
+    return _join(parts, lang)
+
+
+def actions_phrase(cookies: Sequence[str], storage: Sequence[str], hosts: Sequence[str], lang: str) -> str:
+    """'the site set the cookie _fbp and the site sent requests to www.facebook.com' — what the site did."""
+    parts = []
+    if cookies:
+        key = "set_cookie_one" if len(set(cookies)) == 1 else "set_cookie_other"
+        parts.append(word(key, lang, names=name_list(cookies, lang)))
+    if storage:
+        parts.append(word("stored", lang, names=name_list(storage, lang)))
+    if hosts:
+        parts.append(word("sent", lang, names=name_list(hosts, lang)))
     return _join(parts, lang)
 
 

@@ -5,7 +5,7 @@ claim and phase, listing every name that contradicts it."""
 from __future__ import annotations
 
 from ..context import AuditContext
-from ..messages import claim_text, items_phrase, message, phase_label
+from ..messages import actions_phrase, claim_text, message, phase_label
 
 __all__ = ["run"]
 
@@ -15,7 +15,7 @@ MAX_QUOTES = 5
 def _render(draft, lang):
     claim = draft.details["claim"]
     return message("claim-violated", lang, claim=claim_text(claim, draft.details.get("purposes", []), lang),
-                   phase=phase_label(draft.phase, lang), items=items_phrase(draft.cookies, draft.storage, draft.hosts, lang))
+                   phase=phase_label(draft.phase, lang), actions=actions_phrase(draft.cookies, draft.storage, draft.hosts, lang))
 
 
 def run(ctx: AuditContext) -> None:

@@ -21,7 +21,7 @@ from typing import Iterator, Optional
 from ..context import AuditContext
 from ..families import host_family
 from ..knowledge import knowledge
-from ..messages import action_label, items_phrase, message, phase_label, purpose_goal, text
+from ..messages import action_label, actions_phrase, message, phase_label, purpose_goal, text
 from ..observed import NON_FUNCTIONAL, ObservedCookie, ObservedHost, ObservedStorage, as_utc, written_after
 
 __all__ = ["run", "privacy_friendly_vendors"]
@@ -39,7 +39,7 @@ def _by_vendor(draft) -> str:
 
 def _consent_message(kind):
     def render(draft, lang):
-        sentence = message(kind, lang, items=items_phrase(draft.cookies, draft.storage, draft.hosts, lang),
+        sentence = message(kind, lang, actions=actions_phrase(draft.cookies, draft.storage, draft.hosts, lang),
                            by_vendor=_by_vendor(draft), purpose=_purposes(draft, lang))
         if draft.details.get("privacy_friendly_claim"):
             sentence += text("privacy_friendly_note", lang)
@@ -51,7 +51,7 @@ def _consent_message(kind):
 
 
 def _no_banner(draft, lang):
-    return message("no-banner-but-tracking", lang, items=items_phrase(draft.cookies, draft.storage, draft.hosts, lang),
+    return message("no-banner-but-tracking", lang, actions=actions_phrase(draft.cookies, draft.storage, draft.hosts, lang),
                    purpose=_purposes(draft, lang))
 
 
@@ -126,10 +126,18 @@ def privacy_friendly_vendors(ctx: AuditContext) -> Optional[set]:
     obs = ctx.observations
     candidates = {c.classified.vendor_id for c in obs.cookies if c.classified.purpose == "analytic"}
     candidates |= {h.vendor_id for h in obs.hosts.values() if h.purpose == "analytic"}
+    if ctx.declaration is not None:  # vendors named only in the statement count too
+        candidates |= {ctx.declared.vendor_of(item) for item in (*ctx.declaration.cookies, *ctx.declaration.services)
+                       if item.purpose == "analytic"}
     candidates.discard(None)
     named = {v for v in candidates
              if any(name.casefold() in t for name in ctx.vendor_names(v) if len(name) >= 3 for t in texts)}
-    return named or None
+    if not named:
+        return None
+    covered = set(named)
+    for vendor_id in named:  # Google Analytics' claim also covers its gtag.js loader
+        covered |= ctx.declared.covered(vendor_id) if ctx.declared is not None else set()
+    return covered
 
 
 def _exempt(ctx: AuditContext, purpose: str, vendor_id: Optional[str], friendly) -> bool:

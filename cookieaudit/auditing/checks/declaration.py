@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...statement.model import DeclaredCookie
 from ..context import AuditContext
-from ..messages import message, name_list, items_phrase, phase_label, purpose_label
+from ..messages import items_phrase, message, name_list, phase_label, purpose_label, word
 
 __all__ = ["run"]
 
@@ -45,9 +45,10 @@ def _not_found(draft, lang):
 
 
 def _purpose_mismatch(draft, lang):
+    of_vendor = word("of_vendor", lang, vendor=", ".join(draft.vendors)) if draft.vendors else ""
     return message("purpose-mismatch", lang, count=len(draft.cookies), names=name_list(draft.cookies, lang),
                    declared=purpose_label(draft.details["declared_purpose"], lang),
-                   observed=purpose_label(draft.details["classified_purpose"], lang), by_vendor=_by_vendor(draft))
+                   observed=purpose_label(draft.details["classified_purpose"], lang), of_vendor=of_vendor)
 
 
 def run(ctx: AuditContext) -> None:
