@@ -103,6 +103,11 @@ def main(argv: list[str] | None = None) -> None:
     except click.Abort:
         click.echo("cookieaudit: interrupted", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        # bad input is one line, like every other error; the usage is a --help away
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        click.echo(f"cookieaudit: error: {_one_line(exc.format_message())}{hint}", err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -13,7 +13,7 @@ __all__ = ["audit_command"]
 
 
 @click.command("audit", epilog=help_text())
-@click.argument("scan_file", metavar="SCAN.json", type=click.Path(dir_okay=False))
+@click.argument("scan_file", metavar="SCAN.json")
 @AUDIT_OPTIONS
 @FETCH_OPTIONS
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,

@@ -13,7 +13,7 @@ __all__ = ["baseline_command"]
 
 
 @click.command("baseline")
-@click.argument("result_file", metavar="RESULT.json", type=click.Path(dir_okay=False))
+@click.argument("result_file", metavar="RESULT.json")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
               help="Write the baseline here (default: stdout). Entries already in FILE keep their reasons.")
 @click.option("--reason", help="Why these findings are accepted (stored with each new entry).")
