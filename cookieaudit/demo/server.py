@@ -116,6 +116,13 @@ class _Handler(BaseHTTPRequestHandler):
     do_HEAD = do_GET
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser closing a connection mid-handshake is normal; never print a traceback."""
+
+
 class DemoServer:
     """The demo site on an HTTPS port of 127.0.0.1 (a free one), in a background thread."""
 
@@ -144,9 +151,10 @@ class DemoServer:
             cert = stack.enter_context(resources.as_file(package.joinpath("demo-cert.pem")))
             key = stack.enter_context(resources.as_file(package.joinpath("demo-key.pem")))
             context.load_cert_chain(str(cert), str(key))
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        server.daemon_threads = True
-        server.socket = context.wrap_socket(server.socket, server_side=True)
+        server = _QuietServer(("127.0.0.1", 0), _Handler)
+        # The handshake happens in each request's thread (on first read), not in accept(): a browser's
+        # speculative connection that never says hello must not hold up every other request.
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, name="cookieaudit-demo", daemon=True)
         self._thread.start()
