@@ -81,6 +81,16 @@ class Draft:
                 self.observed.append(item)
         return self
 
+    @property
+    def wants_item(self) -> bool:
+        """Whether another observation record would be kept (callers may skip building it)."""
+        return len(self.observed) < MAX_OBSERVED
+
+    def count_item(self) -> "Draft":
+        """Count an observation record without keeping it."""
+        self.observed_total += 1
+        return self
+
     def cite(self, evidence: Optional[Evidence]) -> "Draft":
         """Quote the statement (once per text and source)."""
         if evidence is not None:

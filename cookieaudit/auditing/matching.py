@@ -59,6 +59,7 @@ class DeclarationIndex:
         self.declaration = declaration
         self.classifier = classifier
         self._exact: dict[str, DeclaredCookie] = {}
+        self._exact_all: dict[str, list[DeclaredCookie]] = {}  # the same name may be declared twice
         self._prefixes: list[tuple[str, DeclaredCookie]] = []
         self._globs: list[tuple[re.Pattern, DeclaredCookie]] = []
         for cookie in declaration.cookies:
@@ -71,6 +72,7 @@ class DeclarationIndex:
                 self._globs.append((re.compile(fnmatch.translate(pattern)), cookie))
             else:
                 self._exact.setdefault(pattern, cookie)
+                self._exact_all.setdefault(pattern, []).append(cookie)
         self._prefixes.sort(key=lambda item: -len(item[0]))
 
         self.cookie_vendor: dict[int, Optional[str]] = {id(c): self._vendor_of_cookie(c) for c in declaration.cookies}
@@ -161,6 +163,14 @@ class DeclarationIndex:
             if regex.match(key):
                 return cookie
         return None
+
+    def covering(self, name: str) -> list[DeclaredCookie]:
+        """Every declared cookie whose pattern covers ``name`` (not only the best one)."""
+        key = name.casefold()
+        found = list(self._exact_all.get(key, ()))
+        found += [cookie for prefix, cookie in self._prefixes if key.startswith(prefix)]
+        found += [cookie for regex, cookie in self._globs if regex.match(key)]
+        return found
 
     def covers_name(self, declared: DeclaredCookie, name: str) -> bool:
         """Whether one declared cookie covers ``name`` by its pattern."""

@@ -11,7 +11,7 @@ but they do count as "seen" for ``declared-not-found``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Iterable, Optional
 from urllib.parse import urlsplit
 
@@ -155,13 +155,19 @@ class Observations:
 
     # -- hosts ---------------------------------------------------------------------------
     def _index_hosts(self, scan: ScanResult) -> None:
+        hosts = self.hosts
         for group in scan.requests:
+            by_phase = None
+            last_host = None
             for record in group.requests:
-                host = (record.host or host_of(record.url)).lower()
-                observed = self.hosts.get(host)
-                if observed is None:
-                    observed = self.hosts[host] = self._host(host, group)
-                observed.requests.setdefault(record.phase, []).append(record)
+                host = record.host or host_of(record.url)
+                if host != last_host:  # records of one host come in runs: look it up once per run
+                    observed = hosts.get(host)
+                    if observed is None:
+                        observed = hosts[host] = self._host(host, group)
+                    by_phase = observed.requests.setdefault(record.phase, [])
+                    last_host = host
+                by_phase.append(record)
             if not group.requests and group.tracker:  # a group without its records (trimmed): keep its domain
                 observed = self.hosts.get(group.domain) or self._host(group.domain, group)
                 self.hosts[group.domain] = observed
@@ -224,9 +230,7 @@ def written_after(record: Cookie, moment: datetime) -> bool:
 
 def as_utc(moment: datetime) -> datetime:
     """A naive datetime read as UTC (aware ones unchanged), so moments compare."""
-    from datetime import timezone
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def url_path(url: str) -> str:

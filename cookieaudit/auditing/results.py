@@ -23,15 +23,14 @@ __all__ = ["is_declaration_file", "load_declaration", "load_result", "read_json"
 MAX_RESULT_BYTES = 1024 * 1024 * 1024
 
 
-def read_json(path: Union[str, Path], what: str) -> Any:
-    """Parsed JSON of a file; InputError naming ``what`` and the file otherwise."""
+def _read_text(path: Union[str, Path], what: str) -> str:
     path = Path(path)
     try:
         if path.is_dir():
             raise InputError(f"{what} {path}: is a directory")
         if path.stat().st_size > MAX_RESULT_BYTES:
             raise InputError(f"{what} {path}: too large ({path.stat().st_size:,} bytes)")
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{what} {path}: no such file") from None
     except PermissionError:
@@ -40,10 +39,18 @@ def read_json(path: Union[str, Path], what: str) -> Any:
         raise InputError(f"{what} {path}: not a text file") from None
     except OSError as exc:
         raise InputError(f"{what} {path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _parse(text: str, path, what: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{what} {path}: not JSON (line {exc.lineno}: {exc.msg})") from None
+
+
+def read_json(path: Union[str, Path], what: str) -> Any:
+    """Parsed JSON of a file; InputError naming ``what`` and the file otherwise."""
+    return _parse(_read_text(path, what), path, what)
 
 
 def _problem(exc: ValidationError) -> str:
@@ -54,13 +61,15 @@ def _problem(exc: ValidationError) -> str:
 
 def load_result(path: Union[str, Path]) -> AuditedResult:
     """A saved scan or audit result; InputError when it is unreadable or not a cookieaudit result."""
-    data = read_json(path, "scan result")
-    if not isinstance(data, dict) or not {"site", "started_at", "tool"} <= set(data):
-        raise InputError(f"scan result {path}: not a cookieaudit scan result (expected 'site', 'started_at' and 'tool')")
+    text = _read_text(path, "scan result")
     try:
-        return AuditedResult.model_validate(data)
+        return AuditedResult.model_validate_json(text)  # parsed and validated in one pass (fast for big scans)
     except ValidationError as exc:
-        version = (data.get("tool") or {}).get("version") if isinstance(data.get("tool"), dict) else None
+        data = _parse(text, path, "scan result")  # explain what is wrong
+        if not isinstance(data, dict) or not {"site", "started_at", "tool"} <= set(data):
+            raise InputError(f"scan result {path}: not a cookieaudit scan result "
+                             "(expected 'site', 'started_at' and 'tool')") from None
+        version = data["tool"].get("version") if isinstance(data.get("tool"), dict) else None
         made_by = f" (made by cookieaudit {version})" if version else ""
         raise InputError(f"scan result {path}{made_by}: {_problem(exc)}") from None
 

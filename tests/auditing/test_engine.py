@@ -17,7 +17,7 @@ from cookieaudit.auditing.lifetimes import allowed_days, format_days
 from cookieaudit.auditing.messages import messages
 from cookieaudit.classifier import Classifier
 from cookieaudit.errors import InputError, RuleFileError
-from tests.auditing.factory import by_kind, cookie, declaration, declared, request, scan
+from tests.auditing.factory import cookie, declaration, declared, request, scan
 
 ROOT = Path(__file__).resolve().parents[2]
 

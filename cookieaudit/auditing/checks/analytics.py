@@ -8,7 +8,7 @@ to check; nothing is concluded from the absence of a signal. Signals and hosts l
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from ..context import AuditContext
 from ..knowledge import knowledge
@@ -27,11 +27,15 @@ def _render(draft, lang):
     return f"{sentence} {not_visible.get(lang) or not_visible['en']}"
 
 
-def _params(url: str) -> dict:
-    try:
-        return {k.lower(): v for k, v in parse_qs(urlsplit(url).query, keep_blank_values=True).items()}
-    except ValueError:
-        return {}
+def _params(url: str) -> dict[str, str]:
+    """Query parameter names (lower case) and raw values; only names and short codes are read."""
+    query = url.partition("?")[2].partition("#")[0]
+    params = {}
+    for pair in query.split("&"):
+        name, _, value = pair.partition("=")
+        if name:
+            params.setdefault(name.lower(), value)
+    return params
 
 
 def run(ctx: AuditContext) -> None:
@@ -41,14 +45,32 @@ def run(ctx: AuditContext) -> None:
     rules = knowledge()["google_analytics"]
     obs = ctx.observations
     ga_hosts = [h for h in obs.hosts.values() if h.vendor_id in rules["vendor_ids"] and not ctx.allowed(h)]
-    ad_hosts = [h for h in obs.hosts.values() if not ctx.allowed(h) and (
-        h.vendor_id in rules["advertising_vendor_ids"]
-        or any(marker in r.url for rs in h.requests.values() for r in rs for marker in rules["advertising_urls"]))]
+    marker_hosts = {marker.split("/", 1)[0] for marker in rules["advertising_urls"]}
+
+    def advertising(host) -> bool:
+        if host.vendor_id in rules["advertising_vendor_ids"]:
+            return True
+        if not any(host.host == m or host.host.endswith("." + m) for m in marker_hosts):
+            return False
+        return any(marker in r.url for rs in host.requests.values() for r in rs for marker in rules["advertising_urls"])
+
+    ad_hosts = [h for h in obs.hosts.values() if not ctx.allowed(h) and advertising(h)]
+    hit_paths = set(rules["ua_hit_paths"]) | set(rules["ga4_hit_paths"])
 
     def draft_for(signal, phase):
+        key_known = f"analytics-not-privacy-friendly:{signal}:{phase}" in ctx.drafts
         draft = ctx.drafts.get("analytics-not-privacy-friendly", _render, family=signal, phase=phase)
-        for evidence in declaration.claims.evidence[:MAX_CLAIM_QUOTES]:
-            draft.cite(evidence)
+        if not key_known:
+            for evidence in declaration.claims.evidence[:MAX_CLAIM_QUOTES]:
+                draft.cite(evidence)
+        return draft
+
+    def add(draft, host, phase, record):
+        draft.add(host=host.host, vendor=host.vendor)
+        if draft.wants_item:
+            draft.add(item=obs.host_item(host, phase, [record]))
+        else:
+            draft.count_item()
         return draft
 
     for phase in knowledge()["consent_free_phases"]:
@@ -59,22 +81,20 @@ def run(ctx: AuditContext) -> None:
             continue
         for host, record in hits:
             path = urlsplit(record.url).path
-            params = _params(record.url)
+            params = _params(record.url) if path in hit_paths or "uid=" in record.url or "user_id=" in record.url else {}
             if not params:
-                continue  # parameters in a POST body are not recorded: nothing to read
+                continue  # not a hit, or parameters in a POST body (not recorded): nothing to read
             if path in rules["ua_hit_paths"] and "tid" in params and rules["ua_ip_parameter"] not in params:
-                draft_for("ua-without-aip", phase).add(host=host.host, vendor=host.vendor,
-                                                       item=obs.host_item(host, phase, [record]))
+                add(draft_for("ua-without-aip", phase), host, phase, record)
             if path in rules["ga4_hit_paths"]:
-                state = (params.get(rules["consent_mode_parameter"]) or [""])[0]
+                state = params.get(rules["consent_mode_parameter"], "")
                 if state in rules["ads_storage_granted"]:
-                    draft = draft_for("ads-storage-granted", phase)
-                    draft.add(host=host.host, vendor=host.vendor, item=obs.host_item(host, phase, [record]))
+                    draft = add(draft_for("ads-storage-granted", phase), host, phase, record)
                     states = draft.details.setdefault("gcs", [])
                     if state not in states:
                         states.append(state)
             if any(p in params for p in rules["user_id_parameters"]):
-                draft_for("user-id", phase).add(host=host.host, vendor=host.vendor, item=obs.host_item(host, phase, [record]))
+                add(draft_for("user-id", phase), host, phase, record)
         for host in ad_hosts:
             records = host.requests.get(phase)
             if records:

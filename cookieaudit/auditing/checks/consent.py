@@ -89,7 +89,8 @@ def _tracking(ctx: AuditContext, phase: str, after=None) -> Iterator[tuple]:
         if not records or ctx.allowed(host) or host.purpose not in NON_FUNCTIONAL:
             continue
         if after is not None:
-            records = [r for r in records if r.at is not None and as_utc(r.at) > as_utc(after)]
+            moment = as_utc(after)
+            records = [r for r in records if r.at is not None and as_utc(r.at) > moment]
             if not records:
                 continue
         yield host, records, host.purpose

@@ -119,8 +119,9 @@ def _declared_not_found(ctx: AuditContext) -> None:
         draft.pages_visited = pages[:MAX_PAGES_LISTED]
         draft.details["pages_visited_total"] = len(pages)
 
+    seen = {id(item) for name in names for item in declared.covering(name)}
     for cookie in ctx.declaration.cookies:
-        if any(declared.covers_name(cookie, name) for name in names):
+        if id(cookie) in seen:
             continue
         draft = ctx.drafts.get("declared-not-found", _not_found, family=f"cookie:{cookie.pattern}")
         draft.add(cookie=cookie.pattern, vendor=cookie.vendor)
