@@ -28,7 +28,8 @@ from typing import Callable, Optional, Sequence
 from ._aio import run_sync
 from .auditing.context import UnreadableStatement
 from .auditing.model import AuditedResult, Baseline
-from .errors import InputError, ScanAbortedError, SiteUnreachableError, StatementUnreadableError
+from .errors import (BrowserNotFoundError, CookieauditError, InputError, ScanAbortedError, SiteUnreachableError,
+                     StatementUnreadableError)
 from .models import ErrorEntry, ScanResult
 from .options import ScanOptions
 from .statement.model import Declaration
@@ -175,6 +176,8 @@ async def read_statements_async(sources: Sequence[str], *, follow: bool = False,
                 remaining, follow=follow, insecure=insecure, browser_args=browser_args, timeout=timeout,
                 browser_path=browser_path)
             return reading
+        except (BrowserNotFoundError, ScanAbortedError):
+            raise
         except (StatementUnreadableError, SiteUnreachableError, InputError) as exc:
             failed = _failed_source(exc, remaining)
             if failed is None:
@@ -189,6 +192,13 @@ async def read_statements_async(sources: Sequence[str], *, follow: bool = False,
                 raise  # the user's own file: bad input
             reading.unreadable.append(UnreadableStatement(failed, _reason(exc, failed)))
             remaining.remove(failed)
+        except CookieauditError as exc:  # e.g. Chromium would not start for a statement URL
+            reading.unreadable += [UnreadableStatement(source, _reason(exc, source)) for source in remaining]
+            return reading
+        except Exception as exc:  # a fault in the reader: the audit goes on with the observed side
+            reason = f"the statement reader failed: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+            reading.unreadable += [UnreadableStatement(source, reason) for source in remaining]
+            return reading
     return reading
 
 
@@ -356,6 +366,22 @@ def _audit(result: ScanResult, reading: Optional[StatementReading], settings: Au
     return _with_paths(audited, settings)
 
 
+def _unaudited(result: ScanResult, reading: Optional[StatementReading], settings: AuditSettings,
+               problem: str) -> AuditedResult:
+    """The scan with its declaration but no findings, when the audit itself failed."""
+    from datetime import datetime, timezone
+
+    from .auditing.model import AuditInfo
+
+    fields = {name: getattr(result, name) for name in ScanResult.model_fields}
+    fields["complete"] = False
+    fields["errors"] = [*result.errors, ErrorEntry(kind="internal", message=problem)]
+    info = AuditInfo(audited_at=datetime.now(timezone.utc), lang=settings.lang or "en", fail_on=settings.fail_on,
+                     enforced=settings.enforced, verdict=problem, config=settings.config)
+    return AuditedResult.model_construct(**fields, declaration=reading.declaration if reading else None, findings=[],
+                                         changes=None, audit=info)
+
+
 def _with_paths(result: AuditedResult, settings: AuditSettings) -> AuditedResult:
     """Record the baseline and compared files by the names the user gave."""
     if result.audit is not None:
@@ -400,7 +426,11 @@ async def scan_and_audit_async(url: str, options: Optional[ScanOptions] = None,
             })
     if spec is not None and spec.needs_scan and not interrupted:
         reading = await read_statements_async(resolve_sources(spec, result), **_fetch_options(settings, options))
-    audited = _audit(result, reading, settings, prepared)
+    try:
+        audited = _audit(result, reading, settings, prepared)
+    except Exception as exc:  # a fault in the audit must not lose the scan: keep it, unaudited, and exit 5
+        aborted = aborted or f"the audit broke off: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+        audited = _unaudited(result, reading, settings, aborted)
     code = exit_code(interrupted=interrupted, site_failure=bool(failure), aborted=bool(aborted),
                      failed=audited.audit.failed, enforced=settings.enforced)
     audited.audit.exit_code = code
