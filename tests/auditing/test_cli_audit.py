@@ -233,3 +233,26 @@ def test_version_names_the_rule_set_and_playwright():
     out = subprocess.run([sys.executable, "-m", "cookieaudit", "--version"], cwd=ROOT, capture_output=True, text=True,
                          check=True).stdout
     assert "rule set 2026." in out and "Playwright 1." in out
+
+
+def test_scan_checks_its_output_path_before_scanning(tmp_path, capsys):
+    """`scan -o` into a folder that does not exist: exit 2 at once, nothing fetched, no folder made."""
+    target = tmp_path / "bestaat-niet" / "result.json"
+    code, out, err = run(["scan", "https://www.voorbeeldstad.nl/", "-o", str(target), "-q",
+                          "--browser-path", "/nope/chromium"], capsys)  # the path check comes before the browser
+    assert code == 2 and out == "" and "does not exist" in one_line(err)
+    assert not target.parent.exists()
+    code, _, err = run(["scan", "https://www.voorbeeldstad.nl/", "-o", str(tmp_path), "-q"], capsys)
+    assert code == 2 and "is a directory" in one_line(err)
+
+
+@pytest.mark.parametrize("url", ["htp:/foo", "https:/www.voorbeeldstad.nl", "mailto:info@voorbeeldstad.nl"])
+def test_malformed_url_is_bad_input(url, capsys):
+    code, out, err = run(["scan", url, "-q"], capsys)
+    assert code == 2 and out == "" and "invalid URL" in one_line(err)
+
+
+def test_no_browser_is_exit_4(tmp_path, capsys):
+    code, _, err = run(["scan", "https://www.voorbeeldstad.nl/", "-q", "--consent", "none", "--browser-path",
+                        str(tmp_path / "chromium")], capsys)
+    assert code == 4 and "browser not found" in one_line(err)
