@@ -191,26 +191,29 @@ def _await_tags(before: dict[str, str], run: _Run) -> Flow:
 
 
 def _reload_check(banner: decide.Banner, before: dict[str, str], arg: dict, pierce: bool, run: _Run) -> Flow:
-    """After reject: reload; the refusal holds when the banner does not come back and no new
-    analytic or marketing cookie appears. Returns None, or why the refusal did not hold."""
+    """After reject: reload; the refusal holds when no new analytic or marketing cookie appears.
+    Returns (why the refusal did not hold, or None; a note, e.g. that the banner asks again)."""
     result = yield ops.Reload()
     run.outcome.steps.append(Step(action="reload", text="to check the refusal holds", ok=result.ok, error=result.error))
     if not result.ok:
-        return None  # a reload that timed out proves nothing either way
+        return None, None  # a reload that timed out proves nothing either way
     started = time.monotonic()
+    note = None
     while True:
         yield ops.Sleep(POLL_MS)
         probe = yield ops.Evaluate("probe", arg, pierce=pierce)
         if probe.ok and decide.banner_still_shown(probe.value, banner, run.vocabulary):
-            return "banner shown again after a reload"
+            # The site asks again (its choice is not remembered, or it never reads it): the refusal
+            # itself stands as long as no tracker comes; the scan goes on with the banner unanswered.
+            note = "the banner shows again after a reload"
         quiet = ((probe.value or {}).get("activity") or {}).get("quietMs", 0) if probe.ok else 0
         elapsed = time.monotonic() - started
         if elapsed >= RELOAD_WATCH_S or (elapsed >= 1.0 and quiet >= 700):
             break
     new = yield from _new_tracking_cookies(before)
     if new:
-        return f"after a reload, new tracking cookies: {', '.join(new[:5])}"
-    return None
+        return f"after a reload, new tracking cookies: {', '.join(new[:5])}", note
+    return None, note
 
 
 def _run_step(step: decide.PlanStep, run: _Run) -> Flow:
@@ -314,7 +317,7 @@ def _switch_off(container: Optional[str], frame: str, run: _Run, select: Optiona
             if toggle["ref"] in clicked:
                 continue  # clicked and still on: reported below
             target = decide.target_of({"ref": toggle["clickRef"], "closed": toggle.get("closed")})
-            click = yield ops.Click(target, frame)
+            click = yield ops.Click(target, frame, timeout_ms=5000)
             clicked[toggle["ref"]] = label
             if not click.ok:
                 if _fault(click.error):
@@ -548,11 +551,11 @@ def _verify(action, banner, before, run: _Run, retry_path) -> Flow:
         if reappeared:
             verified, how, why = False, None, "banner reappeared after it was answered"
     if verified and outcome.reason is None and action == "reject" and run.reload_check:
-        failure = yield from _reload_check(banner, before, arg, pierce, run)
+        failure, note = yield from _reload_check(banner, before, arg, pierce, run)
         if failure:
             verified, how, why = False, None, failure
         else:
-            how += "; still refused after a reload"
+            how += "; still refused after a reload" + (f" ({note})" if note else "")
     if verified and outcome.reason is None and action == "accept":
         yield from _await_tags(before, run)
     if not verified and run.detached and why == decide.NO_RECORD:

@@ -170,11 +170,12 @@
   // On/off controls: checkboxes, ARIA switches and checkboxes, toggle buttons (aria-pressed).
   // (js/toggles.js knows more kinds, such as switches whose state is a class; it runs on a settings layer.)
   const togglesWithin = (container) => {
-    const toggles = queryWithin(container, "input[type=checkbox], [role=switch], [role=checkbox]:not(input), button[aria-pressed], [role=button][aria-pressed]");
+    const toggles = queryWithin(container, "input[type=checkbox], input[type=radio], [role=switch], [role=checkbox]:not(input), button[aria-pressed], [role=button][aria-pressed]");
     let enabled = 0, checked = 0;
     for (const t of toggles) {
       if (t.disabled || t.getAttribute("aria-disabled") === "true") continue;
       enabled++;
+      if (t.type === "radio") continue;  // a checked radio may be the "no" of its pair: js/toggles.js tells
       if (t.checked || t.getAttribute("aria-checked") === "true" || t.getAttribute("aria-pressed") === "true") checked++;
     }
     return { total: toggles.length, enabled, checked };
