@@ -19,8 +19,9 @@ from .rules import CmpRule
 from .vocabulary import Vocabulary, clean_text
 
 __all__ = [
-    "Banner", "Control", "PlanStep", "banner_still_shown", "find_banner", "judge", "nothing_found",
-    "plan", "probe_arg", "records", "summarise_consent_mode",
+    "Banner", "Control", "PlanStep", "as_css", "banner_still_shown", "find_banner", "judge", "nothing_found",
+    "plan", "probe_arg", "record_evidence", "records", "summarise_consent_mode", "target_of", "tracking_cookies",
+    "waiting_signal",
 ]
 
 REF_ATTRIBUTE = "data-cookieaudit-ref"
