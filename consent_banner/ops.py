@@ -54,7 +54,7 @@ class Click:
 
     selector: str
     frame: str = "main"
-    timeout_ms: int = 2500
+    timeout_ms: int = 5000  # a loaded machine can take seconds to find an element stable and hit-testable
 
 
 @dataclass(frozen=True)

@@ -106,5 +106,5 @@ def test_answered_with_the_right_cookies(answered, fx, action):
     """Verified, the banner's own record written, ``_ga`` there after accept only, no "read more" followed."""
     outcome, cookies, storage, paths = _result(answered, fx, action)
     check = check_after(fx, action, outcome, cookies, storage, paths, TRACKER_COOKIE)
-    assert check.ok, f"{check.why} (steps: {[(s.action, s.text, s.ok) for s in outcome.steps]})"
+    assert check.ok, f"{check.why} (steps: {[(s.action, s.text, s.ok, s.error) for s in outcome.steps]})"
     assert 1 <= outcome.clicks <= 12  # a settings layer: open it, its tabs, each switch, save
