@@ -126,6 +126,8 @@ class Cookie(_Model):
     vendor: Optional[str] = None
     vendor_id: Optional[str] = None
     rule_id: Optional[str] = None
+    category: Optional[Literal["consent"]] = Field(
+        None, description="'consent' for a consent-management cookie (the visitor's recorded choice); purpose stays functional.")
     set_by: Optional[SetBy] = None
     first_seen_url: Optional[str] = None
     first_seen_at: Optional[datetime] = None

@@ -88,16 +88,18 @@ class Scan:
         return str(path)
 
     # -- classification (cached per name + domain, and per host) -------------------------
-    def _classify_cookie(self, name: str, domain: str) -> dict:
-        key = (name, domain)
+    def _classify_cookie(self, name: str, domain: str, setter: Optional[str] = None) -> dict:
+        """The classification fields of a cookie; ``setter`` (the URL that set it) can identify the
+        tool behind a name many tools share."""
+        key = (name, domain, setter)
         if key not in self._cookie_classes:
-            fields = {"purpose": "unknown", "vendor": None, "vendor_id": None, "rule_id": None}
+            fields = {"purpose": "unknown", "vendor": None, "vendor_id": None, "rule_id": None, "category": None}
             try:
                 from ..classifier import classify
 
-                found = classify(name, domain=domain, site=self.site)
+                found = classify(name, domain=domain, site=self.site, setter=setter)
                 fields = {"purpose": found.purpose, "vendor": found.vendor, "vendor_id": found.vendor_id,
-                          "rule_id": found.rule_id}
+                          "rule_id": found.rule_id, "category": found.category}
             except Exception as exc:  # an unfinished or broken rule set must not stop a scan
                 self._note_classifier_failure(exc)
             self._cookie_classes[key] = fields

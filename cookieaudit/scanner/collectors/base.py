@@ -51,7 +51,7 @@ class PhaseState:
     """What the collectors of one phase share: options, site, clock, errors, the visit per tab."""
 
     def __init__(self, phase: str, options: ScanOptions, site: str, errors: list[ErrorEntry],
-                 classify_cookie: Callable[[str, str], dict], classify_host: Callable[[str], dict]):
+                 classify_cookie: Callable[..., dict], classify_host: Callable[[str], dict]):
         self.phase = phase
         self.options = options
         self.site = site

@@ -216,7 +216,7 @@ class CookieCollector(Collector):
             value=self.state.value(jar.get("value")),
             size=jar.get("size"),
             changes=seen.changes,
-            **self.state.classify_cookie(jar["name"], domain),
+            **self.state.classify_cookie(jar["name"], domain, setter=evidence.url if evidence else None),
         )
 
     def _set_by(self, evidence: Optional[_Evidence]) -> Optional[SetBy]:
@@ -254,7 +254,8 @@ class CookieCollector(Collector):
                 first_seen_url=evidence.page_url, first_seen_at=epoch_to_datetime(write.at), stored=False,
                 reason=reason, reason_source=source, phase=self.state.phase, value=self.state.value(write.value),
                 size=len(write.name) + len(write.value),
-                **self.state.classify_cookie(write.name, _classification_domain(domain, evidence.setter_host)),
+                **self.state.classify_cookie(write.name, _classification_domain(domain, evidence.setter_host),
+                                             setter=evidence.url),
             )
         return list(refused.values())
 
