@@ -20,6 +20,10 @@ __all__ = ["main", "cli"]
 # command name -> (module, attribute, one-line help shown by --help without importing it)
 _COMMANDS = {
     "classify": ("cookieaudit.cli.classify_cmd", "classify_command", "Classify cookie names against the rule set."),
+    "declaration": ("cookieaudit.cli.declaration_cmd", "declaration_command",
+                    "Draft the cookie declaration a site should publish, from a saved result."),
+    "report": ("cookieaudit.cli.report_cmd", "report_command",
+               "Render a saved result as HTML, Markdown, JUnit XML, SARIF or a table."),
     "rules": ("cookieaudit.cli.rules_cmd", "rules_group", "List, show, validate and import cookie rules."),
     "scan": ("cookieaudit.cli.scan_cmd", "scan_command", "Scan a site in Chromium and record its cookies, storage and requests."),
     "statement": ("cookieaudit.cli.statement_cmd", "statement_command", "Read a privacy statement into a structured cookie declaration."),
@@ -68,7 +72,8 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; library errors become one line on stderr and their exit code."""
     try:
-        cli.main(args=argv, prog_name="cookieaudit", standalone_mode=False)
+        cli.main(args=argv, prog_name="cookieaudit", standalone_mode=False,
+                 obj={"argv": list(argv) if argv is not None else sys.argv[1:]})
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.Abort:

@@ -16,12 +16,12 @@ from .._aio import run_sync
 from ..errors import InputError
 from ..safety import terminal_safe
 from ..options import ScanOptions
-from ._output import print_table, write_text
+from ._output import write_text
+from ._reports import check_report_target, command_line, emit_reports, report_options, terminal_width
 
 __all__ = ["scan_command"]
 
 EXIT_ON_SIGNAL = {"SIGINT": 130, "SIGTERM": 143}
-PHASE_LABELS = {"before_consent": "before", "after_reject": "reject", "after_accept": "accept"}
 
 
 def _default(name: str):
@@ -69,15 +69,18 @@ def _read_urls(values: tuple[str, ...]) -> list[str]:
 @click.option("--headed", is_flag=True, help="Show the browser window.")
 @click.option("--block-third-party-cookies", is_flag=True, help="Block third-party cookies (default: allowed, like desktop Chrome).")
 @click.option("--include-values", is_flag=True, help="Keep cookie/storage values and URL identifiers (default: redacted).")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True,
               help="What is printed on stdout.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Save the JSON result to this file.")
 @click.option("--output-dir", type=click.Path(file_okay=False), help="Folder for screenshots and other artefacts.")
 @click.option("--har", type=click.Path(dir_okay=False), help="Save a HAR per phase (phase name added when several run).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+@click.option("-v", "--verbose", is_flag=True, help="Tables: show everything (pages, errors, setters, every request domain).")
+@report_options(output_dir=False, include_values=False)
 def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurrency, timeout, wait, browser_path,
                  browser_args, insecure, user_agent, viewport, locale, timezone, proxy, headed,
-                 block_third_party_cookies, include_values, output_format, output, output_dir, har, quiet):
+                 block_third_party_cookies, include_values, output_format, output, output_dir, har, quiet,
+                 verbose, report, lang):
     """Scan URL in Chromium and record every cookie, storage entry and request to other hosts."""
     from ..scanner.api import make_options
     from ..scanner.runner import Scan
@@ -87,6 +90,7 @@ def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurren
             Path(output_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(f"cannot create {output_dir}: {exc.strerror or exc}") from None
+    check_report_target(report, output_dir)
     options = make_options(
         pages=pages, urls=tuple(_read_urls(urls)), include=include, exclude=exclude, sitemap=sitemap, consent=consent,
         concurrency=concurrency, timeout=timeout, wait=wait, browser_path=browser_path, browser_args=browser_args,
@@ -98,13 +102,15 @@ def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurren
     with _Progress(show_progress) as progress:
         scan = Scan(url, options, progress.update if show_progress else None)
         result, interrupted = run_sync(lambda: _run_until_signal(scan))
+    result.command_line = command_line()
     if output:
         write_text(result.to_json(), output)
     if output_format == "json":
         if not output:
             write_text(result.to_json())
     else:
-        _print_tables(result)
+        _print_report(result, output_format, lang=lang, include_values=include_values, verbose=verbose)
+    emit_reports(result, report, output_dir, lang=lang, include_values=include_values, quiet=quiet)
     if interrupted:
         click.echo(f"cookieaudit: interrupted by {interrupted}; partial result written", err=True)
         sys.exit(EXIT_ON_SIGNAL[interrupted])
@@ -174,28 +180,13 @@ class _Progress:
         return False
 
 
-def _print_tables(result) -> None:
-    """Pages, cookies and the phase matrix as tables (plain tab-separated text when piped)."""
-    phases = [p.name for p in result.phases]
-    print_table("Pages", ["phase", "url", "status", "title", "error"],
-                [[PHASE_LABELS.get(p.phase, p.phase), p.final_url or p.url, p.status, p.title, p.error]
-                 for p in result.pages if p.phase == (phases[0] if phases else p.phase)])
-    by_cookie: dict[tuple, dict] = {}
-    for cookie in result.cookies:
-        key = (cookie.name, cookie.domain, cookie.path)
-        entry = by_cookie.setdefault(key, {"cookie": cookie, "phases": {}})
-        entry["phases"][cookie.phase] = "stored" if cookie.stored else f"refused ({cookie.reason})"
-    rows = []
-    for (name, domain, _), entry in by_cookie.items():
-        cookie = entry["cookie"]
-        set_by = f"{cookie.set_by.kind} {cookie.set_by.url}" if cookie.set_by else ""
-        rows.append([name, domain, cookie.party, cookie.purpose, cookie.vendor, set_by,
-                     ", ".join(PHASE_LABELS.get(p, p) for p in entry["phases"])])
-    print_table("Cookies", ["name", "domain", "party", "purpose", "vendor", "set_by", "phases"], rows)
-    if phases:
-        print_table("Phase matrix", ["name", "domain"] + [PHASE_LABELS.get(p, p) for p in phases],
-                    [[name, domain] + [entry["phases"].get(p, "-") for p in phases]
-                     for (name, domain, _), entry in by_cookie.items()])
-    if result.errors:
-        print_table("Errors", ["phase", "kind", "url", "message"],
-                    [[PHASE_LABELS.get(e.phase or "", e.phase or ""), e.kind, e.url, e.message] for e in result.errors])
+def _print_report(result, output_format: str, *, lang, include_values: bool, verbose: bool) -> None:
+    """The terminal report (colours on a terminal) or Markdown on stdout."""
+    from ..reports import render
+
+    if output_format == "markdown":
+        write_text(render(result, "markdown", lang=lang, include_values=include_values))
+        return
+    color = sys.stdout.isatty()
+    write_text(render(result, "table", lang=lang, include_values=include_values, verbose=verbose,
+                      width=terminal_width(), color=color))

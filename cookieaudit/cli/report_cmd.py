@@ -1,0 +1,59 @@
+"""``cookieaudit report RESULT.json --format html|markdown|junit|sarif|table``: render a saved result.
+
+Browser-free: reads the JSON a ``scan``, ``audit`` or ``batch`` wrote and prints one report
+(stdout without ``-o``). Screenshots for the HTML report are read from ``--base-dir`` (default:
+the result's folder, else the scan's output folder as recorded in it).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..reports import RENDER_FORMATS, load_result, render
+from ._output import write_text
+from ._reports import LANG_OPTION, check_output_file, terminal_width
+
+__all__ = ["report_command"]
+
+
+def _base_dir(result_path: Path, result, given: str | None) -> Path | None:
+    """Where the result's relative screenshot paths start."""
+    if given:
+        return Path(given)
+    candidates = [result_path.parent]
+    if result.options.output_dir:
+        recorded = Path(result.options.output_dir)
+        candidates.append(recorded if recorded.is_absolute() else result_path.parent / recorded)
+    for candidate in candidates:
+        for info in result.phases:
+            shots = [s.path for s in (info.banner.screenshots if info.banner else [])]
+            if any((candidate / shot).is_file() for shot in shots):
+                return candidate
+    return candidates[0]
+
+
+@click.command("report")
+@click.argument("result_file", metavar="RESULT.json", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(RENDER_FORMATS), default="html", show_default=True,
+              help="What to render (table: the terminal report).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (default: stdout).")
+@LANG_OPTION
+@click.option("--include-values", is_flag=True, help="Show cookie/storage values and URL identifiers (default: redacted).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
+              help="Severity that fails (JUnit failures, verdict); default: the audit's.")
+@click.option("--base-dir", type=click.Path(file_okay=False, exists=True),
+              help="Folder the result's screenshot paths are relative to (default: the result's folder).")
+@click.option("-v", "--verbose", is_flag=True, help="table: show everything (pages, errors, setters, declaration).")
+def report_command(result_file, fmt, output, lang, include_values, fail_on, base_dir, verbose):
+    """Render a saved result (scan or audit JSON) as HTML, Markdown, JUnit XML, SARIF or a table."""
+    check_output_file(output)
+    path = Path(result_file)
+    result = load_result(path)
+    to_terminal = fmt == "table" and not output and sys.stdout.isatty()
+    text = render(result, fmt, lang=lang, include_values=include_values, fail_on=fail_on,
+                  base_dir=_base_dir(path, result, base_dir), verbose=verbose,
+                  width=terminal_width() if to_terminal else 100, color=to_terminal)
+    write_text(text, output)

@@ -1,0 +1,294 @@
+"""What every report shows, computed once from an ``AuditedResult``: the renderers only format.
+
+``prepare(result, include_values)`` gives the result every renderer reads (values redacted
+unless asked for, a plain ``ScanResult`` lifted to an ``AuditedResult``); the helpers below
+group it the way people read it: findings by severity and kind, a cookie × phase matrix with
+the findings that concern each cell, trackers and storage per phase, the banner per phase and
+a one-line verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from ..auditing.model import SEVERITY_ORDER, AuditedResult, Finding
+from ..models import Cookie, RedactedValue, ScanResult
+from ..safety import redact
+from .labels import labels, lifetime_words
+
+__all__ = [
+    "CookieRow", "PHASES", "PhaseCell", "cookie_rows", "counts", "failed", "family_of", "finding_location",
+    "findings_sorted", "lang_of", "phases_of", "prepare", "site_host", "storage_rows", "tracker_groups",
+    "value_text", "verdict",
+]
+
+PHASES = ("before_consent", "after_reject", "after_accept")
+SEVERITIES = ("error", "warning", "info")
+
+
+def prepare(result: ScanResult, include_values: bool = False) -> AuditedResult:
+    """The result as reports read it: an ``AuditedResult``; values redacted unless ``include_values``.
+
+    Redaction happens here, once, so no renderer can leak a value the scan kept: cookie values
+    and their later changes, storage values, and identifier parameters in request URLs.
+    """
+    if isinstance(result, AuditedResult):
+        audited = result.model_copy(deep=True)
+    else:
+        audited = AuditedResult.model_validate(result.model_dump())
+    if include_values:
+        return audited
+    from ..scanner.urls import redact_url  # plain data and a YAML list; no browser
+
+    for cookie in audited.cookies:
+        cookie.value = _redacted(cookie.value)
+        for change in cookie.changes:
+            change.value = _redacted(change.value)
+    for entry in audited.storage:
+        entry.value = _redacted(entry.value)
+    for group in audited.requests:
+        for request in group.requests:
+            request.url = redact_url(request.url)
+    for finding in audited.findings:
+        for item in finding.evidence.observed:
+            if item.example_url:
+                item.example_url = redact_url(item.example_url)
+    return audited
+
+
+def _redacted(value):
+    if value is None or isinstance(value, RedactedValue):
+        return value
+    return RedactedValue(**redact(str(value)))
+
+
+def value_text(value) -> str:
+    """A cookie or storage value as a report shows it (a redacted one as its length and hash)."""
+    if value is None:
+        return ""
+    if isinstance(value, RedactedValue):
+        return f"‹{value.length} chars, sha256 {value.sha256}›"
+    return str(value)
+
+
+def lang_of(result: AuditedResult, lang: Optional[str] = None) -> str:
+    """The report language: the one asked for, else the audit's, else the statement's, else English."""
+    for candidate in (lang, result.audit.lang if result.audit else None,
+                      result.declaration.language if result.declaration else None):
+        if candidate in ("nl", "en"):
+            return candidate
+    return "en"
+
+
+def phases_of(result: ScanResult) -> list[str]:
+    """The phases the scan ran, in run order (falling back to those its observations name)."""
+    names = [phase.name for phase in result.phases]
+    if not names:
+        seen = {item.phase for item in [*result.cookies, *result.pages, *result.storage, *result.requests]}
+        names = [name for name in PHASES if name in seen]
+    return names
+
+
+def site_host(result: ScanResult) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(result.site).hostname or result.site
+
+
+# -- findings ------------------------------------------------------------------------------------
+def findings_sorted(result: AuditedResult) -> list[Finding]:
+    """Most severe first, then by kind, phase and id (stable)."""
+    order = {name: index for index, name in enumerate(PHASES)}
+    return sorted(result.findings, key=lambda f: (f.baselined, SEVERITY_ORDER.get(f.severity, 9), f.kind,
+                                                  order.get(f.phase or "", -1), f.id))
+
+
+def counts(result: AuditedResult) -> dict[str, int]:
+    """Findings per severity, leaving out those the baseline accepts."""
+    found = {severity: 0 for severity in SEVERITIES}
+    for finding in result.findings:
+        if not finding.baselined:
+            found[finding.severity] = found.get(finding.severity, 0) + 1
+    return found
+
+
+def fail_on_of(result: AuditedResult, fail_on: Optional[str] = None) -> str:
+    return fail_on or (result.audit.fail_on if result.audit else "error")
+
+
+def fails(finding: Finding, fail_on: str) -> bool:
+    """Whether ``finding`` counts toward a failing exit code at ``--fail-on fail_on``."""
+    if fail_on == "never" or finding.baselined:
+        return False
+    return SEVERITY_ORDER.get(finding.severity, 9) <= SEVERITY_ORDER.get(fail_on, -1)
+
+
+def failed(result: AuditedResult, fail_on: Optional[str] = None) -> bool:
+    threshold = fail_on_of(result, fail_on)
+    return any(fails(finding, threshold) for finding in result.findings)
+
+
+def audited(result: AuditedResult) -> bool:
+    """True when the result went through the audit (it may still have no findings)."""
+    return result.audit is not None or bool(result.findings)
+
+
+def verdict(result: AuditedResult, lang: str = "en", fail_on: Optional[str] = None) -> str:
+    """One line: the outcome and the counts."""
+    words = labels(lang)
+    found = counts(result)
+    cookie_names = {(c.name, c.domain) for c in result.cookies if c.stored}
+    trackers = {g.domain for g in result.requests if g.tracker}
+    observed = (f"{len(cookie_names)} {words('count_cookies')}, {len(trackers)} {words('count_trackers')}, "
+                f"{len({(s.kind, s.origin, s.key) for s in result.storage})} {words('count_storage')}")
+    if not audited(result):
+        line = f"{words('verdict_scan_only')}: {observed}"
+    else:
+        parts = [f"{found['error']} {words('count_errors')}", f"{found['warning']} {words('count_warnings')}",
+                 f"{found['info']} {words('count_infos')}"]
+        outcome = words("verdict_failed") if failed(result, fail_on) else words("verdict_passed")
+        line = f"{outcome.upper()} (--fail-on {fail_on_of(result, fail_on)}): {', '.join(parts)}; {observed}"
+    if not result.complete:
+        line += f" — {words('incomplete')}"
+    return line
+
+
+def finding_location(finding: Finding, result: AuditedResult) -> str:
+    """The URL a finding points at: the page where its first observation was seen, else the
+    statement (for statement-level kinds) or the start URL."""
+    for item in finding.evidence.observed:
+        if item.first_seen_url:
+            return item.first_seen_url
+    if finding.kind in ("statement-unreadable", "declared-not-found", "claim-violated") or not finding.cookies:
+        for quote in finding.evidence.statement:
+            if quote.source.startswith(("http://", "https://")):
+                return quote.source
+        if result.audit:
+            for source in result.audit.statement_sources:
+                if source.startswith(("http://", "https://")):
+                    return source
+    for name in finding.cookies:
+        for cookie in result.cookies:
+            if cookie.name == name and (finding.phase is None or cookie.phase == finding.phase) and cookie.first_seen_url:
+                return cookie.first_seen_url
+    return result.site
+
+
+# -- cookies -------------------------------------------------------------------------------------
+_VARIABLE = re.compile(r"(?<=[_.\-])[0-9A-Za-z]*\d[0-9A-Za-z]*|\d{3,}|[0-9a-f]{8,}", re.IGNORECASE)
+
+
+def family_of(cookie_name: str, rule_id: Optional[str] = None) -> str:
+    """A cookie's family: its rule id, or its name with digit and hex runs folded to '*'.
+
+    >>> family_of("_ga_3XK9QZ")
+    '_ga_*'
+    >>> family_of("_hjSession_123")
+    '_hjSession_*'
+    >>> family_of("_gid", "ga-gid")
+    'ga-gid'
+    """
+    if rule_id:
+        return rule_id
+    return _VARIABLE.sub("*", cookie_name)
+
+
+@dataclass
+class PhaseCell:
+    """One cookie in one phase."""
+
+    cookie: Cookie
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def stored(self) -> bool:
+        return self.cookie.stored
+
+
+@dataclass
+class CookieRow:
+    """One cookie (name, domain, path) across the phases, with the findings that concern it."""
+
+    name: str
+    domain: str
+    path: str
+    first: Cookie  # the record of the first phase it appeared in (classification, setter, party)
+    cells: dict[str, PhaseCell] = field(default_factory=dict)
+
+    @property
+    def findings(self) -> list[Finding]:
+        seen, out = set(), []
+        for cell in self.cells.values():
+            for finding in cell.findings:
+                if finding.id not in seen:
+                    seen.add(finding.id)
+                    out.append(finding)
+        return out
+
+    @property
+    def worst(self) -> Optional[str]:
+        """The most severe finding's severity (baselined ones left out), or None."""
+        live = [f.severity for f in self.findings if not f.baselined]
+        return min(live, key=lambda s: SEVERITY_ORDER.get(s, 9)) if live else None
+
+    def lifetime(self, lang: str) -> str:
+        """'asked / stored' lifetimes in words (one when they agree)."""
+        return lifetime_pair(self.first, lang)
+
+
+def lifetime_pair(cookie: Cookie, lang: str) -> str:
+    asked = lifetime_words(cookie.max_age_days, cookie.session, lang)
+    if cookie.session or cookie.stored_max_age_days is None or cookie.max_age_days is None:
+        return asked
+    stored = lifetime_words(cookie.stored_max_age_days, False, lang)
+    return asked if stored == asked else f"{asked} / {stored}"
+
+
+def cookie_rows(result: AuditedResult) -> list[CookieRow]:
+    """One row per cookie (name, domain, path) in first-seen order, cells per phase, findings attached."""
+    rows: dict[tuple, CookieRow] = {}
+    for cookie in result.cookies:
+        key = (cookie.name, cookie.domain, cookie.path)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = CookieRow(cookie.name, cookie.domain, cookie.path, cookie)
+        row.cells.setdefault(cookie.phase, PhaseCell(cookie))
+    for finding in result.findings:
+        if not finding.cookies:
+            continue
+        names = set(finding.cookies)
+        for row in rows.values():
+            if row.name not in names:
+                continue
+            for phase, cell in row.cells.items():
+                if finding.phase is None or finding.phase == phase:
+                    cell.findings.append(finding)
+    return list(rows.values())
+
+
+# -- trackers and storage ------------------------------------------------------------------------
+def tracker_groups(result: AuditedResult, phase: str, everything: bool = False):
+    """Request groups of one phase: trackers first (most requests first), then other third parties
+    when ``everything``."""
+    groups = [g for g in result.requests if g.phase == phase and (g.tracker or everything)]
+    return sorted(groups, key=lambda g: (not g.tracker, -g.count, g.domain))
+
+
+def storage_rows(result: AuditedResult) -> list[tuple[tuple, dict[str, object]]]:
+    """((kind, origin, key), {phase: entry}) in first-seen order."""
+    rows: dict[tuple, dict] = {}
+    for entry in result.storage:
+        rows.setdefault((entry.kind, entry.origin, entry.key), {}).setdefault(entry.phase, entry)
+    return list(rows.items())
+
+
+def set_by_text(set_by) -> str:
+    if set_by is None:
+        return ""
+    return f"{set_by.kind}: {set_by.url}" if set_by.url else set_by.kind
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
