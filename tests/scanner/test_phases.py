@@ -76,10 +76,13 @@ def test_three_phases_in_order(run):
 
 
 def test_before_consent_leaves_the_banner_alone(run):
-    """The first phase never answers: no banner record, no consent cookie, no tracker cookie."""
-    _, _, data, _ = run
+    """The first phase never answers: the banner is only recorded as shown; no consent cookie, no tracker cookie."""
+    _, _, data, out_dir = run
     before = data["phases"][0]
-    assert before["banner"] is None and before["answered_at"] is None
+    banner = before["banner"]
+    assert banner["detected"] and banner["action"] is None and banner["clicks"] == 0 and before["answered_at"] is None
+    assert [s["stage"] for s in banner["screenshots"]] == ["shown"]
+    assert (out_dir / banner["screenshots"][0]["path"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert set(_cookies(data, "before_consent")) == {"sessie"}
 
 
@@ -119,11 +122,56 @@ def test_banner_screenshot_saved_relative_to_output_dir(run):
 
 
 def test_table_output_has_phase_matrix(run):
-    """The table output shows each cookie against the three phases."""
+    """The terminal report shows each cookie against the three phases (✓ stored, - not seen), at most 100 columns."""
     _, stdout, _, _ = run
     lines = stdout.splitlines()
-    header = lines.index("name\tdomain\tbefore\treject\taccept")
-    matrix = {line.split("\t")[0]: line.split("\t")[2:] for line in lines[header + 1:] if line.count("\t") == 4}
-    assert matrix["_ga"] == ["-", "-", "stored"]
-    assert matrix["cookie_toestemming"] == ["-", "stored", "stored"]
-    assert matrix["sessie"] == ["stored", "stored", "stored"]
+    assert all(len(line) <= 100 for line in lines), max(lines, key=len)
+    header = next(i for i, line in enumerate(lines) if line.split()[:1] == ["Cookie"])
+    columns = lines[header].split()
+    assert columns[-5:-2] == ["before", "reject", "accept"]
+    matrix = {}
+    for line in lines[header + 2:]:
+        if not line.strip():
+            break
+        cells = line.split()
+        matrix[cells[0]] = [cell for cell in cells if cell in ("✓", "✗", "-")][:3]
+    assert matrix["_ga"] == ["-", "-", "✓"]
+    assert matrix["cookie_toestemming"] == ["-", "✓", "✓"]
+    assert matrix["sessie"] == ["✓", "✓", "✓"]
+    assert any(line.startswith("Verdict: ") for line in lines)
+
+
+def _red_pixels(page, png: bytes) -> int:
+    """Pixels of the outline's red in a PNG, counted by Chromium's own decoder (a canvas)."""
+    import base64
+
+    page.set_content("<canvas></canvas>")
+    return page.evaluate("""async (src) => {
+        const image = new Image(); image.src = src; await image.decode();
+        const canvas = document.querySelector('canvas'); canvas.width = image.width; canvas.height = image.height;
+        const context = canvas.getContext('2d'); context.drawImage(image, 0, 0);
+        const data = context.getImageData(0, 0, image.width, image.height).data;
+        let red = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i] > 230 && data[i + 1] < 40 && data[i + 2] < 40) red++;
+        return red;
+    }""", "data:image/png;base64," + base64.b64encode(png).decode())
+
+
+def test_banner_evidence_shown_clicked_after(run, page):
+    """Each answering phase saves the banner as shown, the clicked control outlined in red, and the page after:
+    three different PNGs; the clicked ones differ between accept and reject (they outline different buttons)."""
+    _, _, data, out_dir = run
+    clicked = {}
+    for phase in data["phases"][1:]:
+        shots = phase["banner"]["screenshots"]
+        assert [s["stage"] for s in shots] == ["shown", "clicked", "after"], shots
+        assert all(not s["path"].startswith("/") and s["path"].startswith("screenshots/") for s in shots)
+        images = {s["stage"]: (out_dir / s["path"]).read_bytes() for s in shots}
+        assert all(image[:8] == b"\x89PNG\r\n\x1a\n" for image in images.values())
+        assert len(set(images.values())) == 3, "shown, clicked and after must be different pictures"
+        assert _red_pixels(page, images["clicked"]) > 100, "the clicked control is outlined"
+        assert _red_pixels(page, images["shown"]) == 0 and _red_pixels(page, images["after"]) == 0
+        clicked[phase["name"]] = images["clicked"]
+        label = {"after_reject": "Weigeren", "after_accept": "Accepteren"}[phase["name"]]
+        assert shots[1]["control"] == label
+    assert clicked["after_reject"] != clicked["after_accept"]
