@@ -135,24 +135,34 @@ def audited(result: AuditedResult) -> bool:
     return result.audit is not None or bool(result.findings)
 
 
-def verdict(result: AuditedResult, lang: str = "en", fail_on: Optional[str] = None) -> str:
-    """One line: the outcome and the counts."""
+def observed_counts(result: AuditedResult, lang: str = "en") -> str:
+    """'5 cookies, 1 tracker domains, 1 storage entries'."""
     words = labels(lang)
-    found = counts(result)
     cookie_names = {(c.name, c.domain) for c in result.cookies if c.stored}
     trackers = {g.domain for g in result.requests if g.tracker}
-    observed = (f"{len(cookie_names)} {words('count_cookies')}, {len(trackers)} {words('count_trackers')}, "
-                f"{len({(s.kind, s.origin, s.key) for s in result.storage})} {words('count_storage')}")
+    return (f"{len(cookie_names)} {words('count_cookies')}, {len(trackers)} {words('count_trackers')}, "
+            f"{len({(s.kind, s.origin, s.key) for s in result.storage})} {words('count_storage')}")
+
+
+def outcome(result: AuditedResult, lang: str = "en", fail_on: Optional[str] = None) -> str:
+    """'FAILS (--fail-on error): 4 error, 1 warning, 2 info', or 'scan only, no audit'."""
+    words = labels(lang)
     if not audited(result):
-        line = f"{words('verdict_scan_only')}: {observed}"
+        line = words("verdict_scan_only")
     else:
+        found = counts(result)
         parts = [f"{found['error']} {words('count_errors')}", f"{found['warning']} {words('count_warnings')}",
                  f"{found['info']} {words('count_infos')}"]
-        outcome = words("verdict_failed") if failed(result, fail_on) else words("verdict_passed")
-        line = f"{outcome.upper()} (--fail-on {fail_on_of(result, fail_on)}): {', '.join(parts)}; {observed}"
+        word = words("verdict_failed") if failed(result, fail_on) else words("verdict_passed")
+        line = f"{word.upper()} (--fail-on {fail_on_of(result, fail_on)}): {', '.join(parts)}"
     if not result.complete:
         line += f" — {words('incomplete')}"
     return line
+
+
+def verdict(result: AuditedResult, lang: str = "en", fail_on: Optional[str] = None) -> str:
+    """One line: the outcome and what was observed."""
+    return f"{outcome(result, lang, fail_on)}; {observed_counts(result, lang)}"
 
 
 def finding_location(finding: Finding, result: AuditedResult) -> str:
