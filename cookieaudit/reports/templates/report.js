@@ -8,14 +8,14 @@
   var count = document.getElementById("filter-count");
   function apply() {
     var purpose = form.elements.purpose.value, party = form.elements.party.value, finding = form.elements.finding.value;
-    var shown = 0;
+    var shown = 0, total = 0;
     rows.forEach(function (row) {
       var ok = (!purpose || row.dataset.purpose === purpose) && (!party || row.dataset.party === party) &&
                (!finding || row.dataset.findings === finding);
       row.hidden = !ok;
-      if (ok) { shown += 1; }
+      if (row.closest("#matrix")) { total += 1; if (ok) { shown += 1; } }
     });
-    count.textContent = data.shown.replace("{shown}", shown).replace("{total}", rows.length);
+    count.textContent = data.shown.replace("{shown}", shown).replace("{total}", total);
   }
   form.addEventListener("change", apply);
   form.addEventListener("submit", function (event) { event.preventDefault(); });
