@@ -13,15 +13,15 @@ import jsonschema
 import pytest
 from markdown_it import MarkdownIt
 
-from cookieaudit.auditing.model import Finding
+
 from cookieaudit.errors import InputError
-from cookieaudit.models import Cookie, ScanResult
+from cookieaudit.models import ScanResult
 from cookieaudit.reports import REPORT_FILES, load_result, parse_formats, render, write_reports
 from cookieaudit.reports.declaration import render_declaration
 from cookieaudit.reports.markdown import MAX_BYTES, render_markdown
 from cookieaudit.reports.sarif import FINGERPRINT_KEY
 from cookieaudit.reports.view import prepare
-from tests.reports.sample import HOSTILE_NAME, HOSTILE_TITLE, SECRET, SITE, sample_result
+from tests.reports.sample import SECRET, sample_result
 
 ROOT = Path(__file__).resolve().parents[2]
 SARIF_SCHEMA = json.loads((ROOT / "tests/fixtures/sarif/sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
