@@ -56,7 +56,7 @@ def run(testweb, chromium_path, tmp_path_factory):
     stdout = io.StringIO()  # capsys is function-scoped; this fixture is module-scoped
     with contextlib.redirect_stdout(stdout), pytest.raises(SystemExit) as exited:
         main(["scan", SITE, "--insecure", "-q", "--browser-arg", testweb.browser_args[0],
-              "--output-dir", str(out_dir), "-o", str(output), "--format", "table"])
+              "--output-dir", str(out_dir), "-o", str(output), "--format", "table", "--report", "all"])
     return exited.value.code, stdout.getvalue(), json.loads(output.read_text()), out_dir
 
 
@@ -175,3 +175,16 @@ def test_banner_evidence_shown_clicked_after(run, page):
         label = {"after_reject": "Weigeren", "after_accept": "Accepteren"}[phase["name"]]
         assert shots[1]["control"] == label
     assert clicked["after_reject"] != clicked["after_accept"]
+
+
+def test_reports_written_beside_the_result_without_values(run):
+    """--report all writes the four reports into --output-dir; no file there holds a cookie value."""
+    _, _, data, out_dir = run
+    names = {path.name for path in out_dir.iterdir() if path.is_file()}
+    assert names >= {"result.json", "report.html", "report.md", "report.junit.xml", "report.sarif"}
+    html_text = (out_dir / "report.html").read_text(encoding="utf-8")
+    assert html_text.count("data:image/png;base64,") == 7  # 1 before consent + 3 per answering phase
+    for path in out_dir.rglob("*"):
+        if path.is_file():
+            assert b"GA1.1.42.42" not in path.read_bytes(), path
+    assert data["command_line"][:1] == ["scan"] and "--report" in data["command_line"]
