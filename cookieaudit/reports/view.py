@@ -32,30 +32,46 @@ def prepare(result: ScanResult, include_values: bool = False) -> AuditedResult:
     """The result as reports read it: an ``AuditedResult``; values redacted unless ``include_values``.
 
     Redaction happens here, once, so no renderer can leak a value the scan kept: cookie values
-    and their later changes, storage values, and identifier parameters in request URLs.
+    and their later changes, storage values, and identifier parameters in request URLs. The
+    input is never changed: records that need redacting are copied, the rest is shared.
     """
     if isinstance(result, AuditedResult):
-        audited = result.model_copy(deep=True)
+        audited = result.model_copy()
     else:
-        audited = AuditedResult.model_validate(result.model_dump())
+        audited = AuditedResult.model_construct(**{name: getattr(result, name) for name in ScanResult.model_fields})
     if include_values:
         return audited
     from ..scanner.urls import redact_url  # plain data and a YAML list; no browser
 
-    for cookie in audited.cookies:
-        cookie.value = _redacted(cookie.value)
-        for change in cookie.changes:
-            change.value = _redacted(change.value)
-    for entry in audited.storage:
-        entry.value = _redacted(entry.value)
-    for group in audited.requests:
-        for request in group.requests:
-            request.url = redact_url(request.url)
-    for finding in audited.findings:
-        for item in finding.evidence.observed:
-            if item.example_url:
-                item.example_url = redact_url(item.example_url)
+    def cookie(c):
+        if _clean(c.value) and all(_clean(ch.value) for ch in c.changes):
+            return c
+        return c.model_copy(update={"value": _redacted(c.value),
+                                    "changes": [ch.model_copy(update={"value": _redacted(ch.value)}) for ch in c.changes]})
+
+    def group(g):
+        urls = [redact_url(r.url) for r in g.requests]
+        if all(u == r.url for u, r in zip(urls, g.requests)):
+            return g
+        return g.model_copy(update={"requests": [r.model_copy(update={"url": u}) for r, u in zip(g.requests, urls)]})
+
+    def finding(f):
+        items = f.evidence.observed
+        if not any(item.example_url and redact_url(item.example_url) != item.example_url for item in items):
+            return f
+        observed = [item.model_copy(update={"example_url": redact_url(item.example_url) if item.example_url else None})
+                    for item in items]
+        return f.model_copy(update={"evidence": f.evidence.model_copy(update={"observed": observed})})
+
+    audited.cookies = [cookie(c) for c in audited.cookies]
+    audited.storage = [e if _clean(e.value) else e.model_copy(update={"value": _redacted(e.value)}) for e in audited.storage]
+    audited.requests = [group(g) for g in audited.requests]
+    audited.findings = [finding(f) for f in audited.findings]
     return audited
+
+
+def _clean(value) -> bool:
+    return value is None or isinstance(value, RedactedValue)
 
 
 def _redacted(value):

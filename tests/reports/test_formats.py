@@ -285,6 +285,7 @@ def test_write_reports_fixed_names_and_no_secret(result, tmp_path):
     assert not list(tmp_path.glob("*.partial"))
     shown = render(result, "html", include_values=True)
     assert SECRET in shown
+    assert next(c for c in result.cookies if c.name == "sessie").value == SECRET  # the input is never changed
 
 
 def test_paths_in_reports_are_relative(result, tmp_path):
