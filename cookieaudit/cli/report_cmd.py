@@ -35,10 +35,24 @@ def _base_dir(result_path: Path, result, given: str | None) -> Path | None:
     return candidates[0]
 
 
+_EXTENSIONS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".xml": "junit",
+               ".sarif": "sarif", ".txt": "table"}
+
+
+def _format_of(output: str | None) -> str:
+    if output:
+        name = output.lower()
+        for extension, fmt in _EXTENSIONS.items():
+            if name.endswith(extension) or name.endswith(extension + ".json"):
+                return fmt
+    return "table"
+
+
 @click.command("report")
 @click.argument("result_file", metavar="RESULT.json", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(RENDER_FORMATS), default="html", show_default=True,
-              help="What to render (table: the terminal report).")
+@click.option("--format", "fmt", type=click.Choice(RENDER_FORMATS), default=None,
+              help="What to render (table: the terminal report). Default: from -o's extension "
+                   "(.html, .md, .xml, .sarif), else table.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (default: stdout).")
 @LANG_OPTION
 @click.option("--include-values", is_flag=True, help="Show cookie/storage values and URL identifiers (default: redacted).")
@@ -50,6 +64,7 @@ def _base_dir(result_path: Path, result, given: str | None) -> Path | None:
 def report_command(result_file, fmt, output, lang, include_values, fail_on, base_dir, verbose):
     """Render a saved result (scan or audit JSON) as HTML, Markdown, JUnit XML, SARIF or a table."""
     check_output_file(output)
+    fmt = fmt or _format_of(output)
     path = Path(result_file)
     result = load_result(path)
     to_terminal = fmt == "table" and not output and sys.stdout.isatty()

@@ -49,6 +49,14 @@ def test_report_renders_each_format_to_stdout_and_file(saved, fmt, tmp_path):
         assert printed.stdout.count("data:image/png;base64,") == 7  # screenshots found beside the result
 
 
+def test_report_format_follows_the_output_name(saved, tmp_path):
+    """Without --format: the table on stdout, or the format -o's extension names."""
+    assert cookieaudit("report", str(saved), "--lang", "en").stdout.splitlines()[0].startswith("cookieaudit  https://")
+    for name, start in (("r.html", "<!DOCTYPE html>"), ("r.sarif", "{"), ("r.junit.xml", "<?xml"), ("r.md", "## ")):
+        assert cookieaudit("report", str(saved), "-o", str(tmp_path / name)).returncode == 0
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith(start), name
+
+
 def test_report_include_values(saved):
     """--include-values shows the values the scan kept."""
     assert SECRET in cookieaudit("report", str(saved), "--format", "html", "--include-values").stdout

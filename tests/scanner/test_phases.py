@@ -141,36 +141,58 @@ def test_table_output_has_phase_matrix(run):
     assert any(line.startswith("Verdict: ") for line in lines)
 
 
-def _red_pixels(page, png: bytes) -> int:
-    """Pixels of the outline's red in a PNG, counted by Chromium's own decoder (a canvas)."""
+_COUNT_RED = """async (src) => {
+    const image = new Image(); image.src = src; await image.decode();
+    const canvas = document.createElement('canvas'); canvas.width = image.width; canvas.height = image.height;
+    const context = canvas.getContext('2d'); context.drawImage(image, 0, 0);
+    const data = context.getImageData(0, 0, image.width, image.height).data;
+    let red = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] > 230 && data[i + 1] < 40 && data[i + 2] < 40) red++;
+    return red;
+}"""
+
+
+def _red_pixels(chromium_path: str, images: list[bytes]) -> list[int]:
+    """Pixels of the outline's red in each PNG, counted by Chromium's own decoder (a canvas).
+
+    Its own async Playwright, not pytest-playwright's ``page``: a parametrized test would let pytest
+    reorder it away from this module and scan the site a second time."""
     import base64
 
-    page.set_content("<canvas></canvas>")
-    return page.evaluate("""async (src) => {
-        const image = new Image(); image.src = src; await image.decode();
-        const canvas = document.querySelector('canvas'); canvas.width = image.width; canvas.height = image.height;
-        const context = canvas.getContext('2d'); context.drawImage(image, 0, 0);
-        const data = context.getImageData(0, 0, image.width, image.height).data;
-        let red = 0;
-        for (let i = 0; i < data.length; i += 4) if (data[i] > 230 && data[i + 1] < 40 && data[i + 2] < 40) red++;
-        return red;
-    }""", "data:image/png;base64," + base64.b64encode(png).decode())
+    from playwright.async_api import async_playwright
+
+    from cookieaudit._aio import run_sync
+    from cookieaudit.browser_discovery import standard_switches
+
+    async def count():
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=chromium_path, args=standard_switches([]))
+            try:
+                page = await browser.new_page()
+                return [await page.evaluate(_COUNT_RED, "data:image/png;base64," + base64.b64encode(png).decode())
+                        for png in images]
+            finally:
+                await browser.close()
+
+    return run_sync(count)
 
 
-def test_banner_evidence_shown_clicked_after(run, page):
+def test_banner_evidence_shown_clicked_after(run, chromium_path):
     """Each answering phase saves the banner as shown, the clicked control outlined in red, and the page after:
     three different PNGs; the clicked ones differ between accept and reject (they outline different buttons)."""
     _, _, data, out_dir = run
     clicked = {}
     for phase in data["phases"][1:]:
+        assert phase["banner"] is not None, (phase, data["errors"])
         shots = phase["banner"]["screenshots"]
         assert [s["stage"] for s in shots] == ["shown", "clicked", "after"], shots
         assert all(not s["path"].startswith("/") and s["path"].startswith("screenshots/") for s in shots)
         images = {s["stage"]: (out_dir / s["path"]).read_bytes() for s in shots}
         assert all(image[:8] == b"\x89PNG\r\n\x1a\n" for image in images.values())
         assert len(set(images.values())) == 3, "shown, clicked and after must be different pictures"
-        assert _red_pixels(page, images["clicked"]) > 100, "the clicked control is outlined"
-        assert _red_pixels(page, images["shown"]) == 0 and _red_pixels(page, images["after"]) == 0
+        shown, clicked_red, after = _red_pixels(chromium_path, [images["shown"], images["clicked"], images["after"]])
+        assert clicked_red > 100, "the clicked control is outlined"
+        assert shown == 0 and after == 0
         clicked[phase["name"]] = images["clicked"]
         label = {"after_reject": "Weigeren", "after_accept": "Accepteren"}[phase["name"]]
         assert shots[1]["control"] == label
