@@ -99,7 +99,8 @@ def render_html(result: AuditedResult, *, lang: Optional[str] = None, fail_on: O
     template = _environment().get_template("report.html.j2")
     return template.render(
         r=result, w=words, lang=lang, host=view.site_host(result), phases=phases,
-        pages=sorted({p.url for p in result.pages}), audited=view.audited(result), failed=view.failed(result, fail_on),
+        pages=sorted({p.url for p in result.pages}), audited=view.audited(result), enforced=view.enforced(result, fail_on),
+        failed=view.failed(result, fail_on),
         verdict=view.verdict(result, lang, fail_on), counts=view.counts(result), findings=view.findings_sorted(result),
         rows=view.cookie_rows(result), purposes=["functional", "analytic", "marketing", "unknown"],
         trackers=trackers, storage=view.storage_rows(result), screenshots=_screenshots(result, base_dir, words),

@@ -58,7 +58,7 @@ def render_markdown(result: AuditedResult, *, lang: Optional[str] = None, fail_o
     lang = view.lang_of(result, lang)
     words = labels(lang)
     head = [f"## {words('report_title')}: {md_escape(result.site)}", ""]
-    outcome = "❌" if view.failed(result, fail_on) else ("✅" if view.audited(result) else "ℹ️")
+    outcome = "❌" if view.failed(result, fail_on) else ("✅" if view.audited(result) and view.enforced(result, fail_on) else "ℹ️")
     head += [f"**{words('verdict')}:** {outcome} {md_escape(view.verdict(result, lang, fail_on), None)}", ""]
     if report_link:
         head += [f"[report.html]({report_link})", ""]

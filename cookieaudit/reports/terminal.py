@@ -76,7 +76,7 @@ def render_terminal(result: AuditedResult, *, lang: Optional[str] = None, verbos
     if verbose:
         _pages_and_errors(console, result, words)
         _declaration(console, result, words)
-    style = "bold red" if view.failed(result, fail_on) else ("bold green" if view.audited(result) else "bold")
+    style = "bold red" if view.failed(result, fail_on) else ("bold green" if view.audited(result) and view.enforced(result, fail_on) else "bold")
     console.print(Text(f"{words('verdict')}: ", style="bold") + Text(view.outcome(result, lang, fail_on), style=style))
     console.print(Text(view.observed_counts(result, lang), style="dim"))
     return console.export_text(styles=color)

@@ -141,7 +141,18 @@ def fails(finding: Finding, fail_on: str) -> bool:
     return SEVERITY_ORDER.get(finding.severity, 9) <= SEVERITY_ORDER.get(fail_on, -1)
 
 
+def enforced(result: AuditedResult, fail_on: Optional[str] = None) -> bool:
+    """Whether findings decide the outcome: an audit was asked for (a plain scan's audit is not
+    enforced: it exits 0 whatever it observed), or the reader names a --fail-on."""
+    if fail_on is not None:
+        return True
+    return result.audit is None or bool(getattr(result.audit, "enforced", True))
+
+
 def failed(result: AuditedResult, fail_on: Optional[str] = None) -> bool:
+    """Whether the result fails at ``fail_on`` (default: the audit's); never when not enforced."""
+    if not enforced(result, fail_on):
+        return False
     threshold = fail_on_of(result, fail_on)
     return any(fails(finding, threshold) for finding in result.findings)
 
@@ -169,8 +180,11 @@ def outcome(result: AuditedResult, lang: str = "en", fail_on: Optional[str] = No
         found = counts(result)
         parts = [f"{found['error']} {words('count_errors')}", f"{found['warning']} {words('count_warnings')}",
                  f"{found['info']} {words('count_infos')}"]
-        word = words("verdict_failed") if failed(result, fail_on) else words("verdict_passed")
-        line = f"{word.upper()} (--fail-on {fail_on_of(result, fail_on)}): {', '.join(parts)}"
+        if not enforced(result, fail_on):
+            line = f"{', '.join(parts)} ({words('verdict_not_enforced')})"
+        else:
+            word = words("verdict_failed") if failed(result, fail_on) else words("verdict_passed")
+            line = f"{word.upper()} (--fail-on {fail_on_of(result, fail_on)}): {', '.join(parts)}"
     if not result.complete:
         line += f" — {words('incomplete')}"
     return line
