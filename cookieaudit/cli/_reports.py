@@ -89,13 +89,17 @@ def check_output_file(output: Optional[str]) -> None:
 
 
 def emit_reports(result, formats: list[str], output_dir: Optional[str], *, lang: Optional[str] = None,
-                 include_values: bool = False, fail_on: Optional[str] = None, quiet: bool = False) -> list[Path]:
-    """Write the asked reports and say where on stderr (unless ``quiet``)."""
+                 include_values: bool = False, fail_on: Optional[str] = None, quiet: bool = False,
+                 base_dir: Optional[str] = None) -> list[Path]:
+    """Write the asked reports and say where on stderr (unless ``quiet``). ``base_dir``: where the
+    result's screenshots are, when not in ``output_dir`` (e.g. the folder of a saved scan)."""
     if not formats:
         return []
-    from ..reports import write_reports
+    from ..reports import screenshot_base, write_reports
 
-    written = write_reports(result, formats, output_dir, lang=lang, include_values=include_values, fail_on=fail_on)
+    base = screenshot_base(result, [output_dir, base_dir]) if base_dir else None
+    written = write_reports(result, formats, output_dir, lang=lang, include_values=include_values, fail_on=fail_on,
+                            base_dir=base)
     if not quiet:
         click.echo("cookieaudit: wrote " + ", ".join(str(p) for p in written), err=True)
     return written

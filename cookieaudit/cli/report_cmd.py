@@ -12,27 +12,11 @@ from pathlib import Path
 
 import click
 
-from ..reports import RENDER_FORMATS, load_result, render
+from ..reports import RENDER_FORMATS, load_result, render, screenshot_base
 from ._output import write_text
 from ._reports import LANG_OPTION, check_output_file, terminal_width
 
 __all__ = ["report_command"]
-
-
-def _base_dir(result_path: Path, result, given: str | None) -> Path | None:
-    """Where the result's relative screenshot paths start."""
-    if given:
-        return Path(given)
-    candidates = [result_path.parent]
-    if result.options.output_dir:
-        recorded = Path(result.options.output_dir)
-        candidates.append(recorded if recorded.is_absolute() else result_path.parent / recorded)
-    for candidate in candidates:
-        for info in result.phases:
-            shots = [s.path for s in (info.banner.screenshots if info.banner else [])]
-            if any((candidate / shot).is_file() for shot in shots):
-                return candidate
-    return candidates[0]
 
 
 _EXTENSIONS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".xml": "junit",
@@ -69,6 +53,6 @@ def report_command(result_file, fmt, output, lang, include_values, fail_on, base
     result = load_result(path)
     to_terminal = fmt == "table" and not output and sys.stdout.isatty()
     text = render(result, fmt, lang=lang, include_values=include_values, fail_on=fail_on,
-                  base_dir=_base_dir(path, result, base_dir), verbose=verbose,
+                  base_dir=Path(base_dir) if base_dir else screenshot_base(result, [path.parent]), verbose=verbose,
                   width=terminal_width() if to_terminal else 100, color=to_terminal)
     write_text(text, output)

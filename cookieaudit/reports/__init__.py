@@ -23,7 +23,10 @@ from typing import Iterable, Optional, Union
 from ..errors import InputError
 from ..models import ScanResult
 
-__all__ = ["RENDER_FORMATS", "REPORT_FILES", "REPORT_FORMATS", "load_result", "parse_formats", "render", "write_reports"]
+__all__ = [
+    "RENDER_FORMATS", "REPORT_FILES", "REPORT_FORMATS", "load_result", "parse_formats", "render", "screenshot_base",
+    "write_reports",
+]
 
 # --report FORMAT -> the file it writes in --output-dir.
 REPORT_FILES = {"html": "report.html", "markdown": "report.md", "junit": "report.junit.xml", "sarif": "report.sarif"}
@@ -117,11 +120,30 @@ def render(result: ScanResult, fmt: str, *, lang: Optional[str] = None, include_
     raise InputError(f"unknown report format {fmt!r}; choose from {', '.join(RENDER_FORMATS)}")
 
 
+def screenshot_base(result: ScanResult, candidates: Iterable[Union[str, Path, None]]) -> Optional[Path]:
+    """The first of ``candidates`` (folders) in which the result's screenshot paths exist; else the first one.
+
+    The result's own ``options.output_dir`` is tried after the candidates (relative to the first)."""
+    folders = [Path(c) for c in candidates if c]
+    if result.options.output_dir:
+        recorded = Path(result.options.output_dir)
+        folders.append(recorded if recorded.is_absolute() or not folders else folders[0] / recorded)
+        folders.append(recorded)
+    shots = [s.path for info in result.phases if info.banner for s in info.banner.screenshots]
+    shots += [info.banner.screenshot for info in result.phases if info.banner and info.banner.screenshot]
+    for folder in folders:
+        if any((folder / shot).is_file() for shot in shots):
+            return folder
+    return folders[0] if folders else None
+
+
 def write_reports(result: ScanResult, formats: Iterable[str], output_dir: Union[str, Path], *, lang: Optional[str] = None,
-                  include_values: bool = False, fail_on: Optional[str] = None) -> list[Path]:
+                  include_values: bool = False, fail_on: Optional[str] = None,
+                  base_dir: Union[str, Path, None] = None) -> list[Path]:
     """Write each format into ``output_dir`` under its fixed name (``REPORT_FILES``); the written paths.
 
-    Screenshot paths in the result are relative to ``output_dir``, so the HTML report embeds them from there.
+    Screenshot paths in the result are relative to the folder the scan wrote them to: ``base_dir``
+    when given (a saved scan reported elsewhere), else ``output_dir``; the HTML report embeds them.
     """
     directory = Path(output_dir)
     try:
@@ -130,7 +152,8 @@ def write_reports(result: ScanResult, formats: Iterable[str], output_dir: Union[
         raise InputError(f"cannot create {directory}: {exc.strerror or exc}") from None
     written = []
     for fmt in parse_formats(list(formats)):
-        text = render(result, fmt, lang=lang, include_values=include_values, fail_on=fail_on, base_dir=directory)
+        text = render(result, fmt, lang=lang, include_values=include_values, fail_on=fail_on,
+                      base_dir=Path(base_dir) if base_dir else directory)
         path = directory / REPORT_FILES[fmt]
         partial = path.with_name(path.name + ".partial")
         try:
