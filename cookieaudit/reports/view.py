@@ -176,6 +176,8 @@ def outcome(result: AuditedResult, lang: str = "en", fail_on: Optional[str] = No
     words = labels(lang)
     if not audited(result):
         line = words("verdict_scan_only")
+    elif fail_on is None and result.audit is not None and result.audit.verdict and result.audit.lang == lang:
+        line = result.audit.verdict  # the audit's own words, in the language asked for
     else:
         found = counts(result)
         parts = [f"{found['error']} {words('count_errors')}", f"{found['warning']} {words('count_warnings')}",

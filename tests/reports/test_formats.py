@@ -76,6 +76,12 @@ def test_terminal_order_width_and_content(result):
     assert SECRET not in text
 
 
+def test_verdict_is_the_audits_own_in_its_language(result):
+    """In the audit's language the verdict is the audit's own line; in another, or with another --fail-on, ours."""
+    assert render(result, "table", lang="nl").splitlines()[-2] == "Oordeel: 4 fouten"
+    assert render(result, "table", lang="nl", fail_on="info").splitlines()[-2].startswith("Oordeel: AFGEKEURD (--fail-on info)")
+
+
 def test_terminal_strips_control_and_bidi_characters(result):
     """A cookie name with an escape sequence and a bidi override reaches the terminal as '?'s."""
     evil = result.cookies[0].model_copy(update={"name": "evil\x1b[31m\u202eeman", "phase": "before_consent"})
