@@ -54,8 +54,9 @@ def _rule(rule_id: Optional[str]):
 
 
 def _family_label(name: str, rule) -> str:
+    """How a declaration names the family: the rule's pattern, else the name with its varying parts as '*'."""
     if rule is None or rule.match == "regex":
-        return view.family_of(name)
+        return view.family_of(name).replace("#", "*")
     if rule.match == "prefix":
         return rule.pattern + "*"
     return rule.pattern
