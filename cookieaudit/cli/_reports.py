@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..reports import REPORT_FILES, REPORT_FORMATS, parse_formats
 
 __all__ = [
-    "LANG_OPTION", "check_output_file", "check_report_target", "command_line", "emit_reports", "report_options", "terminal_width",
+    "LANG_OPTION", "check_report_target", "command_line", "emit_reports", "report_options", "terminal_width",
 ]
 
 LANG_OPTION = click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
@@ -75,17 +75,6 @@ def check_report_target(formats: list[str], output_dir: Optional[str]) -> None:
         raise InputError(f"cannot create {output_dir}: {exc.strerror or exc}") from None
     if not os.access(directory, os.W_OK | os.X_OK):
         raise InputError(f"cannot write to {output_dir}: permission denied")
-
-
-def check_output_file(output: Optional[str]) -> None:
-    """``-o FILE``: its folder must exist and be writable (never created)."""
-    if not output or output == "-":
-        return
-    parent = Path(output).parent
-    if not parent.is_dir():
-        raise InputError(f"cannot write {output}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise InputError(f"cannot write {output}: permission denied")
 
 
 def emit_reports(result, formats: list[str], output_dir: Optional[str], *, lang: Optional[str] = None,

@@ -13,8 +13,8 @@ import click
 from ..reports import load_result
 from ..reports.declaration import DECLARATION_FORMATS, render_declaration
 from ..reports.view import prepare
-from ._output import write_text
-from ._reports import LANG_OPTION, check_output_file
+from ._output import check_output_path, write_text
+from ._reports import LANG_OPTION
 
 __all__ = ["declaration_command"]
 
@@ -26,6 +26,6 @@ __all__ = ["declaration_command"]
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (default: stdout).")
 def declaration_command(result_file, lang, fmt, output):
     """Draft the cookie declaration a site should publish, from what a saved scan observed."""
-    check_output_file(output)
+    check_output_path(output)
     result = prepare(load_result(Path(result_file)))
     write_text(render_declaration(result, fmt, lang=lang), output)

@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 
 from ..reports import RENDER_FORMATS, load_result, render, screenshot_base
-from ._output import write_text
-from ._reports import LANG_OPTION, check_output_file, terminal_width
+from ._output import check_output_path, write_text
+from ._reports import LANG_OPTION, terminal_width
 
 __all__ = ["report_command"]
 
@@ -47,7 +47,7 @@ def _format_of(output: str | None) -> str:
 @click.option("-v", "--verbose", is_flag=True, help="table: show everything (pages, errors, setters, declaration).")
 def report_command(result_file, fmt, output, lang, include_values, fail_on, base_dir, verbose):
     """Render a saved result (scan or audit JSON) as HTML, Markdown, JUnit XML, SARIF or a table."""
-    check_output_file(output)
+    check_output_path(output)
     fmt = fmt or _format_of(output)
     path = Path(result_file)
     result = load_result(path)
