@@ -98,6 +98,8 @@ def draft_rows(result: AuditedResult, lang: str = "en") -> list[DraftRow]:
                                        description)
         if cookie.name not in row.names:
             row.names.append(cookie.name)
+            if rule is None or rule.match == "regex":  # one name: itself; several of one family: the pattern
+                row.name = row.names[0] if len(row.names) == 1 else label
         if cookie.domain not in row.domains:
             row.domains.append(cookie.domain)
         if cookie.phase not in row.phases:
