@@ -103,3 +103,15 @@ def test_commands_are_listed():
     """`cookieaudit --help` names both new commands."""
     done = cookieaudit("--help")
     assert "report " in done.stdout and "declaration " in done.stdout
+
+
+def test_audit_writes_reports_with_the_saved_scans_screenshots(saved, tmp_path):
+    """`audit SAVED.json --report all --output-dir DIR`: the four reports in DIR, the screenshots embedded
+    from the saved scan's folder, the terminal report on stdout (findings first)."""
+    out = tmp_path / "again"
+    done = cookieaudit("audit", str(saved), "--statement", "none", "--report", "all", "--output-dir", str(out), "--lang", "en")
+    assert done.returncode in (0, 1), done.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.junit.xml", "report.md", "report.sarif"]
+    assert (out / "report.html").read_text(encoding="utf-8").count("data:image/png;base64,") == 7
+    assert done.stdout.splitlines()[3].startswith("Findings (")
+    assert SECRET not in "".join(p.read_text(encoding="utf-8") for p in out.iterdir())
