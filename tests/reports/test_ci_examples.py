@@ -93,14 +93,6 @@ def test_gitlab_job():
     assert any("--baseline" in argv and "junit" in ",".join(argv) for argv in invocations)
 
 
-def _scan_audits() -> bool:
-    command = cli.get_command(click.Context(cli), "scan")
-    return any("--statement" in getattr(param, "opts", ()) for param in command.params)
-
-
-# The templates audit with `scan --statement --baseline --fail-on`, options of the audit branch (issue 8);
-# this test runs as soon as both branches are merged (verified on a trial merge), and never skips after that.
-@pytest.mark.skipif(not _scan_audits(), reason="scan --statement/--baseline/--fail-on arrive with the audit branch (issue 8)")
 @pytest.mark.parametrize("path", [GITHUB, GITLAB], ids=["github", "gitlab"])
 def test_commands_exist_with_their_options(path):
     """Every `cookieaudit ...` line runs a real command with real options (and valid choices)."""

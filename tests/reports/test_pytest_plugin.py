@@ -148,18 +148,6 @@ STATEMENT = """<html><body><h1>Privacyverklaring</h1><h2>Cookies</h2>
 </table></body></html>"""
 
 
-def _has_audit() -> bool:
-    import cookieaudit
-
-    try:
-        return callable(cookieaudit.audit)
-    except AttributeError:
-        return False
-
-
-# The full audit needs cookieaudit.audit(), built on the audit branch (issue 8); this test runs as soon
-# as both branches are merged (verified on a trial merge), and never skips after that.
-@pytest.mark.skipif(not _has_audit(), reason="cookieaudit.audit() arrives with the audit branch (issue 8)")
 def test_full_audit_as_test_items(runner, pytester, site):
     """--cookieaudit-url runs scan + statement + audit once and adds one item per check; the check that
     found analytics before consent fails with its evidence, the others pass; results and reports are kept."""
@@ -183,7 +171,6 @@ def test_full_audit_as_test_items(runner, pytester, site):
     assert f"cookieaudit[{SITE}]::before_consent::set-before-consent[" in listed
 
 
-@pytest.mark.skipif(not _has_audit(), reason="cookieaudit.audit() arrives with the audit branch (issue 8)")
 def test_full_audit_of_an_unreachable_site_is_one_collection_error(runner, pytester):
     """A site that cannot be reached: one collection error naming it, no traceback."""
     pytester.makepyfile(test_nothing="def test_own():\n    assert True\n")
