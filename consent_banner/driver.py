@@ -3,6 +3,10 @@
 ``run_sync(flow, page)`` and ``await run_async(flow, page)`` feed a flow generator the
 answers to its operations until it returns its result. The two drivers mirror each other
 line by line; everything else (waiting, deciding, verifying) is written once in the engine.
+
+``before_click(locator, text)`` (optional) is called with the control's Locator just before
+each click — the scanner outlines the control and takes its screenshot there. It must not
+click; whatever it raises is ignored, so evidence-taking never changes what is clicked.
 """
 
 from __future__ import annotations
@@ -113,7 +117,7 @@ def _sync_closed_geometry(page, selector: str):
     return _sync_call(page, _FIND_IN_ROOTS, [selector[len(CLOSED):]], roots) if roots else None
 
 
-def _sync_perform(page, op) -> ops.OpResult:
+def _sync_perform(page, op, before_click=None) -> ops.OpResult:
     if isinstance(op, ops.Sleep):
         page.wait_for_timeout(op.ms)
         return ops.OpResult(True)
@@ -156,6 +160,11 @@ def _sync_perform(page, op) -> ops.OpResult:
             text = target.inner_text(timeout=500)
         except Exception:  # the text is evidence only; the click matters
             text = None
+        if before_click is not None:
+            try:
+                before_click(target, text)
+            except Exception:  # evidence only
+                pass
         target.click(timeout=op.timeout_ms)  # real mouse events at the element's position
         return ops.OpResult(True, {"text": text, "detached": frame.is_detached()}, frame_url=where)
     if isinstance(op, ops.Screenshot):
@@ -165,14 +174,14 @@ def _sync_perform(page, op) -> ops.OpResult:
     raise TypeError(f"unknown operation {op!r}")
 
 
-def run_sync(flow: Flow, page) -> Any:
+def run_sync(flow: Flow, page, before_click=None) -> Any:
     """Drive ``flow`` with a sync Playwright page until it returns."""
     answer = None
     try:
         while True:
             op = flow.send(answer)
             try:
-                answer = _sync_perform(page, op)
+                answer = _sync_perform(page, op, before_click)
             except Exception as exc:  # a browser failure is an answer for the engine, not a crash
                 answer = ops.OpResult(False, error=_error_text(exc))
     except StopIteration as done:
@@ -221,7 +230,7 @@ async def _async_closed_geometry(page, selector: str):
     return await _async_call(page, _FIND_IN_ROOTS, [selector[len(CLOSED):]], roots) if roots else None
 
 
-async def _async_perform(page, op) -> ops.OpResult:
+async def _async_perform(page, op, before_click=None) -> ops.OpResult:
     if isinstance(op, ops.Sleep):
         await page.wait_for_timeout(op.ms)
         return ops.OpResult(True)
@@ -264,6 +273,11 @@ async def _async_perform(page, op) -> ops.OpResult:
             text = await target.inner_text(timeout=500)
         except Exception:  # the text is evidence only; the click matters
             text = None
+        if before_click is not None:
+            try:
+                await before_click(target, text)
+            except Exception:  # evidence only
+                pass
         await target.click(timeout=op.timeout_ms)  # real mouse events at the element's position
         return ops.OpResult(True, {"text": text, "detached": frame.is_detached()}, frame_url=where)
     if isinstance(op, ops.Screenshot):
@@ -273,14 +287,14 @@ async def _async_perform(page, op) -> ops.OpResult:
     raise TypeError(f"unknown operation {op!r}")
 
 
-async def run_async(flow: Flow, page) -> Any:
+async def run_async(flow: Flow, page, before_click=None) -> Any:
     """Drive ``flow`` with an async Playwright page until it returns."""
     answer = None
     try:
         while True:
             op = flow.send(answer)
             try:
-                answer = await _async_perform(page, op)
+                answer = await _async_perform(page, op, before_click)
             except Exception as exc:  # a browser failure is an answer for the engine, not a crash
                 answer = ops.OpResult(False, error=_error_text(exc))
     except StopIteration as done:

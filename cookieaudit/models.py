@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .options import ScanOptions
 
 __all__ = [
+    "BannerScreenshot",
     "BrowserInfo",
     "Cookie",
     "CookieChange",
@@ -223,6 +224,14 @@ class ErrorEntry(_Model):
     at: Optional[datetime] = None
 
 
+class BannerScreenshot(_Model):
+    """One piece of banner evidence: the banner as first shown, a control being clicked (outlined), or the page after."""
+
+    stage: Literal["shown", "clicked", "after"]
+    path: str = Field(description="PNG path, relative to the output folder.")
+    control: Optional[str] = Field(None, description="For 'clicked': the words on the control that was clicked.")
+
+
 class PhaseBanner(_Model):
     """What the phase did with the consent banner."""
 
@@ -237,6 +246,9 @@ class PhaseBanner(_Model):
     clicks: int = 0
     preticked: Optional[bool] = None
     screenshot: Optional[str] = Field(None, description="PNG path, relative to the output folder.")
+    screenshots: List[BannerScreenshot] = Field(
+        default_factory=list, description="The banner as first shown, each control clicked (outlined), the page after the click."
+    )
 
 
 class PhaseInfo(_Model):
@@ -271,6 +283,9 @@ class ScanResult(_Model):
     requests: List[RequestGroup] = Field(default_factory=list)
     errors: List[ErrorEntry] = Field(default_factory=list)
     phases: List[PhaseInfo] = Field(default_factory=list)
+    command_line: Optional[List[str]] = Field(
+        None, description="The command that made the result (arguments after the program name; proxy credentials removed)."
+    )
 
     def cookies_in(self, phase: str) -> List[Cookie]:
         """The cookies observed in one phase."""

@@ -2,7 +2,8 @@
 
 Cookie names, values, page titles and URLs come from the site being audited and are
 hostile. Reports redact values by default and strip control characters before anything
-reaches a terminal; HTML reports escape (see the renderers).
+reaches a terminal; HTML reports escape (see the renderers); every CSV cell goes through
+``csv_safe`` so a spreadsheet never runs it as a formula.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-__all__ = ["redact", "terminal_safe"]
+__all__ = ["csv_safe", "redact", "terminal_safe"]
 
 # C0/C1 controls, DEL, and Unicode bidi overrides that can reorder what a terminal shows.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -38,3 +39,27 @@ def redact(value: str | None) -> dict | None:
         return None
     digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return {"redacted": True, "length": len(value), "sha256": digest}
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP: CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(cell: object) -> object:
+    """A CSV cell that no spreadsheet runs as a formula: text starting with ``= + - @`` (or a tab
+    or carriage return) gets a leading apostrophe. Numbers pass unchanged; None becomes ''.
+    Every CSV the project writes passes its cells through this.
+
+    >>> csv_safe("=1+2")
+    "'=1+2"
+    >>> csv_safe("_ga"), csv_safe(-3), csv_safe(None)
+    ('_ga', -3, '')
+    """
+    if cell is None:
+        return ""
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return cell
+    text = str(cell)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text

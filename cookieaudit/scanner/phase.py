@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 
 from ..errors import SiteUnreachableError
 from ..models import Page, PhaseInfo
-from .banner import answer_banner
+from .banner import answer_banner, observe_banner
 from .browser import LaunchedBrowser, launch
 from .collectors import COLLECTORS, Collector, PhaseState, Visit
 from .collectors.base import utcnow
@@ -286,6 +286,8 @@ class Phase:
             await self._settle(visit, deadline)
             if planned.index == 0 and self.action:
                 await self._answer_banner(visit, deadline)
+            elif planned.index == 0 and self.info.banner is None:
+                await self._observe_banner(visit)
         record.final_url = visit.current_url or record.final_url
         if tab in self._crashed or tab.is_closed():
             if tab in self._crashed:
@@ -375,6 +377,11 @@ class Phase:
             self.state.error("banner", banner.reason, visit.planned.url)
         self.activity.touch(visit.tab)
         await self.activity.settle(visit.tab, self.options.quiet_window, max(deadline, time.monotonic() + self.options.timeout / 2))
+
+    async def _observe_banner(self, visit: Visit) -> None:
+        """Before consent: record whether a banner shows on the first page, with its screenshot (no clicks)."""
+        output_dir = Path(self.options.output_dir) if self.options.output_dir else None
+        self.info.banner = await observe_banner(visit.tab, output_dir, self.name)
 
     async def _collect(self, visit: Visit) -> None:
         budget = max(2.0, min(COLLECT_BUDGET, self.options.timeout))
