@@ -92,8 +92,7 @@ async def _bare_loop(server: BenchServer, urls: list[str], concurrency: int) -> 
 
     from cookieaudit.scanner.api import make_options
     from cookieaudit.scanner.browser import launch
-    from cookieaudit.scanner.phase import SCROLL_JS
-    from cookieaudit.scanner.settle import NetworkActivity
+    from cookieaudit.scanner.settle import SCROLL_JS, NetworkActivity
 
     options = make_options(browser_args=server.browser_args, insecure=True, consent="none")
     async with async_playwright() as playwright:

@@ -54,6 +54,12 @@ class ScanOptions(BaseModel):
         0.5, ge=0, le=10,
         description="After load, the network counts as settled once no request started or ended for this many seconds.",
     )
+    settle_limit: float = Field(
+        10.0, gt=0, le=600,
+        description=("Seconds after loading at most spent waiting for a page to settle (network quiet, late tags "
+                     "fired); a page that never settles is ended there and its 'settle' record says why. "
+                     "--timeout still bounds the whole visit."),
+    )
     wait: float = Field(0.0, ge=0, le=120, description="Extra seconds on every page after the network settled, for late scripts.")
 
     # -- the browser ----------------------------------------------------------------

@@ -23,14 +23,13 @@ from .collectors import COLLECTORS, Collector, PhaseState, Visit
 from .collectors.base import utcnow
 from .cookiewrite import epoch_to_datetime
 from .crawl import Frontier, PlannedPage
-from .settle import NetworkActivity
+from .settle import NetworkActivity, settle_page
 
 __all__ = ["BINDING", "Phase", "FollowPlan"]
 
 BINDING = "__cookieauditReport"
 MAX_RESTARTS = 3
 COLLECT_BUDGET = 10.0  # seconds for all collectors' snapshots of one page (less with a short --timeout)
-SCROLL_JS = "() => window.scrollTo(0, Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0))"
 
 # Navigation failures that mean the site itself cannot be reached (checked on the first page).
 UNREACHABLE_ERRORS = (
@@ -280,6 +279,7 @@ class Phase:
             await collector.before_visit(visit)
         started = time.monotonic()
         deadline = started + self.options.timeout
+        self.activity.forget(tab)  # requests the tab's previous page left behind are not this page's
         loaded = await self._navigate(visit, deadline)
         if loaded:
             await self._settle(visit, deadline)
@@ -345,13 +345,8 @@ class Phase:
         return True
 
     async def _settle(self, visit: Visit, deadline: float) -> None:
-        tab = visit.tab
-        try:
-            await asyncio.wait_for(tab.evaluate(SCROLL_JS), max(0.1, min(3.0, deadline - time.monotonic())))
-        except Exception:
-            pass
-        self.activity.touch(tab)
-        await self.activity.settle(tab, self.options.quiet_window, deadline)
+        visit.record.settle = await settle_page(visit.tab, self.activity, self.options.quiet_window,
+                                                self.options.settle_limit, deadline=deadline)
         if self.options.wait:
             await asyncio.sleep(self.options.wait)
 
@@ -370,7 +365,8 @@ class Phase:
         if banner.reason and not banner.verified and banner.detected:
             self.state.error("banner", banner.reason, visit.planned.url)
         self.activity.touch(visit.tab)
-        await self.activity.settle(visit.tab, self.options.quiet_window, max(deadline, time.monotonic() + self.options.timeout / 2))
+        await settle_page(visit.tab, self.activity, self.options.quiet_window, self.options.settle_limit,
+                          deadline=max(deadline, time.monotonic() + self.options.timeout / 2), scroll=False)
 
     async def _collect(self, visit: Visit) -> None:
         budget = max(2.0, min(COLLECT_BUDGET, self.options.timeout))
