@@ -316,7 +316,7 @@ class Phase:
     async def _unload(self, visit: Visit) -> None:
         """Leave the page inside its visit (see the module docstring)."""
         try:
-            await visit.tab.goto("about:blank", timeout=UNLOAD_TIMEOUT * 1000)
+            await visit.tab.goto("about:blank", wait_until="commit", timeout=UNLOAD_TIMEOUT * 1000)
         except Exception:  # a page that will not unload; the next visit's goto replaces it anyway
             pass
 
