@@ -44,10 +44,15 @@ class ScanOptions(BaseModel):
     )
 
     # -- how each page is visited ---------------------------------------------------
+    # The default comes from benchmarks/scan_bench.py --matrix on a 2-core machine (README, Performance):
+    # one phase scans a 20-page site about 1.6x faster with 3 tabs than with 1 and three phases about
+    # 1.4x, while 4 tabs gain little more with three phases (12 pages loading at once on 2 cores) and
+    # starve page scripts, whose late requests the settle rule must still see.
     concurrency: int = Field(
-        1, ge=1, le=16,
-        description=("Parallel tabs of the same visitor. The page list and its order do not depend on it; "
-                     "with more than one, which of two pages loading at once saw a cookie first can vary."),
+        3, ge=1, le=16,
+        description=("Parallel tabs of the same visitor, per phase. The result does not depend on it: pages, "
+                     "cookies, storage, trackers, first-seen pages, setters, party, purpose and lifetimes come "
+                     "out as with one tab (values, changes and times may differ: the tabs share one cookie jar)."),
     )
     timeout: float = Field(30.0, gt=0, le=600, description="Seconds allowed for one page: load, settle and collection.")
     quiet_window: float = Field(
