@@ -229,6 +229,7 @@ class CookieCollector(Collector):
             first_seen_url=(evidence.page_url if evidence and evidence.page_url
                             else seen.first_visit.url if seen.first_visit else None),
             first_seen_at=epoch_to_datetime(evidence.write.at if evidence else seen.first_seen_at),
+            last_written_at=epoch_to_datetime(max(e.write.at for e in writes)) if writes else None,  # in time
             stored=True,
             phase=self.state.phase,
             value=self.state.value(jar.get("value")),
