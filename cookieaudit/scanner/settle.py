@@ -43,14 +43,23 @@ TIMER_GRACE = 0.03  # after a timer's due time, before looking again
 FRAME_CALL_TIMEOUT = 1.0
 MAX_REPORTED_HOSTS = 20
 
-# Scroll to the bottom, then resolve after two animation frames (a 200 ms fallback for a tab
-# that paints no frames), so what the scroll triggers has started before the network is read.
+# Scroll to the bottom; resolve two animation frames after the page's own scroll handlers ran
+# (ours is registered last), or after two frames when the page cannot scroll, so what the
+# scroll triggers (handlers, intersection observers, lazy images) has started before the
+# network is read. The fallback is for a tab that paints no frames (or a starved machine).
 SCROLL_JS = """() => new Promise((resolve) => {
-  window.scrollTo(0, Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0));
   let fallback = null;
   const done = () => { if (fallback !== null) clearTimeout(fallback); resolve(true); };
-  fallback = setTimeout(done, 200);
-  requestAnimationFrame(() => requestAnimationFrame(done));
+  const frames = () => requestAnimationFrame(() => requestAnimationFrame(done));
+  const root = document.scrollingElement || document.documentElement;
+  const bottom = Math.max(root.scrollHeight, document.body ? document.body.scrollHeight : 0);
+  if (bottom - window.innerHeight > window.scrollY + 1) {
+    addEventListener("scroll", frames, { once: true, passive: true });
+  } else {
+    frames();
+  }
+  fallback = setTimeout(done, 1500);
+  window.scrollTo(0, bottom);
 })"""
 
 # Milliseconds until each late timer of this frame is due (see js/instrument.js); null when

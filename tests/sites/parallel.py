@@ -93,7 +93,7 @@ class PageSpec:
 
 PAGES = (  # in breadth-first crawl order
     PageSpec("/", "Home", ("/wonen", "/werken", "/nieuws", "/contact"), ("ga",), 0.05),
-    PageSpec("/wonen", "Wonen", ("/wonen/huren", "/wonen/kopen"), ("ga", "late-meta"), 0.6),
+    PageSpec("/wonen", "Wonen", ("/wonen/huren", "/wonen/kopen"), ("ga", "late-meta"), 1.2),
     PageSpec("/werken", "Werken", ("/werken/vacatures",), ("ga", "scroll-clarity", "weergave-late"), 0.3),
     PageSpec("/nieuws", "Nieuws", ("/nieuws/archief",), ("ga", "weergave-direct", "kaart"), 0.02),
     PageSpec("/contact", "Contact", (), ("ga", "contact-storage", "refused"), 0.02),

@@ -41,6 +41,7 @@ class _Evidence:
     url: Optional[str]  # response URL or calling script
     setter_host: str  # host the write applies to: response host or the frame's host
     visit: Optional[Visit]  # the visit that caused it
+    seq: int = 0  # arrival order, for writes in the same millisecond
 
     @property
     def page_url(self) -> Optional[str]:
@@ -50,7 +51,7 @@ class _Evidence:
     @property
     def sort_key(self) -> tuple:
         """Crawl order first, then time: the same for one tab or many."""
-        return crawl_position(self.visit), self.write.at
+        return crawl_position(self.visit), self.write.at, self.seq
 
 
 @dataclass
@@ -140,7 +141,7 @@ class CookieCollector(Collector):
             for line in block.split("\n"):  # some stacks fold several cookies into one header value
                 write = parse_cookie_string(line, at)
                 if write is not None:
-                    self.evidence.append(_Evidence(write, "header", url, host_of(url), visit))
+                    self._add(_Evidence(write, "header", url, host_of(url), visit))
 
     def on_script_event(self, event: dict, frame_url: str, tab) -> None:
         at = float(event.get("at") or utcnow().timestamp() * 1000) / 1000.0
@@ -154,7 +155,11 @@ class CookieCollector(Collector):
             return
         visit = self.state.visit_of(tab)
         script = event.get("script") or frame_url
-        self.evidence.append(_Evidence(write, kind, script, host_of(frame_url), visit))
+        self._add(_Evidence(write, kind, script, host_of(frame_url), visit))
+
+    def _add(self, evidence: _Evidence) -> None:
+        evidence.seq = len(self.evidence)
+        self.evidence.append(evidence)
 
     async def before_visit(self, visit: Visit) -> None:
         self._open[visit.order] = visit
@@ -329,7 +334,7 @@ def _lifetime(jar: dict, seen: _Seen, writes: list[_Evidence]) -> tuple[Optional
         set_at = latest.write.at if latest else seen.first_seen_at
         return latest, jar_session, None if jar_session else requested_days(float(jar["expires"]) - set_at)
     latest = max(before_read, key=lambda e: e.sort_key)
-    producer = max(before_read, key=lambda e: e.write.at)  # what the jar holds now
+    producer = max(before_read, key=lambda e: (e.write.at, e.seq))  # what the jar holds now
     if _same_lifetime(producer.write, latest.write):
         return latest, jar_session, None if jar_session else requested_days(float(jar["expires"]) - producer.write.at)
     session = latest.write.max_age is None
