@@ -45,9 +45,9 @@ class ScanOptions(BaseModel):
 
     # -- how each page is visited ---------------------------------------------------
     # The default comes from benchmarks/scan_bench.py --matrix on a 2-core machine (README, Performance):
-    # one phase scans a 20-page site about 1.6x faster with 3 tabs than with 1 and three phases about
-    # 1.4x, while 4 tabs gain little more with three phases (12 pages loading at once on 2 cores) and
-    # starve page scripts, whose late requests the settle rule must still see.
+    # one phase scans a 20-page site 1.4x faster with 3 tabs than with 1 (1.8x with 4), three phases
+    # 1.1-1.2x; 4 tabs x 3 phases is 12 pages loading at once on 2 cores, which starves page scripts
+    # whose late requests the settle rule must still see. --concurrency 4 suits one phase on an idle machine.
     concurrency: int = Field(
         3, ge=1, le=16,
         description=("Parallel tabs of the same visitor, per phase. The result does not depend on it: pages, "
