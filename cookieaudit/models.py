@@ -27,6 +27,7 @@ __all__ = [
     "Dialog",
     "ErrorEntry",
     "Page",
+    "PageSettle",
     "PhaseBanner",
     "PhaseInfo",
     "PhaseName",
@@ -194,6 +195,19 @@ class Dialog(_Model):
     message: str
 
 
+class PageSettle(_Model):
+    """How waiting for a page to finish ended, after its load event (see cookieaudit/scanner/settle.py)."""
+
+    settled: bool = Field(description="True when the network went quiet with no late timer pending; "
+                                      "false when the settle limit (or --timeout) ended the wait.")
+    waited_ms: int = Field(description="Time from the end of loading until settled or stopped, scroll included.")
+    late_timers: int = Field(0, description="Times a pending late timer (a tag firing a moment after load or scroll) was waited for.")
+    reason: Optional[str] = Field(None, description="Why the page was not settled.")
+    requests_in_flight: int = Field(0, description="Requests still in flight when the wait was stopped.")
+    hosts: List[str] = Field(default_factory=list,
+                             description="Hosts with requests in flight or active in the last quiet window when stopped.")
+
+
 class Page(_Model):
     """One page visit."""
 
@@ -211,6 +225,7 @@ class Page(_Model):
     external_links: List[str] = Field(default_factory=list, description="Links to other sites (recorded, not followed).")
     dialogs: List[Dialog] = Field(default_factory=list)
     popups: List[str] = Field(default_factory=list, description="URLs of pop-up windows (closed by the scanner).")
+    settle: Optional[PageSettle] = Field(None, description="How waiting for the page to finish ended (null when it did not load).")
 
 
 class ErrorEntry(_Model):

@@ -56,6 +56,8 @@ def _read_urls(values: tuple[str, ...]) -> list[str]:
               help=f"Phases: before_consent, after_reject, after_accept, or all three.  [default: {_default('consent')}]")
 @click.option("--concurrency", type=int, default=_default("concurrency"), show_default=True, help="Parallel tabs.")
 @click.option("--timeout", type=float, default=_default("timeout"), show_default=True, help="Seconds per page.")
+@click.option("--settle-limit", type=float, default=_default("settle_limit"), show_default=True,
+              help="Most seconds spent waiting for a loaded page to settle (network quiet, late tags fired).")
 @click.option("--wait", type=float, default=_default("wait"), show_default=True, help="Extra seconds per page after the network settled.")
 @click.option("--browser-path", help="Chromium executable (default: found automatically; or COOKIEAUDIT_BROWSER).")
 @click.option("--browser-arg", "browser_args", multiple=True, help="Extra Chromium switch (repeatable).")
@@ -77,7 +79,7 @@ def _read_urls(values: tuple[str, ...]) -> list[str]:
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="Tables: show everything (pages, errors, setters, every request domain).")
 @report_options(output_dir=False, include_values=False, lang=False)
-def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurrency, timeout, wait, browser_path,
+def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurrency, timeout, settle_limit, wait, browser_path,
                  browser_args, insecure, user_agent, viewport, locale, timezone, proxy, headed,
                  block_third_party_cookies, include_values, statements, follow, fail_on, baseline, compare, lang, rules,
                  config_path, output_format, output, output_dir, har, quiet, verbose, report):
@@ -110,7 +112,7 @@ def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurren
         exclude=exclude or config.exclude or (),
         sitemap=sitemap if sitemap is not None else bool(config.sitemap),
         consent=consent or config.consent or _default("consent"),
-        concurrency=concurrency, timeout=timeout, wait=wait, browser_path=browser_path, browser_args=browser_args,
+        concurrency=concurrency, timeout=timeout, settle_limit=settle_limit, wait=wait, browser_path=browser_path, browser_args=browser_args,
         insecure=insecure, user_agent=user_agent, viewport=viewport, locale=locale, timezone=timezone, proxy=proxy,
         headed=headed, block_third_party_cookies=block_third_party_cookies, include_values=include_values,
         output_dir=output_dir, har=har,

@@ -60,6 +60,8 @@ class Scan:
     async def _run(self) -> ScanResult:
         from playwright.async_api import async_playwright
 
+        rules = asyncio.ensure_future(asyncio.to_thread(_load_rules))  # read while the browsers work
+        rules.add_done_callback(lambda done: done.cancelled() or done.exception())  # retrieved, also if unused
         playwright = await async_playwright().start()
         try:
             names = self.options.phases
@@ -76,6 +78,7 @@ class Scan:
                 await asyncio.wait_for(playwright.stop(), 5)
             except BaseException:  # the driver may already be gone (signal to the process group)
                 pass
+        await asyncio.gather(rules, return_exceptions=True)  # a failure shows when classifying
         self.finished_at = utcnow()
         return self.result()
 
@@ -164,6 +167,13 @@ class Scan:
             phases=[phase.info for phase in self.phases],
             **lists,
         )
+
+
+def _load_rules() -> None:
+    """Load and compile the rule set the result is classified with (about a second of YAML)."""
+    from ..classifier import classify_host
+
+    classify_host("localhost")
 
 
 async def _run_all(coroutines) -> None:
