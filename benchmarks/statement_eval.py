@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from cookieaudit.statement import parse_statement  # noqa: E402
 
-SEEDS_DIR = ROOT.parent / "shared" / "seeds"
+SEEDS_DIR = Path(os.environ.get("COOKIEAUDIT_SEEDS_DIR") or ROOT.parent / "shared" / "seeds")
 EVAL_DIR = ROOT / "tests" / "statement" / "fixtures" / "eval"
 HELDBACK_DIR = ROOT / "tests" / "statement" / "fixtures" / "heldback"
 PARTS = {"dev": ((SEEDS_DIR, "seed"), (EVAL_DIR, "eval")), "heldback": ((HELDBACK_DIR, "heldback"),)}

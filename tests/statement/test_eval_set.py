@@ -48,9 +48,10 @@ def _assert_gold(declaration: dict, gold: dict) -> None:
 
 
 def test_eval_set_is_complete():
-    """Fifteen statements (twelve written first, three as a later held-out check), each with its gold, in every form."""
+    """The development set: the first fifteen statements and 27 more in the layouts real
+    statements use, each with its gold, in every form (text, Markdown, HTML, PDF)."""
     golds = sorted(EVAL_DIR.glob("*.expected.json"))
-    assert len(golds) == 15
+    assert len(golds) >= 42
     assert {_statement(p.name[: -len(".expected.json")]).suffix for p in golds} == set(SUFFIXES)
 
 

@@ -1,0 +1,170 @@
+"""What a piece of a table row is, recognised from the vocabulary: a lifetime, a party, a
+storage type, a category, a yes/no answer, a domain.
+
+Used to cut table rows whose cell separators were lost (single spaces, or nothing at all)
+back into cells: a recogniser tells where a typed cell starts or ends, so the free text of a
+description is whatever is left between them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Optional
+
+from .vocabulary import PURPOSES, term_pattern, vocabulary
+
+__all__ = [
+    "DOMAIN",
+    "leading_lifetime",
+    "lifetime_line",
+    "trailing_lifetime",
+    "trailing_value",
+    "leading_value",
+]
+
+# A host name; its top-level domain in lower case, so "example.nlHoudt" ends before "Houdt".
+DOMAIN = re.compile(r"(?:https?://)?\.?(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?-i:[a-z]{2,12})(?!(?-i:[a-z0-9-]))",
+                    re.IGNORECASE)
+
+
+_GLUED_END = r"(?!(?-i:[a-z0-9_]))"  # a cell may run into the next one's capital: "2 jaarHTTP Cookie"
+
+
+def _cell_term(term: str) -> str:
+    """A vocabulary term as it may stand in a table cell: like ``term_pattern``, but it may end
+    right before a capital letter (the next cell, when separators were lost)."""
+    pattern = term_pattern(term)
+    if pattern.endswith(r"(?!\w)"):
+        pattern = pattern[: -len(r"(?!\w)")] + _GLUED_END
+    if pattern.startswith(r"(?<!\w)"):
+        pattern = r"(?:(?<![^\W_])|(?<=(?-i:[a-z0-9.]))(?=(?-i:[A-Z])))" + pattern[len(r"(?<!\w)"):]
+    return pattern
+
+
+def _alternation(terms) -> str:
+    ordered = sorted({str(t) for t in terms if str(t).strip()}, key=lambda t: (-len(t), t))
+    return "|".join(f"(?:{_cell_term(t)})" for t in ordered)
+
+
+@functools.lru_cache(maxsize=1)
+def _lifetime_atom() -> str:
+    v = vocabulary()
+    units = "|".join(re.escape(u) for u in sorted(v.duration_units, key=len, reverse=True))
+    numbers = "|".join(re.escape(w) for w in sorted(v.number_words, key=len, reverse=True) if len(w) > 1)
+    duration = rf"(?:\d+(?:[.,]\d+)?|(?:{numbers})(?!\w))[\s\u00a0-]*(?:{units}){_GLUED_END}"
+    words = _alternation([*v.raw["session_words"], *v.raw["persistent_words"], "sessie", "session", "sessiecookie",
+                          "session cookie", "persistent cookie", "permanente cookie"])
+    return rf"(?:{duration}|{words})"
+
+
+@functools.lru_cache(maxsize=1)
+def _lifetime_phrase() -> str:
+    raw = vocabulary().raw
+    prefix = _alternation(raw["lifetime_cell_prefixes"])
+    joiners = "|".join(re.escape(j) if not j.isalpha() else rf"\b{j}\b" for j in raw["lifetime_cell_joiners"])
+    atom = _lifetime_atom()
+    part = rf"(?:(?:{prefix})\s*)?\(?\s*{atom}\s*\)?"
+    return rf"{part}(?:\s*(?:{joiners})?\s*{part})*"
+
+
+@functools.lru_cache(maxsize=1)
+def _leading() -> re.Pattern:
+    return re.compile(rf"\s*(?:{_lifetime_phrase()})", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def _whole() -> re.Pattern:
+    return re.compile(rf"(?:{_lifetime_phrase()})[\s.]*", re.IGNORECASE)
+
+
+def _cell_starts(text: str, floor: int = 0):
+    """Positions where a cell can start: after a space or punctuation, at a capital that
+    follows a lower-case letter or digit, or at a digit that follows a letter."""
+    for i in range(max(floor, 0), len(text)):
+        char = text[i]
+        if char.isspace():
+            continue
+        before = text[i - 1] if i else " "
+        if before.isspace() or not before.isalnum() and before not in "_-" or (char.isupper() and (before.islower() or before.isdigit())) \
+                or (char.isdigit() and before.isalpha()):
+            yield i
+
+
+def leading_lifetime(text: str) -> int:
+    """Length of the lifetime phrase that starts ``text`` (0 when none): "1 year, 11 months
+    and 29 days Gives your…" -> up to "days"."""
+    match = _leading().match(text)
+    return match.end() if match else 0
+
+
+def trailing_lifetime(text: str) -> int:
+    """Where the lifetime phrase that ends ``text`` starts (len(text) when none): the longest
+    one ("1 year 1 month 4 days", "30 minutes – 1 year")."""
+    whole = _whole()
+    for start in _cell_starts(text, len(text) - 120):
+        if whole.fullmatch(text, start):
+            return start
+    return len(text)
+
+
+def lifetime_line(text: str) -> bool:
+    """Whether a whole line or cell is a lifetime ("Einde van de sessie", "14 days",
+    "Session (20 minutes) or 14 days if you tick …")."""
+    stripped = text.strip().rstrip(".")
+    if not stripped:
+        return False
+    end = leading_lifetime(stripped)
+    if end == len(stripped):
+        return True
+    # a lifetime followed by a short condition: "… or 14 days if you tick 'remember me'"
+    return end > 0 and len(stripped[end:].split()) <= 8 and bool(re.match(r"\s*(?:if|when|als|wanneer|with|met|unless)\b",
+                                                                              stripped[end:], re.IGNORECASE))
+
+
+@functools.lru_cache(maxsize=1)
+def _value_patterns() -> dict[str, str]:
+    raw = vocabulary().raw
+    purpose_words = [w for p in PURPOSES for w in raw["purpose_words"][p]]
+    category_word = _alternation([*purpose_words, *raw["unclassified_headings"], "cookies", "cookie", "overige"])
+    party = _alternation(raw["party_values"])
+    category = rf"(?:{category_word})(?:\s*(?:,|and|en|&|/)?\s*(?:{category_word}|{party}))*"
+    return {
+        "party": rf"(?:{party})",
+        "answer": rf"(?:{_alternation(raw['answer_values'])})",
+        "kind": rf"(?:{_alternation(raw['storage_types'])}|{party}|{category})",
+        "category": category,
+    }
+
+
+@functools.lru_cache(maxsize=8)
+def _whole_value(role: str) -> Optional[re.Pattern]:
+    pattern = _value_patterns().get(role)
+    return re.compile(rf"(?:{pattern})[\s.]*", re.IGNORECASE) if pattern else None
+
+
+@functools.lru_cache(maxsize=8)
+def _leading_value(role: str) -> Optional[re.Pattern]:
+    pattern = _value_patterns().get(role)
+    return re.compile(rf"\s*(?:{pattern})(?![^\W\d_])", re.IGNORECASE) if pattern else None
+
+
+def trailing_value(role: str, text: str) -> int:
+    """Where a typed value (party, answer, kind, category) that ends ``text`` starts; len(text)
+    when none. A cell starts with a capital where one can ("…visits Tracking and performance"
+    rather than "statistics Tracking and performance")."""
+    pattern = _whole_value(role)
+    if pattern is None:
+        return len(text)
+    found = [start for start in _cell_starts(text, len(text) - 80) if pattern.fullmatch(text, start)]
+    if not found:
+        return len(text)
+    capital = [start for start in found if text[start].isupper() or text[start].isdigit()]
+    return (capital or found)[0]
+
+
+def leading_value(role: str, text: str) -> int:
+    """Length of a typed value that starts ``text``; 0 when none."""
+    pattern = _leading_value(role)
+    match = pattern.match(text) if pattern else None
+    return match.end() if match else 0
