@@ -21,6 +21,7 @@ from .attributes import Lifetime, purpose_of, read_lifetime
 from .document import Block, Document
 from .model import DeclaredCookie, DeclaredService, Evidence, Position
 from .names import NameHit, find_names, pattern_of
+from .records import inline_records, name_record
 from .runtogether import column_role, label_role
 from .sections import CookieSection, Sentence, mentions_cookies, sentences
 from .vendors import VendorMatch, find_vendor, known_cookie, vendor_mentions, vendor_of_name
@@ -38,6 +39,7 @@ CMP_CATEGORY = re.compile(r"[^\W\d][\w /&'-]{1,40}\s\(\d{1,3}\)")
 _CELL_SPLIT = re.compile(r"\s*(?:[,;\n]|\s(?:en|and|of|or|&)\s)\s*")
 # Between two names of one list in prose: "A, B en C", "A and B".
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:(?:en|and|or|of)\s+)?|(?:en|and|or|of|&)\s+)")
+_RELATIVE = re.compile(r"\s*(?:die|dat|welke|which|that|who)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[.;!?](?:\s|$)|,\s|:\s")
 _RESPECTIVELY = re.compile(r"((?:[^.;:!?()]{1,30}?\s+(?:respectievelijk|respectively|resp\.)\s+)+[^.;!?()]{1,30}?)(?=[.;!?)]|$)", re.IGNORECASE)
 _PARTS = re.compile(r"\s*(?:,|;|/|\ben\b|\band\b|\bresp(?:ectively|\.)?)\s*")
@@ -453,11 +455,15 @@ def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, st
     tokens = {(h.pattern, h.match): h.token for h in names}
     clause_start = 0
     breaks = [m for m in _CLAUSE_BREAK.finditer(text)] + [None]
+    previous: list = []
     for brk in breaks:
         clause_end = brk.start() + 1 if brk else len(text)
         clause = text[clause_start:clause_end]
         present = [key for key, token in tokens.items()
                    if re.search(r"(?<![\w-])" + re.escape(token) + r"(?![\w-])", clause)]
+        if not present and len(previous) == 1 and _RELATIVE.match(clause):
+            present = previous  # "_ga, which lasts 2 years": the clause after a name is about it
+        previous = present or previous
         if len(present) == 1 and present[0] not in own:
             blanked = clause
             for token in tokens.values():
@@ -520,6 +526,17 @@ def extract_items(document: Document, sections: list[CookieSection]) -> Extracti
             if record is not None:
                 cells, start, end, code, index = record
                 reader.record(cells, " ".join(cells.values()), start, end, code, purpose, vendor_context)
+                continue
+            named = name_record(blocks, index) if block.kind != "row" else None
+            if named is not None:
+                reader.record(named.cells, named.text, named.start, named.end, named.code, purpose, vendor_context)
+                index = named.next_index
+                continue
+            inline = inline_records(block) if block.kind in ("paragraph", "item") else []
+            if inline:
+                for item in inline:
+                    reader.record(item.cells, item.text, item.start, item.end, item.code, purpose, vendor_context)
+                index += 1
                 continue
             index += 1
             if block.kind == "heading" or (block.kind == "paragraph" and CMP_CATEGORY.fullmatch(block.text.strip())):

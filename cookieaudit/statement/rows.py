@@ -113,6 +113,9 @@ def _glued_split(text: str, next_role: Optional[str], context: RowContext) -> tu
         for i in range(1, min(len(head), 80)):
             if head[i].isupper() and _names_vendor(head, i):
                 return list_start + i, 0.9
+        www = head.find("www.", 1)
+        if www > 0:
+            return list_start + www, 0.9
         domain = DOMAIN.search(head, 1)
         if domain and domain.start() > 0 and not head[domain.start() - 1].isspace():
             return list_start + domain.start(), 0.5  # the domain may have eaten the name's tail

@@ -80,29 +80,43 @@ def find_header(line: str) -> Optional[list[str]]:
     if not squeezed.isalpha() and not re.fullmatch(r"[\w\-/()]+", squeezed):
         return None
     lower = squeezed.lower()
-    cells: list[str] = []
-    roles: list[str] = []
-    position = 0
     source = re.sub(r"\s+", "", stripped)
-    while position < len(lower):
-        for word, role in _header_words():
-            if lower.startswith(word, position):
-                cells.append(_original(stripped, source, position, position + len(word)))
-                roles.append(role)
-                position += len(word)
-                break
+    spaced = " " in stripped and not re.search(r"[a-z][A-Z]", stripped)
+    # where a cell may end: at a space when the header is space-separated, anywhere when not
+    ends: set[int] = set()
+    count = 0
+    for char in stripped.replace("?", ""):
+        if char.isspace():
+            ends.add(count)
         else:
-            return None
+            count += 1
+    ends.add(len(lower))
+    segmentation = _segment(lower, 0, frozenset(ends) if spaced else None)
+    if segmentation is None:
+        return None
+    cells = [_original(stripped, source, a, b) for a, b, _ in segmentation]
+    roles = [role for _, _, role in segmentation]
     if len(cells) < 3 or roles.count("name") != 1:
         return None
     if "lifetime" not in roles and "purpose" not in roles and "party" not in roles:
         return None
-    if " " in stripped and not re.search(r"[a-z][A-Z]", stripped):
-        # space-separated header words: no cell may end inside a word
-        words = stripped.replace("?", "").split()
-        if sum(len(c.split()) for c in cells) != len(words):
-            return None
     return cells
+
+
+def _segment(lower: str, position: int, ends, depth: int = 0):
+    """Header words covering lower[position:], longest first, backtracking; cells end only at
+    ``ends`` when given. A list of (start, end, role), or None."""
+    if position == len(lower):
+        return []
+    if depth > 12:
+        return None
+    for word, role in _header_words():
+        end = position + len(word)
+        if lower.startswith(word, position) and (ends is None or end in ends):
+            rest = _segment(lower, end, ends, depth + 1)
+            if rest is not None:
+                return [(position, end, role), *rest]
+    return None
 
 
 def _original(stripped: str, squeezed: str, start: int, end: int) -> str:

@@ -24,7 +24,7 @@ from .runtogether import find_header, header_cell, table_names_ok
 
 __all__ = ["TableRow", "TextTable", "read_table_at"]
 
-_ALIGNED_GAP = re.compile(r"\S(?:\s\S)*")  # cells separated by runs of two or more spaces
+_ALIGNED_GAP = re.compile(r"\S+(?: \S+)*")  # cells separated by runs of two or more spaces
 MAX_RECORD_LINES = 12
 
 
@@ -105,8 +105,8 @@ def _context(lines: list[str], first: int, glued: bool) -> RowContext:
             continue
         for match in DOMAIN.finditer(line):
             text = match.group(0)
-            before = line[match.start() - 1] if match.start() else " "
-            if before.isspace() or before in "@(/":
+            before = line[match.start() - 1] if match.start() else ""
+            if (before.isspace() or before in "@(/") and before and text == text.lower():
                 standalone.append(text)
             else:
                 glued_domains.append(text)
