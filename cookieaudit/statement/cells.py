@@ -28,6 +28,7 @@ DOMAIN = re.compile(r"(?:https?://)?\.?(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a
                     re.IGNORECASE)
 
 
+_LIFETIME_WORD_AFTER = re.compile(r"\s*(?:expiry|expiration|lifetime|retention|bewaartermijn|looptijd|geldig)\s*", re.IGNORECASE)
 _GLUED_END = r"(?!(?-i:[a-z0-9_]))"  # a cell may run into the next one's capital: "2 jaarHTTP Cookie"
 
 
@@ -48,24 +49,29 @@ def _alternation(terms) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _lifetime_atom() -> str:
+def _lifetime_atoms() -> tuple[str, str]:
+    """(a duration: number + unit, a lifetime word or phrase: session, persistent, …)."""
     v = vocabulary()
     units = "|".join(re.escape(u) for u in sorted(v.duration_units, key=len, reverse=True))
     numbers = "|".join(re.escape(w) for w in sorted(v.number_words, key=len, reverse=True) if len(w) > 1)
     duration = rf"(?:\d+(?:[.,]\d+)?|(?:{numbers})(?!\w))[\s\u00a0-]*(?:{units}){_GLUED_END}"
     words = _alternation([*v.raw["session_words"], *v.raw["persistent_words"], "sessie", "session", "sessiecookie",
                           "session cookie", "persistent cookie", "permanente cookie"])
-    return rf"(?:{duration}|{words})"
+    return duration, words
 
 
 @functools.lru_cache(maxsize=1)
 def _lifetime_phrase() -> str:
+    """Parts of one lifetime cell: a joiner between any two parts ("Session / 7 days"), none
+    needed between durations ("1 year 1 month") or before a parenthesis ("Session (20 minutes)")."""
     raw = vocabulary().raw
     prefix = _alternation(raw["lifetime_cell_prefixes"])
     joiners = "|".join(re.escape(j) if not j.isalpha() else rf"\b{j}\b" for j in raw["lifetime_cell_joiners"])
-    atom = _lifetime_atom()
-    part = rf"(?:(?:{prefix})\s*)?\(?\s*{atom}\s*\)?"
-    return rf"{part}(?:\s*(?:{joiners})?\s*{part})*"
+    duration, words = _lifetime_atoms()
+    durations = rf"(?:(?:{prefix})\s*)?{duration}(?:\s*{duration})*"
+    part = rf"(?:{durations}|(?:(?:{prefix})\s*)?(?:{words}))"
+    unit = rf"{part}(?:\s*\(\s*{part}\s*\))?"
+    return rf"{unit}(?:\s*(?:{joiners})\s*{unit})*"
 
 
 @functools.lru_cache(maxsize=1)
@@ -115,7 +121,7 @@ def lifetime_line(text: str) -> bool:
     if not stripped:
         return False
     end = leading_lifetime(stripped)
-    if end == len(stripped):
+    if end == len(stripped) or end and _LIFETIME_WORD_AFTER.fullmatch(stripped, end):
         return True
     # a lifetime followed by a short condition: "… or 14 days if you tick 'remember me'"
     return end > 0 and len(stripped[end:].split()) <= 8 and bool(re.match(r"\s*(?:if|when|als|wanneer|with|met|unless)\b",

@@ -78,6 +78,8 @@ def _shape(token: str) -> str:
         return "weak"
     if re.search(r"[A-Za-z]\d|\d[A-Za-z]", token) and len(token) >= 3 and not re.fullmatch(r"\d+[a-z]{1,3}", token):
         return "weak"
+    if token.startswith(".") and token[1:2].isalpha():
+        return "weak"  # ".ASPXAUTH", ".AspNetCore.Session": ASP.NET names start with a dot
     if "." in token.strip(".") and not re.search(r"\.[a-z]{2,6}$", token):
         return "weak"  # "_pk_id.1.2" has an underscore; "AMP_TOKEN"-likes too; dotted ones are rare
     return ""
@@ -92,8 +94,8 @@ def _is_excluded(token: str) -> bool:
         return True  # a web address
     if re.fullmatch(r"\d+(?:[.,:/-]\d+)*", token):
         return True
-    if "_" not in token and find_vendor(token) is not None and known_cookie(token) is None:
-        return True  # a brand ("HotJar", "DigiD"), not a cookie
+    if "_" not in token and not token[:1].islower() and find_vendor(token) is not None and known_cookie(token) is None:
+        return True  # a brand ("HotJar", "DigiD"), not a cookie; "cookieBanner" is written as a name
     return False
 
 

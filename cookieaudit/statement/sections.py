@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .cells import lifetime_line
 from .document import Block, Document
 from .vocabulary import vocabulary
 
@@ -108,7 +109,7 @@ def find_cookie_sections(document: Document) -> list[CookieSection]:
                 nxt = blocks[headings[end_index]]
                 body_end = headings[end_index + 1] if end_index + 1 < len(headings) else len(blocks)
                 body = blocks[headings[end_index] + 1:body_end]
-                if nxt.level > 0 or not (_is_cookie_heading(nxt.text) or _names_a_cookie(nxt.text)
+                if nxt.level > 0 or not (_is_cookie_heading(nxt.text) or _names_a_cookie(nxt.text) or lifetime_line(nxt.text)
                                          or any(mentions_cookies(b.text) for b in body)):
                     break
                 end_index += 1
