@@ -51,7 +51,7 @@ def _labelled(text: str) -> Optional[tuple[str, str]]:
 
 def _is_name_line(block: Block) -> bool:
     text = block.text.strip().rstrip(":")
-    if block.kind == "row" or not text or len(text) > 100:
+    if block.kind == "row" or not text or len(text) > 100 or text.count(" ") > 6:
         return False
     return table_names_ok(text)
 

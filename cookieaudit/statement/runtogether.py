@@ -76,6 +76,9 @@ def find_header(line: str) -> Optional[list[str]]:
     stripped = line.strip().strip("|").strip()
     if not 8 <= len(stripped) <= 160 or "\t" in stripped or "|" in stripped:
         return None
+    if " " in stripped and not re.search(r"[a-z][A-Z]", stripped) \
+            and any(word.lower().strip("?") not in _header_parts() for word in stripped.split()):
+        return None  # a space-separated header is made of column words only (cheap test first)
     squeezed = re.sub(r"\s+", "", stripped).replace("?", "")
     if not squeezed.isalpha() and not re.fullmatch(r"[\w\-/()]+", squeezed):
         return None
@@ -101,6 +104,17 @@ def find_header(line: str) -> Optional[list[str]]:
     if "lifetime" not in roles and "purpose" not in roles and "party" not in roles:
         return None
     return cells
+
+
+@functools.lru_cache(maxsize=1)
+def _header_parts() -> frozenset[str]:
+    """Every word of every column word, lower-cased, and the run-together forms of multi-word
+    ones ("Cookie nameExpiration dateGoalContents" has 'nameexpiration')."""
+    parts = set()
+    for entries in vocabulary().raw["table_columns"].values():
+        for entry in entries:
+            parts.update(str(entry).lower().rstrip("?").split())
+    return frozenset(parts)
 
 
 def _segment(lower: str, position: int, ends, depth: int = 0):

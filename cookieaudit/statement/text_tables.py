@@ -14,6 +14,7 @@ of the layouts text extraction leaves behind:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -21,6 +22,7 @@ from typing import Optional
 from .cells import DOMAIN, lifetime_line
 from .rows import RowContext, column_kinds, split_cells
 from .runtogether import find_header, header_cell, table_names_ok
+from .vocabulary import vocabulary
 
 __all__ = ["TableRow", "TextTable", "read_table_at"]
 
@@ -100,8 +102,15 @@ def _context(lines: list[str], first: int, glued: bool) -> RowContext:
     ran into the name before them ("my-langexample.nl", "site#prefexample.nl")."""
     standalone: list[str] = []
     glued_domains: list[str] = []
-    for line in lines[first:first + 200]:
+    blank = 0
+    for line in lines[first:first + 60]:
         if not line.strip():
+            blank += 1
+            if blank >= 2:
+                break
+            continue
+        blank = 0
+        if "." not in line:
             continue
         for match in DOMAIN.finditer(line):
             text = match.group(0)
@@ -293,9 +302,18 @@ def _aligned_rows(lines: list[str], table: TextTable, start: int) -> int:
     return end
 
 
+@functools.lru_cache(maxsize=1)
+def _header_starts() -> frozenset[str]:
+    """The first three letters of every column word: a line starting otherwise is no header."""
+    return frozenset(entry.replace(" ", "")[:3].lower() for entries in vocabulary().raw["table_columns"].values()
+                     for entry in entries if len(entry.replace(" ", "")) >= 3)
+
+
 def read_table_at(lines: list[str], index: int) -> Optional[TextTable]:
     """The table whose header starts at lines[index], with its rows; None when none starts there."""
     line = lines[index]
+    if "".join(line.split())[:3].lower() not in _header_starts():
+        return None
     aligned = _aligned_header(line)
     if aligned is not None:
         table = TextTable(index, index, aligned)
