@@ -8,7 +8,7 @@ from typing import Optional
 
 from .vocabulary import PURPOSES, vocabulary
 
-__all__ = ["Lifetime", "purpose_hits", "purpose_of", "read_lifetime"]
+__all__ = ["Lifetime", "purpose_hits", "purpose_in_context", "purpose_of", "read_lifetime"]
 
 # Order used to break a tie between purposes: the more privacy-relevant reading wins, so a
 # tie never makes a tracker look harmless.
@@ -45,6 +45,19 @@ def purpose_of(text: str) -> Optional[str]:
     if not counts:
         return None
     return min(counts, key=lambda p: (-counts[p], _TIE_ORDER[p]))
+
+
+def purpose_in_context(text: str, preferred: Optional[str] = None) -> Optional[str]:
+    """The purpose a text gives; when its words tie between purposes, ``preferred`` (the
+    heading's purpose, a description's) wins if it is one of them; without words, ``preferred``."""
+    counts = purpose_hits(text)
+    if not counts:
+        return preferred
+    best = max(counts.values())
+    tied = [p for p, n in counts.items() if n == best]
+    if len(tied) > 1 and preferred in tied:
+        return preferred
+    return min(tied, key=lambda p: _TIE_ORDER[p])
 
 
 @dataclass

@@ -17,14 +17,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .attributes import Lifetime, purpose_of, read_lifetime
+from .attributes import Lifetime, purpose_hits, purpose_in_context, purpose_of, read_lifetime
 from .document import Block, Document
 from .model import DeclaredCookie, DeclaredService, Evidence, Position
 from .names import NameHit, find_names, pattern_of
 from .records import inline_records, name_record
 from .runtogether import column_role, label_role
 from .sections import CookieSection, Sentence, mentions_cookies, sentences
-from .vendors import VendorMatch, find_vendor, known_cookie, vendor_mentions, vendor_of_name
+from .vendors import VendorMatch, find_vendor, known_cookie, rule_purpose, vendor_mentions, vendor_of_name
 from .vocabulary import vocabulary
 
 _DOMAIN_CELL = re.compile(r"(?:https?://)?\.?(?:[a-z0-9-]+\.)+[a-z]{2,12}/?", re.IGNORECASE)
@@ -139,8 +139,10 @@ class _Reader:
                     name_vendors: Optional[dict] = None, vendor_context: Optional[VendorMatch] = None) -> None:
         rest = _blank_names(unit_text, names)
         if purpose is None:
-            purpose = purpose_of(rest) or purpose_context
-        if purpose == UNCLASSIFIED:
+            purpose = purpose_in_context(rest, purpose_context if purpose_context != UNCLASSIFIED else None) \
+                or purpose_context
+        unclassified = purpose == UNCLASSIFIED  # the statement says so: no purpose, not even the rule set's
+        if unclassified:
             purpose = None
         own: dict[tuple[str, str], Lifetime] = {}
         if lifetime_text is None and len({(h.pattern, h.match) for h in names}) > 1:
@@ -167,9 +169,11 @@ class _Reader:
                 if known and known[2]:
                     name_vendor, name_vendor_id = known[2], known[3] or None
             item_lifetime = own.get(key, lifetime)
+            # a purpose the statement leaves unsaid: the rule set's for a name it knows
+            item_purpose = purpose if purpose is not None or unclassified or hit.match != "exact" else rule_purpose(hit.pattern)
             self.result.cookies.append(DeclaredCookie(
                 pattern=hit.pattern, match=hit.match, vendor=name_vendor or None, vendor_id=name_vendor_id,
-                purpose=purpose, lifetime=item_lifetime.lifetime, max_age_days=item_lifetime.max_age_days,
+                purpose=item_purpose, lifetime=item_lifetime.lifetime, max_age_days=item_lifetime.max_age_days,
                 source=self.document.source, evidence=evidence,
             ))
 
@@ -223,7 +227,10 @@ class _Reader:
         vendor, name_vendors = self._cell_vendor(vendor_cell, names)
         purpose = None
         if cell.get("category"):
-            purpose = purpose_of(cell["category"])
+            # a category that names two purposes ("Tracking and performance"): the description
+            # says which, else the rule set's purpose of the name
+            described = purpose_of(cell.get("purpose", "")) or (rule_purpose(names[0].pattern) if names else None)
+            purpose = purpose_in_context(cell["category"], described) if purpose_hits(cell["category"]) else None
             if purpose is None and heading_purpose(cell["category"]) == UNCLASSIFIED:
                 purpose = UNCLASSIFIED
         if purpose is None:
@@ -514,47 +521,13 @@ def extract_items(document: Document, sections: list[CookieSection]) -> Extracti
     """Cookies and services declared in the cookie sections of one document."""
     reader = _Reader(document)
     for section in sections:
-        context: list[tuple[int, Optional[str], Optional[VendorMatch]]] = []
-        blocks = section.blocks
-        index = 0
-        while index < len(blocks):
-            block = blocks[index]
-            purpose = next((p for _, p, _ in reversed(context) if p), None)
-            purpose_context = None if purpose == UNCLASSIFIED else purpose
-            vendor_context = next((v for _, _, v in reversed(context) if v), None)
-            record = _labels(blocks, index) if block.kind != "row" else None
-            if record is not None:
-                cells, start, end, code, index = record
-                reader.record(cells, " ".join(cells.values()), start, end, code, purpose, vendor_context)
-                continue
-            named = name_record(blocks, index) if block.kind != "row" else None
-            if named is not None:
-                reader.record(named.cells, named.text, named.start, named.end, named.code, purpose, vendor_context)
-                index = named.next_index
-                continue
-            inline = inline_records(block) if block.kind in ("paragraph", "item") else []
-            if inline:
-                for item in inline:
-                    reader.record(item.cells, item.text, item.start, item.end, item.code, purpose, vendor_context)
-                index += 1
-                continue
-            index += 1
-            if block.kind == "heading" or (block.kind == "paragraph" and CMP_CATEGORY.fullmatch(block.text.strip())):
-                level = block.level or 7
-                while context and context[-1][0] >= level:
-                    context.pop()
-                context.append((level, heading_purpose(block.text), heading_vendor(block.text)))
-                continue
-            if block.kind == "row":
-                reader.row(block, purpose, vendor_context)
-            elif block.kind == "item":
-                reader.unit(block, block.text, block.start, block.end, purpose_context, code=block.code,
-                            vendor_context=vendor_context)
-            else:
-                for start, end, _ in _prose_units(block):
-                    offset = start - block.start
-                    reader.unit(block, block.text[offset:end - block.start], start, end, purpose_context, code=block.code,
-                                vendor_context=vendor_context)
+        first_cookie = len(reader.result.cookies)
+        _read_section(reader, section)
+        everything = _section_purpose(section)
+        if everything:
+            for cookie in reader.result.cookies[first_cookie:]:
+                if cookie.purpose is None:
+                    cookie.purpose = everything
     result = reader.result
     # a service whose vendor's cookies are declared by name is covered by them
     named = {c.vendor_id for c in result.cookies if c.vendor_id}
@@ -564,3 +537,67 @@ def extract_items(document: Document, sections: list[CookieSection]) -> Extracti
                        if not (s.vendor_id and s.vendor_id in named)
                        and not (id(s) in summaries and s.purpose in named_purposes)]
     return result
+
+
+_ALL_THESE = re.compile(r"\b(?:all (?:of )?(?:these|the|our|the above) cookies|these cookies are all|al deze cookies"
+                        r"|alle (?:bovenstaande |genoemde )?cookies|deze cookies zijn allemaal)\b", re.IGNORECASE)
+
+
+def _section_purpose(section: CookieSection) -> Optional[str]:
+    """The purpose a section gives all its cookies ("All of these cookies are necessary …"),
+    for the ones whose own text gives none."""
+    for block in section.blocks:
+        if block.kind not in ("paragraph", "item"):
+            continue
+        for sentence in sentences(block):
+            if _ALL_THESE.search(sentence.text):
+                hits = purpose_hits(sentence.text)
+                if len(hits) == 1:
+                    return next(iter(hits))
+    return None
+
+
+def _read_section(reader: "_Reader", section: CookieSection) -> None:
+    """Items of one cookie section, with the purpose and vendor its headings give."""
+    context: list[tuple[int, Optional[str], Optional[VendorMatch]]] = []
+    blocks = section.blocks
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        purpose = next((p for _, p, _ in reversed(context) if p), None)
+        purpose_context = None if purpose == UNCLASSIFIED else purpose
+        vendor_context = next((v for _, _, v in reversed(context) if v), None)
+        record = _labels(blocks, index) if block.kind != "row" else None
+        if record is not None:
+            cells, start, end, code, index = record
+            reader.record(cells, " ".join(cells.values()), start, end, code, purpose, vendor_context)
+            continue
+        named = name_record(blocks, index) if block.kind != "row" else None
+        if named is not None:
+            reader.record(named.cells, named.text, named.start, named.end, named.code, purpose, vendor_context)
+            index = named.next_index
+            continue
+        inline = inline_records(block) if block.kind in ("paragraph", "item") else []
+        if inline:
+            for item in inline:
+                reader.record(item.cells, item.text, item.start, item.end, item.code, purpose, vendor_context)
+            index += 1
+            continue
+        index += 1
+        if block.kind == "heading" or (block.kind == "paragraph" and CMP_CATEGORY.fullmatch(block.text.strip())):
+            level = block.level or 7
+            while context and context[-1][0] >= level:
+                context.pop()
+            context.append((level, heading_purpose(block.text), heading_vendor(block.text)))
+            continue
+        if block.kind == "row":
+            reader.row(block, purpose, vendor_context)
+        elif block.kind == "item":
+            reader.unit(block, block.text, block.start, block.end, purpose_context, code=block.code,
+                        vendor_context=vendor_context)
+        else:
+            for start, end, _ in _prose_units(block):
+                offset = start - block.start
+                reader.unit(block, block.text[offset:end - block.start], start, end, purpose_context, code=block.code,
+                            vendor_context=vendor_context)
+

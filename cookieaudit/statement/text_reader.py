@@ -97,6 +97,15 @@ def looks_like_heading(text: str) -> bool:
     return not _HEADING_END.search(stripped)
 
 
+def _heads_paragraph(segment: str) -> bool:
+    """Whether a paragraph's first line is a heading of its own: a few words naming cookies,
+    capitalised, without closing punctuation, over a line that starts a sentence."""
+    first, _, rest = segment.partition("\n")
+    first = first.strip()
+    return (0 < len(first.split()) <= 6 and first[:1].isupper() and looks_like_heading(first) and not first.endswith((",", "-"))
+            and rest.lstrip()[:1].isupper() and "cookie" in first.lower())
+
+
 def read_text(text: str, source: str, source_kind: str = "text") -> Document:
     """Read plain text or Markdown into a Document."""
     builder = _Builder(text)
@@ -202,6 +211,12 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             block.text = block.text.strip()
             continue
         segment = masked[start:end]
+        if kind == "paragraph" and line_count > 1 and _heads_paragraph(segment):
+            # "Lijst van essentiële cookies" over its paragraph without a blank line between
+            first_end = start + segment.index("\n")
+            builder.add("heading", start, first_end, level=0)
+            builder.add("paragraph", first_end + 1, end)
+            continue
         if line_count == 1 and looks_like_heading(segment):
             following = raw[index + 1] if index + 1 < len(raw) else None
             standalone = following is None or following[1] > end + 1 and masked[end:following[1]].count("\n") >= 2
