@@ -139,8 +139,11 @@ def _read_clause(text: str, block, heading_purposes: set[str], previous: set[str
     about_cookies = mentions_cookies(text)
     used = about_cookies and bool(v.use_verbs.search(text))
     disabled = about_cookies and bool(v.disabled.search(text))
-    consent_text = _CONSENT_NOUNS.sub(lambda m: " " * len(m.group(0)), text)
-    asks_consent = bool(v.consent.search(consent_text)) and not v.no_consent.search(text)
+    consent_text = ""
+    asks_consent = False
+    if about_cookies or v.use_verbs.search(text):
+        consent_text = _CONSENT_NOUNS.sub(lambda m: " " * len(m.group(0)), text)
+        asks_consent = bool(v.consent.search(consent_text)) and not v.no_consent.search(text)
     terms = _purpose_terms(text) if about_cookies else []
     out["named"] = {purpose for _, _, purpose in terms}
     for start, end, purpose in terms:
@@ -156,7 +159,7 @@ def _read_clause(text: str, block, heading_purposes: set[str], previous: set[str
     if about_cookies and v.all_session.search(text) and not v.partial_quantifiers.search(text) \
             and not find_names(text, code=block.code):
         out["all_session"] = True  # about all cookies, not about one named cookie
-    if (about_cookies or v.use_verbs.search(text)) and asks_consent:
+    if asks_consent:
         asked = _consent_purposes(consent_text, items)
         if not asked and about_cookies:
             if _OTHER_COOKIES.search(text) and previous:

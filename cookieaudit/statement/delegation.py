@@ -72,7 +72,8 @@ def find_delegations(document: Document) -> list[Delegation]:
             found.append(Delegation(" ".join(match.group(0).split()), href))
     # "leest u in onze privacyverklaring" with a link to it: the details are there
     privacy_words = _privacy_link_words()
-    for match in _privacy_phrases().finditer(_without_link_marks(document.text)):
+    phrases = _privacy_phrases().finditer(_without_link_marks(document.text)) if links else ()
+    for match in phrases:
         nearby = [link for link in links if match.start() - 200 <= link.start <= match.end() + 200
                   and (privacy_words.search(link.text) or privacy_words.search(_path_words(link.href)))]
         if not nearby:
