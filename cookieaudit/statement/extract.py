@@ -56,8 +56,8 @@ class Extraction:
     warnings: list[str] = field(default_factory=list)
 
 
-def evidence_for(document: Document, start: int, end: int) -> Evidence:
-    """Evidence for document.text[start:end], whitespace collapsed."""
+def evidence_for(document: Document, start: int, end: int, section: Optional[str] = None) -> Evidence:
+    """Evidence for document.text[start:end], whitespace collapsed, under the heading ``section``."""
     text = " ".join(document.text[start:end].split())
     if document.kind == "markdown" or document.kind == "text":
         text = text.replace("**", "").replace("`", "")
@@ -65,6 +65,7 @@ def evidence_for(document: Document, start: int, end: int) -> Evidence:
         text=text,
         source=document.source,
         position=Position(line=document.line_of(start), char_start=start, char_end=end),
+        section=" ".join(section.split())[:200] if section and section.strip() else None,
     )
 
 
@@ -115,6 +116,8 @@ class _Reader:
         # services read from a purpose phrase inside a sentence ("wij gebruiken cookies om de
         # website te laten werken"): a summary when cookies of that purpose are named
         self.summaries: list[DeclaredService] = []
+        self.heading: Optional[str] = None  # the heading the current block stands under
+        self.tables_read: set[int] = set()  # tables at least one cookie was read from
 
     # -- vendors --
 
@@ -136,7 +139,8 @@ class _Reader:
     def add_cookies(self, names: list[NameHit], unit_text: str, start: int, end: int, purpose_context: Optional[str],
                     vendor: Optional[VendorMatch] = None, vendor_text: Optional[str] = None,
                     purpose: Optional[str] = None, lifetime_text: Optional[str] = None, lifetime_cell: bool = False,
-                    name_vendors: Optional[dict] = None, vendor_context: Optional[VendorMatch] = None) -> None:
+                    name_vendors: Optional[dict] = None, vendor_context: Optional[VendorMatch] = None,
+                    confidence: float = 1.0, structured: bool = False) -> None:
         rest = _blank_names(unit_text, names)
         if purpose is None:
             purpose = purpose_in_context(rest, purpose_context if purpose_context != UNCLASSIFIED else None) \
@@ -149,7 +153,7 @@ class _Reader:
             own, rest = _own_lifetimes(unit_text, names, rest)
         lifetime = read_lifetime(lifetime_text if lifetime_text is not None else rest, cell=lifetime_cell)
         self._unreadable(lifetime.unreadable, start)
-        evidence = evidence_for(self.document, start, end)
+        evidence = evidence_for(self.document, start, end, self.heading)
         seen = set()
         for hit in names:
             key = (hit.pattern, hit.match)
@@ -174,8 +178,9 @@ class _Reader:
             self.result.cookies.append(DeclaredCookie(
                 pattern=hit.pattern, match=hit.match, vendor=name_vendor or None, vendor_id=name_vendor_id,
                 purpose=item_purpose, lifetime=item_lifetime.lifetime, max_age_days=item_lifetime.max_age_days,
-                source=self.document.source, evidence=evidence,
+                confidence=round(confidence, 2), source=self.document.source, evidence=evidence,
             ))
+            self.result.cookies[-1]._structured = structured
 
     def add_service(self, name: str, vendor: Optional[VendorMatch], text: str, start: int, end: int,
                     purpose_context: Optional[str]) -> None:
@@ -188,7 +193,7 @@ class _Reader:
             name=name, vendor=vendor.name if vendor else None, vendor_id=vendor.vendor_id if vendor else None,
             purpose=purpose_of(text) or purpose_context, lifetime=lifetime.lifetime,
             max_age_days=lifetime.max_age_days, source=self.document.source,
-            evidence=evidence_for(self.document, start, end),
+            evidence=evidence_for(self.document, start, end, self.heading),
         ))
 
     def _unreadable(self, texts: list[str], start: int) -> None:
@@ -213,10 +218,14 @@ class _Reader:
         for role, text in zip(roles, block.cells):
             if role and role not in cell:
                 cell[role] = text
-        self.record(cell, " ".join(block.cells), block.start, block.end, block.code, purpose_context, vendor_context)
+        before = len(self.result.cookies)
+        self.record(cell, " ".join(block.cells), block.start, block.end, block.code, purpose_context, vendor_context,
+                    confidence=block.confidence)
+        if len(self.result.cookies) > before and block.table is not None:
+            self.tables_read.add(block.table)
 
     def record(self, cell: dict[str, str], text: str, start: int, end: int, code: tuple[str, ...],
-               purpose_context: Optional[str], vendor_context: Optional[VendorMatch]) -> None:
+               purpose_context: Optional[str], vendor_context: Optional[VendorMatch], confidence: float = 1.0) -> None:
         """One cookie table row, or one label/value record ("Naam: _ga / Vervaltermijn: 13 maanden")."""
         if " ".join(cell.get("kind", "").lower().split()) in self.v.non_cookie_types:
             return  # local storage, pixels: not cookies (the audit compares cookies)
@@ -244,6 +253,7 @@ class _Reader:
             purpose=purpose,
             lifetime_text=cell["lifetime"] if has_lifetime else None, lifetime_cell=has_lifetime,
             name_vendors=name_vendors, vendor_context=None if vendor_cell else vendor_context,
+            confidence=confidence, structured=True,
         )
 
     def _cell_vendor(self, vendor_cell: str, names: list[NameHit]) -> tuple[Optional[VendorMatch], dict]:
@@ -523,6 +533,7 @@ def extract_items(document: Document, sections: list[CookieSection]) -> Extracti
     for section in sections:
         first_cookie = len(reader.result.cookies)
         _read_section(reader, section)
+        _warn_unread_tables(reader, section)
         everything = _section_purpose(section)
         if everything:
             for cookie in reader.result.cookies[first_cookie:]:
@@ -537,6 +548,21 @@ def extract_items(document: Document, sections: list[CookieSection]) -> Extracti
                        if not (s.vendor_id and s.vendor_id in named)
                        and not (id(s) in summaries and s.purpose in named_purposes)]
     return result
+
+
+def _warn_unread_tables(reader: "_Reader", section: CookieSection) -> None:
+    """A cookie table (a header with a name column) from which no row could be read: say so,
+    rather than declare nothing in silence."""
+    warned: set[int] = set()
+    for block in section.blocks:
+        if block.kind != "row" or not block.header or block.table is None or block.table in warned:
+            continue
+        if block.table in reader.tables_read or "name" not in {column_role(c) for c in block.cells}:
+            continue
+        warned.add(block.table)
+        reader.result.warnings.append(
+            f"cookie table without readable rows: {' | '.join(block.cells)[:120]!r} "
+            f"({reader.document.source}, line {reader.document.line_of(block.start)}); its cookies are not in the declaration")
 
 
 _ALL_THESE = re.compile(r"\b(?:all (?:of )?(?:these|the|our|the above) cookies|these cookies are all|al deze cookies"
@@ -560,6 +586,8 @@ def _section_purpose(section: CookieSection) -> Optional[str]:
 def _read_section(reader: "_Reader", section: CookieSection) -> None:
     """Items of one cookie section, with the purpose and vendor its headings give."""
     context: list[tuple[int, Optional[str], Optional[VendorMatch]]] = []
+    headings: list[str] = []
+    reader.heading = section.heading or None
     blocks = section.blocks
     index = 0
     while index < len(blocks):
@@ -588,7 +616,10 @@ def _read_section(reader: "_Reader", section: CookieSection) -> None:
             level = block.level or 7
             while context and context[-1][0] >= level:
                 context.pop()
+                headings.pop()
             context.append((level, heading_purpose(block.text), heading_vendor(block.text)))
+            headings.append(block.text.strip())
+            reader.heading = headings[-1]
             continue
         if block.kind == "row":
             reader.row(block, purpose, vendor_context)

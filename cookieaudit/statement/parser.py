@@ -74,14 +74,31 @@ def parse_document(document: Document) -> DocumentResult:
 
 
 def _merge_items(items: Iterable, key) -> list:
-    """First declaration of a key wins; later ones only fill fields it left empty."""
+    """One item per key, with every place that declares it as evidence (``evidence_more``).
+
+    The first declaration wins and later ones only fill fields it left empty; a table row or
+    record wins over a prose sentence that named the same cookie first (the row says it
+    precisely), and the prose stays as further evidence."""
     merged: dict = {}
     for item in items:
         k = key(item)
         if k not in merged:
-            merged[k] = item.model_copy()
+            merged[k] = item.model_copy(deep=True)
+            if hasattr(item, "_structured"):
+                merged[k]._structured = item._structured
             continue
         first = merged[k]
+        if item.evidence != first.evidence and item.evidence not in first.evidence_more:
+            first.evidence_more.append(item.evidence)
+        if getattr(item, "_structured", False) and not getattr(first, "_structured", False):
+            prose_evidence = first.evidence
+            for name in ("vendor", "vendor_id", "purpose", "lifetime", "max_age_days", "confidence"):
+                if getattr(item, name) is not None:
+                    setattr(first, name, getattr(item, name))
+            first.evidence = item.evidence
+            first.evidence_more = [prose_evidence, *(e for e in first.evidence_more if e != item.evidence)]
+            first._structured = True
+            continue
         for name in ("vendor", "vendor_id", "purpose", "lifetime", "max_age_days"):
             if getattr(first, name) is None and getattr(item, name) is not None:
                 setattr(first, name, getattr(item, name))

@@ -110,7 +110,7 @@ def find_cookie_sections(document: Document) -> list[CookieSection]:
                 body_end = headings[end_index + 1] if end_index + 1 < len(headings) else len(blocks)
                 body = blocks[headings[end_index] + 1:body_end]
                 if nxt.level > 0 or not (_is_cookie_heading(nxt.text) or _names_a_cookie(nxt.text) or lifetime_line(nxt.text)
-                                         or any(mentions_cookies(b.text) for b in body)):
+                                         or not body or any(mentions_cookies(b.text) for b in body)):
                     break
                 end_index += 1
         stop = headings[end_index] if end_index < len(headings) else len(blocks)

@@ -223,6 +223,12 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             if kind == "paragraph" and standalone:
                 builder.add("heading", start, end, level=0)
                 continue
+            # a numbered line on its own ("2. Cookies in detail") is a numbered heading
+            marker = _BULLET.match(segment)
+            if kind == "item" and standalone and marker and marker.group(2)[:1].isdigit() \
+                    and segment[marker.end():].strip()[:1].isupper() and (following is None or following[0] != "item"):
+                builder.add("heading", start, end, level=0)
+                continue
             # a lone bullet over an indented paragraph heads it (" • Cookies" then "  De gemeente ...")
             if kind == "item" and standalone and following is not None and following[0] == "paragraph" \
                     and masked[following[1]:following[1] + 1].isspace():
