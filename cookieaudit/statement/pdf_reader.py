@@ -14,12 +14,14 @@ from ..errors import InputError
 from .document import Document
 from .sources_limits import MAX_TEXT_CHARS
 from .text_reader import read_text
+from .text_tables import aligned_table_spans
 
 __all__ = ["read_pdf"]
 
 MAX_PAGES = 500
 
 
+_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●■–*-]|\d{1,2}[.)])\s")
 _SENTENCE_END = re.compile(r"[.:;!?]\s*$")
 _BULLET_OR_CAPITAL = re.compile(r"^\s*(?:[•·▪◦●■–*-]\s|\d{1,2}[.)]\s|[A-ZÀ-Ý0-9\"'‘“(])")
@@ -50,6 +52,32 @@ def separate_headings(text: str) -> str:
     return "\n".join(out)
 
 
+def _page_text(page) -> str:
+    """A page's text. Where the page holds a table, pypdf's layout mode keeps its columns
+    aligned (a wrapped cell continues under its own column), so the table is read from word
+    positions; the rest of the page is read as plain lines."""
+    plain = page.extract_text() or ""
+    if not plain.strip():
+        return ""
+    try:
+        layout = page.extract_text(extraction_mode="layout") or ""
+    except Exception:  # layout mode is a help: a page it cannot lay out is read as plain text
+        return separate_headings(plain)
+    lines = [line.rstrip() for line in layout.split("\n")]
+    spans = aligned_table_spans(lines)
+    if not spans:
+        return separate_headings(plain)
+    parts: list[str] = []
+    position = 0
+    for first, end in spans:
+        prose = [_SPACES.sub(" ", line).strip() for line in lines[position:first]]
+        parts.append(separate_headings("\n".join(prose)).strip("\n"))
+        parts.append("\n".join(lines[first:end]))
+        position = end
+    parts.append(separate_headings("\n".join(_SPACES.sub(" ", line).strip() for line in lines[position:])).strip("\n"))
+    return "\n\n".join(part for part in parts if part.strip())
+
+
 def read_pdf(data: bytes, source: str) -> Document:
     """Read a PDF's text into a Document; InputError when it has none or cannot be read."""
     from pypdf import PdfReader
@@ -67,7 +95,7 @@ def read_pdf(data: bytes, source: str) -> Document:
             if number >= MAX_PAGES or total > MAX_TEXT_CHARS:
                 truncated = True
                 break
-            text = page.extract_text() or ""
+            text = _page_text(page)
             pages.append(text)
             total += len(text)
     except InputError:
@@ -80,7 +108,7 @@ def read_pdf(data: bytes, source: str) -> Document:
     if len(text) > MAX_TEXT_CHARS:
         text = text[:MAX_TEXT_CHARS]
         truncated = True
-    document = read_text(separate_headings(text), source, "pdf")
+    document = read_text(text, source, "pdf")
     if truncated:
         document.warnings.append(f"section cut off: {source} is too long; only the first part was read")
     return document

@@ -68,6 +68,8 @@ def _name_list_end(text: str, start: int) -> int:
         following = _TOKEN.match(text, joint.end())
         if not following or not _name_token_ok(following.group(0)) or not _looks_like_name(following.group(0)):
             break
+        if joint.group(0).strip() not in (",", ";") and not _shaped(following.group(0)):
+            break  # "A and B" lists names; "aanvraag of melding" is a sentence
         end = following.end()
     return end
 
@@ -77,6 +79,14 @@ def _looks_like_name(token: str) -> bool:
     from .names import _shape
 
     return bool(_shape(token)) or token.islower() or token[:1] in "_.$"
+
+
+def _shaped(token: str) -> bool:
+    """Shaped like a cookie name, or a name the rule set knows."""
+    from .names import _shape
+    from .vendors import known_cookie
+
+    return bool(_shape(token)) or token.isupper() or known_cookie(token) is not None
 
 
 def _glued_split(text: str, next_role: Optional[str], context: RowContext) -> tuple[int, float]:

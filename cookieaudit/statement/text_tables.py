@@ -22,9 +22,10 @@ from typing import Optional
 from .cells import DOMAIN, lifetime_line
 from .rows import RowContext, column_kinds, split_cells
 from .runtogether import find_header, header_cell, table_names_ok
+from .vendors import known_cookie
 from .vocabulary import vocabulary
 
-__all__ = ["TableRow", "TextTable", "read_table_at"]
+__all__ = ["TableRow", "TextTable", "aligned_table_spans", "read_table_at"]
 
 _ALIGNED_GAP = re.compile(r"\S+(?: \S+)*")  # cells separated by runs of two or more spaces
 MAX_RECORD_LINES = 12
@@ -200,7 +201,14 @@ def _is_row(line: str, header: list[str], context: RowContext) -> bool:
         return False
     kinds = column_kinds(header)
     name = cells[kinds.index("name")]
-    return table_names_ok(name) and name != text
+    if not table_names_ok(name) or name == text:
+        return False
+    if name.isalpha() and name.islower() and not context.glued and known_cookie(name) is None:
+        # a plain word is a name only where a row's next cell starts: "lang Onthoudt …", not
+        # "aanvraag of melding …" (a wrapped cell's next line)
+        rest = text[text.find(name) + len(name):].lstrip()
+        return bool(rest[:1]) and (rest[:1].isupper() or rest[:1].isdigit())
+    return True
 
 
 def _one_cell_per_line(lines: list[str], table: TextTable, start: int) -> int:
@@ -262,6 +270,9 @@ def _aligned_rows(lines: list[str], table: TextTable, start: int) -> int:
     """Rows of a table whose columns are aligned with runs of spaces."""
     end = start
     while end < len(lines) and not _is_blank(lines[end]):
+        cells = _aligned_cells(lines[end])
+        if len(cells) == 1 and cells[0][0] < 4 and not _name_line(cells[0][1]):
+            break  # a heading right under the table ("Analytics cookies"), not a row
         end += 1
     body = lines[start:end]
     if not body:
@@ -339,3 +350,19 @@ def read_table_at(lines: list[str], index: int) -> Optional[TextTable]:
         table.next_line = _one_cell_per_line(lines, table, last + 1)
         return table if table.rows else None
     return None
+
+
+def aligned_table_spans(lines: list[str]) -> list[tuple[int, int]]:
+    """(first line, line after the last) of each table with aligned columns in ``lines``."""
+    spans = []
+    i = 0
+    while i < len(lines):
+        if _aligned_header(lines[i]) is not None:
+            table = TextTable(i, i, _aligned_header(lines[i]))
+            end = _aligned_rows(lines, table, i + 1)
+            if table.rows:
+                spans.append((i, end))
+                i = end
+                continue
+        i += 1
+    return spans
