@@ -77,7 +77,7 @@ def find_header(line: str) -> Optional[list[str]]:
     if not 8 <= len(stripped) <= 160 or "\t" in stripped or "|" in stripped:
         return None
     if " " in stripped and not re.search(r"[a-z][A-Z]", stripped) \
-            and any(word.lower().strip("?") not in _header_parts() for word in stripped.split()):
+            and sum(word.lower().strip("?") not in _header_parts() for word in stripped.split()) > 1:
         return None  # a space-separated header is made of column words only (cheap test first)
     squeezed = re.sub(r"\s+", "", stripped).replace("?", "")
     if not squeezed.isalpha() and not re.fullmatch(r"[\w\-/()]+", squeezed):
@@ -95,6 +95,9 @@ def find_header(line: str) -> Optional[list[str]]:
             count += 1
     ends.add(len(lower))
     segmentation = _segment(lower, 0, frozenset(ends) if spaced else None)
+    if segmentation is None and spaced:
+        # one word no column list knows ("Name Purpose Store Expires"): a column of its own
+        segmentation = _segment(lower, 0, frozenset(ends), unknown=1)
     if segmentation is None:
         return None
     cells = [_original(stripped, source, a, b) for a, b, _ in segmentation]
@@ -117,9 +120,10 @@ def _header_parts() -> frozenset[str]:
     return frozenset(parts)
 
 
-def _segment(lower: str, position: int, ends, depth: int = 0):
+def _segment(lower: str, position: int, ends, depth: int = 0, unknown: int = 0):
     """Header words covering lower[position:], longest first, backtracking; cells end only at
-    ``ends`` when given. A list of (start, end, role), or None."""
+    ``ends`` when given; up to ``unknown`` single words may be columns no list knows ('other').
+    A list of (start, end, role), or None."""
     if position == len(lower):
         return []
     if depth > 12:
@@ -127,9 +131,15 @@ def _segment(lower: str, position: int, ends, depth: int = 0):
     for word, role in _header_words():
         end = position + len(word)
         if lower.startswith(word, position) and (ends is None or end in ends):
-            rest = _segment(lower, end, ends, depth + 1)
+            rest = _segment(lower, end, ends, depth + 1, unknown)
             if rest is not None:
                 return [(position, end, role), *rest]
+    if unknown and ends is not None:
+        end = min(e for e in ends if e > position)
+        if lower[position:end].isalpha() and position > 0:
+            rest = _segment(lower, end, ends, depth + 1, unknown - 1)
+            if rest is not None:
+                return [(position, end, "other"), *rest]
     return None
 
 
