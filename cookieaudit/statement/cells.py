@@ -79,22 +79,14 @@ def _leading() -> re.Pattern:
     return re.compile(rf"\s*(?:{_lifetime_phrase()})", re.IGNORECASE)
 
 
+# Where a cell can start: after a space or punctuation, at a capital after a lower-case letter
+# or digit ("…choices.12 monthsNecessary"), at a digit after a letter ("eovt1 month").
+_CELL_START = r"(?:(?<![^\W_])|(?<=(?-i:[a-z0-9.]))(?=(?-i:[A-Z]))|(?<=[^\W\d_])(?=\d))(?=\S)"
+
+
 @functools.lru_cache(maxsize=1)
-def _whole() -> re.Pattern:
-    return re.compile(rf"(?:{_lifetime_phrase()})[\s.]*", re.IGNORECASE)
-
-
-def _cell_starts(text: str, floor: int = 0):
-    """Positions where a cell can start: after a space or punctuation, at a capital that
-    follows a lower-case letter or digit, or at a digit that follows a letter."""
-    for i in range(max(floor, 0), len(text)):
-        char = text[i]
-        if char.isspace():
-            continue
-        before = text[i - 1] if i else " "
-        if before.isspace() or not before.isalnum() and before not in "_-" or (char.isupper() and (before.islower() or before.isdigit())) \
-                or (char.isdigit() and before.isalpha()):
-            yield i
+def _trailing() -> re.Pattern:
+    return re.compile(rf"{_CELL_START}(?:{_lifetime_phrase()})[\s.]*$", re.IGNORECASE)
 
 
 def leading_lifetime(text: str) -> int:
@@ -107,11 +99,8 @@ def leading_lifetime(text: str) -> int:
 def trailing_lifetime(text: str) -> int:
     """Where the lifetime phrase that ends ``text`` starts (len(text) when none): the longest
     one ("1 year 1 month 4 days", "30 minutes – 1 year")."""
-    whole = _whole()
-    for start in _cell_starts(text, len(text) - 120):
-        if whole.fullmatch(text, start):
-            return start
-    return len(text)
+    match = _trailing().search(text, max(0, len(text) - 120))
+    return match.start() if match else len(text)
 
 
 def lifetime_line(text: str) -> bool:
@@ -144,9 +133,9 @@ def _value_patterns() -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=8)
-def _whole_value(role: str) -> Optional[re.Pattern]:
+def _trailing_value(role: str) -> Optional[re.Pattern]:
     pattern = _value_patterns().get(role)
-    return re.compile(rf"(?:{pattern})[\s.]*", re.IGNORECASE) if pattern else None
+    return re.compile(rf"{_CELL_START}(?:{pattern})[\s.]*$", re.IGNORECASE) if pattern else None
 
 
 @functools.lru_cache(maxsize=8)
@@ -159,14 +148,21 @@ def trailing_value(role: str, text: str) -> int:
     """Where a typed value (party, answer, kind, category) that ends ``text`` starts; len(text)
     when none. A cell starts with a capital where one can ("…visits Tracking and performance"
     rather than "statistics Tracking and performance")."""
-    pattern = _whole_value(role)
+    pattern = _trailing_value(role)
     if pattern is None:
         return len(text)
-    found = [start for start in _cell_starts(text, len(text) - 80) if pattern.fullmatch(text, start)]
-    if not found:
+    match = pattern.search(text, max(0, len(text) - 80))
+    if match is None:
         return len(text)
-    capital = [start for start in found if text[start].isupper() or text[start].isdigit()]
-    return (capital or found)[0]
+    start = match.start()
+    while not (text[start].isupper() or text[start].isdigit()):
+        later = pattern.search(text, start + 1)
+        if later is None:
+            break
+        if text[later.start()].isupper() or text[later.start()].isdigit():
+            return later.start()
+        start = later.start()
+    return match.start()
 
 
 def leading_value(role: str, text: str) -> int:

@@ -323,7 +323,8 @@ def _header_starts() -> frozenset[str]:
 def read_table_at(lines: list[str], index: int) -> Optional[TextTable]:
     """The table whose header starts at lines[index], with its rows; None when none starts there."""
     line = lines[index]
-    if "".join(line.split())[:3].lower() not in _header_starts():
+    start = line.lstrip()[:3].lower()
+    if start not in _header_starts():
         return None
     aligned = _aligned_header(line)
     if aligned is not None:
@@ -343,7 +344,7 @@ def read_table_at(lines: list[str], index: int) -> Optional[TextTable]:
         else:
             table.next_line = _one_row_per_line(lines, table, index + 1, _context(lines, index + 1, glued))
         return table
-    multi = _multiline_header(lines, index)
+    multi = _multiline_header(lines, index) if len(line) <= 40 else None
     if multi is not None:
         cells, last = multi
         table = TextTable(index, last, cells)
