@@ -49,6 +49,15 @@ def _without_link_marks(text: str) -> str:
     return _MD_LINK.sub(lambda m: " " + m.group(1) + " " * (len(m.group(0)) - len(m.group(1)) - 1), text)
 
 
+def _privacy_phrase_matches(text: str):
+    """The privacy-delegation phrases in ``text``: looked for only around the word 'privacy'."""
+    phrases = _privacy_phrases()
+    for found in re.finditer(r"privacy", text, re.IGNORECASE):
+        match = phrases.search(text, max(0, found.start() - 40), min(len(text), found.end() + 20))
+        if match and match.start() <= found.start() < match.end():
+            yield match
+
+
 def _path_words(href: str) -> str:
     path = urlsplit(href).path if "://" in href or href.startswith("/") else href
     return re.sub(r"[/_.#-]+", " ", path)
@@ -61,7 +70,8 @@ def find_delegations(document: Document) -> list[Delegation]:
     seen: set[str] = set()
     links = sorted((link for link in document.links if link.href and not link.href.startswith(("#", "mailto:", "tel:", "javascript:"))),
                    key=lambda link: link.start)
-    for match in v.delegation.finditer(_without_link_marks(document.text)):
+    plain = _without_link_marks(document.text)
+    for match in v.delegation.finditer(plain):
         nearby = [link for link in links if match.start() - 200 <= link.start <= match.end() + 200
                   and _link_points_to_cookies(link.text, link.href)]
         nearby.sort(key=lambda link: abs(link.start - match.start()))
@@ -72,8 +82,7 @@ def find_delegations(document: Document) -> list[Delegation]:
             found.append(Delegation(" ".join(match.group(0).split()), href))
     # "leest u in onze privacyverklaring" with a link to it: the details are there
     privacy_words = _privacy_link_words()
-    phrases = _privacy_phrases().finditer(_without_link_marks(document.text)) if links else ()
-    for match in phrases:
+    for match in _privacy_phrase_matches(plain) if links else ():
         nearby = [link for link in links if match.start() - 200 <= link.start <= match.end() + 200
                   and (privacy_words.search(link.text) or privacy_words.search(_path_words(link.href)))]
         if not nearby:

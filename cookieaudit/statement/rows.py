@@ -14,6 +14,7 @@ Where a cut is a guess, the row's confidence is below 1.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -154,10 +155,16 @@ def _glued_split(text: str, next_role: Optional[str], context: RowContext) -> tu
 
 def split_cells(line: str, header: list[str], context: Optional[RowContext] = None) -> tuple[tuple[str, ...], float]:
     """The cells of a row in header order and how sure the cut is; ((), 0) when the row has no name."""
+    context = context or RowContext()
+    return _split_cached(line, tuple(header), tuple(context.domains), context.glued)
+
+
+@functools.lru_cache(maxsize=1024)
+def _split_cached(line: str, header: tuple[str, ...], domains: tuple[str, ...], glued: bool) -> tuple[tuple[str, ...], float]:
     from .runtogether import _vendor_end
 
-    context = context or RowContext()
-    kinds = column_kinds(header)
+    context = RowContext(domains=list(domains), glued=glued)
+    kinds = column_kinds(list(header))
     text = line.strip().strip("|").strip()
     cells = [""] * len(kinds)
     confidence = 1.0
