@@ -177,8 +177,10 @@ def _read_clause(text: str, block, heading_purposes: set[str], previous: set[str
 
 
 def read_claims(document: Document, sections: list[CookieSection],
-                cookies: Iterable[DeclaredCookie], services: Iterable[DeclaredService]) -> Claims:
-    """The claims one document's cookie sections make."""
+                cookies: Iterable[DeclaredCookie], services: Iterable[DeclaredService],
+                record_blocks: frozenset[int] = frozenset()) -> Claims:
+    """The claims one document's cookie sections make (blocks read as cookie records, whose
+    ``id`` is in ``record_blocks``, describe one cookie and claim nothing)."""
     v = vocabulary()
     cookies, services = list(cookies), list(services)
     items = [*cookies, *services]
@@ -205,7 +207,7 @@ def read_claims(document: Document, sections: list[CookieSection],
                     headings.pop()
                 headings.append((level, set(purpose_hits(block.text))))
                 continue
-            if block.kind not in ("paragraph", "item"):
+            if block.kind not in ("paragraph", "item") or id(block) in record_blocks:
                 continue
             heading_purposes = next((p for _, p in reversed(headings) if p), set())
             for sentence in sentences(block):

@@ -54,6 +54,7 @@ class Extraction:
     cookies: list[DeclaredCookie] = field(default_factory=list)
     services: list[DeclaredService] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    record_blocks: set[int] = field(default_factory=set)  # id() of blocks read as cookie records, not prose
 
 
 def evidence_for(document: Document, start: int, end: int, section: Optional[str] = None) -> Evidence:
@@ -603,12 +604,14 @@ def _read_section(reader: "_Reader", section: CookieSection) -> None:
         named = name_record(blocks, index) if block.kind != "row" else None
         if named is not None:
             reader.record(named.cells, named.text, named.start, named.end, named.code, purpose, vendor_context)
+            reader.result.record_blocks.update(id(b) for b in blocks[index:named.next_index])
             index = named.next_index
             continue
         inline = inline_records(block) if block.kind in ("paragraph", "item") else []
         if inline:
             for item in inline:
                 reader.record(item.cells, item.text, item.start, item.end, item.code, purpose, vendor_context)
+            reader.result.record_blocks.add(id(block))
             index += 1
             continue
         index += 1

@@ -57,7 +57,7 @@ def parse_document(document: Document) -> DocumentResult:
     """Sections, items, claims and delegations of one document."""
     sections = find_cookie_sections(document)
     extraction = extract_items(document, sections)
-    claims = read_claims(document, sections, extraction.cookies, extraction.services)
+    claims = read_claims(document, sections, extraction.cookies, extraction.services, frozenset(extraction.record_blocks))
     if claims.all_session:
         for item in (*extraction.cookies, *extraction.services):
             if item.lifetime is None:

@@ -97,13 +97,21 @@ def looks_like_heading(text: str) -> bool:
     return not _HEADING_END.search(stripped)
 
 
+def _is_pipe_header(line: str) -> bool:
+    """ "Cookie name | Lasts for | Purpose |": column words between pipes, a name column among them."""
+    from .runtogether import column_role
+
+    roles = [column_role(cell) for cell in line.strip().strip("|").split("|")]
+    return roles.count("name") == 1 and sum(role is not None for role in roles) >= 2
+
+
 def _heads_paragraph(segment: str) -> bool:
     """Whether a paragraph's first line is a heading of its own: a few words naming cookies,
     capitalised, without closing punctuation, over a line that starts a sentence."""
     first, _, rest = segment.partition("\n")
     first = first.strip()
     return (0 < len(first.split()) <= 6 and first[:1].isupper() and looks_like_heading(first) and not first.endswith((",", "-"))
-            and rest.lstrip()[:1].isupper() and "cookie" in first.lower())
+            and ":" not in first and rest.lstrip()[:1].isupper() and bool(re.search(r"\bcookies?\b", first, re.IGNORECASE)))
 
 
 def read_text(text: str, source: str, source_kind: str = "text") -> Document:
@@ -146,7 +154,8 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             i += 1
             continue
         in_pipe_table = bool(raw and raw[-1][0] == "row" and current is raw[-1] and raw[-1][4].get("pipes"))
-        if _PIPE_ROW.match(line) or line.count("\t") >= 2 or (in_pipe_table and _LOOSE_PIPE_ROW.match(line)):
+        loose_header = not in_pipe_table and _LOOSE_PIPE_ROW.match(line) and _is_pipe_header(line)
+        if _PIPE_ROW.match(line) or line.count("\t") >= 2 or (in_pipe_table and _LOOSE_PIPE_ROW.match(line)) or loose_header:
             if _PIPE_SEPARATOR.match(line):
                 if raw and raw[-1][0] == "row":
                     raw[-1][4]["header"] = True
@@ -158,7 +167,8 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
                 cells = tuple(c.strip() for c in line.split("\t"))
             if not (raw and raw[-1][0] == "row" and current is raw[-1]):
                 builder.table_count += 1
-            current = ["row", start, end, 1, {"cells": cells, "table": builder.table_count, "pipes": "|" in line}]
+            current = ["row", start, end, 1, {"cells": cells, "table": builder.table_count, "pipes": "|" in line,
+                                              "header": bool(loose_header)}]
             raw.append(current)
             i += 1
             continue

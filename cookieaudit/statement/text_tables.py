@@ -29,6 +29,8 @@ __all__ = ["TableRow", "TextTable", "aligned_table_spans", "read_table_at"]
 
 _ALIGNED_GAP = re.compile(r"\S+(?: \S+)*")  # cells separated by runs of two or more spaces
 MAX_RECORD_LINES = 12
+# marks only a cookie name has: a record that lacks a cell ends where such a name comes
+_NAME_MARKS = re.compile(r"[_<>*#.\[\]{}\d-]|[a-z][A-Z]")
 
 
 @dataclass
@@ -227,7 +229,7 @@ def _one_cell_per_line(lines: list[str], table: TextTable, start: int) -> int:
             if not _name_line(text):
                 break
             current = [i, i, [text]]
-        elif _name_line(text) and (len(current[2]) >= width or len(current[2]) >= 2 and "_" in text):
+        elif _name_line(text) and (len(current[2]) >= width or len(current[2]) >= 2 and _NAME_MARKS.search(text)):
             records.append(current)
             current = [i, i, [text]]
         elif len(current[2]) >= width:
