@@ -70,7 +70,8 @@ def _lifetime_phrase() -> str:
     duration, words = _lifetime_atoms()
     durations = rf"(?:(?:{prefix})\s*)?{duration}(?:\s*{duration})*"
     part = rf"(?:{durations}|(?:(?:{prefix})\s*)?(?:{words}))"
-    unit = rf"{part}(?:\s*\(\s*{part}\s*\))?"
+    suffix = _alternation(raw["lifetime_cell_suffixes"])
+    unit = rf"{part}(?:\s*\(\s*{part}\s*\))?(?:\s*(?:{suffix}))?"
     return rf"{unit}(?:\s*(?:{joiners})\s*{unit})*"
 
 

@@ -233,3 +233,22 @@ def test_one_cookie_ending_with_the_browser_is_not_all_session():
     declaration = parse_text("Cookies\n\nReadSpeaker plaatst de cookie _rspkrLoadCore, die wordt verwijderd als u de browser sluit.")
     assert declaration.claims.all_session is None
     assert declaration.cookies[0].lifetime == "session"
+
+
+def test_printed_table_over_several_pages(tmp_path, chromium_path):
+    """A long table printed without a repeated header: the rows on later pages are read under
+    the header of the first, with their own lifetimes, as from the HTML."""
+    rows = "".join(f"<tr><td>site_cookie_{i:02d}</td><td>Onthoudt instelling {i} van de bezoeker op deze website</td>"
+                   f"<td>{i + 1} dagen</td></tr>" for i in range(70))
+    html = tmp_path / "long.html"
+    html.write_text("<!doctype html><html lang=nl><head><meta charset=utf-8><title>Cookies</title></head><body>"
+                    "<h1>Cookieverklaring</h1><h2>Functionele cookies</h2><table><tr><th>Naam</th><th>Doel</th>"
+                    f"<th>Bewaartermijn</th></tr>{rows}</table></body></html>", encoding="utf-8")
+    pdf = tmp_path / "long.pdf"
+    print_pdf(html, pdf, chromium_path)
+    from pypdf import PdfReader
+
+    assert len(PdfReader(pdf).pages) >= 2
+    declaration = parse_statement(pdf)
+    assert [(c.pattern, c.max_age_days) for c in declaration.cookies] == [(f"site_cookie_{i:02d}", i + 1) for i in range(70)]
+    assert declaration.warnings == []
