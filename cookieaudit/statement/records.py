@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 from .cells import lifetime_line
@@ -37,8 +37,6 @@ class Record:
     end: int
     code: tuple[str, ...] = ()
     next_index: int = 0
-    lifetime_in_prose: bool = False
-    parts: list[str] = field(default_factory=list)
 
 
 def _labelled(text: str) -> Optional[tuple[str, str]]:
@@ -106,8 +104,7 @@ def name_record(blocks: list[Block], index: int) -> Optional[Record]:
     if loose:
         cells["purpose"] = " ".join(filter(None, (cells.get("purpose"), *loose)))
     text = " ".join(filter(None, (cells["name"], *(v for k, v in cells.items() if k != "name"))))
-    return Record(cells=cells, text=text, start=head.start, end=end, code=tuple(code), next_index=j,
-                  lifetime_in_prose="lifetime" not in cells)
+    return Record(cells=cells, text=text, start=head.start, end=end, code=tuple(code), next_index=j)
 
 
 def _says_lifetime(text: str) -> bool:

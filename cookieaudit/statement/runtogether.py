@@ -1,12 +1,11 @@
-"""Text tables whose cells came out run together, as CMP-generated cookie declarations do
-after copying or PDF extraction::
+"""Column words of cookie tables: what a header cell or a label says a column holds, headers
+found on one line (separated by spaces or run together), and the rule-set evidence used to cut
+run-together cells (known cookie names, vendor names, where a provider cell ends)::
 
     NaamAanbiederDoelVervaltermijnType
     _gaGoogle AnalyticsRegistreert een uniek ID voor statistieken.2 jaarHTTP Cookie
 
-A header line made only of column words announces the table; each following line is cut
-back into cells from both ends: the storage type and the lifetime from the right, the
-cookie name and the provider from the left, the description in between.
+Rows are cut into cells by ``rows.split_cells``; tables are found by ``text_tables``.
 """
 
 from __future__ import annotations
@@ -17,11 +16,10 @@ from typing import Optional
 
 from .vocabulary import vocabulary
 
-__all__ = ["column_role", "find_header", "is_row", "label_role", "split_row"]
+__all__ = ["column_role", "find_header", "header_cell", "is_row", "label_role", "split_row", "table_names_ok"]
 
 _DOMAIN = re.compile(r"(?:www\.|\.)?(?:[a-z0-9-]+\.)+[a-z]{2,6}(?=[A-Z\s]|$)")
 _CAPITALISED_WORD = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+(?=[\s,:;]|\.\s|\.$|$)")
-_NAME_TOKEN = re.compile(r"[\w.\-*<>#\[\]{}$|]+")
 
 
 def column_role(header_cell: str) -> Optional[str]:
@@ -165,16 +163,6 @@ def header_cell(line: str) -> Optional[str]:
     if not text or len(text) > 40:
         return None
     return label_role(text) or label_role(text.rstrip("?").strip())
-
-
-@functools.lru_cache(maxsize=1)
-def _lifetime_tail() -> re.Pattern:
-    v = vocabulary()
-    units = "|".join(re.escape(u) for u in sorted(v.duration_units, key=len, reverse=True))
-    numbers = "|".join(re.escape(w) for w in sorted(v.number_words, key=len, reverse=True) if len(w) > 2)
-    duration = rf"(?:\d+(?:[.,]\d+)?|(?i:{numbers}))\s*(?i:{units})"
-    words = r"(?i:sessie|session|persistent|permanent|onbepaald|onbekend|unknown|varies)"
-    return re.compile(rf"(?:(?i:max\.?|maximaal|tot|up to)\s*)?(?:{duration}(?:\s*[–—-]\s*{duration})?|{words})\s*$")
 
 
 def _known_name_end(text: str) -> int:
