@@ -208,7 +208,7 @@ class _Reader:
     def row(self, block: Block, purpose_context: Optional[str], vendor_context: Optional[VendorMatch] = None) -> None:
         roles = self.columns.get(block.table) if block.table is not None else None
         if block.header or roles is None:
-            candidate = [column_role(c) for c in block.cells]
+            candidate = _one_name_column([column_role(c) for c in block.cells], block.cells)
             if "name" in candidate and sum(r is not None for r in candidate) >= 2:
                 self.columns[block.table] = candidate
                 return
@@ -350,6 +350,20 @@ class _Reader:
             if purpose_of(phrase) and not v.negation.search(text[: lead[0]]):
                 self.add_service(phrase_name(phrase), None, text, sentence.start, sentence.end, purpose_context)
                 self.summaries.append(self.result.services[-1])
+
+
+_NAME_HEADER = re.compile(r"(?:cookie[ -]?)?(?:naam|name)s?(?: (?:of |van )?(?:the |de )?cookie)?", re.IGNORECASE)
+
+
+def _one_name_column(roles: list, cells: tuple[str, ...]) -> list:
+    """A header with two name columns ("Cookie | Name | Type | Purpose"): the one called name
+    holds the names; the other names the service that sets them."""
+    if roles.count("name") < 2:
+        return roles
+    named = [i for i, (role, cell) in enumerate(zip(roles, cells)) if role == "name" and _NAME_HEADER.fullmatch(cell.strip())]
+    keep = named[0] if named else roles.index("name")
+    return [("vendor" if "vendor" not in roles else None) if role == "name" and i != keep else role
+            for i, role in enumerate(roles)]
 
 
 def _sentences_in(block: Block, start: int, end: int) -> list[Sentence]:

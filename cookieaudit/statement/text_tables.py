@@ -147,6 +147,7 @@ def _one_row_per_line(lines: list[str], table: TextTable, start: int, context: R
     """Rows one per line; a row broken over lines is joined until it has its lifetime."""
     header, kinds = table.header, column_kinds(table.header)
     pending: Optional[list] = None  # [first, last, text]
+    skipped = False
 
     def flush() -> None:
         nonlocal pending
@@ -187,6 +188,11 @@ def _one_row_per_line(lines: list[str], table: TextTable, start: int, context: R
             cells, _ = split_cells(pending[2], header, context)
             if cells and _complete(cells, kinds):
                 flush()
+            i += 1
+            continue
+        if table.rows and not skipped and len(text.split()) <= 14 and i + 1 < len(lines) \
+                and _is_row(lines[i + 1], header, context):
+            skipped = True  # one row whose name is no cookie name ("Cookie consent …"): the table goes on
             i += 1
             continue
         break

@@ -179,3 +179,16 @@ def test_unreadable_cookie_table_is_warned_about():
     declaration = parse_text(text)
     assert declaration.cookies == []
     assert any(w.startswith("cookie table without readable rows: 'Naam | Doel | Bewaartermijn'") for w in declaration.warnings)
+
+
+def test_two_name_columns_the_one_called_name_holds_the_names():
+    text = ("Cookies\n\n| Cookie | Name | Type | Purpose |\n|---|---|---|---|\n"
+            "| Google Analytics | _utma _utmb | Persistent | Statistics about visits |\n")
+    assert [(c.pattern, c.vendor) for c in parse_text(text).cookies] == [
+        ("_utma", "Google Analytics"), ("_utmb", "Google Analytics")]
+
+
+def test_a_row_without_a_cookie_name_does_not_end_the_table():
+    text = ("Cookies\n\nName Purpose Expires\n_gid Google Analytics 1 day\nCookie consent Stores your choice 1 year\n"
+            "_ga Google Analytics 2 years\n")
+    assert _facts(text) == {("_gid", "exact"): ("persistent", 1), ("_ga", "exact"): ("persistent", 730)}
