@@ -10,7 +10,7 @@ from typing import Iterable, Optional, Sequence, Union
 from urllib.parse import urljoin, urlsplit
 
 from .._aio import run_sync
-from ..errors import InputError
+from ..errors import InputError, SiteUnreachableError, StatementUnreadableError
 from .claims import merge_claims, read_claims
 from .delegation import Delegation, find_delegations
 from .document import Document
@@ -220,8 +220,16 @@ async def parse_statement_async(
                 continue
             seen.add(target)
             followed += 1
+            try:
+                document = await _load(target, options)
+            except (StatementUnreadableError, SiteUnreachableError, InputError) as exc:
+                # the page the statement points to cannot be read: say so, keep what was read
+                reason = " ".join(str(exc).split())
+                reason = reason[len(target) + 2:] if reason.startswith(f"{target}: ") else reason
+                result.extra_warnings.append(_delegation_warning(delegation, result.document, target,
+                                                                 f"not followed: {reason[:160]}"))
+                continue
             result.extra_warnings.append(_delegation_warning(delegation, result.document, target, "followed"))
-            document = await _load(target, options)
             child = parse_document(document)
             child.followed_from = result.document.source
             results.append(child)

@@ -121,3 +121,15 @@ def test_privacy_statement_delegation_is_followed(chromium_path, statement_site)
     followed = _fetch(statement_site, f"https://{HOST}/cookies-kort", follow=True)
     assert [c.pattern for c in followed.cookies] == ["kort_sessie", "_pk_id"]
     assert followed.warnings[0].endswith("; followed")
+
+
+def test_a_followed_page_that_cannot_be_read_is_a_warning(chromium_path, statement_site):
+    """--follow to a page that answers 404: the statement itself is still read, and the warning says why."""
+    statement_site.route(HOST, "/cookies-verwijst", Response(
+        "<!doctype html><html lang=nl><head><meta charset=utf-8><title>Cookies</title></head><body><h1>Cookies</h1>"
+        "<p>Wij plaatsen de cookie eigen_sessie, die verdwijnt als u uw browser sluit.</p>"
+        "<p>Zie onze cookieverklaring: <a href='/cookieverklaring-weg'>cookieverklaring</a>.</p></body></html>"))
+    statement_site.route(HOST, "/cookieverklaring-weg", Response("<h1>Weg</h1>", status=404))
+    declaration = _fetch(statement_site, f"https://{HOST}/cookies-verwijst", follow=True)
+    assert [c.pattern for c in declaration.cookies] == ["eigen_sessie"]
+    assert declaration.warnings[0].endswith("; not followed: the server answered HTTP 404")
