@@ -1,22 +1,26 @@
 """``cookieaudit scan URL``: crawl a site in Chromium and report its cookies, storage and requests.
 
-Thin: parse options into ScanOptions, run the scan (writing a partial result on SIGINT or
-SIGTERM), render it as tables or JSON.
+Thin: parse options into ScanOptions, check the output paths, run the scan (writing a partial
+result on SIGINT or SIGTERM, or when the browser driver dies: exit 5), print tables or JSON on
+stdout as ``--format`` says and write the same JSON to ``-o`` whatever the format. An output
+that cannot be written (no permission, disk full) is one line and exit 2, after stdout got
+what it asked for.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import sys
 from pathlib import Path
 import click
 
 from .._aio import run_sync
-from ..errors import InputError
-from ..safety import terminal_safe
+from ..errors import InputError, ScanAbortedError
+from ..safety import strip_credentials, terminal_safe
 from ..options import ScanOptions
-from ._output import print_table, write_text
+from ._output import check_output_path, print_table, write_text
 
 __all__ = ["scan_command"]
 
@@ -87,6 +91,9 @@ def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurren
             Path(output_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(f"cannot create {output_dir}: {exc.strerror or exc}") from None
+    for path in (output, har):  # before the long work, not after it
+        if path:
+            check_output_path(path)
     options = make_options(
         pages=pages, urls=tuple(_read_urls(urls)), include=include, exclude=exclude, sitemap=sitemap, consent=consent,
         concurrency=concurrency, timeout=timeout, wait=wait, browser_path=browser_path, browser_args=browser_args,
@@ -95,16 +102,26 @@ def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurren
         output_dir=output_dir, har=har,
     )
     show_progress = not quiet and sys.stderr.isatty()
-    with _Progress(show_progress) as progress:
+    aborted = None
+    with _Progress(show_progress) as progress, _quiet_shutdown_noise():
         scan = Scan(url, options, progress.update if show_progress else None)
-        result, interrupted = run_sync(lambda: _run_until_signal(scan))
-    if output:
-        write_text(result.to_json(), output)
+        try:
+            result, interrupted = run_sync(lambda: _run_until_signal(scan))
+        except ScanAbortedError as exc:
+            if exc.partial is None:
+                raise
+            aborted, result, interrupted = exc, exc.partial, None
+    text = result.to_json()
     if output_format == "json":
-        if not output:
-            write_text(result.to_json())
+        write_text(text)
     else:
         _print_tables(result)
+    if output:
+        write_text(text, output)  # the same JSON whatever --format printed; InputError (exit 2) if it fails
+    if aborted is not None:
+        where = "partial result written" if output or output_format == "json" else "partial result not saved (no -o)"
+        click.echo(f"cookieaudit: error: {terminal_safe(' '.join(str(aborted).split()))}; {where}", err=True)
+        sys.exit(aborted.exit_code)
     if interrupted:
         click.echo(f"cookieaudit: interrupted by {interrupted}; partial result written", err=True)
         sys.exit(EXIT_ON_SIGNAL[interrupted])
@@ -132,12 +149,43 @@ async def _run_until_signal(scan):
         if not received:
             raise
         return scan.result(interrupted=received[0]), received[0]
+    except ScanAbortedError:
+        # A signal to the whole process group also ends the driver: that is the signal's doing.
+        await asyncio.sleep(0.2)
+        if not received:
+            raise
+        return scan.result(interrupted=received[0]), received[0]
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             try:
                 loop.remove_signal_handler(sig)
             except (NotImplementedError, RuntimeError):
                 pass
+
+
+class _quiet_shutdown_noise:
+    """While the scan stops (a signal, a dead driver), Playwright futures that fail with
+    "connection closed" can be garbage-collected unread; asyncio would log each as
+    "Future exception was never retrieved" with a traceback. Those, and only those, are dropped."""
+
+    class _Filter(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            message = record.getMessage()
+            if "never retrieved" not in message and "was destroyed but it is pending" not in message:
+                return True
+            exc = record.exc_info[1] if record.exc_info else None
+            text = f"{message} {exc!r}"
+            return not any(word in text for word in ("playwright", "Connection closed", "TargetClosedError",
+                                                     "has been closed", "CancelledError"))
+
+    def __enter__(self):
+        self._filter = self._Filter()
+        logging.getLogger("asyncio").addFilter(self._filter)
+        return self
+
+    def __exit__(self, *exc):
+        logging.getLogger("asyncio").removeFilter(self._filter)
+        return False
 
 
 class _Progress:
@@ -163,7 +211,7 @@ class _Progress:
             return
         from rich.markup import escape
 
-        description = f"{phase}: {done} pages — {escape(terminal_safe(url, 80))}"
+        description = f"{phase}: {done} pages — {escape(terminal_safe(strip_credentials(url), 80))}"
         if phase not in self._tasks:
             self._tasks[phase] = self._progress.add_task(description, total=None)
         self._progress.update(self._tasks[phase], description=description)

@@ -10,20 +10,26 @@ visited alone (its banner answer and its cookies shape the rest).
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Optional
+from urllib.parse import urlsplit
 
+from ..domains import registrable_domain
 from ..errors import SiteUnreachableError
 from ..models import Page, PhaseInfo
+from . import disguise
 from .banner import answer_banner
 from .browser import LaunchedBrowser, launch
 from .collectors import COLLECTORS, Collector, PhaseState, Visit
 from .collectors.base import utcnow
 from .cookiewrite import epoch_to_datetime
-from .crawl import Frontier, PlannedPage
+from .crawl import Frontier, PlannedPage, normalize_url
+from .limits import PROBE_TIMEOUT
 from .settle import NetworkActivity
+from .workspace import Workspace
 
 __all__ = ["BINDING", "Phase", "FollowPlan"]
 
@@ -97,7 +103,8 @@ class Phase:
 
     def __init__(self, name: str, state: PhaseState, playwright: Any, *, leader: Optional["Phase"] = None,
                  check_reachable: bool = False, har_path: Optional[str] = None,
-                 progress: Optional[Callable[..., None]] = None):
+                 progress: Optional[Callable[..., None]] = None, workspace: Optional[Workspace] = None,
+                 on_landed: Optional[Callable[[str], None]] = None):
         self.name = name
         self.state = state
         self.options = state.options
@@ -120,6 +127,11 @@ class Phase:
         self._crashed: set = set()  # tabs whose renderer died
         self._clicks: list[float] = []  # epoch seconds of trusted clicks, from the init script
         self._sitemap_done = leader is not None or not self.options.sitemap
+        self.workspace = workspace
+        self.on_landed = on_landed  # called with the start page's final URL when it is on another site
+        self._tab_visits: dict[Any, Visit] = {}  # tab -> the last visit it made
+        self._visit_tasks: set[asyncio.Task] = set()
+        self._reached: dict[str, Page] = {}  # normalised URL -> the page record that reached it
 
     @property
     def action(self) -> Optional[str]:
@@ -133,6 +145,7 @@ class Phase:
             await self._launch()
             await self._crawl()
         finally:
+            await _cancel_all(self._visit_tasks)  # a stopped crawl leaves no visit running unobserved
             self.finished = True
             self.plan_changed.set()
             self.info.finished_at = utcnow()
@@ -141,7 +154,7 @@ class Phase:
         return self.frontier.planned
 
     async def _launch(self) -> None:
-        self.browser = await launch(self.playwright, self.options, self._profile_dir, self.har_path)
+        self.browser = await launch(self.playwright, self.options, self._profile_dir, self.har_path, self.workspace)
         self._profile_dir = self.browser.profile_dir
         context = self.browser.context
         self.activity = NetworkActivity()
@@ -160,10 +173,28 @@ class Phase:
 
     async def _open_tab(self, tab) -> None:
         tab.on("framenavigated", lambda frame: self._main_frame_navigated(tab, frame))
-        tab.on("crash", lambda *_: self._crashed.add(tab))
+        tab.on("crash", lambda *_: self._on_crash(tab))
+        try:
+            session = await self.browser.context.new_cdp_session(tab)
+            self.state.sessions[tab] = session
+            if self.browser.presentation is not None:
+                await disguise.apply(session, self.browser.presentation)
+        except Exception as exc:  # the browser went away while the tab opened; the visit finds out
+            if not self.browser.dead:
+                self.state.error("browser", f"tab set-up failed: {_first_line(exc)}")
         for collector in self.collectors:
             await collector.tab_opened(tab)
         self._tabs.put_nowait(tab)
+
+    def _on_crash(self, tab) -> None:
+        """A tab's renderer died: the page it is on, or the page it last showed, is to blame."""
+        self._crashed.add(tab)
+        if tab in self.state.current:
+            return  # the visit in progress reports it
+        visit = self._tab_visits.get(tab)
+        if visit is not None:
+            self.state.error("crash", "the tab crashed after the page was read", visit.planned.url)
+            visit.record.error = visit.record.error or "tab crashed"
 
     def _main_frame_navigated(self, tab, frame) -> None:
         visit = self.state.current.get(tab)
@@ -174,6 +205,8 @@ class Phase:
         if self.browser is not None:
             await self.browser.close(timeout=3.0)
             self.browser.remove_profile()
+        if self._profile_dir is not None and self.workspace is not None:  # the phase's, also after restarts
+            await asyncio.to_thread(shutil.rmtree, self._profile_dir, True)
 
     async def _restart(self, reason: str) -> bool:
         """Relaunch on the same profile (the jar survives); False once restarts are used up."""
@@ -203,8 +236,12 @@ class Phase:
                 planned = self.frontier.pop()
                 if planned is None:
                     break
-                running.add(asyncio.ensure_future(self._visit_with_tab(planned)))
+                if planned.url in self._reached:  # an earlier page redirected here: one page, visited once
+                    self._finished[planned.index] = None
+                    continue
+                running.add(self._track(asyncio.ensure_future(self._visit_with_tab(planned))))
             if not running:
+                self._collect_finished(())  # pages skipped above still advance the merge
                 if sitemap_urls:  # sitemap pages come after the links, once every redirect is known
                     self.frontier.add_links(sitemap_urls, self.state.site, 1, source="sitemap")
                     self.plan_changed.set()
@@ -231,18 +268,56 @@ class Phase:
                 self._finished[visit.planned.index] = visit
         while self._merged in self._finished:
             visit = self._finished.pop(self._merged)
+            if visit is None:  # skipped: reached before through a redirect
+                self._merged += 1
+                continue
             if self._merged == 0:
                 self._first_visit = visit
             if visit.record.final_url:
                 self.frontier.mark_visited(visit.record.final_url)
+            self._merge_redirect(visit)
             self.frontier.add_links(visit.links, visit.url, visit.planned.depth + 1)
             self._merged += 1
         self.plan_changed.set()
 
+    def _check_landing(self, visit: Visit) -> None:
+        """The start page landed on another site: that site is the one audited from now on
+        (called before the page is read, so its links and cookies count as the new site's)."""
+        final = visit.current_url or visit.record.final_url
+        if (visit.planned.index == 0 and final and self.on_landed is not None
+                and isinstance(self.frontier, Frontier) and not self.frontier.is_same_site(final)):
+            self.frontier.site = registrable_domain(urlsplit(final).hostname or "")
+            self.on_landed(final)
+
+    def _merge_redirect(self, visit: Visit) -> None:
+        """A page whose redirect ends on a page already visited is that page: one record, with the
+        redirect chain (deterministic: the record first in page order is kept)."""
+        record = visit.record
+        final = normalize_url(record.final_url or "") or record.url
+        kept = self._reached.get(final)
+        if kept is not None and kept is not record:
+            for url in record.redirect_chain + [record.url]:
+                if url not in kept.redirect_chain and url != (kept.final_url or kept.url):
+                    kept.redirect_chain.append(url)
+            self._page_collector().forget(record)
+            return
+        self._reached.setdefault(final, record)
+        self._reached.setdefault(record.url, record)
+
+    def _track(self, task: asyncio.Task) -> asyncio.Task:
+        self._visit_tasks.add(task)
+        task.add_done_callback(self._visit_tasks.discard)
+        return task
+
+    def _page_collector(self):
+        return next(c for c in self.collectors if c.result_field == "pages")
+
     async def _visit_with_tab(self, planned: PlannedPage) -> Optional[Visit]:
-        tab = await self._tabs.get()
+        tab = await self._clean_tab(await self._tabs.get())
+        visit = None
         try:
-            return await self._visit(planned, tab)
+            visit = await self._visit(planned, tab)
+            return visit
         except _BrowserDied:
             if self.browser is not None:
                 self.browser.dead = True
@@ -250,12 +325,65 @@ class Phase:
             self._visited += 1
             return visit or Visit(planned, tab, self._page_record(planned), time.time())
         finally:
-            if tab in self._crashed or tab.is_closed():
-                self._crashed.discard(tab)
-                await _close_quietly(tab)
+            if visit is not None:
+                self._tab_visits[tab] = visit
+            if tab in self._crashed or tab.is_closed() or (visit is not None and visit.storm):
+                await self._retire_tab(tab)
                 await self._replace_tab(tab)
             else:
                 self._tabs.put_nowait(tab)
+
+    async def _clean_tab(self, tab):
+        """The next page starts clean: a tab that crashed or hangs since its last page is
+        replaced, and the hang is recorded on that last page."""
+        while True:
+            last = self._tab_visits.get(tab)
+            if last is None or self.browser is None or self.browser.dead:
+                return tab
+            if tab not in self._crashed and not tab.is_closed():
+                if await self._responsive(tab):
+                    return tab
+                self.state.error("hang", f"the tab stopped answering after the page (no reply within {PROBE_TIMEOUT:g} s)",
+                                 last.planned.url)
+                last.record.error = last.record.error or "hang"
+            await self._retire_tab(tab)
+            await self._replace_tab(tab)
+            tab = await self._tabs.get()
+
+    async def _retire_tab(self, tab) -> None:
+        self._crashed.discard(tab)
+        self._tab_visits.pop(tab, None)
+        self.state.sessions.pop(tab, None)
+        await _close_quietly(tab)
+
+    async def _responsive(self, tab) -> bool:
+        """Whether the tab's page runs scripts (a trivial evaluation answers within PROBE_TIMEOUT)."""
+        session = self.state.sessions.get(tab)
+        if session is None:
+            return not tab.is_closed()
+        try:
+            await asyncio.wait_for(session.send("Runtime.evaluate", {"expression": "0", "returnByValue": True}),
+                                   PROBE_TIMEOUT)
+            return True
+        except Exception:
+            return False
+
+    async def _unstick(self, visit: Visit) -> None:
+        """A page whose scripts never yield (an endless loop, a dialog loop) has them stopped, so
+        what it set can still be read; the hang is recorded on this page."""
+        tab = visit.tab
+        if tab in self._crashed or tab.is_closed() or await self._responsive(tab):
+            return
+        self.state.error("hang", f"the page's scripts did not yield within {PROBE_TIMEOUT:g} s; they were stopped",
+                         visit.planned.url)
+        visit.record.error = visit.record.error or "hang"
+        session = self.state.sessions.get(tab)
+        try:
+            await asyncio.wait_for(session.send("Runtime.terminateExecution"), PROBE_TIMEOUT)
+        except Exception:
+            pass
+        if not await self._responsive(tab):
+            visit.storm = True  # still stuck: read what the browser itself knows, then replace the tab
 
     async def _replace_tab(self, tab) -> None:
         self.activity.forget(tab)
@@ -282,6 +410,8 @@ class Phase:
         deadline = started + self.options.timeout
         loaded = await self._navigate(visit, deadline)
         if loaded:
+            self._check_landing(visit)
+            await self._unstick(visit)
             await self._settle(visit, deadline)
             if planned.index == 0 and self.action:
                 await self._answer_banner(visit, deadline)
@@ -291,6 +421,8 @@ class Phase:
                 self.state.error("crash", "the tab crashed", planned.url)
                 record.error = "tab crashed"
         else:
+            if loaded:
+                await self._unstick(visit)
             await self._collect(visit)
         record.duration_ms = int((time.monotonic() - started) * 1000)
         self._visited += 1
@@ -332,6 +464,7 @@ class Phase:
             record.error = message[:300]
             return False
         if response is not None:
+            visit.response = response
             record.status = response.status
             chain, previous = [], response.request.redirected_from
             while previous is not None and len(chain) < 50:
@@ -413,6 +546,20 @@ class Phase:
         for collector in self.collectors:
             if kind in collector.script_events:
                 collector.on_script_event(event, frame_url, tab)
+
+
+async def _cancel_all(tasks) -> None:
+    """Cancel the tasks and wait for them, retrieving their exceptions (no "never retrieved")."""
+    tasks = [task for task in tasks if not task.done()] + [task for task in tasks if task.done()]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _browser_gone(tab) -> bool:

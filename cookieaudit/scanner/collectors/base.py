@@ -40,6 +40,8 @@ class Visit:
     started: float  # epoch seconds
     links: list[str] = field(default_factory=list)  # same-site links, for the crawl
     current_url: Optional[str] = None  # the tab's main-frame URL while the visit runs
+    response: Any = None  # the main document's response (Playwright), when one arrived
+    storm: bool = False  # the page went over its dialog or pop-up cap: its tab is replaced after it
 
     @property
     def url(self) -> str:
@@ -61,6 +63,7 @@ class PhaseState:
         self.classify_host = classify_host
         self.current: dict[Any, Visit] = {}  # tab -> the visit it is on
         self.last_visit: Optional[Visit] = None
+        self.sessions: dict[Any, Any] = {}  # tab -> its DevTools session (opened by the phase)
 
     def party(self, host_or_url: str) -> str:
         """first/third relative to the scanned site."""
@@ -109,6 +112,11 @@ class Collector:
 
     def results(self) -> list:
         """Result models from what was gathered; plain Python, no browser calls."""
+        return []
+
+    def secrets(self) -> list[str]:
+        """Raw values this collector observed (cookie and storage values), so the scan can find
+        them inside other strings (a tracker URL, a HAR header) and redact them there."""
         return []
 
     # -- helpers for collectors that handle browser events with async work -------------

@@ -171,6 +171,10 @@ class CookieCollector(Collector):
             seen.jar_at = now
 
     # -- results ---------------------------------------------------------------------
+    def secrets(self) -> list[str]:
+        values = [str(seen.jar.get("value") or "") for seen in self.seen.values()]
+        return values + [evidence.write.value for evidence in self.evidence]
+
     def results(self) -> list[Cookie]:
         cookies = [self._stored_cookie(seen) for seen in self.seen.values()]
         cookies += self._refused_cookies()

@@ -1,5 +1,6 @@
 """Requests: every request to a host other than the scanned site's, grouped by registrable
-domain, with status, initiating page and frame, and what the rule set knows of the host."""
+domain, with status, initiating page and frame, and what the rule set knows of the host.
+At most ``limits.MAX_REQUESTS`` are recorded per page; the rest are counted in its ``dropped``."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from urllib.parse import urlsplit
 from ...domains import registrable_domain
 from ...models import RequestGroup, RequestRecord
 from ..cookiewrite import epoch_to_datetime
+from ..limits import MAX_REQUESTS
 from ..urls import redact_url
-from .base import Collector, utcnow
+from .base import Collector, Visit, utcnow
 
 __all__ = ["RequestCollector"]
 
@@ -28,6 +30,7 @@ class RequestCollector(Collector):
         super().__init__(state)
         self.records: list[RequestRecord] = []
         self._open: dict = {}  # Playwright request -> its record, until it ends
+        self._per_page: dict[int, int] = {}  # id(page record) -> requests recorded for it
 
     async def attach(self, browser) -> None:
         context = browser.context
@@ -43,7 +46,14 @@ class RequestCollector(Collector):
         host = (urlsplit(url).hostname or "").lower()
         if not host or host == self.state.site_host:
             return
-        page_url, frame_url = self._origin_of(request)
+        visit, frame_url = self._origin_of(request)
+        page_url = visit.url if visit else None
+        if visit is not None:
+            count = self._per_page.get(id(visit.record), 0)
+            if count >= MAX_REQUESTS:
+                visit.record.dropped.requests += 1
+                return
+            self._per_page[id(visit.record)] = count + 1
         recorded = url if self.state.options.include_values else redact_url(url)
         record = RequestRecord(
             url=recorded[:MAX_URL], host=host, method=request.method, resource_type=request.resource_type,
@@ -52,11 +62,11 @@ class RequestCollector(Collector):
         self.records.append(record)
         self._open[request] = record
 
-    def _origin_of(self, request) -> tuple[Optional[str], Optional[str]]:
+    def _origin_of(self, request) -> tuple[Optional[Visit], Optional[str]]:
         try:
             frame = request.frame
         except Exception:  # service-worker requests have no frame
-            return (self.state.last_visit.url if self.state.last_visit else None), None
+            return self.state.last_visit, None
         visit = self.state.visit_of(frame.page)
         if request.is_navigation_request():
             # A frame's document is requested by its parent; a top-level document stands for itself.
@@ -64,7 +74,7 @@ class RequestCollector(Collector):
             frame_url = parent.url if parent is not None else request.url
         else:
             frame_url = frame.url
-        return (visit.url if visit else None), frame_url or None
+        return visit, frame_url or None
 
     def _on_response(self, response) -> None:
         record = self._open.get(response.request)
@@ -82,6 +92,8 @@ class RequestCollector(Collector):
     def results(self) -> list[RequestGroup]:
         groups: "OrderedDict[str, list[RequestRecord]]" = OrderedDict()
         for record in self.records:
+            if record.host == self.state.site_host:  # the start URL landed on this site after the request
+                continue
             groups.setdefault(registrable_domain(record.host), []).append(record)
         out = []
         for domain, records in groups.items():
