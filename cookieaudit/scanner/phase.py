@@ -24,10 +24,10 @@ from . import disguise
 from .banner import answer_banner
 from .browser import LaunchedBrowser, launch
 from .collectors import COLLECTORS, Collector, PhaseState, Visit
-from .collectors.base import utcnow
+from .collectors.base import close_stuck_tab, utcnow
 from .cookiewrite import epoch_to_datetime
 from .crawl import Frontier, PlannedPage, normalize_url
-from .limits import PROBE_TIMEOUT
+from .limits import MAX_SELF_NAVIGATIONS, PROBE_TIMEOUT
 from .settle import NetworkActivity
 from .workspace import Workspace
 
@@ -200,6 +200,7 @@ class Phase:
         visit = self.state.current.get(tab)
         if visit is not None and frame.parent_frame is None and frame.url.startswith(("http://", "https://")):
             visit.current_url = frame.url
+            visit.navigations += 1
 
     async def _shutdown(self) -> None:
         if self.browser is not None:
@@ -295,7 +296,9 @@ class Phase:
         record = visit.record
         final = normalize_url(record.final_url or "") or record.url
         kept = self._reached.get(final)
-        if kept is not None and kept is not record:
+        redirected = bool(record.redirect_chain) and visit.response is not None \
+            and normalize_url(visit.response.url) == final  # an HTTP redirect, not a page that moved on by itself
+        if kept is not None and kept is not record and redirected:
             for url in record.redirect_chain + [record.url]:
                 if url not in kept.redirect_chain and url != (kept.final_url or kept.url):
                     kept.redirect_chain.append(url)
@@ -341,14 +344,35 @@ class Phase:
             if last is None or self.browser is None or self.browser.dead:
                 return tab
             if tab not in self._crashed and not tab.is_closed():
-                if await self._responsive(tab):
+                problem = None
+                if not await self._responsive(tab):
+                    problem = f"the page stopped answering after it was read (no reply within {PROBE_TIMEOUT:g} s)"
+                elif not await self._leave_page(tab):
+                    problem = "the page could not be left: it hung or kept navigating when it was unloaded"
+                if problem is None:
                     return tab
-                self.state.error("hang", f"the tab stopped answering after the page (no reply within {PROBE_TIMEOUT:g} s)",
-                                 last.planned.url)
-                last.record.error = last.record.error or "hang"
+                if tab not in self._crashed:
+                    self.state.error("hang", problem, last.planned.url)
+                    last.record.error = last.record.error or "hang"
             await self._retire_tab(tab)
             await self._replace_tab(tab)
             tab = await self._tabs.get()
+
+    async def _leave_page(self, tab) -> bool:
+        """Unload the previous page (about:blank) before the next one: its timers, workers and
+        late requests end here, and a page that hangs or crashes on the way out is still the
+        one blamed."""
+        for _ in range(2):  # a page that navigates by itself (a refresh loop) can overtake the first try
+            try:
+                await asyncio.wait_for(tab.goto("about:blank"), PROBE_TIMEOUT * 2)
+            except Exception:
+                if tab in self._crashed or tab.is_closed() or not await self._responsive(tab):
+                    return False
+                continue
+            await asyncio.sleep(0.05)
+            if tab.url == "about:blank":
+                return tab not in self._crashed
+        return False
 
     async def _retire_tab(self, tab) -> None:
         self._crashed.discard(tab)
@@ -369,10 +393,15 @@ class Phase:
             return False
 
     async def _unstick(self, visit: Visit) -> None:
-        """A page whose scripts never yield (an endless loop, a dialog loop) has them stopped, so
-        what it set can still be read; the hang is recorded on this page."""
+        """A page whose scripts never yield (an endless loop) has them stopped, so what it set
+        can still be read; the hang is recorded on this page. A dialog loop cannot be stopped:
+        its tab is closed. Either way the tab is replaced after the page."""
         tab = visit.tab
-        if tab in self._crashed or tab.is_closed() or await self._responsive(tab):
+        dialogs = len(visit.record.dialogs) + visit.record.dropped.dialogs
+        if visit.closed or tab in self._crashed or tab.is_closed() or await self._responsive(tab):
+            return
+        if len(visit.record.dialogs) + visit.record.dropped.dialogs > dialogs:  # a dialog loop: nothing stops it
+            await close_stuck_tab(self.state, visit, "it opened dialog after dialog")
             return
         self.state.error("hang", f"the page's scripts did not yield within {PROBE_TIMEOUT:g} s; they were stopped",
                          visit.planned.url)
@@ -383,7 +412,9 @@ class Phase:
         except Exception:
             pass
         if not await self._responsive(tab):
-            visit.storm = True  # still stuck: read what the browser itself knows, then replace the tab
+            # Still busy: maybe hung for good, maybe a huge page still laying out on a slow machine.
+            # Collect what can be read (collectors have their own timeouts); replace the tab after.
+            visit.storm = True
 
     async def _replace_tab(self, tab) -> None:
         self.activity.forget(tab)
@@ -411,19 +442,23 @@ class Phase:
         loaded = await self._navigate(visit, deadline)
         if loaded:
             self._check_landing(visit)
-            await self._unstick(visit)
-            await self._settle(visit, deadline)
-            if planned.index == 0 and self.action:
+            if not tab.is_closed():
+                await self._settle(visit, deadline)
+            if planned.index == 0 and self.action and not tab.is_closed():
                 await self._answer_banner(visit, deadline)
         record.final_url = visit.current_url or record.final_url
+        if visit.navigations > MAX_SELF_NAVIGATIONS:
+            self.state.error("navigation", f"the page loaded {visit.navigations} documents by itself (a refresh or "
+                             "script loop); read where it was at the end", planned.url)
         if tab in self._crashed or tab.is_closed():
             if tab in self._crashed:
                 self.state.error("crash", "the tab crashed", planned.url)
                 record.error = "tab crashed"
+            await self._collect(visit, tab_alive=False)  # the cookie jar is the browser's: still read it
         else:
             if loaded:
                 await self._unstick(visit)
-            await self._collect(visit)
+            await self._collect(visit, tab_alive=not tab.is_closed())
         record.duration_ms = int((time.monotonic() - started) * 1000)
         self._visited += 1
         if self.progress:
@@ -443,6 +478,7 @@ class Phase:
             self.state.error("timeout", f"no load event within {self.options.timeout:g} s", url)
             record.error = "timeout"
             if visit.current_url is not None:
+                await _stop_loading(self.state.sessions.get(visit.tab))  # no more frames or requests after the deadline
                 return True  # the page is there but never finished loading: it still set what it set
             await _abort_navigation(visit.tab)  # nothing arrived: stop waiting for it
             return False
@@ -505,10 +541,12 @@ class Phase:
         self.activity.touch(visit.tab)
         await self.activity.settle(visit.tab, self.options.quiet_window, max(deadline, time.monotonic() + self.options.timeout / 2))
 
-    async def _collect(self, visit: Visit) -> None:
+    async def _collect(self, visit: Visit, tab_alive: bool = True) -> None:
         budget = max(2.0, min(COLLECT_BUDGET, self.options.timeout))
         deadline = time.monotonic() + budget
         for collector in self.collectors:
+            if collector.needs_tab and not tab_alive:
+                continue
             try:
                 await asyncio.wait_for(collector.after_visit(visit), max(0.5, deadline - time.monotonic()))
             except asyncio.TimeoutError:
@@ -530,7 +568,12 @@ class Phase:
             return []
 
     # -- init-script reports -------------------------------------------------------
-    def _on_report(self, source: dict, event: Any) -> None:
+    def _on_report(self, source: dict, events: Any) -> None:
+        """The init script's events, in batches (a list) or one by one (a dict)."""
+        for event in events if isinstance(events, list) else [events]:
+            self._on_event(source, event)
+
+    def _on_event(self, source: dict, event: Any) -> None:
         if not isinstance(event, dict):
             return
         kind = event.get("type")
@@ -546,6 +589,14 @@ class Phase:
         for collector in self.collectors:
             if kind in collector.script_events:
                 collector.on_script_event(event, frame_url, tab)
+
+
+async def _stop_loading(session) -> None:
+    if session is not None:
+        try:
+            await asyncio.wait_for(session.send("Page.stopLoading"), PROBE_TIMEOUT)
+        except Exception:
+            pass
 
 
 async def _cancel_all(tasks) -> None:

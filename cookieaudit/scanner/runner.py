@@ -81,7 +81,7 @@ class Scan:
         except asyncio.CancelledError:
             self._stopped_at = utcnow()
             raise
-        except Exception as exc:
+        except Exception:
             if playwright is not None and driver_gone(playwright):
                 self._stopped_at = utcnow()
                 raise ScanAbortedError("the Playwright driver exited during the scan; partial result kept",

@@ -26,6 +26,8 @@ from typing import Iterator, Optional
 __all__ = ["Workspace", "kill_process_group"]
 
 _ENV_LOCK = threading.Lock()
+# Chromium puts its singleton socket under TMPDIR; a Unix socket path has at most 107 bytes.
+_MAX_TMP_PATH = 48
 _LIVE: "weakref.WeakSet[Workspace]" = weakref.WeakSet()
 
 
@@ -36,8 +38,13 @@ class Workspace:
         self.root = Path(tempfile.mkdtemp(prefix="cookieaudit-scan-"))
         self.tmp = self.root / "tmp"  # TMPDIR of the driver and of Chromium
         self.config = self.root / "config"  # XDG_CONFIG_HOME of Chromium: its crash database
-        self.tmp.mkdir()
         self.config.mkdir()
+        self._extra: list[Path] = []
+        if len(str(self.tmp)) <= _MAX_TMP_PATH:
+            self.tmp.mkdir()
+        else:  # a long temp directory: Chromium could not create its socket there
+            self.tmp = Path(tempfile.mkdtemp(prefix="cookieaudit-tmp-", dir="/tmp" if os.path.isdir("/tmp") else None))
+            self._extra.append(self.tmp)
         self._browsers: dict[int, str] = {}  # browser pid -> its profile folder
         self.removed = False
         _LIVE.add(self)
@@ -85,8 +92,9 @@ class Workspace:
             return
         self.kill_browsers()
         for _ in range(3):  # a process that was still exiting can recreate a file once
-            shutil.rmtree(self.root, ignore_errors=True)
-            if not self.root.exists():
+            for folder in [self.root, *self._extra]:
+                shutil.rmtree(folder, ignore_errors=True)
+            if not any(folder.exists() for folder in [self.root, *self._extra]):
                 break
             time.sleep(0.2)
         self.removed = not self.root.exists()

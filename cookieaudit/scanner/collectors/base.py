@@ -22,7 +22,7 @@ from ...safety import redact
 from ..crawl import PlannedPage
 from ..options import ScanOptions
 
-__all__ = ["Collector", "PhaseState", "Visit", "utcnow"]
+__all__ = ["Collector", "PhaseState", "Visit", "close_stuck_tab", "utcnow"]
 
 
 def utcnow() -> datetime:
@@ -41,7 +41,9 @@ class Visit:
     links: list[str] = field(default_factory=list)  # same-site links, for the crawl
     current_url: Optional[str] = None  # the tab's main-frame URL while the visit runs
     response: Any = None  # the main document's response (Playwright), when one arrived
-    storm: bool = False  # the page went over its dialog or pop-up cap: its tab is replaced after it
+    storm: bool = False  # a storm or a stuck page: its tab is replaced after it
+    closed: bool = False  # the scan closed the tab during the visit (close_stuck_tab)
+    navigations: int = 0  # main-frame documents committed during the visit (a refresh loop makes many)
 
     @property
     def url(self) -> str:
@@ -84,11 +86,26 @@ class PhaseState:
         self.errors.append(ErrorEntry(kind=kind, message=message[:500], url=url, phase=self.phase, at=utcnow()))
 
 
+async def close_stuck_tab(state: PhaseState, visit: Visit, why: str) -> None:
+    """Close a tab whose page cannot be stopped (a dialog storm, a script that never yields):
+    the phase then reads the cookie jar without it and replaces the tab, and the page's title
+    and links are recorded as not read — the page costs its own time only."""
+    if visit.closed:
+        return
+    visit.storm = visit.closed = True
+    state.error("page-read", f"{why}: its tab was closed; title and links not read", visit.planned.url)
+    try:
+        await asyncio.wait_for(visit.tab.close(), 3)
+    except Exception:
+        pass
+
+
 class Collector:
     """Base class: override the hooks a collector needs; every hook is optional."""
 
     name = "base"
     result_field: Optional[str] = None  # the ScanResult list this collector's results go to
+    needs_tab = True  # False: after_visit reads the browser, not the page, so it runs after a crash too
     script_events: tuple[str, ...] = ()  # init-script event types routed to on_script_event
 
     def __init__(self, state: PhaseState):

@@ -20,13 +20,14 @@ from ...domains import registrable_domain
 from ...models import Dialog
 from ..crawl import normalize_url
 from ..limits import MAX_DIALOGS, MAX_LINKS, MAX_POPUPS
-from .base import Collector, Visit
+from .base import Collector, Visit, close_stuck_tab
 
 __all__ = ["PageCollector", "links_from_html"]
 
 MAX_EXTERNAL_LINKS = 200
 MAX_TITLE = 500
 CALL_TIMEOUT = 3.0
+ISOLATED_TIMEOUT = 1.5  # leaves the HTML fallback time within the collection budget
 MAX_HTML_BYTES = 25 * 1024 * 1024  # the fallback parses at most this much of the response
 
 # Links a visitor can follow: <a>/<area> with an href, not marked as downloads, in document
@@ -67,23 +68,19 @@ class PageCollector(Collector):
         if visit is not None:
             if len(visit.record.dialogs) < MAX_DIALOGS:
                 visit.record.dialogs.append(Dialog(type=dialog.type, message=dialog.message[:500]))
-            else:
+            else:  # a dialog storm: the loop blocks the page for good; only closing the tab ends it
                 visit.record.dropped.dialogs += 1
-                self._storm(visit)
+                if not visit.closed:
+                    self.spawn(close_stuck_tab(self.state, visit, f"more than {MAX_DIALOGS} dialogs"))
+                    return
         if dialog.type == "beforeunload":
             await dialog.accept()  # dismissing would keep the tab on this page forever
         else:
             await dialog.dismiss()
 
     def _storm(self, visit: Visit) -> None:
-        """Over a cap: stop the page's running script (a dialog or window.open loop) and let the
-        phase replace the tab after this page."""
-        if visit.storm:
-            return
+        """Over the pop-up cap: the phase replaces the tab after this page."""
         visit.storm = True
-        session = self.state.sessions.get(visit.tab)
-        if session is not None:
-            self.spawn(session.send("Runtime.terminateExecution"))
 
     async def _on_popup(self, tab, popup) -> None:
         visit = self.state.visit_of(tab)
@@ -103,6 +100,11 @@ class PageCollector(Collector):
     def on_script_event(self, event: dict, frame_url: str, tab) -> None:
         """window.open was called (the pop-up blocker may have stopped it)."""
         visit = self.state.visit_of(tab)
+        if event.get("overflow"):  # the init script's count of calls past its budget
+            if visit is not None:
+                visit.record.dropped.popups += int(event.get("overflow") or 0)
+                self._storm(visit)
+            return
         url = normalize_url(str(event.get("url") or ""), frame_url) if event.get("url") else "about:blank"
         if visit is not None and url and url not in visit.record.popups:
             self._add_popup(visit, url)
@@ -146,9 +148,9 @@ class PageCollector(Collector):
         if session is None:
             return None, "no DevTools session"
         try:
-            return await asyncio.wait_for(self._evaluate_isolated(session, _FACTS_JS % MAX_LINKS), CALL_TIMEOUT), ""
+            return await asyncio.wait_for(self._evaluate_isolated(session, _FACTS_JS % MAX_LINKS), ISOLATED_TIMEOUT), ""
         except asyncio.TimeoutError:
-            return None, f"no answer within {CALL_TIMEOUT:g} s"
+            return None, f"no answer within {ISOLATED_TIMEOUT:g} s"
         except Exception as exc:
             return None, _first_line(exc)
 
@@ -186,9 +188,9 @@ def links_from_html(body: bytes, base_url: str, max_links: int = MAX_LINKS) -> d
     >>> links_from_html(b'<title>Hi</title><a href="/a">a</a><a href="/b" download>b</a>', "https://x.nl/")
     {'title': 'Hi', 'links': ['https://x.nl/a'], 'total': 1}
     """
-    from selectolax.parser import HTMLParser
+    from selectolax.lexbor import LexborHTMLParser
 
-    tree = HTMLParser(body.decode("utf-8", "replace"))
+    tree = LexborHTMLParser(body.decode("utf-8", "replace"))
     base = tree.css_first("base[href]")
     if base is not None:
         base_url = urljoin(base_url, base.attributes.get("href") or "")
