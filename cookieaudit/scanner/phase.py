@@ -174,16 +174,17 @@ class Phase:
     async def _open_tab(self, tab) -> None:
         tab.on("framenavigated", lambda frame: self._main_frame_navigated(tab, frame))
         tab.on("crash", lambda *_: self._on_crash(tab))
+        for collector in self.collectors:
+            await collector.tab_opened(tab)
         try:
             session = await self.browser.context.new_cdp_session(tab)
             self.state.sessions[tab] = session
             if self.browser.presentation is not None:
+                # Last: enabling the Network domain on another session resets navigator.platform.
                 await disguise.apply(session, self.browser.presentation)
         except Exception as exc:  # the browser went away while the tab opened; the visit finds out
             if not self.browser.dead:
                 self.state.error("browser", f"tab set-up failed: {_first_line(exc)}")
-        for collector in self.collectors:
-            await collector.tab_opened(tab)
         self._tabs.put_nowait(tab)
 
     def _on_crash(self, tab) -> None:
