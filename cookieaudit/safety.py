@@ -59,7 +59,7 @@ def redact(value: str | None) -> dict | None:
 MIN_SECRET_LENGTH = 8
 MAX_SECRET_LENGTH = 4096
 REDACTED_TEXT = "REDACTED"
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#@\s\"'<>\\]*@")
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#@\s]*@")
 
 
 def strip_credentials(text: str) -> str:
