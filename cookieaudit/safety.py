@@ -90,8 +90,8 @@ class SecretScrubber:
     """Replaces every occurrence of observed cookie and storage values — and their URL-encoded
     forms — inside other strings (request URLs, titles, messages, HAR entries) with
     ``REDACTED``, and strips credentials from URLs. Values that are not ``secret_like`` are
-    ignored. Values are indexed by their first characters, so thousands of them cost one
-    dictionary lookup per character of the scrubbed text.
+    ignored. Thousands of values are searched for in one pass (an Aho-Corasick automaton,
+    pyahocorasick; without it, an index of the values' first characters).
     """
 
     def __init__(self, values=()):
@@ -107,6 +107,18 @@ class SecretScrubber:
         self._by_prefix: dict[str, list[str]] = {}
         for form in sorted(forms, key=len, reverse=True):  # longest first: a value inside a longer one
             self._by_prefix.setdefault(form[:MIN_SECRET_LENGTH], []).append(form)
+        self._automaton = None
+        if forms:
+            try:
+                import ahocorasick
+            except ImportError:  # the slower pure-Python index still works
+                ahocorasick = None
+            if ahocorasick is not None:
+                automaton = ahocorasick.Automaton()
+                for form in forms:
+                    automaton.add_word(form, len(form))
+                automaton.make_automaton()
+                self._automaton = automaton
 
     def __bool__(self) -> bool:
         return bool(self._by_prefix)
@@ -116,6 +128,8 @@ class SecretScrubber:
         text = strip_credentials(text)
         if not self._by_prefix or len(text) < MIN_SECRET_LENGTH:
             return text
+        if self._automaton is not None:
+            return self._replace_spans(text)
         lookup, size = self._by_prefix.get, MIN_SECRET_LENGTH
         pieces: list[str] = []
         start = index = 0
@@ -134,6 +148,54 @@ class SecretScrubber:
             return text
         pieces.append(text[start:])
         return "".join(pieces)
+
+    def _replace_spans(self, text: str) -> str:
+        spans = [(end + 1 - length, end + 1) for end, length in self._automaton.iter(text)]
+        if not spans:
+            return text
+        spans.sort(key=lambda span: (span[0], -span[1]))  # leftmost, then longest
+        pieces, position = [], 0
+        for start, end in spans:
+            if start < position:
+                continue  # inside a value already replaced
+            pieces += [text[position:start], REDACTED_TEXT]
+            position = end
+        pieces.append(text[position:])
+        return "".join(pieces)
+
+    def model(self, model) -> None:
+        """Scrub every string field of a pydantic model tree in place (frozen models too)."""
+        fields = getattr(type(model), "model_fields", None)
+        if fields is None:
+            return
+        for name in fields:
+            value = getattr(model, name)
+            scrubbed = self._value(value)
+            if scrubbed is not value:
+                object.__setattr__(model, name, scrubbed)
+
+    def _value(self, value):
+        if isinstance(value, str):
+            scrubbed = self.text(value)
+            return value if scrubbed == value else scrubbed
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                scrubbed = self._value(item)
+                if scrubbed is not item:
+                    value[index] = scrubbed
+            return value
+        if isinstance(value, tuple):
+            items = tuple(self._value(item) for item in value)
+            return value if all(a is b for a, b in zip(items, value)) else items
+        if isinstance(value, dict):
+            for key, item in value.items():
+                scrubbed = self._value(item)
+                if scrubbed is not item:
+                    value[key] = scrubbed
+            return value
+        if hasattr(type(value), "model_fields"):
+            self.model(value)
+        return value
 
     def data(self, data):
         """A JSON-like structure (dicts, lists, strings), scrubbed; dict keys are kept."""

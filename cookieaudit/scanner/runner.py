@@ -191,6 +191,8 @@ class Scan:
             for collector in phase.collectors:
                 if collector.result_field:
                     lists[collector.result_field].extend(collector.results())
+        # The crawl keeps using its page records and options: the result gets copies to redact.
+        lists["pages"] = [page.model_copy(deep=True) for page in lists["pages"]]
         errors = list(self.errors)
         if interrupted or aborted:
             errors = self._in_flight(lists["pages"], errors, interrupted, aborted)
@@ -213,7 +215,7 @@ class Scan:
             complete=interrupted is None and aborted is None,
             interrupted=interrupted,
             tool=tool_info(),
-            options=self.options,
+            options=self.options.model_copy(),
             browser=browser,
             errors=errors,
             phases=[phase.info for phase in self.phases],
@@ -247,8 +249,8 @@ class Scan:
 def redact_result(result: ScanResult, scrubber: SecretScrubber) -> ScanResult:
     """``result`` with observed values inside other strings replaced and URL credentials removed
     (values themselves are redacted, or kept with ``include_values``, by the collectors)."""
-    data = scrubber.data(result.model_dump(mode="python"))
-    return ScanResult.model_validate(data)
+    scrubber.model(result)  # in place: a dump and re-validation would cost seconds on a big scan
+    return result
 
 
 def write_redacted_har(source: Path, target: Path, scrubber: SecretScrubber, include_values: bool) -> None:

@@ -36,6 +36,27 @@ def test_scrubber_replaces_values_and_their_encodings():
     assert secret_like("GA1.1.1234567.89") and not secret_like("necessary,analytics") and not secret_like("12")
 
 
+def test_scrubber_without_the_automaton_gives_the_same(monkeypatch):
+    """The pure-Python index (when pyahocorasick is missing) replaces exactly what the automaton does."""
+    values = [SECRET, "GA1.1.1234567.89", "GA1.1.1234567.89.extra"]
+    text = f"a={SECRET}&b=GA1.1.1234567.89.extra&c=GA1.1.1234567.89&d={SECRET[:-1]}"
+    fast = SecretScrubber(values)
+    slow = SecretScrubber(values)
+    slow._automaton = None
+    assert fast.text(text) == slow.text(text) == f"a=REDACTED&b=REDACTED&c=REDACTED&d={SECRET[:-1]}"
+
+
+def test_scrubbing_a_model_in_place_keeps_frozen_options_usable():
+    """Models are scrubbed in place, frozen ones too, without touching the original options."""
+    from cookieaudit.options import ScanOptions
+
+    options = ScanOptions(urls=(f"https://jan:pw@x.nl/?s={SECRET}",), proxy="http://u:p@proxy:3128")
+    copy = options.model_copy()
+    SecretScrubber([SECRET]).model(copy)
+    assert copy.urls == ("https://x.nl/?s=REDACTED",) and copy.proxy == "http://proxy:3128"
+    assert options.proxy == "http://u:p@proxy:3128"
+
+
 def test_scrubber_copes_with_thousands_of_values():
     """3,000 values (a cookie flood) index fine and each is found."""
     values = [f"id{i:06d}-{i * 7919 % 100000:05d}" for i in range(3000)]
