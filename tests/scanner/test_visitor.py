@@ -4,6 +4,8 @@ browser, so the test can fail."""
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import tempfile
 
 import pytest
@@ -41,23 +43,27 @@ def test_bot_wall_sees_a_normal_desktop_chrome(user_agent, wall, testweb, chromi
 
 def test_bot_wall_catches_plain_headless_chromium(wall, testweb, chromium_path):
     """The same page, opened by a plain headless Playwright browser, sees the tells (the checks work)."""
-    from playwright.sync_api import sync_playwright
+
+    async def visit() -> None:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch_persistent_context(
+                tempfile.mkdtemp(prefix="botmuur-"), executable_path=chromium_path, ignore_https_errors=True,
+                args=standard_switches(testweb.browser_args))
+            try:
+                page = browser.pages[0]
+                await page.goto(botwall.START)
+                for _ in range(150):
+                    if len(wall) > before:
+                        break
+                    await page.wait_for_timeout(100)
+            finally:
+                await browser.close()
 
     before = len(wall)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch_persistent_context(
-            tempfile.mkdtemp(prefix="botmuur-"), executable_path=chromium_path, ignore_https_errors=True,
-            args=standard_switches(testweb.browser_args))
-        try:
-            page = browser.pages[0]
-            page.goto(botwall.START)
-            page.wait_for_function("() => true", timeout=1000)
-            page.wait_for_timeout(100)
-            for _ in range(100):
-                if len(wall) > before:
-                    break
-                page.wait_for_timeout(100)
-        finally:
-            browser.close()
+    # A thread of its own: pytest-playwright's sync API may already run a loop in this one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, visit()).result()
     tells = set(wall[before])
     assert {"headless-ua", "webdriver"} <= tells
