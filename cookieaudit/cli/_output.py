@@ -27,9 +27,9 @@ def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], max_cell: int = 200) -> None:
     """A rich table on a terminal; tab-separated plain text when piped."""
-    clean_rows = [["" if cell is None else terminal_safe(cell, 200) for cell in row] for row in rows]
+    clean_rows = [["" if cell is None else terminal_safe(cell, max_cell) for cell in row] for row in rows]
     if stdout_is_terminal():
         from rich.console import Console
         from rich.table import Table
@@ -51,22 +51,6 @@ def write_json(data: Any, output: str | None = None) -> None:
     """JSON to ``output`` (a path) or stdout; control and bidi characters are escaped."""
     text = json_terminal_safe(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
     write_text(text, output)
-
-
-def check_output_path(output: str) -> None:
-    """Raise InputError now if ``output`` cannot be written later (missing folder, a folder,
-    no permission), so a long scan does not end in an unwritable file."""
-    if output == "-":
-        return
-    path = Path(output)
-    if path.is_dir():
-        raise InputError(f"cannot write {output}: it is a directory")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"cannot write {output}: folder {parent} does not exist")
-    target = path if path.exists() else parent
-    if not os.access(target, os.W_OK):
-        raise InputError(f"cannot write {output}: permission denied")
 
 
 def write_text(text: str, output: str | None = None) -> None:
@@ -92,3 +76,22 @@ def write_text(text: str, output: str | None = None) -> None:
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def check_output_path(output: str | None, what: str = "output") -> None:
+    """Before any long work: the folder of ``output`` must exist and be writable (never created),
+    and ``output`` must not be a folder or a read-only file. InputError (exit 2) otherwise."""
+    if not output or output == "-":
+        return
+    path = Path(output)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise InputError(f"cannot write {what} {output}: is a directory")
+    if not folder.exists():
+        raise InputError(f"cannot write {what} {output}: folder {folder} does not exist (it is not created)")
+    if not folder.is_dir():
+        raise InputError(f"cannot write {what} {output}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"cannot write {what} {output}: folder {folder} is not writable")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise InputError(f"cannot write {what} {output}: the file is not writable")

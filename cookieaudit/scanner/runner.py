@@ -21,7 +21,7 @@ from typing import Callable, Optional
 from urllib.parse import urlsplit
 
 from .._version import __version__
-from ..errors import ScanAbortedError
+from ..errors import CookieauditError, ScanAbortedError
 from ..models import BrowserInfo, ErrorEntry, ScanResult, ToolInfo
 from ..ruleset import ruleset_fingerprint
 from ..safety import SecretScrubber
@@ -33,6 +33,7 @@ from .workspace import Workspace
 
 __all__ = ["Scan", "tool_info"]
 
+DRIVER_EXITED = "the Playwright driver exited"
 PHASE_ORDER = {"before_consent": 0, "after_reject": 1, "after_accept": 2}
 
 
@@ -59,8 +60,21 @@ class Scan:
     async def run(self) -> ScanResult:
         """Run the phases side by side: the first discovers the page list, the others follow it.
 
-        Raises ``ScanAbortedError`` (with ``partial``) when the Playwright driver dies.
+        Errors we raise on purpose (unreachable site, no browser, bad input) and cancellation pass
+        through; a dead Playwright driver, or any other exception, means the scan broke off: it
+        becomes a :class:`ScanAbortedError` carrying the partial result (``complete: false``).
         """
+        try:
+            return await self._run()
+        except (CookieauditError, asyncio.CancelledError):
+            raise
+        except Exception as exc:
+            first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+            message = f"the scan broke off: {type(exc).__name__}" + (f": {first}" if first else "")
+            self.finished_at = utcnow()
+            raise ScanAbortedError(message, partial=self.result(aborted=message)) from exc
+
+    async def _run(self) -> ScanResult:
         from playwright.async_api import async_playwright
 
         self.workspace = Workspace()
@@ -85,7 +99,7 @@ class Scan:
             if playwright is not None and driver_gone(playwright):
                 self._stopped_at = utcnow()
                 raise ScanAbortedError("the Playwright driver exited during the scan; partial result kept",
-                                       partial=self.result(aborted="the Playwright driver exited")) from None
+                                       partial=self.result(aborted=DRIVER_EXITED)) from None
             raise
         finally:
             if playwright is not None:
@@ -178,14 +192,12 @@ class Scan:
     def _note_classifier_failure(self, exc: Exception) -> None:
         if not self._classifier_failed:
             self._classifier_failed = True
-            from ..models import ErrorEntry
-
             self.errors.append(ErrorEntry(kind="collector", message=f"classifier unavailable: {exc}"[:300], at=utcnow()))
 
     # -- the result ---------------------------------------------------------------------
     def result(self, interrupted: Optional[str] = None, aborted: Optional[str] = None) -> ScanResult:
-        """Everything gathered so far as a ScanResult (partial when ``interrupted`` by a signal
-        or ``aborted`` because the driver died)."""
+        """Everything gathered so far as a ScanResult (partial when ``interrupted`` by a signal or
+        ``aborted`` by a dead driver or an internal error, whose message then joins the errors)."""
         lists: dict[str, list] = {"pages": [], "cookies": [], "storage": [], "requests": []}
         for phase in self.phases:
             for collector in phase.collectors:
@@ -238,11 +250,12 @@ class Scan:
 
         kept = [error for error in errors if not caused_by_stop(error)]
         for page in cut:
-            page.error = "interrupted" if interrupted else "scan broke off"
+            page.error = "interrupted" if interrupted else "aborted"
             kept.append(ErrorEntry(kind="interrupted", url=page.url, phase=page.phase, at=utcnow(),
                                    message=f"the page was being visited when {interrupted or aborted}"))
-        if aborted:
-            kept.append(ErrorEntry(kind="browser", message=f"{aborted}; the scan broke off", at=utcnow()))
+        if aborted:  # the driver's death is the browser's kind; anything else an internal error
+            kind = "browser" if aborted.startswith(DRIVER_EXITED) else "internal"
+            kept.append(ErrorEntry(kind=kind, message=aborted, at=utcnow()))
         return kept
 
 
