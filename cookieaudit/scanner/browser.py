@@ -14,8 +14,9 @@ What differs from Playwright's defaults, and why:
   holding stay as in a normal Chrome; only features that phone home or that Playwright
   needs to drive the browser stay off.
 * What pages see (user agent, client hints, ``navigator.platform``, languages, window and
-  screen) is one consistent desktop Chrome, set per tab (``disguise.py``); the profile's
-  accept-language preference is the locale, so workers say what the page says.
+  screen) is one consistent desktop Chrome, set per tab (``disguise.py``), each tab in a window
+  of its own (``LaunchedBrowser.new_tab``); the profile's accept-language preference is the
+  locale, so workers say what the page says.
 * The browser runs in the scan's ``Workspace``: its temporary files and crash reports stay
   there, Playwright's driver does not close it on SIGINT/SIGTERM (the scan does, after
   recording where it was), and ``close()`` kills its whole process group if it lingers.
@@ -107,6 +108,52 @@ class LaunchedBrowser:
         """Delete the temporary profile directory."""
         if self._owns_profile:
             shutil.rmtree(self.profile_dir, ignore_errors=True)
+
+    async def new_tab(self, timeout: float = 10.0):
+        """A new tab (Playwright page) in a browser window of its own.
+
+        Tabs that share a window give every tab but the front one a window smaller than its
+        page area (``outerHeight`` < ``innerHeight``), a tell a bot wall looks for; a person's
+        Chrome shows each page in a window around it. Falls back on ``context.new_page()``
+        where the browser cannot open windows."""
+        context = self.context
+        arrived = asyncio.Event()
+
+        def on_page(_page) -> None:
+            arrived.set()
+
+        checked = set(context.pages)
+        context.on("page", on_page)
+        try:
+            try:
+                created = await self.cdp.send("Target.createTarget", {"url": "about:blank", "newWindow": True})
+            except Exception:
+                return await asyncio.wait_for(context.new_page(), timeout)
+
+            async def find():  # the "page" events of pop-ups opening meanwhile are skipped
+                while True:
+                    arrived.clear()
+                    for page in [page for page in context.pages if page not in checked]:
+                        checked.add(page)
+                        if await _target_id(context, page) == created.get("targetId"):
+                            return page
+                    await arrived.wait()
+
+            return await asyncio.wait_for(find(), timeout)
+        finally:
+            context.remove_listener("page", on_page)
+
+
+async def _target_id(context, page) -> Optional[str]:
+    """The DevTools target id of a Playwright page (None when it cannot be read, e.g. closed)."""
+    try:
+        session = await context.new_cdp_session(page)
+        try:
+            return (await session.send("Target.getTargetInfo"))["targetInfo"]["targetId"]
+        finally:
+            await session.detach()
+    except Exception:
+        return None
 
 
 def write_profile_preferences(profile_dir: Path, block_third_party_cookies: bool, locale: Optional[str] = None) -> None:

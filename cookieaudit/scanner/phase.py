@@ -176,7 +176,7 @@ class Phase:
         self._tabs = asyncio.Queue()
         tabs = list(context.pages[:1])
         while len(tabs) < self.options.concurrency:
-            tabs.append(await context.new_page())
+            tabs.append(await self.browser.new_tab())  # a window of its own, as the visitor disguise needs
         for tab in tabs:
             await self._open_tab(tab)
 
@@ -433,7 +433,7 @@ class Phase:
         if self.browser is None or self.browser.dead:
             return
         try:
-            new_tab = await asyncio.wait_for(self.browser.context.new_page(), 10)
+            new_tab = await asyncio.wait_for(self.browser.new_tab(), 10)
         except Exception:
             self.browser.dead = True
             return

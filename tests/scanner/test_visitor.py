@@ -41,6 +41,16 @@ def test_bot_wall_sees_a_normal_desktop_chrome(user_agent, wall, testweb, chromi
         assert result.browser.user_agent == user_agent
 
 
+def test_every_tab_looks_like_a_normal_window(wall, testweb, chromium_path):
+    """Several tabs at once (each page in a tab of its own): none of them gives a tell. Tabs that
+    shared one window would show a window smaller than the page in all but the front tab."""
+    before = len(wall)
+    result = scan(botwall.START, consent="none", pages=1 + botwall.MORE_PAGES, concurrency=3, insecure=True,
+                  browser_args=testweb.browser_args, wait=0.5)
+    assert len(result.pages) == 1 + botwall.MORE_PAGES
+    assert wall[before:] == [[]] * (1 + botwall.MORE_PAGES)
+
+
 def test_bot_wall_catches_plain_headless_chromium(wall, testweb, chromium_path):
     """The same page, opened by a plain headless Playwright browser, sees the tells (the checks work)."""
 

@@ -16,6 +16,7 @@ from tests.testweb import Response, html
 HOST = "www.botmuur.nl"
 TRACKER = "pixel.botmuur-ads.nl"
 START = f"https://{HOST}/"
+MORE_PAGES = 3  # linked from the start page, each with the same checks
 
 # Each check pushes a tell's name when the browser gives itself away.
 CHECKS_JS = r"""
@@ -87,9 +88,12 @@ def install(testweb):
         verdicts.append(found)
         return Response(json.dumps({"human": not found}), content_type="application/json")
 
+    links = "".join(f'<a href="/meer{i}">meer {i}</a> ' for i in range(1, MORE_PAGES + 1))
     testweb.route(HOST, "/", html(
-        f'<div id="banner" hidden>Wij gebruiken cookies <button>Akkoord</button></div><p>Welkom</p><script>{CHECKS_JS}</script>',
-        title="Botmuur"))
+        f'<div id="banner" hidden>Wij gebruiken cookies <button>Akkoord</button></div><p>Welkom</p>{links}'
+        f'<script>{CHECKS_JS}</script>', title="Botmuur"))
+    for i in range(1, MORE_PAGES + 1):  # the same checks on more pages, for scans with several tabs
+        testweb.route(HOST, f"/meer{i}", html(f"<p>meer {i}</p><script>{CHECKS_JS}</script>", title=f"Meer {i}"))
     testweb.route(HOST, "/oordeel", judge)
     testweb.route(TRACKER, "/px", Response(b"GIF89a", content_type="image/gif",
                                             set_cookies=["ad_id=42; Path=/; Max-Age=86400; Secure; SameSite=None"]))
