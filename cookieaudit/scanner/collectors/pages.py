@@ -53,7 +53,8 @@ class PageCollector(Collector):
 
     def __init__(self, state):
         super().__init__(state)
-        self.pages: list = []  # Page records, in visiting order (the phase sorts them by plan index)
+        self.pages: list = []  # Page records, in the order their visits began
+        self._plan_index: dict[int, int] = {}  # id(record) -> the page's place in crawl order
 
     def forget(self, record) -> None:
         """Drop a page record (a page merged into another one it redirected to)."""
@@ -118,6 +119,7 @@ class PageCollector(Collector):
 
     async def before_visit(self, visit: Visit) -> None:
         self.pages.append(visit.record)
+        self._plan_index[id(visit.record)] = visit.planned.index
 
     async def after_visit(self, visit: Visit) -> None:
         if visit.current_url is None:
@@ -179,7 +181,9 @@ class PageCollector(Collector):
         return found
 
     def results(self) -> list:
-        return list(self.pages)
+        """The page records in crawl order: with several tabs, visits can begin out of order (a
+        tab that is cleaned faster takes its page first), so the list is sorted by plan index."""
+        return sorted(self.pages, key=lambda record: self._plan_index.get(id(record), len(self._plan_index)))
 
 
 def links_from_html(body: bytes, base_url: str, max_links: int = MAX_LINKS) -> dict:
