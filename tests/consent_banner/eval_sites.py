@@ -35,6 +35,7 @@ class EvalFixture:
     part: str = "dev"
     npm: tuple = ()
     choice_endpoint: Optional[str] = None
+    choice_delay: float = 0.0
 
     @property
     def url(self) -> str:
@@ -72,12 +73,13 @@ def _content_type(name: str) -> str:
     return "application/javascript; charset=utf-8" if name.endswith(".js") else "text/html; charset=utf-8"
 
 
-def _choice_endpoint(cookie: str):
-    """A server that keeps the visitor's choice itself: GET tells it, POST ?keuze=V stores it."""
+def _choice_endpoint(cookie: str, delay: float = 0.0):
+    """A server that keeps the visitor's choice itself: GET tells it, POST ?keuze=V stores it
+    (answering after ``delay`` seconds, a slow back end)."""
     def handle(request):
         if request.method == "POST":
             value = (request.query.get("keuze") or [""])[0][:20]
-            return Response(json.dumps({"keuze": value}), content_type="application/json",
+            return Response(json.dumps({"keuze": value}), content_type="application/json", delay=delay,
                             set_cookies=[f"{cookie}={value}; Path=/; Max-Age=31536000; HttpOnly; Secure; SameSite=Lax"])
         return Response(json.dumps({"keuze": request.cookies.get(cookie)}), content_type="application/json")
     return handle
@@ -97,7 +99,7 @@ def serve(testweb, part: str = "all") -> list[EvalFixture]:
         for package in fx.npm:
             testweb.mount("cdn.jsdelivr.net", f"/npm/{package}@{npm_version(package)}/", NPM_DIR / "node_modules" / package)
         if fx.choice_endpoint:
-            testweb.route(fx.host, fx.choice_endpoint, _choice_endpoint(fx.record.partition(":")[2]))
+            testweb.route(fx.host, fx.choice_endpoint, _choice_endpoint(fx.record.partition(":")[2], fx.choice_delay))
     return fixtures
 
 
