@@ -183,7 +183,7 @@ async def main_async(args) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("dev", "heldback", "all"), default="dev",
+    parser.add_argument("--part", choices=("dev", "heldback", "heldback2", "all"), default="dev",
                         help="dev: the tuning set (default); heldback: written before tuning, run once before and after")
     parser.add_argument("--jobs", type=int, default=6)
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a late banner (the scanner passes 10)")
