@@ -9,10 +9,12 @@ and no "read more" link was followed. Also prints clicks and reject_on_first_lay
 how long answering takes on pages with no banner (the cost the scanner pays per phase).
 
 ``--part dev`` (the default) runs the set the engine is tuned against; ``--part heldback`` the
-banners written before that tuning (run it once before and once after a change, never to tune);
-``--part all`` both. Every context hides ``navigator.webdriver``, as the scanner does.
+banners written before that tuning (run it once before and once after a change, never to tune),
+``--part heldback2`` the second such set; ``--part all`` every part. Every context hides
+``navigator.webdriver``, as the scanner does. A phase that gets no answer in 300 s counts as failed
+("hung", with the last browser operation).
 
-    python benchmarks/banner_eval.py [--part dev|heldback|all] [--jobs 6] [--only ID ...] [--no-timing]
+    python benchmarks/banner_eval.py [--part dev|heldback|heldback2|all] [--jobs 6] [--only ID ...] [--no-timing]
 """
 
 from __future__ import annotations
@@ -31,13 +33,42 @@ if str(ROOT) not in sys.path:
 from playwright.async_api import async_playwright  # noqa: E402
 
 import consent_banner  # noqa: E402
-from consent_banner import async_api  # noqa: E402
+from consent_banner import async_api, driver  # noqa: E402
 from cookieaudit.browser_discovery import QUIET_CHROMIUM_ARGS, find_browser  # noqa: E402
 from tests.consent_banner.eval_sites import (  # noqa: E402
     check_after, load_manifest, npm_missing, requested, serve, storage_of_async)
 from tests.testweb import Response, TestWeb, html  # noqa: E402
 
 CONTEXT = {"ignore_https_errors": True, "locale": "nl-NL"}
+# A guard per phase (detect, accept, reject) against a browser operation that never answers: the
+# phase then counts as failed ("hung", naming the last operation and whether it answered) and the run
+# goes on.
+GUARD_S = 300.0
+_LAST_OP: dict = {}  # page -> (the last operation the driver started on it, whether it answered)
+_perform = driver._async_perform
+
+
+async def _traced_perform(page, op):
+    _LAST_OP[page] = (op, False)
+    try:
+        return await _perform(page, op)
+    except asyncio.CancelledError:  # the guard gave up on it: it never answered
+        raise
+    finally:
+        if not asyncio.current_task().cancelling():
+            _LAST_OP[page] = (op, True)
+
+
+driver._async_perform = _traced_perform
+
+
+async def _guarded(page, call):
+    try:
+        return await asyncio.wait_for(call, GUARD_S)
+    except asyncio.TimeoutError:
+        op, answered = _LAST_OP.get(page, (None, True))
+        where = f"last operation {str(op)[:100]} ({'answered' if answered else 'never answered'})"
+        raise RuntimeError(f"hung: no answer within {GUARD_S:.0f} s, {where}") from None
 
 # Pages without a banner for the timing: how long does answering take when there is nothing to answer?
 NO_BANNER_PAGES = {
@@ -82,9 +113,11 @@ async def evaluate_one(browser, web, fx, tracker_cookie, timeout):
     row = {"id": fx.id}
     context, page = await _fresh(browser, fx.url)
     try:
-        detection = await async_api.detect(page, timeout=timeout)
+        detection = await _guarded(page, async_api.detect(page, timeout=timeout))
         row["detected"] = detection.found and detection.cmp == fx.cmp
         row["detect_note"] = "" if row["detected"] else f"found={detection.found} cmp={detection.cmp}"
+    except RuntimeError as exc:
+        row["detected"], row["detect_note"] = False, f"detect {exc}"
     finally:
         await context.close()
     for action in ("accept", "reject"):
@@ -92,7 +125,7 @@ async def evaluate_one(browser, web, fx, tracker_cookie, timeout):
         context, page = await _fresh(browser, fx.url)
         try:
             started = time.monotonic()
-            outcome = await getattr(async_api, action)(page, timeout=timeout)
+            outcome = await _guarded(page, getattr(async_api, action)(page, timeout=timeout))
             row[f"{action}_s"] = time.monotonic() - started
             await page.wait_for_timeout(400)  # the tracker script is loaded after the click
             cookies = {c["name"]: c["value"] for c in await context.cookies()}
@@ -106,7 +139,7 @@ async def evaluate_one(browser, web, fx, tracker_cookie, timeout):
                 row["first_layer_ok"] = outcome.reject_on_first_layer == fx.first_layer_reject
         except Exception as exc:  # a crash is a failure of this fixture, not of the run
             row[action] = False
-            row[f"{action}_why"] = f"crash: {str(exc).splitlines()[0][:120]}"
+            row[f"{action}_why"] = f"crash: {str(exc).splitlines()[0][:160]}"
         finally:
             await context.close()
     return row
@@ -183,7 +216,7 @@ async def main_async(args) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("dev", "heldback", "all"), default="dev",
+    parser.add_argument("--part", choices=("dev", "heldback", "heldback2", "all"), default="dev",
                         help="dev: the tuning set (default); heldback: written before tuning, run once before and after")
     parser.add_argument("--jobs", type=int, default=6)
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a late banner (the scanner passes 10)")

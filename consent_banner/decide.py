@@ -20,8 +20,8 @@ from .vocabulary import Vocabulary, clean_text
 
 __all__ = [
     "Banner", "Control", "PlanStep", "as_css", "banner_still_shown", "find_banner", "judge", "nothing_found",
-    "plan", "probe_arg", "record_evidence", "records", "summarise_consent_mode", "target_of", "tracking_cookies",
-    "waiting_signal",
+    "plan", "probe_arg", "promote_listened", "record_evidence", "records", "summarise_consent_mode", "target_of",
+    "tracking_cookies", "unmarked_choices", "waiting_signal",
 ]
 
 REF_ATTRIBUTE = "data-cookieaudit-ref"
@@ -239,6 +239,38 @@ def _generic_banner(snapshot: dict, vocabulary: Vocabulary, present: list[str],
                   controls=controls, toggles=candidate.get("toggles"), answerable=answerable)
 
 
+CHOICES = ("accept", "reject", "settings", "save", "close")
+
+
+def unmarked_choices(snapshot: Optional[dict], vocabulary: Vocabulary, limit: int = 3) -> list[str]:
+    """Refs of cookie banners (candidates) worth asking which elements have a mouse handler: those
+    with an element that says a choice their controls do not offer yet but looks like nothing
+    clickable (``unmarked`` in the probe: no button, link, role, tabindex, onclick or pointer)."""
+    asks = []
+    for candidate in (snapshot or {}).get("candidates", []):
+        unmarked = candidate.get("unmarked") or []
+        text = candidate.get("text", "")
+        if not unmarked or len(text) > MAX_BANNER_TEXT or not vocabulary.is_about_cookies(text):
+            continue
+        offered = {classify_control(b, vocabulary) for b in candidate.get("buttons", [])}
+        if any(classify_control(item, vocabulary) in set(CHOICES) - offered for item in unmarked):
+            asks.append(candidate["ref"])
+    return asks[:limit]
+
+
+def promote_listened(snapshot: dict, listened: set[str]) -> dict:
+    """``snapshot`` with every unmarked element that has a mouse handler, on itself or on an element
+    around it inside the banner (a handler delegated to the banner), counted among its controls."""
+    if not listened:
+        return snapshot
+    candidates = []
+    for candidate in snapshot.get("candidates", []):
+        extra = [{**item, "handler": True} for item in candidate.get("unmarked") or []
+                 if item["ref"] in listened or listened.intersection(item.get("chain") or ())]
+        candidates.append({**candidate, "buttons": [*candidate.get("buttons", []), *extra]} if extra else candidate)
+    return {**snapshot, "candidates": candidates}
+
+
 def frames_to_probe(snapshot: Optional[dict]) -> list[dict]:
     """The iframes of the main document that could hold a custom banner, most banner-like first."""
     frames = (snapshot or {}).get("frames") or []
@@ -386,7 +418,7 @@ def plan(action: str, banner: Banner) -> list[list[PlanStep]]:
         # Toggles on the first layer and a "save my selection" button: switch all off, then save.
         toggles = banner.toggles or {}
         if toggles.get("enabled"):
-            inner = banner.target if frame == "main" else "body"
+            inner = banner.target if frame == "main" else None  # in an iframe: the whole frame, closed roots too
             for control in (c for c in banner.controls if c.role == "save"):
                 paths.append([PlanStep("switch-off", inner, frame, shown_as="toggles on the banner"),
                               PlanStep("click", control.target, frame, control.text, control.shown_as, role="save")])

@@ -4,64 +4,103 @@
 answers to its operations until it returns its result. The two drivers mirror each other
 line by line; everything else (waiting, deciding, verifying) is written once in the engine.
 
-``before_click(locator, text)`` (optional) is called with the control's Locator just before
-each click — the scanner outlines the control and takes its screenshot there. It must not
-click; whatever it raises is ignored, so evidence-taking never changes what is clicked.
+``before_click(locator, text)`` (optional) is called just before each click with the control's
+Locator (None for a control inside a closed shadow root, which no Locator reaches) — the
+scanner outlines the control and takes its screenshot there. It must not click; whatever it
+raises is ignored, so evidence-taking never changes what is clicked.
+
+No operation here waits for a condition against a wall-clock timeout: an element's place,
+whether a click reaches it and what the page is loading are read at once (``js/locate.js``, the
+request tracker), and the engine decides how long a condition may take. A click happens in one
+place per driver (``_sync_click``/``_async_click``): real mouse input at the point the element
+was found reachable, in the main document, an iframe or a closed shadow root alike.
+
+Closed shadow roots are found through the DevTools protocol's pierced DOM (``DOM.getDocument``
+with ``pierce``), in the main document and in iframes (same-process ones through the page's
+session, out-of-process ones through a session of their own); a script then runs with the
+roots as arguments (``Runtime.callFunctionOn``). The page's ``attachShadow`` is never touched.
 """
 
 from __future__ import annotations
 
 import inspect
+import re
+import time
 import weakref
 from pathlib import Path
-from typing import Any, Generator
+from typing import Any, Generator, Optional
 
 from . import ops
 
-__all__ = ["is_async_page", "run_async", "run_sync"]
+__all__ = ["closed_root_ids", "document_of_frame", "is_async_page", "run_async", "run_sync"]
 
 Flow = Generator[Any, ops.OpResult, Any]
 
-CLOSED = "closed:"  # a target inside a closed shadow root: "closed:<ref>", clicked at its box
+CLOSED = "closed:"  # a target inside a closed shadow root: "closed:<ref>"
+REF = "data-cookieaudit-ref"
+_REF_SELECTOR = re.compile(r'^\[data-cookieaudit-ref="([^"]+)"\]$')
+POINTER_EVENTS = frozenset({"click", "mousedown", "mouseup", "pointerdown", "pointerup", "touchstart", "touchend"})
 
-# Finds a stamped element inside the given (closed) shadow roots and nested open ones; answers its box.
-_FIND_IN_ROOTS = """function (ref, ...roots) {
-  for (const start of roots) {
-    const scopes = [start];
-    for (let i = 0; i < scopes.length; i++) {
-      const hit = scopes[i].querySelector('[data-cookieaudit-ref="' + ref + '"]');
-      if (hit) {
-        if (hit.scrollIntoViewIfNeeded) hit.scrollIntoViewIfNeeded(); else hit.scrollIntoView({ block: "nearest" });
-        const b = hit.getBoundingClientRect();
-        const shown = b.width >= 2 && b.height >= 2 && (!hit.checkVisibility || hit.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }));
-        return { box: shown ? { x: b.x, y: b.y, width: b.width, height: b.height } : null,
-                 enabled: !hit.disabled && hit.getAttribute("aria-disabled") !== "true",
-                 text: (hit.innerText || hit.getAttribute("aria-label") || "").slice(0, 300) };
-      }
-      for (const inner of scopes[i].querySelectorAll("*")) if (inner.shadowRoot) scopes.push(inner.shadowRoot);
-    }
+# The element stamped with a ref, in the document, its open shadow roots or the given closed ones.
+_FIND_REF = """(arg, ...closedRoots) => {
+  const roots = [document, ...closedRoots.filter(Boolean)];
+  for (let i = 0; i < roots.length; i++) {
+    const hit = roots[i].querySelector('[data-cookieaudit-ref="' + arg.ref + '"]');
+    if (hit) return hit;
+    for (const inner of roots[i].querySelectorAll("*")) if (inner.shadowRoot) roots.push(inner.shadowRoot);
   }
   return null;
 }"""
+# Where an iframe's content starts in its parent's viewport (its box, border and padding), after
+# scrolling it into view there.
+_FRAME_OFFSET = """(e) => {
+  if (e.scrollIntoViewIfNeeded) e.scrollIntoViewIfNeeded(true);
+  const b = e.getBoundingClientRect(), s = getComputedStyle(e);
+  return [b.x + e.clientLeft + (parseFloat(s.paddingLeft) || 0), b.y + e.clientTop + (parseFloat(s.paddingTop) || 0)];
+}"""
 
-_SESSIONS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # page -> its DevTools session
+_SESSIONS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # page or frame -> DevTools session (False: none of its own)
+_TRACKERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # page -> _Tracker
 _GROUP = "cookieaudit-closed-roots"
 
 
 def closed_root_ids(node: dict, found: list[int]) -> list[int]:
-    """backendNodeIds of the closed shadow roots in a pierced ``DOM.getDocument`` tree (main document only)."""
+    """backendNodeIds of the closed shadow roots in a pierced ``DOM.getDocument`` tree, not
+    looking into iframes' documents (each frame is searched on its own)."""
     for root in node.get("shadowRoots") or ():
         if root.get("shadowRootType") == "closed":
             found.append(root["backendNodeId"])
         closed_root_ids(root, found)
     for child in node.get("children") or ():
         closed_root_ids(child, found)
-    # iframes' documents (node["contentDocument"]) are not searched: their frames are probed on their own
     return found
 
 
-def _center(box: dict) -> tuple[float, float]:
-    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+def document_of_frame(node: dict, ref: str) -> Optional[dict]:
+    """The content document of the iframe stamped ``ref`` in a pierced tree (a same-process
+    iframe's document is part of its parent's tree), or None."""
+    attributes = node.get("attributes") or []
+    if node.get("nodeName") == "IFRAME" and dict(zip(attributes[::2], attributes[1::2])).get(REF) == ref:
+        return node.get("contentDocument")
+    for key in ("children", "shadowRoots"):
+        for child in node.get(key) or ():
+            found = document_of_frame(child, ref)
+            if found is not None:
+                return found
+    document = node.get("contentDocument")
+    return document_of_frame(document, ref) if document else None
+
+
+def _split(selector: str) -> tuple[str, bool]:
+    """(CSS selector, inside a closed shadow root) for an operation's target."""
+    if selector.startswith(CLOSED):
+        return f'[{REF}="{selector[len(CLOSED):]}"]', True
+    return selector, False
+
+
+def _frame_ref(selector: str) -> Optional[str]:
+    match = _REF_SELECTOR.match(selector or "")
+    return match.group(1) if match else None
 
 
 def is_async_page(page: object) -> bool:
@@ -74,47 +113,175 @@ def _error_text(exc: BaseException) -> str:
     return (text[0] if text else type(exc).__name__)[:300]
 
 
-# -- sync ------------------------------------------------------------------------------------
-def _sync_frame(page, frame: str):
-    if frame == "main":
-        return page.main_frame
-    handle = page.main_frame.locator(frame).filter(visible=True).first.element_handle(timeout=1500)
-    content = handle.content_frame() if handle else None
-    if content is None:
-        raise RuntimeError(f"no frame for {frame}")
-    return content
+class _Tracker:
+    """Requests in flight and main-frame navigations of one page, from Playwright's events."""
+
+    def __init__(self, page) -> None:
+        self.started: dict = {}  # request -> time.monotonic() when it started
+        self.loading = False
+        self.main = page.main_frame
+        page.on("request", self._request)
+        page.on("requestfinished", self._done)
+        page.on("requestfailed", self._done)
+        page.on("framenavigated", self._navigated)
+        page.on("load", self._loaded)
+
+    def _request(self, request) -> None:
+        self.started[request] = time.monotonic()
+
+    def _done(self, request) -> None:
+        self.started.pop(request, None)
+
+    def _navigated(self, frame) -> None:
+        if frame is self.main:
+            self.loading = True
+
+    def _loaded(self, *_) -> None:
+        self.loading = False
+
+    def activity(self, since: float) -> dict:
+        return {"inflight": sum(1 for t in self.started.values() if t >= since), "loading": self.loading}
 
 
-def _sync_cdp(page):
-    session = _SESSIONS.get(page)
-    if session is None:
-        session = _SESSIONS[page] = page.context.new_cdp_session(page)
-    return session
+def _tracker(page) -> _Tracker:
+    tracker = _TRACKERS.get(page)
+    if tracker is None:
+        tracker = _TRACKERS[page] = _Tracker(page)
+    return tracker
 
 
-def _sync_closed_roots(page) -> list[str]:
-    """objectIds of the main document's closed shadow roots, through the DevTools protocol."""
-    cdp = _sync_cdp(page)
-    cdp.send("Runtime.releaseObjectGroup", {"objectGroup": _GROUP})  # the previous look's handles
-    tree = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})
-    ids = []
-    for backend_id in closed_root_ids(tree["root"], [])[:20]:
-        ids.append(cdp.send("DOM.resolveNode", {"backendNodeId": backend_id, "objectGroup": _GROUP})["object"]["objectId"])
-    return ids
-
-
-def _sync_call(page, source: str, args: list, roots: list[str]) -> Any:
-    reply = _sync_cdp(page).send("Runtime.callFunctionOn", {
-        "functionDeclaration": source, "objectId": roots[0], "returnByValue": True, "awaitPromise": True,
-        "arguments": [{"value": a} for a in args] + [{"objectId": r} for r in roots]})
+def _check_reply(reply: dict) -> Any:
     if reply.get("exceptionDetails"):
         raise RuntimeError(str(reply["exceptionDetails"].get("exception", {}).get("description", "script failed"))[:300])
-    return reply["result"].get("value")
+    return reply["result"]
 
 
-def _sync_closed_geometry(page, selector: str):
-    roots = _sync_closed_roots(page)
-    return _sync_call(page, _FIND_IN_ROOTS, [selector[len(CLOSED):]], roots) if roots else None
+def _call_args(args: list, scope: list[str]) -> dict:
+    return {"objectId": scope[0], "arguments": [{"value": a} for a in args] + [{"objectId": r} for r in scope[1:]]}
+
+
+# -- sync ------------------------------------------------------------------------------------
+def _sync_frame(page, selector: str):
+    if selector == "main":
+        return page.main_frame
+    for handle in page.main_frame.query_selector_all(selector):  # answers at once: no waiting
+        if handle.is_visible():
+            content = handle.content_frame()
+            if content is not None:
+                return content
+    raise RuntimeError(f"no frame for {selector}")
+
+
+def _sync_session(page, frame):
+    """The DevTools session that holds ``frame``'s document: an out-of-process iframe has its
+    own; the main frame and same-process iframes share the page's (None: the page's)."""
+    key = page if frame is page.main_frame else frame
+    session = _SESSIONS.get(key)
+    if session is None:
+        try:
+            session = page.context.new_cdp_session(page if key is page else frame)
+        except Exception:  # a same-process iframe has no session of its own
+            session = False
+        _SESSIONS[key] = session
+    return session or None
+
+
+def _sync_scope(page, selector: str, frame) -> tuple[Any, list[str]]:
+    """(session, [objectId of the frame's document, objectIds of its closed shadow roots...])."""
+    own = _sync_session(page, frame)
+    session = own or _sync_session(page, page.main_frame)
+    session.send("Runtime.releaseObjectGroup", {"objectGroup": _GROUP})  # the previous look's handles
+    root = session.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
+    if not own:
+        ref = _frame_ref(selector)
+        root = document_of_frame(root, ref) if ref else None
+        if root is None:
+            raise RuntimeError(f"frame {selector} not found in the page's DOM tree")
+    ids = [root["backendNodeId"]] + closed_root_ids(root, [])[:20]
+    return session, [session.send("DOM.resolveNode", {"backendNodeId": i, "objectGroup": _GROUP})["object"]["objectId"]
+                     for i in ids]
+
+
+def _sync_call(session, source: str, args: list, scope: list[str]) -> Any:
+    reply = session.send("Runtime.callFunctionOn", {"functionDeclaration": source, "returnByValue": True,
+                                                    "awaitPromise": True, **_call_args(args, scope)})
+    return _check_reply(reply).get("value")
+
+
+def _sync_locate(page, op_frame: str, frame, selector: str, scroll: bool = True) -> Optional[dict]:
+    css, closed = _split(selector)
+    arg = {"selector": css, "scroll": scroll}
+    if closed:
+        session, scope = _sync_scope(page, op_frame, frame)
+        return _sync_call(session, ops.script("locate"), [arg], scope)
+    return frame.evaluate(ops.script("locate"), arg)
+
+
+def _sync_offset(frame) -> tuple[float, float]:
+    """Where ``frame``'s viewport starts in the page's (0, 0 for the main frame)."""
+    x = y = 0.0
+    while frame.parent_frame is not None:
+        dx, dy = frame.frame_element().evaluate(_FRAME_OFFSET)
+        x, y, frame = x + dx, y + dy, frame.parent_frame
+    return x, y
+
+
+def _sync_click(page, op: ops.Click, frame, where: str, before_click=None) -> ops.OpResult:
+    """The one place a click happens: real mouse input at the point where the element can be
+    reached, read just before (and again after the ``before_click`` hook, which takes time)."""
+    dx, dy = _sync_offset(frame)
+    found = _sync_locate(page, op.frame, frame, op.selector)
+    if not found or not found["box"]:
+        raise RuntimeError("not visible")
+    if not found["point"]:
+        raise RuntimeError("covered by another element")
+    if before_click is not None:
+        try:
+            before_click(_evidence_target(frame, op.selector), found.get("text"))
+        except Exception:  # evidence only
+            pass
+        found = _sync_locate(page, op.frame, frame, op.selector) or found
+        if not found["point"]:
+            raise RuntimeError("covered by another element")
+    element = frame.frame_element() if frame.parent_frame is not None else None
+    page.mouse.click(found["point"]["x"] + dx, found["point"]["y"] + dy)
+    return ops.OpResult(True, {"text": found.get("text"), "detached": _sync_detached(frame, element)}, frame_url=where)
+
+
+def _evidence_target(frame, selector: str):
+    """The control as a Locator for the ``before_click`` hook; None inside a closed shadow root."""
+    css, closed = _split(selector)
+    return None if closed else frame.locator(css).first
+
+
+def _sync_detached(frame, element) -> bool:
+    """Whether ``frame`` went away under the click: Playwright learns it from an event that may
+    come after the click returns, so the parent is also asked whether the iframe is still there."""
+    if frame.is_detached():
+        return True
+    if element is None:
+        return False
+    try:
+        return not element.evaluate("(e) => e.isConnected")
+    except Exception:  # the parent went too
+        return True
+
+
+def _sync_listeners(page, op: ops.Listeners, frame) -> list[str]:
+    session, scope = _sync_scope(page, op.frame, frame)
+    reply = session.send("Runtime.callFunctionOn", {"functionDeclaration": _FIND_REF, "returnByValue": False,
+                                                    "objectGroup": _GROUP, **_call_args([{"ref": op.container}], scope)})
+    container = _check_reply(reply).get("objectId")
+    if not container:
+        return []
+    listeners = session.send("DOMDebugger.getEventListeners", {"objectId": container, "depth": -1, "pierce": True})["listeners"]
+    refs = []
+    for backend_id in sorted({l["backendNodeId"] for l in listeners if l.get("type") in POINTER_EVENTS and l.get("backendNodeId")})[:80]:
+        attributes = session.send("DOM.describeNode", {"backendNodeId": backend_id})["node"].get("attributes") or []
+        ref = dict(zip(attributes[::2], attributes[1::2])).get(REF)
+        if ref:
+            refs.append(ref)
+    return refs
 
 
 def _sync_perform(page, op, before_click=None) -> ops.OpResult:
@@ -125,57 +292,44 @@ def _sync_perform(page, op, before_click=None) -> ops.OpResult:
         return ops.OpResult(True, page.url)
     if isinstance(op, ops.Cookies):
         return ops.OpResult(True, page.context.cookies())
+    if isinstance(op, ops.Activity):
+        return ops.OpResult(True, _tracker(page).activity(op.since))
+    if isinstance(op, ops.Settle):
+        page.wait_for_load_state("load", timeout=op.timeout_ms)
+        _tracker(page).loading = False  # also after a same-document navigation, which fires no load event
+        return ops.OpResult(True, page.url)
     if isinstance(op, ops.Reload):
         page.reload(wait_until="load", timeout=op.timeout_ms)
         return ops.OpResult(True, page.url)
-    selector = getattr(op, "selector", None) or ""
-    if selector.startswith(CLOSED):  # inside a closed shadow root: act at the element's box
-        found = _sync_closed_geometry(page, selector)
-        if isinstance(op, ops.Geometry):
-            return ops.OpResult(True, found)
-        if not found or not found["box"]:
-            raise RuntimeError("element in a closed shadow root is not visible")
-        if isinstance(op, ops.Click):
-            page.mouse.click(*_center(found["box"]))
-            return ops.OpResult(True, {"text": found.get("text"), "detached": False})
-        if isinstance(op, ops.Screenshot):
-            Path(op.path).parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=op.path, clip=found["box"], timeout=3000, animations="disabled")
-            return ops.OpResult(True, op.path)
     frame = _sync_frame(page, op.frame)
     where = "main" if op.frame == "main" else frame.url
     if isinstance(op, ops.Evaluate):
-        roots = _sync_closed_roots(page) if op.pierce and op.frame == "main" else []
-        if roots:
-            return ops.OpResult(True, _sync_call(page, ops.script(op.name), [op.arg], roots), frame_url=where)
+        if op.pierce:
+            session, scope = _sync_scope(page, op.frame, frame)
+            if len(scope) > 1:
+                return ops.OpResult(True, _sync_call(session, ops.script(op.name), [op.arg], scope), frame_url=where)
         return ops.OpResult(True, frame.evaluate(ops.script(op.name), op.arg), frame_url=where)
-    target = frame.locator(op.selector).filter(visible=True).first
     if isinstance(op, ops.Geometry):
-        if target.count() == 0:
-            return ops.OpResult(True, None, frame_url=where)
-        box = target.bounding_box(timeout=1000)
-        return ops.OpResult(True, {"box": box, "enabled": target.is_enabled(timeout=1000)}, frame_url=where)
+        return ops.OpResult(True, _sync_locate(page, op.frame, frame, op.selector, op.scroll), frame_url=where)
     if isinstance(op, ops.Click):
-        try:
-            text = target.inner_text(timeout=500)
-        except Exception:  # the text is evidence only; the click matters
-            text = None
-        if before_click is not None:
-            try:
-                before_click(target, text)
-            except Exception:  # evidence only
-                pass
-        target.click(timeout=op.timeout_ms)  # real mouse events at the element's position
-        return ops.OpResult(True, {"text": text, "detached": frame.is_detached()}, frame_url=where)
+        return _sync_click(page, op, frame, where, before_click)
+    if isinstance(op, ops.Listeners):
+        return ops.OpResult(True, _sync_listeners(page, op, frame), frame_url=where)
     if isinstance(op, ops.Screenshot):
+        dx, dy = _sync_offset(frame)
+        found = _sync_locate(page, op.frame, frame, op.selector)
+        if not found or not found["box"]:
+            raise RuntimeError("not visible")
+        box = found["box"]
         Path(op.path).parent.mkdir(parents=True, exist_ok=True)
-        target.screenshot(path=op.path, timeout=3000, animations="disabled")
+        page.screenshot(path=op.path, clip={**box, "x": box["x"] + dx, "y": box["y"] + dy}, animations="disabled")
         return ops.OpResult(True, op.path, frame_url=where)
     raise TypeError(f"unknown operation {op!r}")
 
 
 def run_sync(flow: Flow, page, before_click=None) -> Any:
     """Drive ``flow`` with a sync Playwright page until it returns."""
+    _tracker(page)
     answer = None
     try:
         while True:
@@ -189,45 +343,115 @@ def run_sync(flow: Flow, page, before_click=None) -> Any:
 
 
 # -- async (mirrors the sync driver) -----------------------------------------------------------
-async def _async_frame(page, frame: str):
-    if frame == "main":
+async def _async_frame(page, selector: str):
+    if selector == "main":
         return page.main_frame
-    handle = await page.main_frame.locator(frame).filter(visible=True).first.element_handle(timeout=1500)
-    content = await handle.content_frame() if handle else None
-    if content is None:
-        raise RuntimeError(f"no frame for {frame}")
-    return content
+    for handle in await page.main_frame.query_selector_all(selector):
+        if await handle.is_visible():
+            content = await handle.content_frame()
+            if content is not None:
+                return content
+    raise RuntimeError(f"no frame for {selector}")
 
 
-async def _async_cdp(page):
-    session = _SESSIONS.get(page)
+async def _async_session(page, frame):
+    key = page if frame is page.main_frame else frame
+    session = _SESSIONS.get(key)
     if session is None:
-        session = _SESSIONS[page] = await page.context.new_cdp_session(page)
-    return session
+        try:
+            session = await page.context.new_cdp_session(page if key is page else frame)
+        except Exception:
+            session = False
+        _SESSIONS[key] = session
+    return session or None
 
 
-async def _async_closed_roots(page) -> list[str]:
-    cdp = await _async_cdp(page)
-    await cdp.send("Runtime.releaseObjectGroup", {"objectGroup": _GROUP})
-    tree = await cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})
-    ids = []
-    for backend_id in closed_root_ids(tree["root"], [])[:20]:
-        ids.append((await cdp.send("DOM.resolveNode", {"backendNodeId": backend_id, "objectGroup": _GROUP}))["object"]["objectId"])
-    return ids
+async def _async_scope(page, selector: str, frame) -> tuple[Any, list[str]]:
+    own = await _async_session(page, frame)
+    session = own or await _async_session(page, page.main_frame)
+    await session.send("Runtime.releaseObjectGroup", {"objectGroup": _GROUP})
+    root = (await session.send("DOM.getDocument", {"depth": -1, "pierce": True}))["root"]
+    if not own:
+        ref = _frame_ref(selector)
+        root = document_of_frame(root, ref) if ref else None
+        if root is None:
+            raise RuntimeError(f"frame {selector} not found in the page's DOM tree")
+    ids = [root["backendNodeId"]] + closed_root_ids(root, [])[:20]
+    return session, [(await session.send("DOM.resolveNode", {"backendNodeId": i, "objectGroup": _GROUP}))["object"]["objectId"]
+                     for i in ids]
 
 
-async def _async_call(page, source: str, args: list, roots: list[str]) -> Any:
-    reply = await (await _async_cdp(page)).send("Runtime.callFunctionOn", {
-        "functionDeclaration": source, "objectId": roots[0], "returnByValue": True, "awaitPromise": True,
-        "arguments": [{"value": a} for a in args] + [{"objectId": r} for r in roots]})
-    if reply.get("exceptionDetails"):
-        raise RuntimeError(str(reply["exceptionDetails"].get("exception", {}).get("description", "script failed"))[:300])
-    return reply["result"].get("value")
+async def _async_call(session, source: str, args: list, scope: list[str]) -> Any:
+    reply = await session.send("Runtime.callFunctionOn", {"functionDeclaration": source, "returnByValue": True,
+                                                          "awaitPromise": True, **_call_args(args, scope)})
+    return _check_reply(reply).get("value")
 
 
-async def _async_closed_geometry(page, selector: str):
-    roots = await _async_closed_roots(page)
-    return await _async_call(page, _FIND_IN_ROOTS, [selector[len(CLOSED):]], roots) if roots else None
+async def _async_locate(page, op_frame: str, frame, selector: str, scroll: bool = True) -> Optional[dict]:
+    css, closed = _split(selector)
+    arg = {"selector": css, "scroll": scroll}
+    if closed:
+        session, scope = await _async_scope(page, op_frame, frame)
+        return await _async_call(session, ops.script("locate"), [arg], scope)
+    return await frame.evaluate(ops.script("locate"), arg)
+
+
+async def _async_offset(frame) -> tuple[float, float]:
+    x = y = 0.0
+    while frame.parent_frame is not None:
+        dx, dy = await (await frame.frame_element()).evaluate(_FRAME_OFFSET)
+        x, y, frame = x + dx, y + dy, frame.parent_frame
+    return x, y
+
+
+async def _async_click(page, op: ops.Click, frame, where: str, before_click=None) -> ops.OpResult:
+    """The one place a click happens (see ``_sync_click``)."""
+    dx, dy = await _async_offset(frame)
+    found = await _async_locate(page, op.frame, frame, op.selector)
+    if not found or not found["box"]:
+        raise RuntimeError("not visible")
+    if not found["point"]:
+        raise RuntimeError("covered by another element")
+    if before_click is not None:
+        try:
+            await before_click(_evidence_target(frame, op.selector), found.get("text"))
+        except Exception:  # evidence only
+            pass
+        found = await _async_locate(page, op.frame, frame, op.selector) or found
+        if not found["point"]:
+            raise RuntimeError("covered by another element")
+    element = await frame.frame_element() if frame.parent_frame is not None else None
+    await page.mouse.click(found["point"]["x"] + dx, found["point"]["y"] + dy)
+    return ops.OpResult(True, {"text": found.get("text"), "detached": await _async_detached(frame, element)}, frame_url=where)
+
+
+async def _async_detached(frame, element) -> bool:
+    if frame.is_detached():
+        return True
+    if element is None:
+        return False
+    try:
+        return not await element.evaluate("(e) => e.isConnected")
+    except Exception:
+        return True
+
+
+async def _async_listeners(page, op: ops.Listeners, frame) -> list[str]:
+    session, scope = await _async_scope(page, op.frame, frame)
+    reply = await session.send("Runtime.callFunctionOn", {"functionDeclaration": _FIND_REF, "returnByValue": False,
+                                                          "objectGroup": _GROUP, **_call_args([{"ref": op.container}], scope)})
+    container = _check_reply(reply).get("objectId")
+    if not container:
+        return []
+    listeners = (await session.send("DOMDebugger.getEventListeners",
+                                    {"objectId": container, "depth": -1, "pierce": True}))["listeners"]
+    refs = []
+    for backend_id in sorted({l["backendNodeId"] for l in listeners if l.get("type") in POINTER_EVENTS and l.get("backendNodeId")})[:80]:
+        attributes = (await session.send("DOM.describeNode", {"backendNodeId": backend_id}))["node"].get("attributes") or []
+        ref = dict(zip(attributes[::2], attributes[1::2])).get(REF)
+        if ref:
+            refs.append(ref)
+    return refs
 
 
 async def _async_perform(page, op, before_click=None) -> ops.OpResult:
@@ -238,57 +462,44 @@ async def _async_perform(page, op, before_click=None) -> ops.OpResult:
         return ops.OpResult(True, page.url)
     if isinstance(op, ops.Cookies):
         return ops.OpResult(True, await page.context.cookies())
+    if isinstance(op, ops.Activity):
+        return ops.OpResult(True, _tracker(page).activity(op.since))
+    if isinstance(op, ops.Settle):
+        await page.wait_for_load_state("load", timeout=op.timeout_ms)
+        _tracker(page).loading = False
+        return ops.OpResult(True, page.url)
     if isinstance(op, ops.Reload):
         await page.reload(wait_until="load", timeout=op.timeout_ms)
         return ops.OpResult(True, page.url)
-    selector = getattr(op, "selector", None) or ""
-    if selector.startswith(CLOSED):
-        found = await _async_closed_geometry(page, selector)
-        if isinstance(op, ops.Geometry):
-            return ops.OpResult(True, found)
-        if not found or not found["box"]:
-            raise RuntimeError("element in a closed shadow root is not visible")
-        if isinstance(op, ops.Click):
-            await page.mouse.click(*_center(found["box"]))
-            return ops.OpResult(True, {"text": found.get("text"), "detached": False})
-        if isinstance(op, ops.Screenshot):
-            Path(op.path).parent.mkdir(parents=True, exist_ok=True)
-            await page.screenshot(path=op.path, clip=found["box"], timeout=3000, animations="disabled")
-            return ops.OpResult(True, op.path)
     frame = await _async_frame(page, op.frame)
     where = "main" if op.frame == "main" else frame.url
     if isinstance(op, ops.Evaluate):
-        roots = await _async_closed_roots(page) if op.pierce and op.frame == "main" else []
-        if roots:
-            return ops.OpResult(True, await _async_call(page, ops.script(op.name), [op.arg], roots), frame_url=where)
+        if op.pierce:
+            session, scope = await _async_scope(page, op.frame, frame)
+            if len(scope) > 1:
+                return ops.OpResult(True, await _async_call(session, ops.script(op.name), [op.arg], scope), frame_url=where)
         return ops.OpResult(True, await frame.evaluate(ops.script(op.name), op.arg), frame_url=where)
-    target = frame.locator(op.selector).filter(visible=True).first
     if isinstance(op, ops.Geometry):
-        if await target.count() == 0:
-            return ops.OpResult(True, None, frame_url=where)
-        box = await target.bounding_box(timeout=1000)
-        return ops.OpResult(True, {"box": box, "enabled": await target.is_enabled(timeout=1000)}, frame_url=where)
+        return ops.OpResult(True, await _async_locate(page, op.frame, frame, op.selector, op.scroll), frame_url=where)
     if isinstance(op, ops.Click):
-        try:
-            text = await target.inner_text(timeout=500)
-        except Exception:  # the text is evidence only; the click matters
-            text = None
-        if before_click is not None:
-            try:
-                await before_click(target, text)
-            except Exception:  # evidence only
-                pass
-        await target.click(timeout=op.timeout_ms)  # real mouse events at the element's position
-        return ops.OpResult(True, {"text": text, "detached": frame.is_detached()}, frame_url=where)
+        return await _async_click(page, op, frame, where, before_click)
+    if isinstance(op, ops.Listeners):
+        return ops.OpResult(True, await _async_listeners(page, op, frame), frame_url=where)
     if isinstance(op, ops.Screenshot):
+        dx, dy = await _async_offset(frame)
+        found = await _async_locate(page, op.frame, frame, op.selector)
+        if not found or not found["box"]:
+            raise RuntimeError("not visible")
+        box = found["box"]
         Path(op.path).parent.mkdir(parents=True, exist_ok=True)
-        await target.screenshot(path=op.path, timeout=3000, animations="disabled")
+        await page.screenshot(path=op.path, clip={**box, "x": box["x"] + dx, "y": box["y"] + dy}, animations="disabled")
         return ops.OpResult(True, op.path, frame_url=where)
     raise TypeError(f"unknown operation {op!r}")
 
 
 async def run_async(flow: Flow, page, before_click=None) -> Any:
     """Drive ``flow`` with an async Playwright page until it returns."""
+    _tracker(page)
     answer = None
     try:
         while True:

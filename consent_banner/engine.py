@@ -2,8 +2,13 @@
 
 Each flow yields :mod:`~consent_banner.ops` operations and receives their
 :class:`~consent_banner.ops.OpResult`; a driver (``driver.py``) performs them on a sync or
-an async page. The flows behave like a person: wait for a late banner, wait until it has
-stopped moving, click, look again, and check that the choice was stored.
+an async page. The flows behave like a person: wait for a late banner, wait until a control has
+stopped moving and can be reached, click, look again, and check that the choice was stored.
+
+Every wait is for a condition (the control ready, the settings layer drawn, a switch off, the
+banner gone and its record written, the page's own requests and reload done) and is measured in
+looks as well as in seconds (:class:`Patience`): on a loaded machine each look takes longer and
+the wait stretches with it, so the answer does not depend on the machine's speed.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from .models import Outcome, Step
 from .rules import CmpRule
 from .vocabulary import Vocabulary, clean_text
 
-__all__ = ["DEFAULT_TIMEOUT", "answer_flow", "detect_flow"]
+__all__ = ["DEFAULT_TIMEOUT", "Patience", "answer_flow", "detect_flow"]
 
 Flow = Generator[Any, ops.OpResult, Any]
 
@@ -26,15 +31,49 @@ DEFAULT_TIMEOUT = 5.0  # seconds to wait for a late banner
 POLL_MS = 250
 STABLE_MS = 300  # the banner's box must stay put this long before a click
 SETTLE_MS = 500  # some CMPs attach their handlers ~500 ms after drawing the banner
-STEP_WAIT_S = 3.0  # how long a second-layer element may take to appear
-VERIFY_S = 3.0
+STEP = (3.0, 12)  # (seconds, looks) a control of a later step may take to appear and be ready
+LAYER = (3.0, 10)  # ... a settings layer to show its reject, save or close option
+SWITCHED = (1.0, 5)  # ... a switch to show it is off after its click, a tab to show it is open
+VERIFY = (3.0, 12)  # ... the banner to go and the consent record to appear after the click
 REAPPEAR_MS = 500
-GONE_S = 0.6  # an element missing from the page this long is gone (re-rendered or removed)
-GONE = "not visible"
-TAGS_S = 3.0  # after accept, how long consent-gated tags may take to fire
+GONE = (0.6, 3)  # an element missing from the page this long (and this often) is gone: re-rendered or removed
+NOT_VISIBLE = "not visible"
+TAGS = (3.0, 6)  # after accept, how long consent-gated tags may take to fire
 TAGS_QUIET_MS = 800
-RELOAD_WATCH_S = 2.5  # after the reload that checks a refusal, how long to watch for the banner
+RELOAD_WATCH = (2.5, 6)  # after the reload that checks a refusal, how long to watch for the banner
 MAX_TABS = 12  # tabs or collapsed sections of one settings layer opened to find its toggles
+SLOWEST = 5  # a wait never lasts longer than this many times its seconds, however slow the looks
+
+
+class Patience:
+    """How long a wait for a condition lasts: until ``seconds`` have passed *and* the page was
+    looked at ``looks`` times (``done``). On a loaded machine every look takes longer, so the wait
+    stretches with the machine instead of giving up early; ``exhausted`` (``SLOWEST`` times the
+    seconds) bounds it however slow the looks are."""
+
+    def __init__(self, seconds: float, looks: int, started: Optional[float] = None) -> None:
+        self.seconds, self.looks = seconds, looks
+        self.started = time.monotonic() if started is None else started
+        self.count = 0
+
+    @classmethod
+    def of(cls, budget: tuple[float, int]) -> "Patience":
+        return cls(*budget)
+
+    def look(self) -> None:
+        self.count += 1
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def exhausted(self) -> bool:
+        return self.elapsed >= self.seconds * SLOWEST
+
+    @property
+    def done(self) -> bool:
+        return self.exhausted or (self.elapsed >= self.seconds and self.count >= self.looks)
 
 
 class _Stop(Exception):
@@ -50,6 +89,7 @@ class _Run:
     url_before: str = ""
     detached: bool = False  # a click's frame went away under it
     reload_check: bool = True  # after a refusal, reload and check it holds
+    last_click: float = 0.0  # time.monotonic() of the last click
 
 
 def _fault(error: Optional[str]) -> Optional[str]:
@@ -64,21 +104,46 @@ def _fault(error: Optional[str]) -> Optional[str]:
     return None
 
 
+# -- looking ---------------------------------------------------------------------------------------
+def _look(arg: dict, vocabulary: Vocabulary, frame: str = "main", pierce: bool = False) -> Flow:
+    """One probe of ``frame``; elements that make a choice in words but look like nothing
+    clickable count as controls when the DevTools protocol shows a mouse handler on them (or on
+    an element around them inside the banner). Returns the OpResult (its value promoted)."""
+    result = yield ops.Evaluate("probe", arg, frame=frame, pierce=pierce)
+    if not result.ok:
+        return result
+    asks = decide.unmarked_choices(result.value, vocabulary)
+    if not asks:
+        return result
+    listened: set[str] = set()
+    for container in asks:
+        found = yield ops.Listeners(container, frame)
+        if found.ok:
+            listened.update(found.value)
+    return ops.OpResult(True, decide.promote_listened(result.value, listened), frame_url=result.frame_url)
+
+
 # -- detection -----------------------------------------------------------------------------------
 def _look_in_frames(snapshot: dict, rules: tuple[CmpRule, ...], vocabulary: Vocabulary) -> Flow:
-    """A custom banner inside one of the main document's iframes, or None."""
+    """(A custom banner inside one of the main document's iframes or None, whether every iframe could be looked into)."""
     present = [r.id for r in rules if decide._present_by(snapshot, r)]
-    fallback = None
+    fallback, complete = None, True
     for iframe in decide.frames_to_probe(snapshot):
         selector = decide.ref_selector(iframe["ref"])
-        inside = yield ops.Evaluate("probe", decide.probe_arg((), ref_prefix="i", whole_document=True), frame=selector)
+        arg = decide.probe_arg((), ref_prefix="i", whole_document=True)
+        inside = yield from _look(arg, vocabulary, frame=selector)
+        if inside.ok and inside.value.get("closedHint"):
+            # custom elements without an open shadow root: look into closed ones too (DevTools protocol)
+            pierced = yield from _look(arg, vocabulary, frame=selector, pierce=True)
+            inside = pierced if pierced.ok else inside
         if not inside.ok:
+            complete = complete and bool(_fault(inside.error))  # a frame that went away hides nothing
             continue
         banner = decide.frame_banner(inside.value, iframe, inside.frame_url, vocabulary, present)
         if banner is not None and banner.answerable:
-            return banner
+            return banner, complete
         fallback = fallback or banner
-    return fallback
+    return fallback, complete
 
 
 def find_flow(rules: tuple[CmpRule, ...], vocabulary: Vocabulary, timeout: float) -> Flow:
@@ -86,17 +151,20 @@ def find_flow(rules: tuple[CmpRule, ...], vocabulary: Vocabulary, timeout: float
 
     A cookie notice with nothing to click yet (its buttons still animating in) is kept while
     looking on for an answerable one. The wait ends early when no banner is coming (see
-    :func:`decide.may_stop_waiting`): a page with no CMP, loaded and quiet for a while.
+    :func:`decide.may_stop_waiting`): a page with no CMP, loaded and quiet for a while, every
+    frame looked into.
     """
-    deadline = time.monotonic() + timeout
+    patience = Patience(timeout, 3)
     arg = decide.probe_arg(rules, frames=True)
     snapshot, fallback, pierce = None, None, False
     while True:
-        result = yield ops.Evaluate("probe", arg, pierce=pierce)
+        result = yield from _look(arg, vocabulary, pierce=pierce)
+        patience.look()
         if result.ok and not pierce and result.value.get("closedHint"):
             # custom elements without an open shadow root: look into closed ones too (DevTools protocol)
             pierce = True
-            result = yield ops.Evaluate("probe", arg, pierce=True)
+            result = yield from _look(arg, vocabulary, pierce=True)
+        complete = result.ok
         if result.ok:
             snapshot = result.value
             banner = decide.find_banner(snapshot, rules, vocabulary)
@@ -104,19 +172,27 @@ def find_flow(rules: tuple[CmpRule, ...], vocabulary: Vocabulary, timeout: float
                 inside = yield ops.Evaluate("probe", decide.frame_probe_arg(banner.rule), frame=banner.rule.frame)
                 banner = decide.merge_frame_view(banner, inside.value, inside.frame_url, vocabulary) if inside.ok else None
             if banner is None or not banner.answerable:
-                in_frame = yield from _look_in_frames(snapshot, rules, vocabulary)
+                in_frame, complete = yield from _look_in_frames(snapshot, rules, vocabulary)
                 if in_frame is not None and (in_frame.answerable or banner is None):
                     banner = in_frame
             if banner is not None and banner.answerable:
                 return banner, banner.detection, time.monotonic()
             if banner is not None:
                 fallback = banner
-        now = time.monotonic()
-        if now >= deadline or (result.ok and decide.may_stop_waiting(snapshot, rules)):
+        if patience.done or (complete and decide.may_stop_waiting(snapshot, rules)):
             if fallback is not None:
-                return fallback, fallback.detection, now
+                return fallback, fallback.detection, time.monotonic()
             return None, decide.nothing_found(snapshot, rules), None
-        yield ops.Sleep(POLL_MS)
+        yield ops.Sleep(_next_look_ms(snapshot))
+
+
+def _next_look_ms(snapshot: Optional[dict]) -> int:
+    """When to look again: at the usual pace, or just when a quiet page will have been quiet long enough."""
+    activity = (snapshot or {}).get("activity") or {}
+    quiet = activity.get("quietMs")
+    if activity.get("complete") and isinstance(quiet, (int, float)) and quiet < decide.QUIET_MS:
+        return int(max(50, min(POLL_MS, decide.QUIET_MS - quiet + 20)))
+    return POLL_MS
 
 
 def detect_flow(rules: tuple[CmpRule, ...], vocabulary: Vocabulary, timeout: float = DEFAULT_TIMEOUT) -> Flow:
@@ -126,26 +202,33 @@ def detect_flow(rules: tuple[CmpRule, ...], vocabulary: Vocabulary, timeout: flo
 
 
 # -- waiting like a person -------------------------------------------------------------------------
-def _wait_stable(selector: str, frame: str, not_before: float, deadline: float, stable_ms: int = STABLE_MS) -> Flow:
-    """Wait until the element is visible, enabled and unmoved for ``stable_ms``; return None or the failure."""
-    last_box, steady_since, error, missing_since = None, None, None, None
+def _wait_ready(selector: str, frame: str, patience: Patience, not_before: float = 0.0, stable_ms: int = STABLE_MS,
+                control: bool = True) -> Flow:
+    """Wait until the element is visible, enabled, in the same place on two looks ``stable_ms``
+    apart and, for a ``control``, reachable by a click (nothing covers it; a banner as a whole may
+    be partly covered); return None, or why it never was."""
+    last_box, steady_since, error, missing = None, None, None, None
     while True:
-        result = yield ops.Geometry(selector, frame)
+        result = yield ops.Geometry(selector, frame, scroll=control)
+        patience.look()
         now = time.monotonic()
         if result.ok and result.value is None:  # no such element any more: removed, or drawn anew
-            missing_since = missing_since or now
-            if now - missing_since >= GONE_S:
-                return GONE
+            missing = missing or Patience.of(GONE)
+            missing.look()
+            if missing.done:
+                return NOT_VISIBLE
         else:
-            missing_since = None
+            missing = None
         if not result.ok:
             error = result.error
             if _fault(error):
                 return _fault(error)
         elif result.value is None or result.value["box"] is None:
-            error = "not visible"
+            error = NOT_VISIBLE
         elif not result.value["enabled"]:
             error = "disabled"
+        elif control and not result.value.get("point"):
+            error, last_box = "covered by another element", None
         else:
             box = result.value["box"]
             if box != last_box:
@@ -153,9 +236,25 @@ def _wait_stable(selector: str, frame: str, not_before: float, deadline: float, 
             elif now - steady_since >= stable_ms / 1000 and now >= not_before:
                 return None
             error = None
-        if now >= deadline:
+        if patience.done:
             return error or "never stopped moving"
         yield ops.Sleep(100)
+
+
+def _click(target: str, frame: str, run: _Run) -> Flow:
+    """The one place the engine clicks: real mouse input on ``target`` (see ``ops.Click``),
+    counted, the time kept; a page or frame gone under it stops the path. Returns the OpResult;
+    the caller records the step with its evidence."""
+    started = time.monotonic()  # the page's requests in answer to the click start after this
+    result = yield ops.Click(target, frame)
+    if not result.ok:
+        if _fault(result.error):
+            raise _Stop(_fault(result.error))
+        return result
+    run.outcome.clicks += 1
+    run.last_click = started
+    run.detached = run.detached or bool((result.value or {}).get("detached"))
+    return result
 
 
 # -- answering ------------------------------------------------------------------------------------
@@ -175,16 +274,28 @@ def _new_tracking_cookies(before: dict[str, str]) -> Flow:
     return decide.tracking_cookies([c for c in jar if f"cookie:{c['name']}" not in before])
 
 
+def _busy(run: _Run) -> Flow:
+    """True while the page is loading a document or a request started since the last click is in flight."""
+    activity = yield ops.Activity(since=run.last_click)
+    if not activity.ok:
+        return False
+    if activity.value.get("loading"):
+        yield ops.Settle()  # the page reloads or navigates itself (a choice stored on the server, then a reload)
+        return True
+    return bool(activity.value.get("inflight"))
+
+
 def _await_tags(before: dict[str, str], run: _Run) -> Flow:
     """After accept: give consent-gated tags the time to fire, until a tracking cookie appears and
-    the page is quiet, or nothing more loads (bounded by TAGS_S)."""
-    deadline = time.monotonic() + TAGS_S
+    the page is quiet, or nothing more loads."""
+    patience = Patience.of(TAGS)
     fired: list[str] = []
-    while time.monotonic() < deadline:
+    while not patience.done:
         state = yield ops.Evaluate("state", {"tcfTimeout": 200})
+        patience.look()
         quiet = (state.value or {}).get("quietMs", 0) if state.ok else 0
         fired = yield from _new_tracking_cookies(before)
-        if quiet >= (300 if fired else TAGS_QUIET_MS):
+        if quiet >= (300 if fired else TAGS_QUIET_MS) and patience.count >= 2:
             break
         yield ops.Sleep(POLL_MS)
     run.outcome.steps.append(Step(action="wait", text="for consent-gated tags" + (f": {', '.join(fired[:5])} set" if fired else "")))
@@ -197,18 +308,20 @@ def _reload_check(banner: decide.Banner, before: dict[str, str], arg: dict, pier
     run.outcome.steps.append(Step(action="reload", text="to check the refusal holds", ok=result.ok, error=result.error))
     if not result.ok:
         return None, None  # a reload that timed out proves nothing either way
-    started = time.monotonic()
+    run.last_click = time.monotonic()  # requests from here on belong to the reloaded page
+    patience = Patience.of(RELOAD_WATCH)
     note = None
     while True:
         yield ops.Sleep(POLL_MS)
-        probe = yield ops.Evaluate("probe", arg, pierce=pierce)
+        probe = yield from _look(arg, run.vocabulary, pierce=pierce)
+        patience.look()
         if probe.ok and decide.banner_still_shown(probe.value, banner, run.vocabulary):
             # The site asks again (its choice is not remembered, or it never reads it): the refusal
             # itself stands as long as no tracker comes; the scan goes on with the banner unanswered.
             note = "the banner shows again after a reload"
         quiet = ((probe.value or {}).get("activity") or {}).get("quietMs", 0) if probe.ok else 0
-        elapsed = time.monotonic() - started
-        if elapsed >= RELOAD_WATCH_S or (elapsed >= 1.0 and quiet >= 700):
+        busy = yield from _busy(run)
+        if patience.done or (patience.count >= 4 and quiet >= 700 and not busy):
             break
     new = yield from _new_tracking_cookies(before)
     if new:
@@ -225,22 +338,20 @@ def _run_step(step: decide.PlanStep, run: _Run) -> Flow:
         return True
     if step.kind == "second-layer":
         return (yield from _second_layer(step.frame, run))
-    deadline = time.monotonic() + STEP_WAIT_S
     if step.kind == "switch-off":
-        yield ops.Sleep(150)  # let the panel finish opening
         if step.role == "select":
             ok, _ = yield from _switch_off(None, step.frame, run, select=step.selector)
         else:
             ok, _ = yield from _switch_off(step.selector, step.frame, run)
         return ok or step.optional
     # The banner as a whole was already seen still; one element only needs two equal readings.
-    failure = yield from _wait_stable(step.selector, step.frame, 0, deadline, stable_ms=90)
-    if failure == "not visible" and step.kind == "click" and step.role and step.text:
+    failure = yield from _wait_ready(step.selector, step.frame, Patience.of(STEP), stable_ms=90)
+    if failure == NOT_VISIBLE and step.kind == "click" and step.role and step.text:
         # A page that renders its banner anew drops the element we stamped: find it again by its words.
         again = yield from _relocate(step, run)
         if again is not None:
             step = again
-            failure = yield from _wait_stable(step.selector, step.frame, 0, time.monotonic() + STEP_WAIT_S, stable_ms=90)
+            failure = yield from _wait_ready(step.selector, step.frame, Patience.of(STEP), stable_ms=90)
     if step.kind == "wait-for":
         outcome.steps.append(Step(action="wait-for", selector=step.shown_as, frame=step.frame,
                                   ok=failure is None, error=failure))
@@ -252,17 +363,12 @@ def _run_step(step: decide.PlanStep, run: _Run) -> Flow:
         if not step.optional:
             outcome.steps.append(Step(action="click", selector=step.shown_as, text=step.text, ok=False, error=failure))
         return step.optional
-    result = yield ops.Click(step.selector, step.frame)
-    clicked = result.value or {}
-    text = step.text or (clean_text(clicked.get("text"), 200) or None)
-    run.detached = run.detached or bool(clicked.get("detached"))
+    result = yield from _click(step.selector, step.frame, run)
+    text = step.text or (clean_text((result.value or {}).get("text"), 200) or None)
     outcome.steps.append(Step(action="click", selector=step.shown_as, text=text, frame=result.frame_url,
                               ok=result.ok, error=result.error))
     if not result.ok:
-        if _fault(result.error):
-            raise _Stop(_fault(result.error))
         return step.optional
-    outcome.clicks += 1
     yield ops.Sleep(150)
     url = yield ops.PageUrl()
     if url.ok and not decide.same_page(run.url_before, url.value):
@@ -272,7 +378,8 @@ def _run_step(step: decide.PlanStep, run: _Run) -> Flow:
 
 def _relocate(step: decide.PlanStep, run: _Run) -> Flow:
     """The same control (same role and words) in a banner drawn anew, or None."""
-    probe = yield ops.Evaluate("probe", decide.probe_arg((), ref_prefix="a", whole_document=step.frame != "main"), frame=step.frame)
+    arg = decide.probe_arg((), ref_prefix="a", whole_document=step.frame != "main")
+    probe = yield from _look(arg, run.vocabulary, frame=step.frame)
     banner = decide.find_banner(probe.value, (), run.vocabulary) if probe.ok else None
     if banner is None:
         return None
@@ -287,21 +394,27 @@ def _toggle_arg(run: _Run, container: Optional[str], select: Optional[str] = Non
             "off": run.vocabulary.radio_off, "refPrefix": "t"}
 
 
+def _read_toggles(run: _Run, css: Optional[str], select: Optional[str], frame: str, pierce: bool) -> Flow:
+    result = yield ops.Evaluate("toggles", _toggle_arg(run, css, select), frame=frame, pierce=pierce)
+    if not result.ok and _fault(result.error):
+        raise _Stop(_fault(result.error))
+    return result
+
+
 def _switch_off(container: Optional[str], frame: str, run: _Run, select: Optional[str] = None) -> Flow:
     """Switch off every category control that is on inside ``container`` (None: the whole frame),
-    except necessary or disabled ones, tab by tab; check each is off after its click. Every
-    switch and tab is a step with its label. Returns (ok, toggles found)."""
+    except necessary or disabled ones, tab by tab; wait until each shows it is off after its
+    click. Every switch and tab is a step with its label. Returns (ok, toggles found)."""
     outcome = run.outcome
     css, pierce = decide.as_css(container) if container else (None, True)
+    pierce = pierce or frame != "main" or container is None
     seen_tabs: set[str] = set()
-    clicked: dict[str, str] = {}  # toggle ref -> label, clicked once already
+    done: set[str] = set()  # toggle refs clicked (and checked) already
     found = 0
     ok = True
     for _ in range(MAX_TABS + 1):
-        result = yield ops.Evaluate("toggles", _toggle_arg(run, css, select), frame=frame, pierce=pierce)
+        result = yield from _read_toggles(run, css, select, frame, pierce)
         if not result.ok:
-            if _fault(result.error):
-                raise _Stop(_fault(result.error))
             outcome.steps.append(Step(action="toggle-off", text="settings toggles", ok=False, error=result.error))
             return False, found
         toggles = [t for t in result.value["toggles"] if not t["necessary"] and not t["disabled"]]
@@ -310,48 +423,54 @@ def _switch_off(container: Optional[str], frame: str, run: _Run, select: Optiona
             outcome.preticked = any(t["on"] for t in toggles)
         elif any(t["on"] for t in toggles):
             outcome.preticked = True
+        clicked: dict[str, tuple[str, str]] = {}  # toggle ref -> (label, frame URL)
         for toggle in toggles:
-            if not toggle["on"] or not toggle["clickRef"]:
+            if not toggle["on"] or not toggle["clickRef"] or toggle["ref"] in done:
                 continue
             label = clean_text(toggle["label"], 80) or toggle["kind"]
-            if toggle["ref"] in clicked:
-                continue  # clicked and still on: reported below
             target = decide.target_of({"ref": toggle["clickRef"], "closed": toggle.get("closed")})
-            click = yield ops.Click(target, frame, timeout_ms=5000)
-            clicked[toggle["ref"]] = label
+            failure = yield from _wait_ready(target, frame, Patience.of(SWITCHED), stable_ms=60)
+            click = (yield from _click(target, frame, run)) if failure is None else ops.OpResult(False, error=failure)
+            done.add(toggle["ref"])
             if not click.ok:
-                if _fault(click.error):
-                    raise _Stop(_fault(click.error))
                 outcome.steps.append(Step(action="toggle-off", text=label, frame=click.frame_url, ok=False, error=click.error))
                 ok = False
                 continue
-            outcome.clicks += 1
-            yield ops.Sleep(120)
-        # Verify: every toggle clicked here is now off.
+            clicked[toggle["ref"]] = (label, click.frame_url)
         if clicked:
-            check = yield ops.Evaluate("toggles", _toggle_arg(run, css, select), frame=frame, pierce=pierce)
-            state = {t["ref"]: t["on"] for t in (check.value or {}).get("toggles", [])} if check.ok else {}
-            for ref, label in list(clicked.items()):
-                if label == "done":
-                    continue
-                still_on = state.get(ref)
-                outcome.steps.append(Step(action="toggle-off", text=label, frame=result.frame_url, ok=still_on is not True,
+            # Verify: every toggle clicked here shows it is off (a framework may redraw it a moment later).
+            patience = Patience.of(SWITCHED)
+            while True:
+                check = yield from _read_toggles(run, css, select, frame, pierce)
+                patience.look()
+                state = {t["ref"]: t["on"] for t in (check.value or {}).get("toggles", [])} if check.ok else {}
+                if all(state.get(ref) is not True for ref in clicked) or patience.done:
+                    break
+                yield ops.Sleep(100)
+            for ref, (label, where) in clicked.items():
+                still_on = state.get(ref) is True
+                outcome.steps.append(Step(action="toggle-off", text=label, frame=where, ok=not still_on,
                                           error="still on after the click" if still_on else None))
-                ok = ok and still_on is not True
-                clicked[ref] = "done"
-        tab = next((t for t in result.value["tabs"] if not t["selected"] and t["ref"] not in seen_tabs), None)
+                ok = ok and not still_on
         for t in result.value["tabs"]:
             if t["selected"]:
                 seen_tabs.add(t["ref"])
+        tab = next((t for t in result.value["tabs"] if not t["selected"] and t["ref"] not in seen_tabs), None)
         if tab is None:
             break
         seen_tabs.add(tab["ref"])
-        click = yield ops.Click(decide.target_of(tab), frame)
+        click = yield from _click(decide.target_of(tab), frame, run)
         outcome.steps.append(Step(action="tab", text=clean_text(tab["text"], 80) or None, frame=click.frame_url,
                                   ok=click.ok, error=click.error))
         if click.ok:
-            outcome.clicks += 1
-            yield ops.Sleep(200)
+            # wait until the tab shows it is open (its panel drawn) before reading its toggles
+            patience = Patience.of(SWITCHED)
+            while not patience.done:
+                check = yield from _read_toggles(run, css, select, frame, pierce)
+                patience.look()
+                if any(t["ref"] == tab["ref"] and t["selected"] for t in (check.value or {}).get("tabs", [])):
+                    break
+                yield ops.Sleep(100)
     return ok, found
 
 
@@ -359,12 +478,13 @@ def _second_layer(frame: str, run: _Run) -> Flow:
     """After a settings button: the settings layer (in the main document, an iframe or a shadow
     root): press its reject, or switch every category off (tab by tab) and press save, else close."""
     outcome, vocabulary = run.outcome, run.vocabulary
-    deadline = time.monotonic() + STEP_WAIT_S
+    patience = Patience.of(LAYER)
     banner, reject, save, close = None, [], [], []
+    arg = decide.probe_arg((), ref_prefix="s", whole_document=frame != "main")
     while True:
-        yield ops.Sleep(300)
-        probe = yield ops.Evaluate("probe", decide.probe_arg((), ref_prefix="s", whole_document=frame != "main"), frame=frame,
-                                   pierce=frame == "main")
+        yield ops.Sleep(POLL_MS)
+        probe = yield from _look(arg, vocabulary, frame=frame, pierce=True)
+        patience.look()
         banner = decide.find_banner(probe.value, (), vocabulary, settings_layer=True) if probe.ok else None
         if banner is not None:
             reject = [c for c in banner.controls if c.role == "reject"]
@@ -372,7 +492,7 @@ def _second_layer(frame: str, run: _Run) -> Flow:
             close = [c for c in banner.controls if c.role == "close"]
             if reject or save or close:
                 break
-        if time.monotonic() >= deadline:
+        if patience.done:
             outcome.steps.append(Step(action="wait-for", text="settings with a reject, save or close option", ok=False,
                                       error="the settings showed no reject, save or close option"))
             return False
@@ -380,7 +500,9 @@ def _second_layer(frame: str, run: _Run) -> Flow:
         control = reject[0]
         return (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as,
                                                      role="reject"), run))
-    container = banner.target if frame == "main" else "body"
+    # The layer may still be sliding or fading in: its toggles are clicked once it stands still.
+    yield from _wait_ready(banner.target if frame == "main" else "body", frame, Patience.of(SWITCHED), control=False)
+    container = banner.target if frame == "main" else None  # in an iframe: the whole frame, closed roots too
     ok, found = yield from _switch_off(container, frame, run)
     if not ok:
         return False
@@ -417,20 +539,21 @@ def answer_flow(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary,
     outcome.reject_on_first_layer = any(b.role == "reject" for b in detection.buttons)
     outcome.preticked = detection.preticked
 
-    deadline = time.monotonic() + timeout
-    failure = yield from _wait_stable(banner.target, "main", first_seen + SETTLE_MS / 1000, deadline)
+    patience = Patience(min(timeout, STEP[0] + 2), 15)
+    failure = yield from _wait_ready(banner.target, "main", patience, first_seen + SETTLE_MS / 1000, control=False)
     for _ in range(3):
-        if failure != "not visible" or _fault(failure):
+        if failure != NOT_VISIBLE or _fault(failure):
             break
         # Gone before the click: drawn anew (a framework re-rendering it), or replaced by the real one.
-        again, detection_again, seen_again = yield from find_flow(rules, vocabulary, max(0.5, deadline - time.monotonic()))
+        again, detection_again, seen_again = yield from find_flow(rules, vocabulary, max(1.0, timeout / 2))
         if again is None:
             break
         banner, detection = again, detection_again
         outcome.detection, outcome.cmp = detection, detection.cmp
         outcome.reject_on_first_layer = any(b.role == "reject" for b in detection.buttons)
         outcome.preticked = detection.preticked
-        failure = yield from _wait_stable(banner.target, "main", seen_again + SETTLE_MS / 1000, deadline)
+        failure = yield from _wait_ready(banner.target, "main", Patience(min(timeout, STEP[0] + 2), 15),
+                                         seen_again + SETTLE_MS / 1000, control=False)
     if failure is not None:
         outcome.reason = _fault(failure) or f"banner disappeared before it could be answered ({failure})"
         return outcome
@@ -446,7 +569,7 @@ def answer_flow(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary,
         _, outcome.tcf, outcome.consent_mode = yield from _records()
         return outcome
 
-    completed, tried = False, 0
+    completed, tried, path = False, 0, None
     try:
         for attempt in range(3):
             for path in paths:
@@ -460,7 +583,7 @@ def answer_flow(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary,
                 break
             # No path's first control is on the page any more: the banner was drawn anew between
             # the reading and the click. Read it again and plan on what is there now.
-            again, detection_again, _ = yield from find_flow(rules, vocabulary, max(0.5, deadline - time.monotonic()))
+            again, detection_again, _ = yield from find_flow(rules, vocabulary, max(1.0, timeout / 2))
             if again is None:
                 break
             banner = again
@@ -504,7 +627,7 @@ def _still_in_frame(banner: decide.Banner, vocabulary: Vocabulary) -> Flow:
     geometry = yield ops.Geometry(banner.frame)
     if not (geometry.ok and geometry.value and geometry.value["box"]):
         return False
-    inside = yield ops.Evaluate("probe", decide.probe_arg((), ref_prefix="v", whole_document=True), frame=banner.frame)
+    inside = yield from _look(decide.probe_arg((), ref_prefix="v", whole_document=True), vocabulary, frame=banner.frame)
     if not inside.ok:
         return False
     again = decide._generic_banner(inside.value, vocabulary, [])
@@ -512,16 +635,21 @@ def _still_in_frame(banner: decide.Banner, vocabulary: Vocabulary) -> Flow:
 
 
 def _verify(action, banner, before, run: _Run, retry_path) -> Flow:
-    """Wait for the banner to go and the record to appear; click once more if the first click was
-    ignored. Then: a refusal must hold after a reload; after an acceptance, wait for the tags."""
+    """Wait for the banner to go and the record to appear, as long as the page is still busy with
+    the click (its requests, a reload it started) and for a few looks more; click once more if the
+    first click was ignored. Then: a refusal must hold after a reload; after an acceptance, wait
+    for the tags."""
     outcome, vocabulary = run.outcome, run.vocabulary
     rules = (banner.rule,) if banner.rule else ()
     arg = decide.probe_arg(rules, generic=banner.rule is None, ref_prefix="v")
     pierce = banner.target.startswith(decide.CLOSED)
     retried = False
-    deadline = time.monotonic() + VERIFY_S
+    patience = Patience.of(VERIFY)
     while True:
-        probe = yield ops.Evaluate("probe", arg, pierce=pierce)
+        busy = yield from _busy(run)
+        probe = yield from _look(arg, vocabulary, pierce=pierce)
+        patience.look()
+        shown = None
         if probe.ok:
             shown = decide.banner_still_shown(probe.value, banner, vocabulary)
             if not shown and banner.frame != "main" and banner.rule is None:
@@ -530,12 +658,10 @@ def _verify(action, banner, before, run: _Run, retry_path) -> Flow:
             verified, how, why = decide.judge(action, banner, before, after, shown, outcome.tcf, outcome.consent_mode)
         else:  # the page is between documents (a reload after the click): look again
             verified, how, why = False, None, "the page could not be inspected after the click"
-        if verified:
+        if verified or patience.exhausted or (patience.done and not busy):
             break
-        if time.monotonic() >= deadline:
-            break
-        if (shown and not retried and retry_path is not None and len(retry_path) == 1
-                and time.monotonic() >= deadline - VERIFY_S / 2 and outcome.reason is None):
+        if (shown and not busy and not retried and retry_path is not None and len(retry_path) == 1
+                and patience.count >= VERIFY[1] // 2 and patience.elapsed >= VERIFY[0] / 2 and outcome.reason is None):
             retried = True  # the banner ignored the click (handlers attached late): click once more
             try:
                 yield from _run_path(retry_path, run)
@@ -544,7 +670,7 @@ def _verify(action, banner, before, run: _Run, retry_path) -> Flow:
         yield ops.Sleep(POLL_MS)
     if verified:
         yield ops.Sleep(REAPPEAR_MS)
-        again = yield ops.Evaluate("probe", arg, pierce=pierce)
+        again = yield from _look(arg, vocabulary, pierce=pierce)
         reappeared = again.ok and decide.banner_still_shown(again.value, banner, vocabulary)
         if again.ok and not reappeared and banner.frame != "main" and banner.rule is None:
             reappeared = yield from _still_in_frame(banner, vocabulary)

@@ -7,7 +7,12 @@ The engine (``engine.py``) is a generator that yields these operations; a driver
 
 ``frame`` is ``"main"`` or a CSS selector of the iframe (in the main document) to act in. A
 selector ``closed:<ref>`` names an element inside a closed shadow root (found through the
-DevTools protocol's pierced DOM): the driver acts on it at its box with real mouse input.
+DevTools protocol's pierced DOM, in the main document or in an iframe).
+
+No operation waits on a wall-clock timeout for a condition: each answers what it sees at once
+(an element's box, whether a click would reach it, the requests in flight), and the engine
+decides how many looks a condition gets (``engine.Patience``), so a loaded machine gets slower
+answers, not different ones. A click is real mouse input at the point ``Geometry`` found.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Optional
 
-__all__ = ["Click", "Cookies", "Evaluate", "Geometry", "OpResult", "PageUrl", "Reload", "Screenshot", "Sleep", "script"]
+__all__ = ["Activity", "Click", "Cookies", "Evaluate", "Geometry", "Listeners", "OpResult", "PageUrl", "Reload", "Screenshot",
+           "Settle", "Sleep", "script"]
 
 _SCRIPTS: dict[str, str] = {}
 
@@ -41,27 +47,56 @@ class Evaluate:
 
 @dataclass(frozen=True)
 class Geometry:
-    """Bounding box of the first visible element matching ``selector``, and whether it is enabled."""
+    """The first visible element matching ``selector``, scrolled into view: None when nothing
+    matches, else ``{box, enabled, point, text}`` (``js/locate.js``): its box (None when not
+    visible) and the point where a click reaches it (None while something covers it)."""
+
+    selector: str
+    frame: str = "main"
+    scroll: bool = True  # scroll it into view first (a control); a banner as a whole is left where it is
+
+
+@dataclass(frozen=True)
+class Click:
+    """A real mouse click at the point where the element matching ``selector`` can be reached
+    (it fails at once when it cannot be, without waiting); answers its text and whether its frame
+    detached during the click. The engine clicks only elements it has seen ready."""
 
     selector: str
     frame: str = "main"
 
 
 @dataclass(frozen=True)
-class Click:
-    """A real mouse click on the first visible element matching ``selector``; answers its text and
-    whether its frame detached during the click."""
+class Listeners:
+    """Which of the elements stamped inside ``container`` (a ref) have a mouse or pointer handler
+    on themselves, found through the DevTools protocol (``DOMDebugger.getEventListeners``): a
+    handler added with addEventListener leaves no other trace. Answers the stamped refs."""
 
-    selector: str
+    container: str
     frame: str = "main"
-    timeout_ms: int = 5000  # a loaded machine can take seconds to find an element stable and hit-testable
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What the page is doing: ``{inflight, loading}``: requests started since ``since`` (a
+    ``time.monotonic()`` value) and not finished, and whether the main frame has navigated and
+    not yet fired its load event (a reload the page started itself)."""
+
+    since: float = 0.0
+
+
+@dataclass(frozen=True)
+class Settle:
+    """Wait for the main frame's load event after a navigation the page started itself."""
+
+    timeout_ms: int = 30000
 
 
 @dataclass(frozen=True)
 class Reload:
     """Reload the page and wait for its load event."""
 
-    timeout_ms: int = 15000
+    timeout_ms: int = 30000
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from cookieaudit.errors import RuleFileError
 
 __all__ = ["Vocabulary", "clean_text", "load_vocabulary"]
 
-# C0/C1 controls, DEL, zero-width and bidi characters: site text is hostile and ends up in terminals.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# C0/C1 controls, DEL, soft hyphens, zero-width and bidi characters: site text is hostile and ends
+# up in terminals, and a soft hyphen ("toe\u00adlaten", for narrow screens) hides a word from matching.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _SPACE = re.compile(r"\s+")
 _EDGE_PUNCTUATION = " \t\n.,:;!?»«›‹\"'()[]{}|/\\-–—>•✓✔×✕✖"
 

@@ -57,11 +57,27 @@
     return false;
   };
 
+  // The text a person sees in a shadow root: its rendered children only. A component's style
+  // sheet lives there too (as <style> text), and counting it made a banner look like a page.
+  const NOT_TEXT = new Set(["STYLE", "SCRIPT", "TEMPLATE", "NOSCRIPT", "LINK", "META"]);
+  const rootText = (root, nested = true) => {
+    const parts = [];
+    for (const child of root.childNodes) {
+      if (child.nodeType === 3) parts.push(child.textContent);
+      else if (child.nodeType === 1 && !NOT_TEXT.has(child.tagName)) {
+        // innerText of an element that is not rendered is its raw textContent: leave hidden ones out
+        if (child.checkVisibility && !child.checkVisibility()) continue;
+        parts.push(nested && child.shadowRoot && !child.innerText ? rootText(child.shadowRoot) : (child.innerText ?? child.textContent));
+      }
+    }
+    return parts.join("\n");
+  };
+
   // What a person reads on the element, or what a screen reader says for it: its text, the text
   // slotted into it, its aria-label(ledby), title, or the alt/title of the image or icon it shows.
   const textOf = (el) => {
     let text = el.innerText || "";
-    if (!text.trim() && el.shadowRoot) text = el.shadowRoot.textContent || "";
+    if (!text.trim() && el.shadowRoot) text = rootText(el.shadowRoot);
     if (!text.trim() && el.querySelectorAll) {
       const slots = Array.from(el.querySelectorAll("slot"));
       if (el.tagName === "SLOT") slots.push(el);
@@ -83,12 +99,17 @@
     return text.slice(0, 6000);
   };
 
+  // The text of a (closed) shadow root and of the open roots nested in it.
+  const scopeText = (root) => [rootText(root, false), ...queryWithin(root, "*").filter((h) => h.shadowRoot)
+    .map((h) => rootText(h.shadowRoot, false))].join("\n").slice(0, 12000);
+
   // Full text including the text of open shadow roots below the element.
   const deepText = (el) => {
-    let text = textOf(el);
-    for (const host of queryWithin(el, "*")) {
-      if (host.shadowRoot) text += "\n" + Array.from(host.shadowRoot.children, (c) => c.innerText || "").join("\n");
+    let text = el.innerText || "";
+    for (const host of [el, ...queryWithin(el, "*")]) {
+      if (host.shadowRoot) text += "\n" + rootText(host.shadowRoot, false);
     }
+    if (!text.trim()) text = textOf(el);
     return text.slice(0, 12000);
   };
 
@@ -132,6 +153,8 @@
     leadsAway: leadsAway(el), closed: inClosed(el),
   });
 
+  const SWITCH = "input[type=checkbox], input[type=radio], [role=switch], [role=checkbox], [role=radio], [role=menuitemcheckbox], [aria-checked], [aria-pressed]";
+  const isDisabled = (el) => el.disabled === true || el.getAttribute("aria-disabled") === "true";
   const CONTROL = "button, input[type=button], input[type=submit], input[type=image], a[href], a[role=button], [role=button], [role=link], [onclick], [tabindex]:not([tabindex='-1']), [class*=btn], [class*=button], [class*=Button]";
   // Elements styled as clickable where the pointer cursor starts (a <span> or <div> with a click
   // handler added by script looks like this and nothing else).
@@ -153,7 +176,9 @@
       // A click handler set as a property (el.onclick = ...) or styled as clickable.
       if (typeof el.onclick === "function" || pointable(el)) matched.add(el);
     }
-    const all = Array.from(matched).filter((e) => e !== container && isVisible(e));
+    // A category switch or checkbox is a choice *within* the banner, not an answer to it, however
+    // it is labelled ("Noodzakelijke cookies" on a switch is not "only necessary cookies").
+    const all = Array.from(matched).filter((e) => e !== container && isVisible(e) && !e.matches(SWITCH) && !isDisabled(e));
     const real = new Set(all.filter((e) => e.matches("button, input, a, [role=button]")));
     return all.filter((e) => {
       // Keep one element per control: the real button, or the innermost styled wrapper.
@@ -165,6 +190,35 @@
       }
       return textOf(e).trim().length > 0;
     });
+  };
+
+  // Elements that may be controls although nothing marks them (a click handler added with
+  // addEventListener leaves no trace a page script can see): short, leaf-like texts outside every
+  // control found. The engine asks the DevTools protocol whether they, or an element around them
+  // up to the banner (`chain`), have a mouse handler.
+  const LEAFLIKE = "span, div, li, p, strong, em, b, i, u, small, font, td, img, label";
+  const unmarkedWithin = (container, controls) => {
+    const out = [];
+    let looked = 0;
+    for (const el of queryWithin(container, LEAFLIKE)) {
+      if (out.length >= 12 || ++looked > 600) break;
+      if (el === container || el.children.length > 2 || el.matches(SWITCH)) continue;
+      if (controls.some((c) => c === el || c.contains(el) || el.contains(c))) continue;
+      if (el.closest("a[href], button, h1, h2, h3, h4, h5, h6, [role=heading]")) continue;
+      const text = textOf(el).trim();
+      if (text.length < 2 || text.length > 60 || !isVisible(el)) continue;
+      // the element that carries the words itself (its own text, or an image's alt), not a wrapper of several
+      const own = el.tagName === "IMG" || Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (!own) continue;
+      const chain = [];
+      for (let node = el.parentElement || (el.getRootNode() instanceof ShadowRoot ? el.getRootNode().host : null);
+           node && chain.length < 6; node = node.parentElement || (node.getRootNode() instanceof ShadowRoot ? node.getRootNode().host : null)) {
+        chain.push(stamp(node));
+        if (node === container) break;
+      }
+      out.push({ ...controlInfo(el), chain });
+    }
+    return out;
   };
 
   // On/off controls: checkboxes, ARIA switches and checkboxes, toggle buttons (aria-pressed).
@@ -225,10 +279,16 @@
   if (arg.generic && arg.wholeDocument && document.body && isVisible(document.body)) {
     // Inside an iframe that holds a banner, the whole document is the banner.
     const body = document.body;
+    // ... closed shadow roots included (a web component drawn inside the banner's iframe).
+    const scopes = [body, ...closedRoots.filter(Boolean)];
+    const controls = scopes.flatMap((scope) => controlsWithin(scope)).slice(0, 25);
+    const text = scopes.map((scope) => scope === body ? deepText(body) : scopeText(scope)).join("\n").trim();
+    const toggles = { total: 0, enabled: 0, checked: 0 };
+    for (const scope of scopes) for (const [k, v] of Object.entries(togglesWithin(scope))) toggles[k] += v;
     candidates.push({
-      ref: stamp(body), selector: "body", kind: "document", text: deepText(body).trim(), inShadow: false,
+      ref: stamp(body), selector: "body", kind: "document", text, inShadow: false,
       area: innerWidth * innerHeight, viewport: innerWidth * innerHeight,
-      buttons: controlsWithin(body).slice(0, 25).map(controlInfo), toggles: togglesWithin(body),
+      buttons: controls.map(controlInfo), toggles, unmarked: scopes.flatMap((scope) => unmarkedWithin(scope, controls)).slice(0, 12),
     });
   }
   if (arg.generic) {
@@ -266,10 +326,12 @@
         if (text.length < 15) continue;
         seen.add(el);
         const box = el.getBoundingClientRect();
+        const controls = controlsWithin(el).slice(0, 25);
         candidates.push({
           ref: stamp(el), selector: describe(el), kind, text, inShadow: inShadow(el), closed: inClosed(el),
           area: Math.round(box.width * box.height), viewport: innerWidth * innerHeight,
-          buttons: controlsWithin(el).slice(0, 25).map(controlInfo), toggles: togglesWithin(el),
+          buttons: controls.map(controlInfo), toggles: togglesWithin(el),
+          unmarked: text.length <= 5000 ? unmarkedWithin(el, controls) : [],
         });
       }
     }

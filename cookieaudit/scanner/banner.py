@@ -73,12 +73,16 @@ class _Evidence:
             await self.take("shown")
         if sum(1 for shot in self.shots if shot["stage"] == "clicked") >= MAX_CLICK_SHOTS or self.directory is None:
             return
+        label = " ".join((text or "").split()) or None
+        if target is None:  # inside a closed shadow root: no outline, the shot all the same
+            await self.take("clicked", label)
+            return
         try:
             await target.evaluate(_OUTLINE_JS, OUTLINE, timeout=1000)
         except Exception:
             return
         try:
-            await self.take("clicked", " ".join((text or "").split()) or None)
+            await self.take("clicked", label)
         finally:
             try:
                 await target.evaluate(_UNDO_JS, timeout=1000)

@@ -16,7 +16,7 @@ from tests.testweb import Response
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "banners_eval"
 NPM_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "npm"
-PARTS = ("dev", "heldback")
+PARTS = ("dev", "heldback", "heldback2")
 TRACKER_JS = 'document.cookie = "_ga=GA1.1.{n}.1700000000; path=/; max-age=63072000"; window.dataLayer = window.dataLayer || [];'
 
 
@@ -35,6 +35,7 @@ class EvalFixture:
     part: str = "dev"
     npm: tuple = ()
     choice_endpoint: Optional[str] = None
+    choice_delay: float = 0.0
 
     @property
     def url(self) -> str:
@@ -42,7 +43,7 @@ class EvalFixture:
 
 
 def load_manifest(part: str = "all") -> tuple[list[EvalFixture], str]:
-    """The fixtures listed in manifest.yaml (``part``: dev, heldback or all), and the tracker cookie name."""
+    """The fixtures listed in manifest.yaml (``part``: dev, heldback, heldback2 or all), and the tracker cookie name."""
     data = yaml.safe_load((EVAL_DIR / "manifest.yaml").read_text(encoding="utf-8"))
     fixtures = [EvalFixture(**{**item, "must_not_request": tuple(item.get("must_not_request", ())),
                                "npm": tuple(item.get("npm", ())), "extra": item.get("extra") or {}})
@@ -72,12 +73,13 @@ def _content_type(name: str) -> str:
     return "application/javascript; charset=utf-8" if name.endswith(".js") else "text/html; charset=utf-8"
 
 
-def _choice_endpoint(cookie: str):
-    """A server that keeps the visitor's choice itself: GET tells it, POST ?keuze=V stores it."""
+def _choice_endpoint(cookie: str, delay: float = 0.0):
+    """A server that keeps the visitor's choice itself: GET tells it, POST ?keuze=V stores it
+    (answering after ``delay`` seconds, a slow back end)."""
     def handle(request):
         if request.method == "POST":
             value = (request.query.get("keuze") or [""])[0][:20]
-            return Response(json.dumps({"keuze": value}), content_type="application/json",
+            return Response(json.dumps({"keuze": value}), content_type="application/json", delay=delay,
                             set_cookies=[f"{cookie}={value}; Path=/; Max-Age=31536000; HttpOnly; Secure; SameSite=Lax"])
         return Response(json.dumps({"keuze": request.cookies.get(cookie)}), content_type="application/json")
     return handle
@@ -97,7 +99,7 @@ def serve(testweb, part: str = "all") -> list[EvalFixture]:
         for package in fx.npm:
             testweb.mount("cdn.jsdelivr.net", f"/npm/{package}@{npm_version(package)}/", NPM_DIR / "node_modules" / package)
         if fx.choice_endpoint:
-            testweb.route(fx.host, fx.choice_endpoint, _choice_endpoint(fx.record.partition(":")[2]))
+            testweb.route(fx.host, fx.choice_endpoint, _choice_endpoint(fx.record.partition(":")[2], fx.choice_delay))
     return fixtures
 
 

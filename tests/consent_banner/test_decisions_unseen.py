@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from consent_banner import decide
-from consent_banner.driver import closed_root_ids
+from consent_banner.driver import closed_root_ids, document_of_frame
 from consent_banner.rules import load_rules
 from consent_banner.vocabulary import load_vocabulary
 
@@ -121,3 +121,45 @@ def test_close_is_a_role_of_settings_layers_only():
     assert WORDS.role_of("Sluiten") == "close" and WORDS.role_of("Akkoord en sluiten") == "accept"
     bar = decide.find_banner(_snapshot(candidates=[_candidate("fixed", ["Sluiten"])]), (), WORDS)
     assert bar is None or not decide.plan("reject", bar)  # a first layer's "Sluiten" is never taken for a refusal
+
+
+# -- controls only a click handler reveals, closed roots in iframes --------------------------------
+def _unmarked(ref, text, chain=("c1",)):
+    return {"ref": ref, "selector": "span", "text": text, "leadsAway": False, "closed": False, "chain": list(chain)}
+
+
+def test_unmarked_words_are_asked_about_only_when_the_banner_lacks_that_choice():
+    """A cookie bar whose "Cookies weigeren" is a bare span (no button, role, tabindex, onclick or
+    pointer) is worth a question to the DevTools protocol; one that offers both choices is not."""
+    bar = _candidate("fixed", ["Cookies accepteren"]) | {"unmarked": [_unmarked("u1", "Cookies weigeren"), _unmarked("u2", "Sluiten")]}
+    assert decide.unmarked_choices(_snapshot(candidates=[bar]), WORDS) == ["c1"]
+    complete = _candidate("fixed", ["Cookies accepteren", "Cookies weigeren"]) | {"unmarked": [_unmarked("u1", "Nee")]}
+    assert decide.unmarked_choices(_snapshot(candidates=[complete]), WORDS) == []
+    newsletter = _candidate("fixed", [], text="Schrijf u in voor de nieuwsbrief") | {"unmarked": [_unmarked("u1", "Aanmelden")]}
+    assert decide.unmarked_choices(_snapshot(candidates=[newsletter]), WORDS) == []
+
+
+@pytest.mark.parametrize("listened, roles", [
+    (set(), ["accept"]),
+    ({"u1"}, ["accept", "reject"]),  # a handler on the span itself
+    ({"c1"}, ["accept", "reject"]),  # a handler on the bar that looks at what was clicked
+    ({"elsewhere"}, ["accept"]),
+])
+def test_an_element_with_a_mouse_handler_counts_as_a_control(listened, roles):
+    bar = _candidate("fixed", ["Cookies accepteren"]) | {"unmarked": [_unmarked("u1", "Cookies weigeren")]}
+    snapshot = decide.promote_listened(_snapshot(candidates=[bar]), listened)
+    banner = decide.find_banner(snapshot, (), WORDS)
+    assert [c.role for c in banner.controls] == roles
+    assert banner.detection.buttons_with("reject") == [] or banner.detection.buttons_with("reject")[0].text == "Cookies weigeren"
+
+
+def test_the_document_of_a_same_process_iframe_is_found_in_the_pierced_tree():
+    """Closed roots inside an iframe: its document is the iframe node's contentDocument, found by the stamp."""
+    inner = {"nodeName": "#document", "backendNodeId": 30, "children": [
+        {"nodeName": "KC-BANNER", "backendNodeId": 31, "shadowRoots": [{"shadowRootType": "closed", "backendNodeId": 32}]}]}
+    tree = {"nodeName": "#document", "backendNodeId": 1, "children": [{"nodeName": "BODY", "backendNodeId": 2, "children": [
+        {"nodeName": "IFRAME", "backendNodeId": 3, "attributes": ["id", "x", "data-cookieaudit-ref", "r7"], "contentDocument": inner},
+        {"nodeName": "HOST", "backendNodeId": 4, "shadowRoots": [{"shadowRootType": "closed", "backendNodeId": 5}]}]}]}
+    assert document_of_frame(tree, "r7") is inner and document_of_frame(tree, "r8") is None
+    assert closed_root_ids(tree, []) == [5]  # the main document's own closed roots only
+    assert closed_root_ids(inner, []) == [32]

@@ -184,3 +184,95 @@ def test_a_banner_inside_an_iframe_is_acted_on_in_that_iframe():
     assert banner.frame == banner.target == decide.ref_selector("r3") and banner.answerable
     assert banner.detection.in_iframe and {b.frame for b in banner.detection.buttons} == {"https://consent.example/dialog"}
     assert [p[0].frame for p in decide.plan("reject", banner)] == [decide.ref_selector("r3")]
+
+
+# -- waiting on conditions, not on the clock ------------------------------------------------------------
+def test_patience_needs_both_the_time_and_the_looks():
+    """A loaded machine looks less often in the same time: the wait stretches instead of running out."""
+    slow = engine.Patience(1.0, 5, started=engine.time.monotonic() - 2.0)
+    slow.look(), slow.look()
+    assert not slow.done  # two seconds, but only two looks
+    for _ in range(3):
+        slow.look()
+    assert slow.done
+    fast = engine.Patience(1.0, 5)
+    for _ in range(50):
+        fast.look()
+    assert not fast.done  # many looks, but not the time
+    stuck = engine.Patience(0.1, 1000, started=engine.time.monotonic() - 1.0)
+    assert stuck.done and stuck.exhausted  # bounded however slow the looks are
+
+
+class _SlowServerPage:
+    """A canned page: a cookie bar whose choice goes to a slow server; the bar stays until the
+    request is answered (``busy_looks`` looks after the click), then the record is there."""
+
+    def __init__(self, busy_looks: int):
+        self.busy_looks, self.clicks, self.answered = busy_looks, 0, False
+
+    def __call__(self, op):
+        if isinstance(op, ops.Evaluate) and op.name == "probe":
+            candidates = [] if self.answered else [_candidate("Wij gebruiken cookies voor statistieken.", ["Accepteren", "Weigeren"])]
+            return ops.OpResult(True, _probe() | {"candidates": candidates, "activity": QUIET})
+        if isinstance(op, ops.Evaluate):
+            return ops.OpResult(True, {"localStorage": {}, "tcf": None, "consentMode": [], "quietMs": 5000})
+        if isinstance(op, ops.Geometry):
+            return ops.OpResult(True, {"box": {"x": 0, "y": 600, "width": 100, "height": 30}, "enabled": True,
+                                       "point": {"x": 50, "y": 615}, "text": ""})
+        if isinstance(op, ops.Click):
+            self.clicks += 1
+            return ops.OpResult(True, {"text": "Weigeren", "detached": False})
+        if isinstance(op, ops.Activity):
+            if self.clicks and not self.answered:
+                self.busy_looks -= 1
+                self.answered = self.busy_looks <= 0
+                return ops.OpResult(True, {"inflight": 0 if self.answered else 1, "loading": False})
+            return ops.OpResult(True, {"inflight": 0, "loading": False})
+        if isinstance(op, ops.Cookies):
+            return ops.OpResult(True, [{"name": "keuze", "value": "nee"}] if self.answered else [])
+        if isinstance(op, ops.PageUrl):
+            return ops.OpResult(True, "https://www.example.nl/")
+        return ops.OpResult(True)
+
+
+def test_verification_waits_while_the_click_is_still_being_answered_and_does_not_click_again(monkeypatch):
+    """The choice is stored by a slow server: however long its request takes, the engine waits for
+    it (and does not click a second time) instead of reporting "banner still visible"."""
+    monkeypatch.setattr(engine, "VERIFY", (0.01, 3))  # without the busy page this would end after three looks
+    monkeypatch.setattr(engine, "SLOWEST", 10_000)
+    monkeypatch.setattr(engine, "SETTLE_MS", 0)
+    page = _SlowServerPage(busy_looks=25)
+    outcome, seen = _drive(engine.answer_flow("reject", RULES, WORDS, timeout=2), page)
+    assert outcome.verified, outcome.reason
+    assert page.clicks == 1 and outcome.clicks == 1
+    assert "cookie keuze" in outcome.verification
+
+
+def test_a_frame_that_could_not_be_looked_into_keeps_the_wait_for_a_banner_going():
+    """A quiet page would stop the wait at once, unless an iframe on it could not be inspected yet."""
+    frame = {"ref": "f1", "selector": "iframe", "src": "https://consent.example/", "positioned": True, "area": 90000}
+    looks = []
+
+    def answer(op):
+        if isinstance(op, ops.Evaluate) and op.frame != "main":
+            return ops.OpResult(False, error="Protocol error: cannot find context")
+        looks.append(op)
+        return ops.OpResult(True, _probe() | {"activity": QUIET, "frames": [frame]})
+    detection, _ = _drive(engine.detect_flow(RULES, WORDS, timeout=0.3), answer)
+    assert not detection.found and len(looks) >= 3
+
+
+def test_a_control_known_only_by_its_click_handler_is_offered():
+    """A span with a handler added by addEventListener: the DevTools protocol is asked, and it counts."""
+    bar = _candidate("Wij gebruiken cookies voor statistieken.", ["Accepteren"], ref="c1") | {
+        "unmarked": [{"ref": "u1", "selector": "span", "text": "Weigeren", "leadsAway": False, "chain": ["c1"]}]}
+    asked = []
+
+    def answer(op):
+        if isinstance(op, ops.Listeners):
+            asked.append(op.container)
+            return ops.OpResult(True, ["u1"])
+        return ops.OpResult(True, _probe() | {"candidates": [bar], "activity": QUIET})
+    detection, _ = _drive(engine.detect_flow(RULES, WORDS, timeout=1), answer)
+    assert asked == ["c1"]
+    assert [(b.role, b.text) for b in detection.buttons] == [("accept", "Accepteren"), ("reject", "Weigeren")]

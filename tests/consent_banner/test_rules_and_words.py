@@ -80,6 +80,11 @@ def test_broken_yaml_is_a_clear_error(tmp_path):
     ("Tout accepter", "accept"), ("Tout refuser", "reject"), ("Continuer sans accepter", "reject"),
     ("Niet toestaan", "reject"), ("Cookies toestaan", "accept"), ("Oké", "accept"), ("Liever niet", "reject"),
     ("Don't allow", "reject"), ("Nicht zulassen", "reject"), ("Ne pas autoriser", "reject"), ("Is goed", "accept"),
+    # labels Dutch and Belgian CMPs ship, and forms that hid them from the words before
+    ("Alle cookies toelaten", "accept"), ("Niet toelaten", "reject"), ("Laat geen cookies toe", "reject"),
+    ("Cookies instellen", "settings"), ("Ik kies", "settings"), ("Goedkeuren", "accept"),
+    ("Accepteer geselecteerde", "save"), ("Keuze bewaren", "save"), ("Meer informatie en aanpassen", "settings"),
+    ("Learn more and customize", "settings"), ("ALLE COO\u00adKIES TOE\u00adLATEN", "accept"),
     ("Abonneren", "never"), ("Subscribe", "never"), ("Zoeken", None),
     ("Accepteren " * 20, None),
 ])
@@ -103,6 +108,7 @@ def test_cookie_topic(text, about):
 def test_clean_text_strips_controls_and_bidi():
     """Hostile banner text loses terminal escapes and bidi overrides, and is shortened."""
     assert clean_text("Wij\x1b[31m gebruiken\u202e cookies\n\n  ") == "Wij[31m gebruiken cookies"
+    assert clean_text("Coo\u00adkies in\u00adstel\u00adlen") == "Cookies instellen"  # soft hyphens for narrow screens
     assert clean_text("a" * 50, max_length=10) == "a" * 9 + "…"
 
 
