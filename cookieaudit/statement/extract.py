@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .attributes import Lifetime, purpose_hits, purpose_in_context, purpose_of, read_lifetime
+from .columns import table_roles
 from .document import Block, Document
 from .model import DeclaredCookie, DeclaredService, Evidence, Position
 from .names import NameHit, find_names, pattern_of
-from .records import inline_records, name_record
+from .records import inline_records, label_lines, name_record
 from .runtogether import column_role, label_role
 from .sections import CookieSection, Sentence, mentions_cookies, sentences
 from .vendors import VendorMatch, find_vendor, known_cookie, rule_purpose, vendor_mentions, vendor_of_name
@@ -114,6 +115,10 @@ class _Reader:
         self.v = vocabulary()
         self.result = Extraction()
         self.columns: dict[int, list[Optional[str]]] = {}
+        self.table_rows: dict[int, list[tuple[str, ...]]] = {}  # each table's data rows' cells
+        for block in document.blocks:
+            if block.kind == "row" and block.table is not None and not block.header:
+                self.table_rows.setdefault(block.table, []).append(block.cells)
         # services read from a purpose phrase inside a sentence ("wij gebruiken cookies om de
         # website te laten werken"): a summary when cookies of that purpose are named
         self.summaries: list[DeclaredService] = []
@@ -208,7 +213,7 @@ class _Reader:
     def row(self, block: Block, purpose_context: Optional[str], vendor_context: Optional[VendorMatch] = None) -> None:
         roles = self.columns.get(block.table) if block.table is not None else None
         if block.header or roles is None:
-            candidate = _one_name_column([column_role(c) for c in block.cells], block.cells)
+            candidate = table_roles(block.cells, self.table_rows.get(block.table, ()))
             if "name" in candidate and sum(r is not None for r in candidate) >= 2:
                 self.columns[block.table] = candidate
                 return
@@ -281,7 +286,7 @@ class _Reader:
              code: tuple[str, ...] = (), vendor_context: Optional[VendorMatch] = None) -> None:
         """A list item or a prose unit: cookies when it names any, else perhaps a service."""
         names = find_names(text, code=code)
-        if block.kind == "item" and len(block.cells) == 2 and text == block.text:
+        if block.kind == "item" and len(block.cells) == 2 and text == block.text and label_role(block.cells[0]) is None:
             # a definition list entry: the term names the cookies, the description tells about them
             term_names = cell_names(block.cells[0], code)
             if term_names:
@@ -350,20 +355,6 @@ class _Reader:
             if purpose_of(phrase) and not v.negation.search(text[: lead[0]]):
                 self.add_service(phrase_name(phrase), None, text, sentence.start, sentence.end, purpose_context)
                 self.summaries.append(self.result.services[-1])
-
-
-_NAME_HEADER = re.compile(r"(?:cookie[ -]?)?(?:naam|name)s?(?: (?:of |van )?(?:the |de )?cookie)?", re.IGNORECASE)
-
-
-def _one_name_column(roles: list, cells: tuple[str, ...]) -> list:
-    """A header with two name columns ("Cookie | Name | Type | Purpose"): the one called name
-    holds the names; the other names the service that sets them."""
-    if roles.count("name") < 2:
-        return roles
-    named = [i for i, (role, cell) in enumerate(zip(roles, cells)) if role == "name" and _NAME_HEADER.fullmatch(cell.strip())]
-    keep = named[0] if named else roles.index("name")
-    return [("vendor" if "vendor" not in roles else None) if role == "name" and i != keep else role
-            for i, role in enumerate(roles)]
 
 
 def _sentences_in(block: Block, start: int, end: int) -> list[Sentence]:
@@ -610,6 +601,12 @@ def _read_section(reader: "_Reader", section: CookieSection) -> None:
         purpose = next((p for _, p, _ in reversed(context) if p), None)
         purpose_context = None if purpose == UNCLASSIFIED else purpose
         vendor_context = next((v for _, _, v in reversed(context) if v), None)
+        lines = label_lines(blocks, index)
+        if lines is not None:
+            reader.record(lines.cells, lines.text, lines.start, lines.end, lines.code, purpose, vendor_context)
+            reader.result.record_blocks.update(id(b) for b in blocks[index:lines.next_index])
+            index = lines.next_index
+            continue
         record = _labels(blocks, index) if block.kind != "row" else None
         if record is not None:
             cells, start, end, code, index = record
