@@ -387,14 +387,19 @@ def heading_purpose(text: str) -> Optional[str]:
 
 
 def heading_vendor(text: str) -> Optional[VendorMatch]:
-    """The vendor a heading is wholly the name of ("Google Analytics" over its cookies)."""
+    """The vendor a short heading names ("Google Analytics", "Matomo Analytics", "Shibboleth
+    (SURFconext-inlog)", "Cookies van Hotjar"): one rule-set vendor, not a bare company name."""
     text = text.strip().rstrip(":")
-    if not text or len(text) > 40 or text.casefold() in vocabulary().bare_company_names:
+    if not text or len(text) > 60 or text.casefold() in vocabulary().bare_company_names:
         return None
-    vendor = find_vendor(text)
-    if vendor is None or _key(vendor.name) != _key(text):
+    core = re.sub(r"\s*\([^)]*\)", "", text).strip() or text
+    vendor = find_vendor(core)
+    if vendor is not None and _key(vendor.name) == _key(core):
+        return vendor
+    if len(core.split()) > 5:
         return None
-    return vendor
+    mentions = {m[2].vendor_id: m[2] for m in vendor_mentions(core, vocabulary().bare_company_names)}
+    return next(iter(mentions.values())) if len(mentions) == 1 else None
 
 
 def _key(text: str) -> str:

@@ -106,12 +106,27 @@ def _is_pipe_header(line: str) -> bool:
 
 
 def _heads_paragraph(segment: str) -> bool:
-    """Whether a paragraph's first line is a heading of its own: a few words naming cookies,
-    capitalised, without closing punctuation, over a line that starts a sentence."""
+    """Whether a paragraph's first line is a heading of its own: a few words naming cookies or
+    a cookie category ("Necessary", "Statistieken", "Others"), capitalised, without closing
+    punctuation, over a line that starts a sentence."""
+    from .extract import heading_purpose
+
     first, _, rest = segment.partition("\n")
     first = first.strip()
-    return (0 < len(first.split()) <= 6 and first[:1].isupper() and looks_like_heading(first) and not first.endswith((",", "-"))
-            and ":" not in first and rest.lstrip()[:1].isupper() and bool(re.search(r"\bcookies?\b", first, re.IGNORECASE)))
+    if not (0 < len(first.split()) <= 6 and first[:1].isupper() and looks_like_heading(first) and not first.endswith((",", "-"))
+            and ":" not in first and rest.lstrip()[:1].isupper()):
+        return False
+    if re.search(r"\bcookies?\b", first, re.IGNORECASE):
+        return True
+    from .vendors import find_vendor
+
+    if len(first.split()) > 3:
+        return False
+    vendor = find_vendor(first)
+    if vendor is not None:
+        # a service's name over its description ("YouTube" / "Sommige pagina's tonen …")
+        return "".join(c for c in vendor.name.casefold() if c.isalnum()) == "".join(c for c in first.casefold() if c.isalnum())
+    return heading_purpose(first) is not None
 
 
 def read_text(text: str, source: str, source_kind: str = "text") -> Document:
