@@ -62,17 +62,37 @@ def _aligned_cells(line: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group(0)) for m in _ALIGNED_GAP.finditer(line)]
 
 
-def _aligned_header(line: str) -> Optional[list[str]]:
-    """Header cells of a line whose column words are separated by runs of spaces."""
+def _aligned_header_at(lines: list[str], index: int) -> Optional[tuple[list[str], int]]:
+    """Header cells of an aligned header at lines[index], and its last line: a header cell
+    wrapped in a narrow column ("Bewaartermi" / "jn", "Standaard" / "vervaltijd") goes on
+    under its own column on the next line(s), where the name column is empty."""
+    line = lines[index]
     if "  " not in line.strip():
         return None
-    cells = [text for _, text in _aligned_cells(line)]
-    if len(cells) < 3 or any(header_cell(c) is None for c in cells):
+    placed = _aligned_cells(line)
+    if len(placed) < 3:
         return None
+    texts, last = [text for _, text in placed], index
+    for following in range(index + 1, min(index + 3, len(lines))):
+        pieces = _aligned_cells(lines[following])
+        if not pieces or pieces[0][0] <= placed[0][0] + 1:
+            break
+        merged = list(texts)
+        for start, piece in pieces:
+            column = max((k for k, (at, _) in enumerate(placed) if at <= start + 1), default=0)
+            glued = merged[column] + piece
+            merged[column] = glued if header_cell(glued) else f"{merged[column]} {piece}"
+        if not _header_roles_ok(merged):
+            break
+        texts, last = merged, following
+    if last == index and not _header_roles_ok(texts):
+        return None
+    return texts, last
+
+
+def _header_roles_ok(cells: list[str]) -> bool:
     roles = [header_cell(c) for c in cells]
-    if roles.count("name") != 1 or not {"lifetime", "purpose"} & set(roles):
-        return None
-    return cells
+    return None not in roles and roles.count("name") == 1 and bool({"lifetime", "purpose"} & set(roles))
 
 
 def _multiline_header(lines: list[str], index: int) -> Optional[tuple[list[str], int]]:
@@ -276,16 +296,25 @@ def _assign(cells: list[str], kinds: list[str]) -> tuple[str, ...]:
 
 def _aligned_rows(lines: list[str], table: TextTable, start: int) -> int:
     """Rows of a table whose columns are aligned with runs of spaces."""
+    starts = [at for at, _ in _aligned_cells(lines[table.header_first])]
     end = start
-    while end < len(lines) and not _is_blank(lines[end]):
+    while end < len(lines):
+        if _is_blank(lines[end]):
+            # blank lines between rows (a PDF's cell borders) when a row follows
+            following = next((k for k in range(end, min(end + 3, len(lines))) if not _is_blank(lines[k])), None)
+            if following is None or not _aligned_row_start(lines[following], starts):
+                break
+            end = following
         cells = _aligned_cells(lines[end])
         if len(cells) == 1 and cells[0][0] < 4 and not _name_line(cells[0][1]):
             break  # a heading right under the table ("Analytics cookies"), not a row
         end += 1
+    while start < end and _is_blank(lines[start]):
+        start += 1
     body = lines[start:end]
     if not body:
         return start
-    block = [lines[table.header_first], *body]
+    block = [*lines[table.header_first:table.header_last + 1], *body]
     width = max(len(line) for line in block)
     river = [all(i >= len(line) or line[i] == " " for line in block) for i in range(width)]
     runs: list[tuple[int, int]] = []
@@ -305,20 +334,54 @@ def _aligned_rows(lines: list[str], table: TextTable, start: int) -> int:
         return start
     chosen = sorted(sorted(runs, key=lambda r: r[0] - r[1])[:wanted])
     bounds = [0, *[(a + b) // 2 for a, b in chosen], width]
-    rows: list[list] = []
-    for offset, line in enumerate(body):
-        cells = [line[bounds[k]:bounds[k + 1]].strip() for k in range(len(bounds) - 1)]
-        if not cells[0] and rows:
-            rows[-1][1] = start + offset
-            rows[-1][2] = [" ".join(filter(None, (a, b))) for a, b in zip(rows[-1][2], cells)]
-        elif cells[0]:
-            rows.append([start + offset, start + offset, cells])
     kinds = column_kinds(table.header)
     name_index = kinds.index("name")
+    lined = [[line[bounds[k]:bounds[k + 1]].strip() for k in range(len(bounds) - 1)] for line in body]
+    name_width = max(len(cells[name_index]) for cells in lined)
+    life_index = kinds.index("lifetime") if "lifetime" in kinds else None
+
+    def name_goes_on(offset: int, cells: list[str]) -> bool:
+        # a new row after a blank line (cell borders) or where a lifetime of its own starts
+        return (name_index == 0 and offset > 0 and bool(body[offset - 1].strip())
+                and (life_index is None or not lifetime_line(cells[life_index]))
+                and _name_goes_on(rows[-1][2][0], cells[0], name_width))
+
+    rows: list[list] = []
+    for offset, cells in enumerate(lined):
+        if not any(cells):
+            continue
+        if cells[0] and (not rows or not name_goes_on(offset, cells)):
+            rows.append([start + offset, start + offset, cells])
+        elif rows:
+            rows[-1][1] = start + offset
+            joined = [" ".join(filter(None, (a, b))) for a, b in zip(rows[-1][2], cells)]
+            if cells[name_index] and _name_goes_on(rows[-1][2][name_index], cells[name_index], name_width):
+                joined[name_index] = rows[-1][2][name_index] + cells[name_index]
+            rows[-1][2] = joined
     for first, last, cells in rows:
         if table_names_ok(cells[name_index]):
             table.rows.append(TableRow(first, last, tuple(cells)))
     return end
+
+
+def _aligned_row_start(line: str, starts: list[int]) -> bool:
+    """A line that starts a row under aligned header cells: two cells or more, the first
+    where a header cell starts, none left of the table."""
+    cells = _aligned_cells(line)
+    return len(cells) >= 2 and cells[0][0] >= starts[0] - 1 and any(abs(cells[0][0] - at) <= 2 for at in starts)
+
+
+def _name_goes_on(previous: str, piece: str, width: int) -> bool:
+    """Whether a name-column line is the rest of the name above, broken by a narrow column
+    ("lindehaven-" / "melding-gesloten", "ReadSpeakerSetti" / "ngs"): the name above is one
+    word that ends in a hyphen or fills the column, the piece is one word and no cookie name
+    the rule set knows, and together they make one name. A name list one per line ("_ga" /
+    "_gid") and a row's own name under a shorter one stay apart."""
+    if " " in previous or " " in piece or previous.endswith((",", ";")):
+        return False
+    if not (previous.endswith("-") or len(previous) >= width - 1):
+        return False
+    return known_cookie(piece) is None and table_names_ok(previous + piece)
 
 
 @functools.lru_cache(maxsize=1)
@@ -334,10 +397,10 @@ def read_table_at(lines: list[str], index: int) -> Optional[TextTable]:
     start = line.lstrip()[:3].lower()
     if start not in _header_starts():
         return None
-    aligned = _aligned_header(line)
+    aligned = _aligned_header_at(lines, index)
     if aligned is not None:
-        table = TextTable(index, index, aligned)
-        table.next_line = _aligned_rows(lines, table, index + 1)
+        table = TextTable(index, aligned[1], aligned[0])
+        table.next_line = _aligned_rows(lines, table, aligned[1] + 1)
         return table if table.rows else None
     header = find_header(line)
     if header is not None:
@@ -366,9 +429,10 @@ def aligned_table_spans(lines: list[str]) -> list[tuple[int, int]]:
     spans = []
     i = 0
     while i < len(lines):
-        if _aligned_header(lines[i]) is not None:
-            table = TextTable(i, i, _aligned_header(lines[i]))
-            end = _aligned_rows(lines, table, i + 1)
+        aligned = _aligned_header_at(lines, i)
+        if aligned is not None:
+            table = TextTable(i, aligned[1], aligned[0])
+            end = _aligned_rows(lines, table, aligned[1] + 1)
             if table.rows:
                 spans.append((i, end))
                 i = end

@@ -27,6 +27,7 @@ def _facts(text: str) -> dict:
     ("Cookie nameExpiration dateGoalContents", ["Cookie name", "Expiration date", "Goal", "Contents"]),
     ("Naam van de cookie Vervaltermijn Inhoud Doel", ["Naam van de cookie", "Vervaltermijn", "Inhoud", "Doel"]),
     ("Cookie Subgroup Cookies Cookies used", ["Cookie Subgroup", "Cookies", "Cookies used"]),
+    ("CookienaamStandaard vervaltijdBeschrijving", ["Cookienaam", "Standaard vervaltijd", "Beschrijving"]),
     ("Cookies op deze website", None),
     ("Naam en doel van de verwerking", None),
 ])
@@ -192,3 +193,38 @@ def test_a_row_without_a_cookie_name_does_not_end_the_table():
     text = ("Cookies\n\nName Purpose Expires\n_gid Google Analytics 1 day\nCookie consent Stores your choice 1 year\n"
             "_ga Google Analytics 2 years\n")
     assert _facts(text) == {("_gid", "exact"): ("persistent", 1), ("_ga", "exact"): ("persistent", 730)}
+
+
+# --- aligned columns (PDF layout text) -------------------------------------------------------
+
+def test_aligned_table_with_wrapped_header_names_and_durations():
+    """A narrow PDF table: the header cell wraps ("Bewaartermi" / "jn"), blank lines stand between
+    the rows, names break at a hyphen or inside the word, durations wrap under their column."""
+    text = ("Functionele cookies\n\n"
+            " Naam               Doel                           Bewaartermi\n"
+            "                                                   jn\n"
+            "\n"
+            " CookieConsent      Onthoudt uw keuze in de        1 jaar\n"
+            "                    cookiemelding.\n"
+            "\n"
+            " stad-melding-      Onthoudt dat u de melding      Vervalt na 30\n"
+            " gesloten           hebt weggeklikt.               dagen\n"
+            "\n"
+            " ReadSpeakerSetti   Bewaart uw instellingen voor   Tot het einde\n"
+            " ngs                de voorleesfunctie.            van uw bezoek\n")
+    assert _facts(text) == {("CookieConsent", "exact"): ("persistent", 365),
+                            ("stad-melding-gesloten", "exact"): ("persistent", 30),
+                            ("ReadSpeakerSettings", "exact"): ("session", None)}
+
+
+def test_aligned_names_under_a_shorter_name_stay_apart():
+    """A row's own name under a name that does not fill the column, and a known cookie name,
+    start rows of their own."""
+    text = ("Sign-in cookies\n\n"
+            "    Cookie                  Set by                What it does              How long\n"
+            "shib_idp_session_long   login.example.ac.uk   Keeps your sign-on        Session\n"
+            "_shibsession_<id>       example.ac.uk         Links your browser        Session\n"
+            "JSESSIONID              login.example.ac.uk   Keeps your place\n"
+            "sso_token               example.ac.uk         Tracks your session       8 hours\n")
+    assert set(_facts(text)) == {("shib_idp_session_long", "exact"), ("_shibsession_", "prefix"),
+                                 ("JSESSIONID", "exact"), ("sso_token", "exact")}
