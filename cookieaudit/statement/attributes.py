@@ -111,7 +111,9 @@ def read_lifetime(text: str, *, cell: bool = False) -> Lifetime:
             continue
         value = number * unit
         gap = text[previous[0]:match.start()] if previous is not None else ""
-        if previous is not None and unit < previous[1] and (_COMPOUND_GAP.fullmatch(gap) or (
+        # a part adds to the one before when it is less than that part's unit: "1 year 1 month
+        # 4 days", not "for one day 24 hours" (a description's words, then the duration)
+        if previous is not None and unit < previous[1] and value < previous[1] and (_COMPOUND_GAP.fullmatch(gap) or (
                 _COMPOUND_AND.fullmatch(gap) and previous[1] / unit <= 61)):
             value += previous[2]  # "1 year 1 month 4 days": one duration in parts
             days[-1] = value

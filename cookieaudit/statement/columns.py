@@ -60,9 +60,10 @@ def _profile(column: list[str]) -> dict[str, float]:
 def table_roles(header: Sequence[str], rows: Sequence[Sequence[str]] = ()) -> list[Optional[str]]:
     """The role of each column (name, vendor, purpose, category, lifetime, kind, party, other or
     None) of a table with this header row, checked against up to 40 of its rows' cells."""
-    from .runtogether import column_role
+    from .runtogether import column_role, inner_role
 
-    roles: list[Optional[str]] = [column_role(cell) for cell in header]
+    # a label phrase takes the role of the column word it holds ("Data storage type")
+    roles: list[Optional[str]] = [column_role(cell) or inner_role(cell) for cell in header]
     sample = [list(row) for row in rows[:MAX_SAMPLE_ROWS] if row]
     columns = [[row[i] if i < len(row) else "" for row in sample] for i in range(len(roles))]
     profiles = [_profile(column) if sample else {} for column in columns]

@@ -21,7 +21,8 @@ from typing import Optional
 
 from .cells import DOMAIN, lifetime_line
 from .rows import RowContext, column_kinds, split_cells
-from .runtogether import find_header, header_cell, table_names_ok
+from .runtogether import find_header, header_cell, inner_role, table_names_ok
+from .names import _shape
 from .vendors import known_cookie
 from .vocabulary import vocabulary
 
@@ -98,14 +99,18 @@ def _header_roles_ok(cells: list[str]) -> bool:
 def _multiline_header(lines: list[str], index: int) -> Optional[tuple[list[str], int]]:
     """Header cells given one per line ("Cookie" / "Expiry" / "Purpose"), and the last line's index."""
     cells: list[str] = []
+    roles: list[Optional[str]] = []
     i = index
     while i < len(lines) and len(cells) < 8:
         text = _clean(lines[i])
-        if not text or header_cell(text) is None:
+        role = header_cell(text) if text else None
+        if role is None and cells and 1 < len(text.split()) <= 4 and re.fullmatch(r"[^\W\d_]+(?:[ /-][^\W\d_]+)*", text):
+            role = inner_role(text)  # a label phrase under a column word: "Default expiration time"
+        if role is None:
             break
         cells.append(text)
+        roles.append(role)
         i += 1
-    roles = [header_cell(c) for c in cells]
     if len(cells) < 3 or roles.count("name") != 1 or not {"lifetime", "purpose"} & set(roles):
         return None
     return cells, i - 1
@@ -255,11 +260,17 @@ def _one_cell_per_line(lines: list[str], table: TextTable, start: int) -> int:
             if not _name_line(text):
                 break
             current = [i, i, [text]]
+        elif text.startswith("(") and text.endswith(")") and not _is_blank(lines[i - 1]):
+            current[1] = i  # a remark wrapped under its cell ("(de naam verschilt per server)")
+            current[2][-1] += " " + text
         elif _name_line(text) and (len(current[2]) >= width or len(current[2]) >= 2 and _NAME_MARKS.search(text)):
             records.append(current)
             current = [i, i, [text]]
         elif len(current[2]) >= width:
-            break
+            if "lifetime" in kinds or not _lifetime_sentence(text):
+                break
+            current[1] = i  # a table without a lifetime column, its duration under the row: "365 days duration."
+            current[2][-1] += " " + text
         else:
             current[1] = i
             current[2].append(text)
@@ -267,9 +278,22 @@ def _one_cell_per_line(lines: list[str], table: TextTable, start: int) -> int:
     if current is not None:
         records.append(current)
         i = current[1] + 1
-    for first, last, cells in records:
+    life = kinds.index("lifetime") if "lifetime" in kinds else None
+    for number, (first, last, cells) in enumerate(records):
+        if number and life is not None and len(cells) == width and not lifetime_line(cells[life]) \
+                and _shape(cells[0]) != "strong" and known_cookie(cells[0]) is None:
+            # a record whose lifetime cell reads as none is no row: the table ended before it
+            # (a heading and a sentence after the last row, then the next table's header)
+            return first
         table.rows.append(TableRow(first, last, _assign(cells, kinds)))
     return i
+
+
+def _lifetime_sentence(text: str) -> bool:
+    """A short line that gives a lifetime ("365 days duration.", "Expires after one year")."""
+    from .attributes import read_lifetime
+
+    return len(text.split()) <= 8 and read_lifetime(text, cell=True).lifetime is not None
 
 
 def _assign(cells: list[str], kinds: list[str]) -> tuple[str, ...]:

@@ -228,3 +228,50 @@ def test_aligned_names_under_a_shorter_name_stay_apart():
             "sso_token               example.ac.uk         Tracks your session       8 hours\n")
     assert set(_facts(text)) == {("shib_idp_session_long", "exact"), ("_shibsession_", "prefix"),
                                  ("JSESSIONID", "exact"), ("sso_token", "exact")}
+
+
+# --- one lifetime per name ------------------------------------------------------------------
+
+def test_a_row_pairs_its_names_with_their_durations(tmp_path):
+    """"respectievelijk" in a record, and a cell with one name per line beside one duration per line."""
+    records = ("Cookies\n\nCookienaam: _hjSessionUser_<id>, _hjSession_<id>\nDoel: Hotjar herkent terugkerende bezoekers.\n"
+               "Bewaartermijn: respectievelijk 1 jaar en 30 minuten.\n")
+    assert _facts(records) == {("_hjSessionUser_", "prefix"): ("persistent", 365),
+                               ("_hjSession_", "prefix"): ("persistent", 0.020833)}
+    from cookieaudit.statement import parse_statement
+
+    html = ("<html><body><h1>Cookies</h1><table><tr><th>Naam</th><th>Doel</th><th>Bewaartermijn</th></tr>"
+            "<tr><td>_ga<br>_gid<br>_gat</td><td>Google Analytics</td><td>2 jaar<br>24 uur<br>1 minuut</td></tr>"
+            "<tr><td>sessie_a<br>voorkeur_b</td><td>Werking</td><td>Sessie / 7 dagen</td></tr></table></body></html>")
+    (tmp_path / "t.html").write_text(html, encoding="utf-8")
+    declaration = parse_statement(tmp_path / "t.html")
+    facts = {c.pattern: (c.lifetime, c.max_age_days) for c in declaration.cookies}
+    assert facts == {"_ga": ("persistent", 730), "_gid": ("persistent", 1), "_gat": ("persistent", 0.000694),
+                     "sessie_a": ("both", 7), "voorkeur_b": ("both", 7)}
+
+
+def test_each_name_in_a_sentence_keeps_its_own_duration():
+    text = ("Cookies voor statistiek\n\nPiwik PRO plaatst twee cookies: _pk_id onthoudt 13 maanden een bezoekersnummer "
+            "en _pk_ses houdt 30 minuten bij welke pagina's u bekijkt.\n")
+    assert _facts(text) == {("_pk_id", "exact"): ("persistent", 390), ("_pk_ses", "exact"): ("persistent", 0.020833)}
+
+
+def test_a_description_ending_in_a_duration_word_does_not_add_to_the_lifetime():
+    text = "Cookies\n\nName Purpose Expires\n_gid Tells visitors apart for one day 24 hours\n"
+    assert _facts(text) == {("_gid", "exact"): ("persistent", 1)}
+
+
+# --- one cell per line -----------------------------------------------------------------------
+
+def test_one_cell_per_line_tables_with_label_phrases_remarks_and_placeholders():
+    text = ("Essential (2)\nCookie Name\nDefault expiration time\nDescription\n"
+            "BIGipServer<pool>\n(de naam verschilt per server)\nSession\nRoutes you to one server.\n"
+            "_gat_gtag_< GA ID >\n1 minute\nLimits the request rate.\n\n"
+            "Non-essential\nIf you accept them, these are set too.\nName\nData storage type\nDescription\n"
+            "_hjSession_{site_id}\nCookie\nHolds data about the current visit.\n30 minutes duration.\n"
+            "hjViewportId\nSession storage\nStores your screen size.\nSession duration.\n"
+            "stats_visit\nCookie\nCounts the visit.\nDuur van het bezoek\n")
+    assert _facts(text) == {("BIGipServer", "prefix"): ("session", None),
+                            ("_gat_gtag_", "prefix"): ("persistent", 0.000694),
+                            ("_hjSession_", "prefix"): ("persistent", 0.020833),
+                            ("stats_visit", "exact"): ("session", None)}
