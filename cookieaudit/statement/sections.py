@@ -131,10 +131,12 @@ def _names_a_cookie(text: str) -> bool:
 
 
 def _declares_names(block: Block) -> bool:
-    """A block that names cookies ("Naam: _ga Vervaltermijn: 2 jaar") goes on with the section."""
+    """A block that names cookies, or holds label records ("Naam: vuid Vervaltermijn: 2 jaar"),
+    goes on with the section."""
     from .names import find_names
+    from .records import inline_records
 
-    return bool(find_names(block.text, code=block.code))
+    return bool(find_names(block.text, code=block.code)) or bool(inline_records(block))
 
 
 def _without_general(blocks: list[Block]) -> list[Block]:

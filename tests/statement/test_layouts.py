@@ -275,3 +275,11 @@ def test_one_cell_per_line_tables_with_label_phrases_remarks_and_placeholders():
                             ("_gat_gtag_", "prefix"): ("persistent", 0.000694),
                             ("_hjSession_", "prefix"): ("persistent", 0.020833),
                             ("stats_visit", "exact"): ("session", None)}
+
+
+def test_label_records_under_a_service_heading_stay_in_the_cookie_section():
+    """A plain name the rule set does not know ("vuid") in a "Naam: … Vervaltermijn: …" record
+    under a service heading: the record carries the cookie section on."""
+    text = ("Geplaatste cookies\n\nNaam: _ga Vervaltermijn: 2 jaar Functie: Telt paginaweergaven\n\n"
+            "Vimeo\nMarketing\nWij tonen video's via Vimeo.\nNaam: vuid Vervaltermijn: 2 jaar Functie: Houdt bij welke video's je bekijkt\n")
+    assert _facts(text) == {("_ga", "exact"): ("persistent", 730), ("vuid", "exact"): ("persistent", 730)}
