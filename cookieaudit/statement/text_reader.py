@@ -94,7 +94,21 @@ def looks_like_heading(text: str) -> bool:
         return False
     if stripped.endswith("?"):
         return True
-    return not _HEADING_END.search(stripped)
+    return not _HEADING_END.search(stripped) and not _is_record_line(stripped)
+
+
+def _is_record_line(text: str) -> bool:
+    """A line of two label/value pairs or more ("Naam: _ga Vervaltermijn: 2 jaar"): a record."""
+    if text.count(":") < 2:
+        return False
+    from .runtogether import label_role
+
+    count = 0
+    for colon in re.finditer(r":\s", text):
+        words = text[:colon.start()].split()[-4:]
+        if any(label_role(" ".join(words[k:])) is not None for k in range(len(words) - 1, -1, -1)):
+            count += 1
+    return count >= 2
 
 
 def _is_pipe_header(line: str) -> bool:
