@@ -120,7 +120,7 @@ def read_lifetime(text: str, *, cell: bool = False) -> Lifetime:
         else:
             days.append(value)
         previous = (match.end(), unit, value)
-    session = bool(v.session.search(text))
+    session = any(not (days and _session_as_object(text, m)) for m in v.session.finditer(text))
     persistent = bool(v.persistent.search(text)) or bool(days)
     if session and persistent:
         result.lifetime = "both"
@@ -140,6 +140,22 @@ def read_lifetime(text: str, *, cell: bool = False) -> Lifetime:
                 result.unreadable.append(sentence.strip())
                 break
     return result
+
+
+_DETERMINER = re.compile(r"(?:\b(?:a|an|one|the|your|this|each|same|current|een|één|de|het|uw|je|jouw|deze|dezelfde|elke|iedere)\s+)$",
+                         re.IGNORECASE)
+
+
+def _session_as_object(text: str, match: re.Match) -> bool:
+    """A bare "session"/"sessie" after a determiner, in a sentence that gives a duration, is what
+    the cookie keeps track of ("links page views into one session. 1 day"), not its lifetime."""
+    word = match.group(0).strip().lower()
+    if word not in ("session", "sessie", "sessions", "sessies"):
+        return False
+    following = text[match.end():match.end() + 12].lower()
+    if following.lstrip().startswith(("cookie", "-cookie", "only", "alleen")):
+        return False
+    return bool(_DETERMINER.search(text[max(0, match.start() - 12):match.start()]))
 
 
 def _round_days(value: float) -> float:

@@ -179,7 +179,9 @@ def _find_names(text: str, code: tuple[str, ...], name_cell: bool) -> tuple[Name
             elif name_cell:
                 accepted = token[:1].isalpha() and not token.isdigit() and token.lower() not in _cell_stopwords()
             elif token[:1].isalpha() and (token.isupper() or not token.isalpha()) and len(token) >= 3:
-                accepted = in_context and known_cookie(token, exact_only=True) is not None
+                # named here, or going on with a list of names: "VISITOR_INFO1_LIVE (6 maanden) en YSC"
+                accepted = (in_context or _named_here(text, start, paren_zones, hits)) \
+                    and known_cookie(token, exact_only=True) is not None
         if not accepted:
             continue
         pattern = pattern_of(token, prefix=_inside(start, prefix_zones))

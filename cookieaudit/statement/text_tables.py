@@ -30,6 +30,8 @@ __all__ = ["TableRow", "TextTable", "aligned_table_spans", "read_table_at"]
 
 _ALIGNED_GAP = re.compile(r"\S+(?: \S+)*")  # cells separated by runs of two or more spaces
 MAX_RECORD_LINES = 12
+# a CMP category line over the next rows ("Statistieken (3)"): it ends a table, never a row
+_CATEGORY_LINE = re.compile(r"[^\W\d][\w /&-]{1,40}\(\d{1,3}\)")
 # marks only a cookie name has: a record that lacks a cell ends where such a name comes
 _NAME_MARKS = re.compile(r"[_<>*#.\[\]{}\d-]|[a-z][A-Z]")
 
@@ -194,6 +196,8 @@ def _one_row_per_line(lines: list[str], table: TextTable, start: int, context: R
                 continue
             break
         text = _clean(line)
+        if i > start and find_header(text) is not None:
+            break  # the next table's header: header words are never a row
         if _is_row(line, header, context):
             flush()
             pending = [i, i, text]
@@ -216,7 +220,7 @@ def _one_row_per_line(lines: list[str], table: TextTable, start: int, context: R
             i += 1
             continue
         if table.rows and not skipped and len(text.split()) <= 14 and i + 1 < len(lines) \
-                and _is_row(lines[i + 1], header, context):
+                and not _CATEGORY_LINE.fullmatch(text) and _is_row(lines[i + 1], header, context):
             skipped = True  # one row whose name is no cookie name ("Cookie consent …"): the table goes on
             i += 1
             continue

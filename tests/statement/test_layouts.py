@@ -283,3 +283,25 @@ def test_label_records_under_a_service_heading_stay_in_the_cookie_section():
     text = ("Geplaatste cookies\n\nNaam: _ga Vervaltermijn: 2 jaar Functie: Telt paginaweergaven\n\n"
             "Vimeo\nMarketing\nWij tonen video's via Vimeo.\nNaam: vuid Vervaltermijn: 2 jaar Functie: Houdt bij welke video's je bekijkt\n")
     assert _facts(text) == {("_ga", "exact"): ("persistent", 730), ("vuid", "exact"): ("persistent", 730)}
+
+
+def test_a_cmp_category_line_and_a_repeated_header_end_a_run_together_table():
+    text = ("Cookieverklaring\n\nNoodzakelijk (3)\nNaamAanbiederDoelVervaltermijnType\n"
+            "__cf_bmCloudflareOnderscheidt mensen van bots30 minutenHTTP\ncookie-agreedgemeente.nlSlaat uw keuze op1 jaarHTTP\n"
+            "langgemeente.nlOnthoudt uw taalkeuzeSessieHTTP\n"
+            "Statistieken (1)\nNaamAanbiederDoelVervaltermijnType\n_pk_id.*MatomoOnderscheidt bezoekers13 maandenHTTP\n")
+    cookies = {c.pattern: (c.purpose, c.lifetime, c.max_age_days) for c in parse_text(text).cookies}
+    assert cookies == {"__cf_bm": ("functional", "persistent", 0.020833), "lang": ("functional", "session", None),
+                       "cookie-agreed": ("functional", "persistent", 365),
+                       "_pk_id.": ("analytic", "persistent", 390)}  # no header words as a cookie
+
+
+def test_an_upper_case_name_going_on_with_a_list_in_prose():
+    text = ("Cookies van derden\n\nYouTube plaatst dan de cookies VISITOR_INFO1_LIVE (6 maanden) en YSC (sessie).\n")
+    assert _facts(text) == {("VISITOR_INFO1_LIVE", "exact"): ("persistent", 180), ("YSC", "exact"): ("session", None)}
+
+
+def test_session_as_what_a_cookie_keeps_is_no_session_lifetime():
+    text = ("Analytics cookies\n\n- _clsk: Microsoft Clarity, connects page views into one session. 1 day.\n"
+            "- _sess_pref: keeps your choice for the session only, or 1 year if you tick the box.\n")
+    assert _facts(text) == {("_clsk", "exact"): ("persistent", 1), ("_sess_pref", "exact"): ("both", 365)}
