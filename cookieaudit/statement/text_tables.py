@@ -26,7 +26,7 @@ from .names import _shape
 from .vendors import known_cookie
 from .vocabulary import vocabulary
 
-__all__ = ["TableRow", "TextTable", "aligned_table_spans", "read_table_at"]
+__all__ = ["TableRow", "TextTable", "aligned_header_end", "aligned_table_spans", "read_table_at"]
 
 _ALIGNED_GAP = re.compile(r"\S+(?: \S+)*")  # cells separated by runs of two or more spaces
 MAX_RECORD_LINES = 12
@@ -369,10 +369,14 @@ def _aligned_rows(lines: list[str], table: TextTable, start: int) -> int:
     life_index = kinds.index("lifetime") if "lifetime" in kinds else None
 
     def name_goes_on(offset: int, cells: list[str]) -> bool:
-        # a new row after a blank line (cell borders) or where a lifetime of its own starts
-        return (name_index == 0 and offset > 0 and bool(body[offset - 1].strip())
-                and (life_index is None or not lifetime_line(cells[life_index]))
-                and _name_goes_on(rows[-1][2][0], cells[0], name_width))
+        # a new row after a blank line (cell borders), where a lifetime of its own starts, or
+        # where the row above has its whole lifetime and this line holds more of that column
+        if name_index != 0 or offset == 0 or not body[offset - 1].strip():
+            return False
+        if life_index is not None and cells[life_index] and (
+                lifetime_line(cells[life_index]) or lifetime_line(rows[-1][2][life_index])):
+            return False
+        return _name_goes_on(rows[-1][2][0], cells[0], name_width)
 
     rows: list[list] = []
     for offset, cells in enumerate(lined):
@@ -407,9 +411,11 @@ def _name_goes_on(previous: str, piece: str, width: int) -> bool:
     "_gid") and a row's own name under a shorter one stay apart."""
     if " " in previous or " " in piece or previous.endswith((",", ";")):
         return False
-    if not (previous.endswith("-") or len(previous) >= width - 1):
+    # a line breaks a name after a hyphen, dot or underscore, or where the column is full; a
+    # placeholder never starts a name ("_pk_id.<site-id>." / "<hash>")
+    if not (previous.endswith(("-", ".", "_", "/")) or piece.startswith(("<", "{", "[")) or len(previous) >= width - 1):
         return False
-    return known_cookie(piece) is None and table_names_ok(previous + piece)
+    return known_cookie(piece) is None and known_cookie(piece, exact_only=True) is None and table_names_ok(previous + piece)
 
 
 @functools.lru_cache(maxsize=1)
@@ -450,6 +456,12 @@ def read_table_at(lines: list[str], index: int) -> Optional[TextTable]:
         table.next_line = _one_cell_per_line(lines, table, last + 1)
         return table if table.rows else None
     return None
+
+
+def aligned_header_end(lines: list[str], index: int) -> int:
+    """The last line of the aligned header at lines[index] (a wrapped header takes several)."""
+    found = _aligned_header_at(lines, index)
+    return found[1] if found else index
 
 
 def aligned_table_spans(lines: list[str]) -> list[tuple[int, int]]:
