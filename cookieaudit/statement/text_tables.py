@@ -150,6 +150,12 @@ def _context(lines: list[str], first: int, glued: bool) -> RowContext:
             else:
                 glued_domains.append(text)
     found = list(dict.fromkeys(standalone))
+    if len(glued_domains) == 1:
+        # one glued domain in this table: the site's domain as earlier tables wrote it
+        earlier = [m.group(0) for line in lines[max(0, first - 200):first] if "." in line for m in DOMAIN.finditer(line)
+                   if not m.start() or not (line[m.start() - 1].isspace() or line[m.start() - 1] in "@(/")]
+        if len(earlier) >= 2 and _common_suffix(earlier) and glued_domains[0].endswith(_common_suffix(earlier)):
+            glued_domains.extend(earlier)
     if len(glued_domains) >= 2:
         suffix = _common_suffix(glued_domains)
         label = suffix.split(".")[0]

@@ -305,3 +305,17 @@ def test_session_as_what_a_cookie_keeps_is_no_session_lifetime():
     text = ("Analytics cookies\n\n- _clsk: Microsoft Clarity, connects page views into one session. 1 day.\n"
             "- _sess_pref: keeps your choice for the session only, or 1 year if you tick the box.\n")
     assert _facts(text) == {("_clsk", "exact"): ("persistent", 1), ("_sess_pref", "exact"): ("both", 365)}
+
+
+def test_a_one_row_table_splits_its_glued_domain_by_the_domain_earlier_tables_wrote():
+    text = ("Cookie settings\n\nNecessary (2)\nNameProviderPurposeExpiryType\n"
+            "my-langexample.nlStores the language you chose1 yearHTTP Cookie\n"
+            "cookie-agreedexample.nlStores your cookie choice100 daysHTTP Cookie\n"
+            "Unclassified (1)\nNameProviderPurposeExpiryType\nab_testexample.nlPending classification30 daysHTTP Cookie\n")
+    assert _facts(text) == {("my-lang", "exact"): ("persistent", 365), ("cookie-agreed", "exact"): ("persistent", 100),
+                            ("ab_test", "exact"): ("persistent", 30)}
+
+
+def test_a_duration_of_inactivity_ends_a_spaced_row():
+    text = "Analytics cookies\n\nName Purpose Expires\nsiteimproveses Tracks one visit Expires after 30 minutes of inactivity\n"
+    assert _facts(text) == {("siteimproveses", "exact"): ("persistent", 0.020833)}
