@@ -102,9 +102,12 @@ def _multiline_header(lines: list[str], index: int) -> Optional[tuple[list[str],
     """Header cells given one per line ("Cookie" / "Expiry" / "Purpose"), and the last line's index."""
     cells: list[str] = []
     roles: list[Optional[str]] = []
-    i = index
+    i = last = index
     while i < len(lines) and len(cells) < 8:
         text = _clean(lines[i])
+        if not text and cells and i + 1 < len(lines) and _clean(lines[i + 1]):
+            i += 1  # one blank line between the cells (a page's cells copied as paragraphs)
+            continue
         role = header_cell(text) if text else None
         if role is None and cells and 1 < len(text.split()) <= 4 and re.fullmatch(r"[^\W\d_]+(?:[ /-][^\W\d_]+)*", text):
             role = inner_role(text)  # a label phrase under a column word: "Default expiration time"
@@ -112,10 +115,11 @@ def _multiline_header(lines: list[str], index: int) -> Optional[tuple[list[str],
             break
         cells.append(text)
         roles.append(role)
+        last = i
         i += 1
     if len(cells) < 3 or roles.count("name") != 1 or not {"lifetime", "purpose"} & set(roles):
         return None
-    return cells, i - 1
+    return cells, last
 
 
 def _is_blank(line: str) -> bool:
@@ -254,6 +258,21 @@ def _is_row(line: str, header: list[str], context: RowContext) -> bool:
     return True
 
 
+def _next_filled(lines: list[str], index: int) -> int:
+    """The first line from ``index`` on that is not blank (len(lines) when none)."""
+    while index < len(lines) and _is_blank(lines[index]):
+        index += 1
+    return index
+
+
+def _starts_header(lines: list[str], index: int) -> bool:
+    """Whether a table header (one line, or one cell per line) starts at lines[index]."""
+    if index >= len(lines):
+        return False
+    text = _clean(lines[index])
+    return header_cell(text) is not None and _multiline_header(lines, index) is not None or find_header(text) is not None
+
+
 def _one_cell_per_line(lines: list[str], table: TextTable, start: int) -> int:
     """Records of one cell per line: each starts at a line that is only a name."""
     kinds = column_kinds(table.header)
@@ -266,6 +285,8 @@ def _one_cell_per_line(lines: list[str], table: TextTable, start: int) -> int:
         if not text:
             i += 1
             continue
+        if current is not None and (_starts_header(lines, i) or not _name_line(text) and _starts_header(lines, _next_filled(lines, i + 1))):
+            break  # the next table's header, or a heading right above it ("Performance Cookies")
         if current is None:
             if not _name_line(text):
                 break

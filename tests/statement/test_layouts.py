@@ -319,3 +319,16 @@ def test_a_one_row_table_splits_its_glued_domain_by_the_domain_earlier_tables_wr
 def test_a_duration_of_inactivity_ends_a_spaced_row():
     text = "Analytics cookies\n\nName Purpose Expires\nsiteimproveses Tracks one visit Expires after 30 minutes of inactivity\n"
     assert _facts(text) == {("siteimproveses", "exact"): ("persistent", 0.020833)}
+
+
+def test_cells_as_paragraphs_a_row_without_duration_and_the_next_table():
+    """One cell per paragraph (blank lines between), a row without its duration cell, then a
+    heading and the next table's header: neither becomes a cell of the last row."""
+    text = ("Cookie Policy\n\nStrictly Necessary Cookies\n\nCookie\n\nDuration\n\nDescription\n\n"
+            "incap_ses_*\n\nsession\n\nImperva security session.\n\nnlbi_*\n\nImperva load balancing.\n\n"
+            "Performance Cookies\n\nCookie\n\nDuration\n\nDescription\n\n_uetsid\n\n1 day\n\nMicrosoft Advertising session ID.\n")
+    declaration = parse_text(text)
+    facts = {c.pattern: (c.purpose, c.lifetime, c.max_age_days) for c in declaration.cookies}
+    assert facts == {"incap_ses_": ("functional", "session", None), "nlbi_": ("functional", None, None),
+                     "_uetsid": ("analytic", "persistent", 1)}
+    assert declaration.warnings == []
