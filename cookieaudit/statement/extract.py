@@ -43,7 +43,8 @@ _LIST_GAP = re.compile(r"\s*(?:,\s*(?:(?:en|and|or|of)\s+)?|(?:en|and|or|of|&)\s
 _RELATIVE = re.compile(r"\s*(?:die|dat|welke|which|that|who)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[.;!?](?:\s|$)|,\s|:\s")
 _RESPECTIVELY = re.compile(r"((?:[^.;:!?()]{1,30}?\s+(?:respectievelijk|respectively|resp\.)\s+)+[^.;!?()]{1,30}?)(?=[.;!?)]|$)", re.IGNORECASE)
-_RESPECTIVELY_WORD = re.compile(r"\b(?:respectievelijk|respectively|resp\.)(?=\s|$)", re.IGNORECASE)
+_SENTENCE_STOP = re.compile(r"[.;!?](?:\s|$)")
+_RESPECTIVELY_WORD = re.compile(r"\b(?:respectievelijk|respectively|resp\.)(?!\w)", re.IGNORECASE)
 _PARTS = re.compile(r"\s*(?:,|;|/|\ben\b|\band\b|\bresp(?:ectively|\.)?)\s*")
 _NOT_SETTING = re.compile(r"\s+(?:does not|doesn't|do not|will not|won't|never)\s+(?:set|place|use|store)|\s+(?:plaatst|gebruikt|zet)\s+geen", re.IGNORECASE)
 UNCLASSIFIED = "unclassified"  # a heading that declares no purpose: stops an outer heading's purpose
@@ -529,8 +530,11 @@ def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, st
         # "… blijven respectievelijk 13 maanden en 30 minuten bewaard"
         marker = _RESPECTIVELY_WORD.search(text, group[-1].end)
         if marker:
-            sentence_end = re.compile(r"[.;!?](?:\s|$)").search(text, marker.end())
+            sentence_end = _SENTENCE_STOP.search(text, marker.end())
             candidates.append((text[marker.end():sentence_end.start() if sentence_end else len(text)], marker.end()))
+            # "… are kept for 2 years, 30 minutes and 6 months respectively"
+            if not _SENTENCE_STOP.search(text, group[-1].end, marker.start()):
+                candidates.append((text[group[-1].end:marker.start()], group[-1].end))
         for written, offset in candidates:
             lifetimes = respective_lifetimes(written, len(keys))
             if lifetimes:

@@ -332,3 +332,9 @@ def test_cells_as_paragraphs_a_row_without_duration_and_the_next_table():
     assert facts == {"incap_ses_": ("functional", "session", None), "nlbi_": ("functional", None, None),
                      "_uetsid": ("analytic", "persistent", 1)}
     assert declaration.warnings == []
+
+
+def test_respectively_after_the_durations():
+    text = "Cookies\n\nThe cookies __utma, __utmb and __utmz are kept for 2 years, 30 minutes and 6 months respectively.\n"
+    assert _facts(text) == {("__utma", "exact"): ("persistent", 730), ("__utmb", "exact"): ("persistent", 0.020833),
+                            ("__utmz", "exact"): ("persistent", 180)}
