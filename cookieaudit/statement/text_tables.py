@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .cells import DOMAIN, lifetime_line
+from .cells import DOMAIN, leading_lifetime, lifetime_line
 from .rows import RowContext, column_kinds, split_cells
 from .runtogether import find_header, header_cell, inner_role, table_names_ok
 from .names import _shape
@@ -254,7 +254,7 @@ def _is_row(line: str, header: list[str], context: RowContext) -> bool:
         # a plain word is a name only where a row's next cell starts: "lang Onthoudt …", not
         # "aanvraag of melding …" (a wrapped cell's next line)
         rest = text[text.find(name) + len(name):].lstrip()
-        return bool(rest[:1]) and (rest[:1].isupper() or rest[:1].isdigit())
+        return bool(rest[:1]) and (rest[:1].isupper() or rest[:1].isdigit() or leading_lifetime(rest) > 0)
     return True
 
 

@@ -338,3 +338,14 @@ def test_respectively_after_the_durations():
     text = "Cookies\n\nThe cookies __utma, __utmb and __utmz are kept for 2 years, 30 minutes and 6 months respectively.\n"
     assert _facts(text) == {("__utma", "exact"): ("persistent", 730), ("__utmb", "exact"): ("persistent", 0.020833),
                             ("__utmz", "exact"): ("persistent", 180)}
+
+
+def test_plain_word_names_before_a_duration_column_and_storage_rows_left_out():
+    """Short lower-case names are names by their place when the duration column follows them
+    ("state sessie …"); rows typed "Local storage" or "Pixel" are no cookies."""
+    text = ("Cookies op onze website\n\nNaam Bewaartermijn Doel Type\n"
+            "state sessie Onthoudt de stap in het formulier HTTP\nbezoek 1 dag Telt het aantal bezoeken HTTP\n"
+            "rc::a blijvend reCAPTCHA onderscheidt mensen en bots Local storage\ntr sessie Meta Pixel Pixel\n"
+            "test_cookie 15 minuten Controleert of cookies werken HTTP\n")
+    assert _facts(text) == {("state", "exact"): ("session", None), ("bezoek", "exact"): ("persistent", 1),
+                            ("test_cookie", "exact"): ("persistent", 0.010417)}
