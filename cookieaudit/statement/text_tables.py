@@ -251,10 +251,11 @@ def _is_row(line: str, header: list[str], context: RowContext) -> bool:
     if not table_names_ok(name) or name == text:
         return False
     if name.isalpha() and name.islower() and not context.glued and known_cookie(name) is None:
-        # a plain word is a name only where a row's next cell starts: "lang Onthoudt …", not
-        # "aanvraag of melding …" (a wrapped cell's next line)
+        # a plain word is a name only where a row's next cell starts: "lang Onthoudt …", "state
+        # sessie …", "lang example.org …", not "aanvraag of melding …" (a wrapped cell's next line)
         rest = text[text.find(name) + len(name):].lstrip()
-        return bool(rest[:1]) and (rest[:1].isupper() or rest[:1].isdigit() or leading_lifetime(rest) > 0)
+        return bool(rest[:1]) and (rest[:1].isupper() or rest[:1].isdigit() or leading_lifetime(rest) > 0
+                                   or bool(DOMAIN.match(rest)))
     return True
 
 

@@ -349,3 +349,9 @@ def test_plain_word_names_before_a_duration_column_and_storage_rows_left_out():
             "test_cookie 15 minuten Controleert of cookies werken HTTP\n")
     assert _facts(text) == {("state", "exact"): ("session", None), ("bezoek", "exact"): ("persistent", 1),
                             ("test_cookie", "exact"): ("persistent", 0.010417)}
+
+
+def test_a_plain_word_name_before_a_domain_cell():
+    text = ("Cookies\n\nName Provider Purpose Store Expires\nlang example.org Language choice Cookie 1 year\n"
+            "sessid example.org Session data Cookie When you close your browser\n")
+    assert _facts(text) == {("lang", "exact"): ("persistent", 365), ("sessid", "exact"): ("session", None)}
