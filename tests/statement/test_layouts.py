@@ -355,3 +355,18 @@ def test_a_plain_word_name_before_a_domain_cell():
     text = ("Cookies\n\nName Provider Purpose Store Expires\nlang example.org Language choice Cookie 1 year\n"
             "sessid example.org Session data Cookie When you close your browser\n")
     assert _facts(text) == {("lang", "exact"): ("persistent", 365), ("sessid", "exact"): ("session", None)}
+
+
+@pytest.mark.parametrize("cell, lifetime, days", [
+    ("1 yr", "persistent", 365), ("24 hrs", "persistent", 1), ("6 mos", "persistent", 180), ("2 wks", "persistent", 14),
+])
+def test_abbreviated_units_in_a_lifetime_cell(cell, lifetime, days):
+    text = f"Cookies\n\n| Name | Purpose | Expiry |\n|---|---|---|\n| _cmp_pref | Stores your choice | {cell} |\n"
+    assert _facts(text) == {("_cmp_pref", "exact"): (lifetime, days)}
+
+
+def test_a_dash_or_unknown_in_a_lifetime_cell_is_no_warning():
+    text = "Cookies\n\n| Name | Purpose | Expiry |\n|---|---|---|\n| _a_pref | Choice | - |\n| _b_pref | Choice | Onbekend |\n"
+    declaration = parse_text(text)
+    assert [(c.pattern, c.lifetime) for c in declaration.cookies] == [("_a_pref", None), ("_b_pref", None)]
+    assert declaration.warnings == []
