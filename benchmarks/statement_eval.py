@@ -1,11 +1,13 @@
 """Accuracy of the statement parser against gold declarations.
 
-Two parts, scored and printed separately:
+Parts, scored and printed separately:
 
 - ``dev``: the five seed statements (../shared/seeds, when present) and the development set
   (tests/statement/fixtures/eval), which the parser is tuned on;
 - ``heldback``: tests/statement/fixtures/heldback, written by someone else and run once at
   the end (same fixture and gold format; the part is reported absent when the folder is).
+- ``heldback2``: tests/statement/fixtures/heldback2, the second held-back set (issue 9, round 2),
+  run once at the end of that round; only when named (``all`` does not include it).
 
 Per file and per part it prints:
 
@@ -20,7 +22,7 @@ Per file and per part it prints:
   of extra services the parser reported;
 - claims: claim fields equal to the gold's.
 
-    python benchmarks/statement_eval.py [--part dev|heldback|all] [--only NAME] [--details]
+    python benchmarks/statement_eval.py [--part dev|heldback|heldback2|all] [--only NAME] [--details]
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ SEEDS_DIR = Path(os.environ.get("COOKIEAUDIT_SEEDS_DIR") or ROOT.parent / "share
 EVAL_DIR = ROOT / "tests" / "statement" / "fixtures" / "eval"
 HELDBACK_DIR = ROOT / "tests" / "statement" / "fixtures" / "heldback"
 PARTS = {"dev": ((SEEDS_DIR, "seed"), (EVAL_DIR, "eval")), "heldback": ((HELDBACK_DIR, "heldback"),)}
+HELDBACK2_DIR = ROOT / "tests" / "statement" / "fixtures" / "heldback2"
+PARTS["heldback2"] = ((HELDBACK2_DIR, "heldback2"),)  # second held-back set: run once, never tuned on
 SUFFIXES = (".txt", ".html", ".md", ".pdf")
 LIFETIME_TOLERANCE = 0.10  # max_age_days within 10 % counts as right
 CLAIM_FIELDS = ("declared_purposes", "only_purposes", "excluded_purposes", "all_session",
@@ -214,7 +218,7 @@ def summary(part: str, total: Score, statements_count: int) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=("dev", "heldback", "all"), default="dev",
+    parser.add_argument("--part", choices=("dev", "heldback", "heldback2", "all"), default="dev",
                         help="which statements: the development part (default), the held-back part, or both")
     parser.add_argument("--only", help="only statements whose label contains this")
     parser.add_argument("--details", action="store_true", help="list every difference from the gold")
@@ -225,7 +229,7 @@ def main(argv=None) -> int:
         print(f"\n== {part} ==")
         total = run_part(part, args.only, args.details)
         if total is None:
-            where = HELDBACK_DIR if part == "heldback" else EVAL_DIR
+            where = PARTS[part][0][0] if part.startswith("heldback") else EVAL_DIR
             message = f"{part}: no statements (folder {where.relative_to(ROOT)} absent or empty)"
             print(message)
             lines.append(message)
