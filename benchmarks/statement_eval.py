@@ -1,14 +1,16 @@
 """Accuracy of the statement parser against gold declarations.
 
-Two parts, scored and printed separately:
+Parts, scored and printed separately:
 
 - ``dev``: the five seed statements (../shared/seeds, when present) and the development set
   (tests/statement/fixtures/eval and its subfolders), which the parser is tuned on. Its
   subfolder ``round1_heldback/`` was the held-back part of round 1 (22 statements written by
   another engineer, run once as held-back: F1 69.3 %); it has been development material since;
-- ``heldback``: the current held-back part, tests/statement/fixtures/heldback2, written by
-  someone else before round 2's tuning and run once at the end (same fixture and gold format;
-  the part is reported absent when the folder is).
+- ``heldback`` (also ``heldback2``): the current held-back part, tests/statement/fixtures/heldback2
+  (issue 9, round 2), written by someone else before round 2's tuning and run once at the end
+  (same fixture and gold format; the part is reported absent when the folder is);
+- ``round2_unseen``: tests/statement/fixtures/round2_unseen, ten statements written by round 2's
+  tuner before the reader was run on them, run once at the end of round 2; only when named.
 
 Per file and per part it prints:
 
@@ -23,7 +25,7 @@ Per file and per part it prints:
   of extra services the parser reported;
 - claims: claim fields equal to the gold's.
 
-    python benchmarks/statement_eval.py [--part dev|heldback|all] [--only NAME] [--details]
+    python benchmarks/statement_eval.py [--part dev|heldback|heldback2|round2_unseen|all] [--only NAME] [--details]
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ SEEDS_DIR = Path(os.environ.get("COOKIEAUDIT_SEEDS_DIR") or ROOT.parent / "share
 EVAL_DIR = ROOT / "tests" / "statement" / "fixtures" / "eval"
 HELDBACK_DIR = ROOT / "tests" / "statement" / "fixtures" / "heldback2"
 PARTS = {"dev": ((SEEDS_DIR, "seed"), (EVAL_DIR, "eval")), "heldback": ((HELDBACK_DIR, "heldback"),)}
+PARTS["heldback2"] = ((HELDBACK_DIR, "heldback2"),)  # second held-back set: run once, never tuned on
+ROUND2_UNSEEN_DIR = ROOT / "tests" / "statement" / "fixtures" / "round2_unseen"
+PARTS["round2_unseen"] = ((ROUND2_UNSEEN_DIR, "round2_unseen"),)
 SUFFIXES = (".txt", ".html", ".md", ".pdf")
 LIFETIME_TOLERANCE = 0.10  # max_age_days within 10 % counts as right
 CLAIM_FIELDS = ("declared_purposes", "only_purposes", "excluded_purposes", "all_session",
@@ -226,8 +231,9 @@ def summary(part: str, total: Score, statements_count: int) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=("dev", "heldback", "all"), default="dev",
-                        help="which statements: the development part (default), the held-back part, or both")
+    parser.add_argument("--part", choices=("dev", "heldback", "heldback2", "round2_unseen", "all"), default="dev",
+                        help="which statements: the development part (default), the held-back part (heldback2), "
+                             "round 2's unseen statements, or dev and held-back together")
     parser.add_argument("--only", help="only statements whose label contains this")
     parser.add_argument("--details", action="store_true", help="list every difference from the gold")
     args = parser.parse_args(argv)
@@ -237,7 +243,7 @@ def main(argv=None) -> int:
         print(f"\n== {part} ==")
         scored = run_part(part, args.only, args.details)
         if scored is None:
-            where = HELDBACK_DIR if part == "heldback" else EVAL_DIR
+            where = PARTS[part][0][0] if part != "dev" else EVAL_DIR
             message = f"{part}: no statements (folder {where.relative_to(ROOT)} absent or empty)"
             print(message)
             lines.append(message)
