@@ -48,13 +48,27 @@ def _is_names(text: str) -> bool:
     return table_names_ok(text)
 
 
+_TESTS = {"name": _is_names, "lifetime": lifetime_line, "domain": _is_domain, "party": _is_party}
+
+
+class _Profile(dict):
+    """Shares of a column's cells that are names, lifetimes, domains, parties: each computed
+    when first asked for (most columns are settled by their header word)."""
+
+    def __init__(self, column: list[str]):
+        super().__init__()
+        self.column = column
+
+    def __missing__(self, key: str) -> float:
+        value = self[key] = _share(self.column, _TESTS[key])
+        return value
+
+    def get(self, key: str, default: float = 0.0) -> float:
+        return self[key] if key in _TESTS else default
+
+
 def _profile(column: list[str]) -> dict[str, float]:
-    return {
-        "name": _share(column, _is_names),
-        "lifetime": _share(column, lifetime_line),
-        "domain": _share(column, _is_domain),
-        "party": _share(column, _is_party),
-    }
+    return _Profile(column)
 
 
 def table_roles(header: Sequence[str], rows: Sequence[Sequence[str]] = ()) -> list[Optional[str]]:
