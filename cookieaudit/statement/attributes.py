@@ -111,14 +111,16 @@ def read_lifetime(text: str, *, cell: bool = False) -> Lifetime:
             continue
         value = number * unit
         gap = text[previous[0]:match.start()] if previous is not None else ""
-        if previous is not None and unit < previous[1] and (_COMPOUND_GAP.fullmatch(gap) or (
+        # a part adds to the one before when it is less than that part's unit: "1 year 1 month
+        # 4 days", not "for one day 24 hours" (a description's words, then the duration)
+        if previous is not None and unit < previous[1] and value < previous[1] and (_COMPOUND_GAP.fullmatch(gap) or (
                 _COMPOUND_AND.fullmatch(gap) and previous[1] / unit <= 61)):
             value += previous[2]  # "1 year 1 month 4 days": one duration in parts
             days[-1] = value
         else:
             days.append(value)
         previous = (match.end(), unit, value)
-    session = bool(v.session.search(text))
+    session = any(not (days and _session_as_object(text, m)) for m in v.session.finditer(text))
     persistent = bool(v.persistent.search(text)) or bool(days)
     if session and persistent:
         result.lifetime = "both"
@@ -138,6 +140,22 @@ def read_lifetime(text: str, *, cell: bool = False) -> Lifetime:
                 result.unreadable.append(sentence.strip())
                 break
     return result
+
+
+_DETERMINER = re.compile(r"(?:\b(?:a|an|one|the|your|this|each|same|current|een|één|de|het|uw|je|jouw|deze|dezelfde|elke|iedere)\s+)$",
+                         re.IGNORECASE)
+
+
+def _session_as_object(text: str, match: re.Match) -> bool:
+    """A bare "session"/"sessie" after a determiner, in a sentence that gives a duration, is what
+    the cookie keeps track of ("links page views into one session. 1 day"), not its lifetime."""
+    word = match.group(0).strip().lower()
+    if word not in ("session", "sessie", "sessions", "sessies"):
+        return False
+    following = text[match.end():match.end() + 12].lower()
+    if following.lstrip().startswith(("cookie", "-cookie", "only", "alleen")):
+        return False
+    return bool(_DETERMINER.search(text[max(0, match.start() - 12):match.start()]))
 
 
 def _round_days(value: float) -> float:

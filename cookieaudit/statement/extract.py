@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .attributes import Lifetime, purpose_hits, purpose_in_context, purpose_of, read_lifetime
+from .columns import table_roles
 from .document import Block, Document
 from .model import DeclaredCookie, DeclaredService, Evidence, Position
 from .names import NameHit, find_names, pattern_of
-from .records import inline_records, name_record
+from .records import inline_records, label_lines, name_record
 from .runtogether import column_role, label_role
 from .sections import CookieSection, Sentence, mentions_cookies, sentences
 from .vendors import VendorMatch, find_vendor, known_cookie, rule_purpose, vendor_mentions, vendor_of_name
@@ -42,6 +43,8 @@ _LIST_GAP = re.compile(r"\s*(?:,\s*(?:(?:en|and|or|of)\s+)?|(?:en|and|or|of|&)\s
 _RELATIVE = re.compile(r"\s*(?:die|dat|welke|which|that|who)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[.;!?](?:\s|$)|,\s|:\s")
 _RESPECTIVELY = re.compile(r"((?:[^.;:!?()]{1,30}?\s+(?:respectievelijk|respectively|resp\.)\s+)+[^.;!?()]{1,30}?)(?=[.;!?)]|$)", re.IGNORECASE)
+_SENTENCE_STOP = re.compile(r"[.;!?](?:\s|$)")
+_RESPECTIVELY_WORD = re.compile(r"\b(?:respectievelijk|respectively|resp\.)(?!\w)", re.IGNORECASE)
 _PARTS = re.compile(r"\s*(?:,|;|/|\ben\b|\band\b|\bresp(?:ectively|\.)?)\s*")
 _NOT_SETTING = re.compile(r"\s+(?:does not|doesn't|do not|will not|won't|never)\s+(?:set|place|use|store)|\s+(?:plaatst|gebruikt|zet)\s+geen", re.IGNORECASE)
 UNCLASSIFIED = "unclassified"  # a heading that declares no purpose: stops an outer heading's purpose
@@ -114,6 +117,10 @@ class _Reader:
         self.v = vocabulary()
         self.result = Extraction()
         self.columns: dict[int, list[Optional[str]]] = {}
+        self.table_rows: dict[int, list[tuple[str, ...]]] = {}  # each table's data rows' cells
+        for block in document.blocks:
+            if block.kind == "row" and block.table is not None and not block.header:
+                self.table_rows.setdefault(block.table, []).append(block.cells)
         # services read from a purpose phrase inside a sentence ("wij gebruiken cookies om de
         # website te laten werken"): a summary when cookies of that purpose are named
         self.summaries: list[DeclaredService] = []
@@ -141,7 +148,7 @@ class _Reader:
                     vendor: Optional[VendorMatch] = None, vendor_text: Optional[str] = None,
                     purpose: Optional[str] = None, lifetime_text: Optional[str] = None, lifetime_cell: bool = False,
                     name_vendors: Optional[dict] = None, vendor_context: Optional[VendorMatch] = None,
-                    confidence: float = 1.0, structured: bool = False) -> None:
+                    confidence: float = 1.0, structured: bool = False, own: Optional[dict] = None) -> None:
         rest = _blank_names(unit_text, names)
         if purpose is None:
             purpose = purpose_in_context(rest, purpose_context if purpose_context != UNCLASSIFIED else None) \
@@ -149,7 +156,7 @@ class _Reader:
         unclassified = purpose == UNCLASSIFIED  # the statement says so: no purpose, not even the rule set's
         if unclassified:
             purpose = None
-        own: dict[tuple[str, str], Lifetime] = {}
+        own = dict(own or {})
         if lifetime_text is None and len({(h.pattern, h.match) for h in names}) > 1:
             own, rest = _own_lifetimes(unit_text, names, rest)
         lifetime = read_lifetime(lifetime_text if lifetime_text is not None else rest, cell=lifetime_cell)
@@ -208,7 +215,7 @@ class _Reader:
     def row(self, block: Block, purpose_context: Optional[str], vendor_context: Optional[VendorMatch] = None) -> None:
         roles = self.columns.get(block.table) if block.table is not None else None
         if block.header or roles is None:
-            candidate = _one_name_column([column_role(c) for c in block.cells], block.cells)
+            candidate = table_roles(block.cells, self.table_rows.get(block.table, ()))
             if "name" in candidate and sum(r is not None for r in candidate) >= 2:
                 self.columns[block.table] = candidate
                 return
@@ -255,6 +262,7 @@ class _Reader:
             lifetime_text=cell["lifetime"] if has_lifetime else None, lifetime_cell=has_lifetime,
             name_vendors=name_vendors, vendor_context=None if vendor_cell else vendor_context,
             confidence=confidence, structured=True,
+            own=paired_lifetimes(cell["name"], cell["lifetime"], names) if has_lifetime else None,
         )
 
     def _cell_vendor(self, vendor_cell: str, names: list[NameHit]) -> tuple[Optional[VendorMatch], dict]:
@@ -281,7 +289,7 @@ class _Reader:
              code: tuple[str, ...] = (), vendor_context: Optional[VendorMatch] = None) -> None:
         """A list item or a prose unit: cookies when it names any, else perhaps a service."""
         names = find_names(text, code=code)
-        if block.kind == "item" and len(block.cells) == 2 and text == block.text:
+        if block.kind == "item" and len(block.cells) == 2 and text == block.text and label_role(block.cells[0]) is None:
             # a definition list entry: the term names the cookies, the description tells about them
             term_names = cell_names(block.cells[0], code)
             if term_names:
@@ -352,20 +360,6 @@ class _Reader:
                 self.summaries.append(self.result.services[-1])
 
 
-_NAME_HEADER = re.compile(r"(?:cookie[ -]?)?(?:naam|name)s?(?: (?:of |van )?(?:the |de )?cookie)?", re.IGNORECASE)
-
-
-def _one_name_column(roles: list, cells: tuple[str, ...]) -> list:
-    """A header with two name columns ("Cookie | Name | Type | Purpose"): the one called name
-    holds the names; the other names the service that sets them."""
-    if roles.count("name") < 2:
-        return roles
-    named = [i for i, (role, cell) in enumerate(zip(roles, cells)) if role == "name" and _NAME_HEADER.fullmatch(cell.strip())]
-    keep = named[0] if named else roles.index("name")
-    return [("vendor" if "vendor" not in roles else None) if role == "name" and i != keep else role
-            for i, role in enumerate(roles)]
-
-
 def _sentences_in(block: Block, start: int, end: int) -> list[Sentence]:
     return [s for s in sentences(block) if s.start >= start and s.end <= end]
 
@@ -396,14 +390,19 @@ def heading_purpose(text: str) -> Optional[str]:
 
 
 def heading_vendor(text: str) -> Optional[VendorMatch]:
-    """The vendor a heading is wholly the name of ("Google Analytics" over its cookies)."""
+    """The vendor a short heading names ("Google Analytics", "Matomo Analytics", "Shibboleth
+    (SURFconext-inlog)", "Cookies van Hotjar"): one rule-set vendor, not a bare company name."""
     text = text.strip().rstrip(":")
-    if not text or len(text) > 40 or text.casefold() in vocabulary().bare_company_names:
+    if not text or len(text) > 60 or text.casefold() in vocabulary().bare_company_names:
         return None
-    vendor = find_vendor(text)
-    if vendor is None or _key(vendor.name) != _key(text):
+    core = re.sub(r"\s*\([^)]*\)", "", text).strip() or text
+    vendor = find_vendor(core)
+    if vendor is not None and _key(vendor.name) == _key(core):
+        return vendor
+    if len(core.split()) > 5:
         return None
-    return vendor
+    mentions = {m[2].vendor_id: m[2] for m in vendor_mentions(core, vocabulary().bare_company_names)}
+    return next(iter(mentions.values())) if len(mentions) == 1 else None
 
 
 def _key(text: str) -> str:
@@ -413,9 +412,9 @@ def _key(text: str) -> str:
 def cell_names(text: str, code: tuple[str, ...] = ()) -> list[NameHit]:
     """Names in a table's name cell: each listed piece without spaces is one name as written
     ("ytidb::LAST_RESULT_ENTRY_KEY", "_ga_#"); other pieces are searched for names."""
-    from .names import is_name_word
+    from .names import close_placeholders, is_name_word
 
-    text = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), text)
+    text = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), close_placeholders(text))
     hits: list[NameHit] = []
     position = 0
     for piece in _CELL_SPLIT.split(text):
@@ -434,6 +433,58 @@ def cell_names(text: str, code: tuple[str, ...] = ()) -> list[NameHit]:
         for hit in find_names(piece, code=code, name_cell=True):
             hits.append(NameHit(hit.start + start, hit.end + start, hit.token, hit.pattern, hit.match))
     return hits
+
+
+def _each_name_its_lifetime(clause: str, tokens: dict) -> list:
+    """(key, lifetime, span) for names in one clause that each have a duration of their own
+    between them and the next name; empty unless every name has one (a list of names
+    sharing one duration is not split)."""
+    starts = []
+    for key, token in tokens.items():
+        found = re.search(r"(?<![\w-])" + re.escape(token) + r"(?![\w-])", clause)
+        if found:
+            starts.append((found.start(), found.end(), key))
+    starts.sort()
+    out = []
+    for index, (_, end, key) in enumerate(starts):
+        stop = starts[index + 1][0] if index + 1 < len(starts) else len(clause)
+        lifetime = read_lifetime(clause[end:stop])
+        if not lifetime.lifetime:
+            return []
+        out.append((key, lifetime, (end, stop)))
+    return out
+
+
+def respective_lifetimes(written: str, count: int) -> Optional[list[Lifetime]]:
+    """``count`` durations listed in order ("1 jaar en 30 minuten", "13 months, 30 minutes"),
+    one per name; None when the text does not list exactly that many."""
+    written = _RESPECTIVELY_WORD.sub(",", written)
+    lifetimes = [read_lifetime(p) for p in _PARTS.split(written) if p.strip()]
+    lifetimes = [lt for lt in lifetimes if lt.lifetime]
+    return lifetimes if len(lifetimes) == count else None
+
+
+def paired_lifetimes(name_cell: str, lifetime_cell: str, names: list[NameHit]) -> dict:
+    """Lifetimes of a row that names several cookies, one per name, when the row pairs them: the
+    lifetime cell says "respectievelijk"/"respectively", or both cells hold one line per name
+    ("_ga<br>_gid" beside "2 jaar<br>24 uur"). Empty when the row gives one lifetime for all."""
+    keys = list(dict.fromkeys((h.pattern, h.match) for h in sorted(names, key=lambda h: h.start)))
+    if len(keys) < 2:
+        return {}
+    if _RESPECTIVELY_WORD.search(lifetime_cell):
+        lifetimes = respective_lifetimes(lifetime_cell, len(keys))
+        return dict(zip(keys, lifetimes)) if lifetimes else {}
+    lines = [line for line in lifetime_cell.split("\n") if line.strip()]
+    name_lines = [line for line in name_cell.split("\n") if line.strip()]
+    if not len(lines) == len(name_lines) == len(keys):
+        return {}
+    per_line = [cell_names(line) for line in name_lines]
+    if any(len({(h.pattern, h.match) for h in hits}) != 1 for hits in per_line):
+        return {}
+    lifetimes = [read_lifetime(line, cell=True) for line in lines]
+    if not all(lt.lifetime for lt in lifetimes):
+        return {}
+    return {(hits[0].pattern, hits[0].match): lt for hits, lt in zip(per_line, lifetimes)}
 
 
 def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, str]:
@@ -476,10 +527,17 @@ def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, st
         respectively = _RESPECTIVELY.search(text, group[-1].end)
         if respectively:
             candidates.append((respectively.group(1), respectively.start(1)))
+        # "… blijven respectievelijk 13 maanden en 30 minuten bewaard"
+        marker = _RESPECTIVELY_WORD.search(text, group[-1].end)
+        if marker:
+            sentence_end = _SENTENCE_STOP.search(text, marker.end())
+            candidates.append((text[marker.end():sentence_end.start() if sentence_end else len(text)], marker.end()))
+            # "… are kept for 2 years, 30 minutes and 6 months respectively"
+            if not _SENTENCE_STOP.search(text, group[-1].end, marker.start()):
+                candidates.append((text[group[-1].end:marker.start()], group[-1].end))
         for written, offset in candidates:
-            parts = [p for p in _PARTS.split(written) if p.strip()]
-            lifetimes = [read_lifetime(p) for p in parts]
-            if len(parts) == len(keys) and all(lt.lifetime for lt in lifetimes):
+            lifetimes = respective_lifetimes(written, len(keys))
+            if lifetimes:
                 own.update(zip(keys, lifetimes))
                 used.append((offset, offset + len(written)))
                 break
@@ -504,6 +562,12 @@ def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, st
             if lifetime.lifetime:
                 own[present[0]] = lifetime
                 used.append((clause_start, clause_end))
+        elif len(present) >= 2 and not any(key in own for key in present):
+            # "_pk_id onthoudt 13 maanden …, en _pk_ses houdt 30 minuten bij …": each name
+            # with the duration that follows it before the next name
+            for key, lifetime, (a, b) in _each_name_its_lifetime(clause, {k: tokens[k] for k in present}):
+                own[key] = lifetime
+                used.append((clause_start + a, clause_start + b))
         clause_start = brk.end() if brk else len(text)
     if own:
         chars = list(rest)
@@ -610,6 +674,12 @@ def _read_section(reader: "_Reader", section: CookieSection) -> None:
         purpose = next((p for _, p, _ in reversed(context) if p), None)
         purpose_context = None if purpose == UNCLASSIFIED else purpose
         vendor_context = next((v for _, _, v in reversed(context) if v), None)
+        lines = label_lines(blocks, index)
+        if lines is not None:
+            reader.record(lines.cells, lines.text, lines.start, lines.end, lines.code, purpose, vendor_context)
+            reader.result.record_blocks.update(id(b) for b in blocks[index:lines.next_index])
+            index = lines.next_index
+            continue
         record = _labels(blocks, index) if block.kind != "row" else None
         if record is not None:
             cells, start, end, code, index = record

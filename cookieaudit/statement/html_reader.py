@@ -57,9 +57,11 @@ class _Builder:
 
 
 class _Inline:
-    """Collects the inline text of a block, with its links and code spans."""
+    """Collects the inline text of a block, with its links and code spans; ``keep_breaks``
+    keeps a <br> as "\n" (table cells, whose lines may pair up with another cell's lines)."""
 
-    def __init__(self):
+    def __init__(self, keep_breaks: bool = False):
+        self.keep_breaks = keep_breaks
         self.text = ""
         self.links: list[tuple[str, str, int]] = []
         self.codes: list[str] = []
@@ -68,9 +70,16 @@ class _Inline:
         piece = _SPACE.sub(" ", raw)
         if not piece:
             return
-        if self.text.endswith(" ") or not self.text:
-            piece = piece.lstrip(" ") if not self.text or self.text.endswith(" ") else piece
+        if not self.text or self.text.endswith((" ", "\n")):
+            piece = piece.lstrip(" ")
         self.text += piece
+
+    def line_break(self) -> None:
+        """A new line in a cell (<br>, or a block element inside it); a space elsewhere."""
+        if not self.keep_breaks:
+            self.add_text(" ")
+        elif self.text.strip() and not self.text.endswith("\n"):
+            self.text = self.text.rstrip(" ") + "\n"
 
     def add(self, node) -> None:
         if node.tag == "-text":
@@ -80,12 +89,16 @@ class _Inline:
         if tag in _SKIP or _hidden(node):
             return
         if tag == "br":
-            self.add_text(" ")
+            self.line_break()
             return
+        if tag in _BLOCKS:
+            self.line_break()
         leading = len(self.text.rstrip(" ")) + (1 if self.text.endswith(" ") else 0)
         before = len(self.text)
         for child in node.iter(include_text=True):
             self.add(child)
+        if tag in _BLOCKS:
+            self.line_break()
         inner = self.text[before:].strip()
         if tag == "a" and node.attributes.get("href"):
             self.links.append((inner, node.attributes.get("href") or "", leading))
@@ -98,13 +111,32 @@ _BANNER_NAME = re.compile(r"(cookie|consent|cmp|gdpr|privacy)[-_ ]?(banner|bar|n
 
 
 def _is_consent_banner(node) -> bool:
-    """A consent banner saved with the page: a cookie dialog, or an element named like one."""
+    """A consent banner saved with the page: a cookie dialog, or an element named like one —
+    unless it holds a cookie declaration (consent platforms embed their cookie list on the
+    cookie page with the banner's class names)."""
     attributes = node.attributes
     names = " ".join(filter(None, (attributes.get("id"), attributes.get("class"))))
     if _BANNER_NAME.search(names):
-        return True
+        return not _holds_declaration(node)
     if attributes.get("role") in ("dialog", "alertdialog") or attributes.get("aria-modal") == "true":
         return "cookie" in (node.text(deep=True) or "").lower()
+    return False
+
+
+def _holds_declaration(node) -> bool:
+    """Whether an element holds a cookie table or cookie records: a table, or labels of both a
+    cookie name and its lifetime ("Naam" … "Vervaltermijn")."""
+    from .runtogether import label_role
+
+    if node.css_first("table") is not None:
+        return True
+    roles = set()
+    for element in node.css("dt, th, strong, b, span, label, p, li"):
+        text = (element.text(deep=True) or "").strip()
+        if 0 < len(text) <= 40:
+            roles.add(label_role(text.split(":")[0]))
+            if {"name", "lifetime"} <= roles:
+                return True
     return False
 
 
@@ -200,26 +232,59 @@ def _definition_list(node, builder: _Builder) -> bool:
     return True
 
 
+def _span(cell, name: str) -> int:
+    """A cell's rowspan or colspan (1 when absent or unreadable; at most 50)."""
+    try:
+        return max(1, min(50, int((cell.attributes.get(name) or "1").strip())))
+    except ValueError:
+        return 1
+
+
 def _table(table, builder: _Builder) -> None:
+    """Table rows as row blocks, laid out on the table's grid: a cell that spans rows
+    (rowspan) stands in each row it spans, a cell that spans columns (colspan) fills the first
+    of them and leaves the others empty, so every row's cells stand under their own header.
+    A line break inside a cell stays in ``cells`` as "\n" (lists written one per line)."""
     builder.table_count += 1
+    carried: dict[int, list] = {}  # column -> [text, rows it still spans]
     for row in table.css("tr"):
         if _closest_table(row) is None or _closest_table(row).mem_id != table.mem_id:
             continue  # rows of a nested table are read with that table
         cells = [c for c in row.iter(include_text=False) if c.tag in ("td", "th")]
         if not cells:
             continue
-        texts, links, codes = [], [], []
-        offset = 0
+        grid: dict[int, str] = {column: text for column, (text, _) in carried.items()}
+        started: dict[int, list] = {}
+        links, codes = [], []
+        column = 0
         for cell in cells:
-            inline = _Inline()
+            while column in grid:
+                column += 1
+            inline = _Inline(keep_breaks=True)
             inline.add(cell)
             text = inline.text.strip()
-            links.extend((t, h, offset + o) for t, h, o in inline.links)
+            links.extend((t, h, o, column) for t, h, o in inline.links)
             codes.extend(inline.codes)
-            texts.append(text)
+            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            for extra in range(colspan):
+                grid[column + extra] = "" if extra else text
+                if rowspan > 1:
+                    started[column + extra] = ["" if extra else text, rowspan - 1]
+            column += colspan
+        for at in list(carried):
+            carried[at][1] -= 1
+            if carried[at][1] <= 0:
+                del carried[at]
+        carried.update(started)
+        texts = [grid.get(i, "") for i in range(max(grid) + 1)]
+        offsets, offset = [], 0
+        for text in texts:
+            offsets.append(offset)
             offset += len(text) + 3
+        row_links = [(t, h, offsets[c] + o) for t, h, o, c in links]
         header = all(c.tag == "th" for c in cells) or (row.parent is not None and row.parent.tag == "thead")
-        builder.emit("row", " | ".join(texts), links, codes, cells=tuple(texts), header=header, table=builder.table_count)
+        builder.emit("row", " | ".join(texts).replace("\n", " "), row_links, codes, cells=tuple(texts), header=header,
+                     table=builder.table_count)
 
 
 def _closest_table(node):

@@ -17,7 +17,7 @@ from typing import Iterable, Optional
 from .vendors import find_vendor, known_cookie
 from .vocabulary import vocabulary
 
-__all__ = ["NameHit", "find_names", "is_name_word", "pattern_of"]
+__all__ = ["NameHit", "close_placeholders", "find_names", "is_name_word", "pattern_of"]
 
 _TOKEN = re.compile(r"(?<![\w<>*#$.\[\]{}-])[\w$][\w$.*#<>\[\]{}…-]*|(?<![\w])[*#<][\w$.*#<>\[\]{}…-]+")
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
@@ -57,6 +57,17 @@ def pattern_of(token: str, prefix: bool = False) -> Optional[tuple[str, str]]:
         glob = re.sub(r"\*+", "*", glob)
         return (glob, "glob") if len(glob.replace("*", "")) >= 2 else None
     return (token, "prefix" if prefix else "exact")
+
+
+_SPACED_PLACEHOLDER = re.compile(r"(?<=[\w.-])(?:<[ \w.-]{1,40}>|\{[ \w.-]{1,40}\}|\[[ \w.-]{1,40}\])")
+
+
+def close_placeholders(text: str) -> str:
+    """Spaces inside a placeholder attached to a name made underscores ("_gat_gtag_< GA ID >" ->
+    "_gat_gtag_<_GA_ID_>"), so the name stays one token; the text keeps its length."""
+    if "<" not in text and "{" not in text and "[" not in text:
+        return text
+    return _SPACED_PLACEHOLDER.sub(lambda m: m.group(0).replace(" ", "_"), text)
 
 
 def _clean(token: str) -> str:
@@ -129,6 +140,7 @@ def find_names(text: str, code: Iterable[str] = (), name_cell: bool = False) -> 
 @functools.lru_cache(maxsize=2048)
 def _find_names(text: str, code: tuple[str, ...], name_cell: bool) -> tuple[NameHit, ...]:
     v = vocabulary()
+    text = close_placeholders(text)
     code_set = {c.strip() for c in code}
     prefix_zones = _zones(text, v.prefix_markers)
     paren_zones = _paren_zones(text)
@@ -167,7 +179,9 @@ def _find_names(text: str, code: tuple[str, ...], name_cell: bool) -> tuple[Name
             elif name_cell:
                 accepted = token[:1].isalpha() and not token.isdigit() and token.lower() not in _cell_stopwords()
             elif token[:1].isalpha() and (token.isupper() or not token.isalpha()) and len(token) >= 3:
-                accepted = in_context and known_cookie(token, exact_only=True) is not None
+                # named here, or going on with a list of names: "VISITOR_INFO1_LIVE (6 maanden) en YSC"
+                accepted = (in_context or _named_here(text, start, paren_zones, hits)) \
+                    and known_cookie(token, exact_only=True) is not None
         if not accepted:
             continue
         pattern = pattern_of(token, prefix=_inside(start, prefix_zones))

@@ -16,7 +16,7 @@ from .document import Document
 from .sources_limits import MAX_TEXT_CHARS
 from .text_reader import read_text
 from .runtogether import table_names_ok
-from .text_tables import aligned_table_spans
+from .text_tables import aligned_header_end, aligned_table_spans
 
 __all__ = ["read_pdf"]
 
@@ -54,7 +54,7 @@ def separate_headings(text: str) -> str:
     return "\n".join(out)
 
 
-def _page_text(page, carried_header: Optional[str] = None) -> tuple[str, Optional[str]]:
+def _page_text(page, carried_header: Optional[list[str]] = None) -> tuple[str, Optional[list[str]]]:
     """A page's text, and the header of a table that runs on to the next page (or None).
 
     Where the page holds a table, pypdf's layout mode keeps its columns aligned (a wrapped cell
@@ -69,13 +69,12 @@ def _page_text(page, carried_header: Optional[str] = None) -> tuple[str, Optiona
     except Exception:  # layout mode is a help: a page it cannot lay out is read as plain text
         return separate_headings(plain), None
     lines = [line.rstrip() for line in layout.split("\n")]
-    carried = False
     if carried_header is not None:
         first = next((line for line in lines if line.strip()), "")
         cells = [c for c in re.split(r"\s{2,}", first.strip()) if c]
         if len(cells) >= 2 and table_names_ok(cells[0]):
-            lines.insert(lines.index(first), carried_header)
-            carried = True
+            at = lines.index(first)
+            lines[at:at] = carried_header
     spans = aligned_table_spans(lines)
     if not spans:
         return separate_headings(plain), None
@@ -84,16 +83,12 @@ def _page_text(page, carried_header: Optional[str] = None) -> tuple[str, Optiona
     for first, end in spans:
         prose = [_SPACES.sub(" ", line).strip() for line in lines[position:first]]
         parts.append(separate_headings("\n".join(prose)).strip("\n"))
-        table = lines[first:end]
-        if carried and first == spans[0][0]:
-            table = table[1:]  # the header was only lent to read the rows; the text keeps the page as it is
-            parts.append("\n".join([carried_header, *table]))
-        else:
-            parts.append("\n".join(table))
+        parts.append("\n".join(lines[first:end]))  # a lent header stays: the rows are read under it
         position = end
     parts.append(separate_headings("\n".join(_SPACES.sub(" ", line).strip() for line in lines[position:])).strip("\n"))
     runs_on = not any(line.strip() for line in lines[spans[-1][1]:])
-    return "\n\n".join(part for part in parts if part.strip()), lines[spans[-1][0]] if runs_on else None
+    last = spans[-1][0]
+    return "\n\n".join(part for part in parts if part.strip()), lines[last:aligned_header_end(lines, last) + 1] if runs_on else None
 
 
 def read_pdf(data: bytes, source: str) -> Document:
@@ -107,7 +102,7 @@ def read_pdf(data: bytes, source: str) -> Document:
         if reader.is_encrypted and not reader.decrypt(""):
             raise InputError(f"{source}: encrypted PDF; save an unprotected copy first")
         pages = []
-        carried: Optional[str] = None  # the header of a table that runs on to the next page
+        carried: Optional[list[str]] = None  # the header lines of a table that runs on to the next page
         total = 0
         truncated = False
         for number, page in enumerate(reader.pages):

@@ -4,7 +4,10 @@
   ("- Purpose: …", "Bewaartermijn: 1 jaar") or not (a description, then "Expires when you
   close the browser");
 - label/value records written inline: "Naam: _ga Vervaltermijn: 2 jaar Doel: …", several
-  in one paragraph.
+  in one paragraph;
+- label/value records one pair per block: consent platforms' cookie blocks ("Naam: _ga" /
+  "Aanbieder: Google" / "Vervaltermijn: 2 jaar" as paragraphs or list items), definition lists
+  of labels (<dt>Naam</dt><dd>_ga</dd>…) and two-column key/value tables (a row "Naam | _ga").
 
 Each record becomes the cells of one row, read like a table row.
 """
@@ -21,7 +24,7 @@ from .document import Block
 from .runtogether import label_role, table_names_ok
 from .vocabulary import vocabulary
 
-__all__ = ["Record", "inline_records", "name_record"]
+__all__ = ["Record", "inline_records", "label_lines", "name_record"]
 
 MAX_RECORD_BLOCKS = 6
 _LABELLED = re.compile(r"^\s*[-–•*]?\s*([^:\n]{1,40}?)\s*:\s*(.*)$", re.DOTALL)
@@ -156,3 +159,45 @@ def _finish(block: Block, current: dict) -> Record:
     cells = current["cells"]
     text = " ".join(cells.values())
     return Record(cells=cells, text=text, start=start, end=end, code=block.code)
+
+
+def _pair(block: Block) -> Optional[tuple[str, str]]:
+    """(role, value) when a block is one label and its value: "Naam: _ga", a definition list
+    entry or a two-cell row whose first cell is a column label."""
+    if len(block.cells) == 2 and block.kind in ("row", "item"):
+        label, value = block.cells
+        role = label_role(label)
+    elif block.kind in ("paragraph", "item"):
+        found = _labelled(block.text)
+        if found is None:
+            return None
+        role, value = found
+    else:
+        return None
+    if role is None:
+        return None
+    return role, " ".join(value.split())
+
+
+def label_lines(blocks: list[Block], index: int) -> Optional[Record]:
+    """A record of label/value pairs one per block, starting at blocks[index] with the name's
+    pair and running while the blocks are pairs of other labels."""
+    first = _pair(blocks[index])
+    if first is None or first[0] != "name" or not first[1] or label_role(first[1]) is not None:
+        return None  # "Naam | Doel" is a table's header row, not a record
+    cells: dict[str, str] = {"name": first[1]}
+    code = list(blocks[index].code)
+    end = blocks[index].end
+    j = index + 1
+    while j < len(blocks) and j - index <= 12:
+        pair = _pair(blocks[j])
+        if pair is None or pair[0] == "name":
+            break
+        cells.setdefault(pair[0], pair[1])
+        code.extend(blocks[j].code)
+        end = blocks[j].end
+        j += 1
+    if len(cells) < 2:
+        return None
+    text = " ".join(filter(None, cells.values()))
+    return Record(cells=cells, text=text, start=blocks[index].start, end=end, code=tuple(code), next_index=j)

@@ -39,11 +39,11 @@ class RowContext:
 
 def column_kinds(header: list[str]) -> list[str]:
     """Each header cell's column role, with yes/no columns ("Strictly necessary?") as 'answer'."""
-    from .runtogether import column_role
+    from .runtogether import inner_role, column_role
 
     kinds = []
     for cell in header:
-        role = column_role(cell) or "other"
+        role = column_role(cell) or inner_role(cell) or "other"
         if role == "other" and (cell.strip().endswith("?") or re.search(r"necessary|noodzakelijk", cell, re.IGNORECASE)):
             role = "answer"
         kinds.append(role)
@@ -109,7 +109,9 @@ def _glued_split(text: str, next_role: Optional[str], context: RowContext) -> tu
             if not ((char.isdigit() and not before.isdigit()) or (char.isupper() and not before.isupper())):
                 continue
             length = leading_lifetime(head[i:])
-            if length and (best is None or i + length >= best[1]):
+            # the lifetime that reaches furthest, begun earliest: "SOCS1 year 1 month 4 days"
+            # is SOCS + the whole duration, not "SOCS1 year 1 month" + "4 days"
+            if length and (best is None or i + length > best[1]):
                 best = (i, i + length)
         if best:
             return list_start + best[0], 1.0

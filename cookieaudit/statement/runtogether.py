@@ -96,15 +96,42 @@ def find_header(line: str) -> Optional[list[str]]:
     if segmentation is None and spaced:
         # one word no column list knows ("Name Purpose Store Expires"): a column of its own
         segmentation = _segment(lower, 0, frozenset(ends), unknown=1)
+    if segmentation is None and not spaced:
+        return _phrase_header(stripped)
     if segmentation is None:
         return None
     cells = [_original(stripped, source, a, b) for a, b, _ in segmentation]
     roles = [role for _, _, role in segmentation]
-    if len(cells) < 3 or roles.count("name") != 1:
-        return None
-    if "lifetime" not in roles and "purpose" not in roles and "party" not in roles:
-        return None
-    return cells
+    return cells if _header_roles_ok(roles) else None
+
+
+def _header_roles_ok(roles: list) -> bool:
+    """A table header has three columns or more, one name column, and a lifetime, purpose or
+    party column."""
+    if len(roles) < 3 or roles.count("name") != 1:
+        return False
+    return "lifetime" in roles or "purpose" in roles or "party" in roles
+
+
+def _phrase_header(stripped: str) -> Optional[list[str]]:
+    """A run-together header whose cells are phrases with words no column list has
+    ("CookienaamStandaard vervaltijdBeschrijving"): cells begin at a capital after a
+    lower-case letter; a phrase takes the role of the column word it holds."""
+    cells = [c.strip() for c in re.split(r"(?<=[a-z])(?=[A-Z])", stripped) if c.strip()]
+    roles = [column_role(cell) or inner_role(cell) for cell in cells]
+    return cells if None not in roles and _header_roles_ok(roles) else None
+
+
+def inner_role(phrase: str) -> Optional[str]:
+    """The role of the longest run of words in a phrase that is a column word ("Standaard
+    vervaltijd" -> lifetime); None when no run is one."""
+    words = phrase.split()
+    for size in range(len(words), 0, -1):
+        for start in range(len(words) - size + 1):
+            role = label_role(" ".join(words[start:start + size]))
+            if role is not None:
+                return role
+    return None
 
 
 @functools.lru_cache(maxsize=1)
@@ -250,9 +277,10 @@ def table_names_ok(cell: str) -> bool:
     """Whether a name cell holds cookie names: shaped like names, known to the rule set, or
     plain lower-case words (a short name such as "lang" is a name by its place in a row);
     never a column or category word, never a capitalised plain word ("Remembers")."""
-    from .names import _shape, is_name_word
+    from .names import _shape, close_placeholders, is_name_word
     from .vendors import known_cookie
 
+    cell = close_placeholders(cell)
     tokens = [t.strip("`'\"‘’“”") for t in re.split(r"\s*,\s*|\s*;\s*|\s+(?:and|en|&|or|of)\s+", cell.strip()) if t.strip()]
     if not tokens:
         return False

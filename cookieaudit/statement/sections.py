@@ -110,7 +110,7 @@ def find_cookie_sections(document: Document) -> list[CookieSection]:
                 body_end = headings[end_index + 1] if end_index + 1 < len(headings) else len(blocks)
                 body = blocks[headings[end_index] + 1:body_end]
                 if nxt.level > 0 or not (_is_cookie_heading(nxt.text) or _names_a_cookie(nxt.text) or lifetime_line(nxt.text)
-                                         or not body or any(mentions_cookies(b.text) for b in body)):
+                                         or not body or any(mentions_cookies(b.text) or _declares_names(b) for b in body)):
                     break
                 end_index += 1
         stop = headings[end_index] if end_index < len(headings) else len(blocks)
@@ -128,6 +128,15 @@ def _names_a_cookie(text: str) -> bool:
     from .runtogether import table_names_ok
 
     return table_names_ok(text.strip()) and any(_shape(t) for t in text.replace(",", " ").split())
+
+
+def _declares_names(block: Block) -> bool:
+    """A block that names cookies, or holds label records ("Naam: vuid Vervaltermijn: 2 jaar"),
+    goes on with the section."""
+    from .names import find_names
+    from .records import inline_records
+
+    return bool(find_names(block.text, code=block.code)) or bool(inline_records(block))
 
 
 def _without_general(blocks: list[Block]) -> list[Block]:

@@ -94,7 +94,21 @@ def looks_like_heading(text: str) -> bool:
         return False
     if stripped.endswith("?"):
         return True
-    return not _HEADING_END.search(stripped)
+    return not _HEADING_END.search(stripped) and not _is_record_line(stripped)
+
+
+def _is_record_line(text: str) -> bool:
+    """A line of two label/value pairs or more ("Naam: _ga Vervaltermijn: 2 jaar"): a record."""
+    if text.count(":") < 2:
+        return False
+    from .runtogether import label_role
+
+    count = 0
+    for colon in re.finditer(r":\s", text):
+        words = text[:colon.start()].split()[-4:]
+        if any(label_role(" ".join(words[k:])) is not None for k in range(len(words) - 1, -1, -1)):
+            count += 1
+    return count >= 2
 
 
 def _is_pipe_header(line: str) -> bool:
@@ -106,12 +120,27 @@ def _is_pipe_header(line: str) -> bool:
 
 
 def _heads_paragraph(segment: str) -> bool:
-    """Whether a paragraph's first line is a heading of its own: a few words naming cookies,
-    capitalised, without closing punctuation, over a line that starts a sentence."""
+    """Whether a paragraph's first line is a heading of its own: a few words naming cookies or
+    a cookie category ("Necessary", "Statistieken", "Others"), capitalised, without closing
+    punctuation, over a line that starts a sentence."""
+    from .extract import heading_purpose
+
     first, _, rest = segment.partition("\n")
     first = first.strip()
-    return (0 < len(first.split()) <= 6 and first[:1].isupper() and looks_like_heading(first) and not first.endswith((",", "-"))
-            and ":" not in first and rest.lstrip()[:1].isupper() and bool(re.search(r"\bcookies?\b", first, re.IGNORECASE)))
+    if not (0 < len(first.split()) <= 6 and first[:1].isupper() and looks_like_heading(first) and not first.endswith((",", "-"))
+            and ":" not in first and rest.lstrip()[:1].isupper()):
+        return False
+    if re.search(r"\bcookies?\b", first, re.IGNORECASE):
+        return True
+    from .vendors import find_vendor
+
+    if len(first.split()) > 3:
+        return False
+    vendor = find_vendor(first)
+    if vendor is not None:
+        # a service's name over its description ("YouTube" / "Sommige pagina's tonen …")
+        return "".join(c for c in vendor.name.casefold() if c.isalnum()) == "".join(c for c in first.casefold() if c.isalnum())
+    return heading_purpose(first) is not None
 
 
 def read_text(text: str, source: str, source_kind: str = "text") -> Document:

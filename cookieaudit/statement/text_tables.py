@@ -19,16 +19,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .cells import DOMAIN, lifetime_line
+from .cells import DOMAIN, leading_lifetime, lifetime_line
 from .rows import RowContext, column_kinds, split_cells
-from .runtogether import find_header, header_cell, table_names_ok
+from .runtogether import find_header, header_cell, inner_role, table_names_ok
+from .names import _shape
 from .vendors import known_cookie
 from .vocabulary import vocabulary
 
-__all__ = ["TableRow", "TextTable", "aligned_table_spans", "read_table_at"]
+__all__ = ["TableRow", "TextTable", "aligned_header_end", "aligned_table_spans", "read_table_at"]
 
 _ALIGNED_GAP = re.compile(r"\S+(?: \S+)*")  # cells separated by runs of two or more spaces
 MAX_RECORD_LINES = 12
+# a CMP category line over the next rows ("Statistieken (3)"): it ends a table, never a row
+_CATEGORY_LINE = re.compile(r"[^\W\d][\w /&-]{1,40}\(\d{1,3}\)")
 # marks only a cookie name has: a record that lacks a cell ends where such a name comes
 _NAME_MARKS = re.compile(r"[_<>*#.\[\]{}\d-]|[a-z][A-Z]")
 
@@ -62,33 +65,61 @@ def _aligned_cells(line: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group(0)) for m in _ALIGNED_GAP.finditer(line)]
 
 
-def _aligned_header(line: str) -> Optional[list[str]]:
-    """Header cells of a line whose column words are separated by runs of spaces."""
+def _aligned_header_at(lines: list[str], index: int) -> Optional[tuple[list[str], int]]:
+    """Header cells of an aligned header at lines[index], and its last line: a header cell
+    wrapped in a narrow column ("Bewaartermi" / "jn", "Standaard" / "vervaltijd") goes on
+    under its own column on the next line(s), where the name column is empty."""
+    line = lines[index]
     if "  " not in line.strip():
         return None
-    cells = [text for _, text in _aligned_cells(line)]
-    if len(cells) < 3 or any(header_cell(c) is None for c in cells):
+    placed = _aligned_cells(line)
+    if len(placed) < 3:
         return None
+    texts, last = [text for _, text in placed], index
+    for following in range(index + 1, min(index + 3, len(lines))):
+        pieces = _aligned_cells(lines[following])
+        if not pieces or pieces[0][0] <= placed[0][0] + 1:
+            break
+        merged = list(texts)
+        for start, piece in pieces:
+            column = max((k for k, (at, _) in enumerate(placed) if at <= start + 1), default=0)
+            glued = merged[column] + piece
+            merged[column] = glued if header_cell(glued) else f"{merged[column]} {piece}"
+        if not _header_roles_ok(merged):
+            break
+        texts, last = merged, following
+    if last == index and not _header_roles_ok(texts):
+        return None
+    return texts, last
+
+
+def _header_roles_ok(cells: list[str]) -> bool:
     roles = [header_cell(c) for c in cells]
-    if roles.count("name") != 1 or not {"lifetime", "purpose"} & set(roles):
-        return None
-    return cells
+    return None not in roles and roles.count("name") == 1 and bool({"lifetime", "purpose"} & set(roles))
 
 
 def _multiline_header(lines: list[str], index: int) -> Optional[tuple[list[str], int]]:
     """Header cells given one per line ("Cookie" / "Expiry" / "Purpose"), and the last line's index."""
     cells: list[str] = []
-    i = index
+    roles: list[Optional[str]] = []
+    i = last = index
     while i < len(lines) and len(cells) < 8:
         text = _clean(lines[i])
-        if not text or header_cell(text) is None:
+        if not text and cells and i + 1 < len(lines) and _clean(lines[i + 1]):
+            i += 1  # one blank line between the cells (a page's cells copied as paragraphs)
+            continue
+        role = header_cell(text) if text else None
+        if role is None and cells and 1 < len(text.split()) <= 4 and re.fullmatch(r"[^\W\d_]+(?:[ /-][^\W\d_]+)*", text):
+            role = inner_role(text)  # a label phrase under a column word: "Default expiration time"
+        if role is None:
             break
         cells.append(text)
+        roles.append(role)
+        last = i
         i += 1
-    roles = [header_cell(c) for c in cells]
     if len(cells) < 3 or roles.count("name") != 1 or not {"lifetime", "purpose"} & set(roles):
         return None
-    return cells, i - 1
+    return cells, last
 
 
 def _is_blank(line: str) -> bool:
@@ -123,6 +154,12 @@ def _context(lines: list[str], first: int, glued: bool) -> RowContext:
             else:
                 glued_domains.append(text)
     found = list(dict.fromkeys(standalone))
+    if len(glued_domains) == 1:
+        # one glued domain in this table: the site's domain as earlier tables wrote it
+        earlier = [m.group(0) for line in lines[max(0, first - 200):first] if "." in line for m in DOMAIN.finditer(line)
+                   if not m.start() or not (line[m.start() - 1].isspace() or line[m.start() - 1] in "@(/")]
+        if len(earlier) >= 2 and _common_suffix(earlier) and glued_domains[0].endswith(_common_suffix(earlier)):
+            glued_domains.extend(earlier)
     if len(glued_domains) >= 2:
         suffix = _common_suffix(glued_domains)
         label = suffix.split(".")[0]
@@ -169,6 +206,8 @@ def _one_row_per_line(lines: list[str], table: TextTable, start: int, context: R
                 continue
             break
         text = _clean(line)
+        if i > start and find_header(text) is not None:
+            break  # the next table's header: header words are never a row
         if _is_row(line, header, context):
             flush()
             pending = [i, i, text]
@@ -191,7 +230,7 @@ def _one_row_per_line(lines: list[str], table: TextTable, start: int, context: R
             i += 1
             continue
         if table.rows and not skipped and len(text.split()) <= 14 and i + 1 < len(lines) \
-                and _is_row(lines[i + 1], header, context):
+                and not _CATEGORY_LINE.fullmatch(text) and _is_row(lines[i + 1], header, context):
             skipped = True  # one row whose name is no cookie name ("Cookie consent …"): the table goes on
             i += 1
             continue
@@ -212,11 +251,27 @@ def _is_row(line: str, header: list[str], context: RowContext) -> bool:
     if not table_names_ok(name) or name == text:
         return False
     if name.isalpha() and name.islower() and not context.glued and known_cookie(name) is None:
-        # a plain word is a name only where a row's next cell starts: "lang Onthoudt …", not
-        # "aanvraag of melding …" (a wrapped cell's next line)
+        # a plain word is a name only where a row's next cell starts: "lang Onthoudt …", "state
+        # sessie …", "lang example.org …", not "aanvraag of melding …" (a wrapped cell's next line)
         rest = text[text.find(name) + len(name):].lstrip()
-        return bool(rest[:1]) and (rest[:1].isupper() or rest[:1].isdigit())
+        return bool(rest[:1]) and (rest[:1].isupper() or rest[:1].isdigit() or leading_lifetime(rest) > 0
+                                   or bool(DOMAIN.match(rest)))
     return True
+
+
+def _next_filled(lines: list[str], index: int) -> int:
+    """The first line from ``index`` on that is not blank (len(lines) when none)."""
+    while index < len(lines) and _is_blank(lines[index]):
+        index += 1
+    return index
+
+
+def _starts_header(lines: list[str], index: int) -> bool:
+    """Whether a table header (one line, or one cell per line) starts at lines[index]."""
+    if index >= len(lines):
+        return False
+    text = _clean(lines[index])
+    return header_cell(text) is not None and _multiline_header(lines, index) is not None or find_header(text) is not None
 
 
 def _one_cell_per_line(lines: list[str], table: TextTable, start: int) -> int:
@@ -231,15 +286,23 @@ def _one_cell_per_line(lines: list[str], table: TextTable, start: int) -> int:
         if not text:
             i += 1
             continue
+        if current is not None and (_starts_header(lines, i) or not _name_line(text) and _starts_header(lines, _next_filled(lines, i + 1))):
+            break  # the next table's header, or a heading right above it ("Performance Cookies")
         if current is None:
             if not _name_line(text):
                 break
             current = [i, i, [text]]
+        elif text.startswith("(") and text.endswith(")") and not _is_blank(lines[i - 1]):
+            current[1] = i  # a remark wrapped under its cell ("(de naam verschilt per server)")
+            current[2][-1] += " " + text
         elif _name_line(text) and (len(current[2]) >= width or len(current[2]) >= 2 and _NAME_MARKS.search(text)):
             records.append(current)
             current = [i, i, [text]]
         elif len(current[2]) >= width:
-            break
+            if "lifetime" in kinds or not _lifetime_sentence(text):
+                break
+            current[1] = i  # a table without a lifetime column, its duration under the row: "365 days duration."
+            current[2][-1] += " " + text
         else:
             current[1] = i
             current[2].append(text)
@@ -247,9 +310,22 @@ def _one_cell_per_line(lines: list[str], table: TextTable, start: int) -> int:
     if current is not None:
         records.append(current)
         i = current[1] + 1
-    for first, last, cells in records:
+    life = kinds.index("lifetime") if "lifetime" in kinds else None
+    for number, (first, last, cells) in enumerate(records):
+        if number and life is not None and len(cells) == width and not lifetime_line(cells[life]) \
+                and _shape(cells[0]) != "strong" and known_cookie(cells[0]) is None:
+            # a record whose lifetime cell reads as none is no row: the table ended before it
+            # (a heading and a sentence after the last row, then the next table's header)
+            return first
         table.rows.append(TableRow(first, last, _assign(cells, kinds)))
     return i
+
+
+def _lifetime_sentence(text: str) -> bool:
+    """A short line that gives a lifetime ("365 days duration.", "Expires after one year")."""
+    from .attributes import read_lifetime
+
+    return len(text.split()) <= 8 and read_lifetime(text, cell=True).lifetime is not None
 
 
 def _assign(cells: list[str], kinds: list[str]) -> tuple[str, ...]:
@@ -276,16 +352,25 @@ def _assign(cells: list[str], kinds: list[str]) -> tuple[str, ...]:
 
 def _aligned_rows(lines: list[str], table: TextTable, start: int) -> int:
     """Rows of a table whose columns are aligned with runs of spaces."""
+    starts = [at for at, _ in _aligned_cells(lines[table.header_first])]
     end = start
-    while end < len(lines) and not _is_blank(lines[end]):
+    while end < len(lines):
+        if _is_blank(lines[end]):
+            # blank lines between rows (a PDF's cell borders) when a row follows
+            following = next((k for k in range(end, min(end + 3, len(lines))) if not _is_blank(lines[k])), None)
+            if following is None or not _aligned_row_start(lines[following], starts):
+                break
+            end = following
         cells = _aligned_cells(lines[end])
         if len(cells) == 1 and cells[0][0] < 4 and not _name_line(cells[0][1]):
             break  # a heading right under the table ("Analytics cookies"), not a row
         end += 1
+    while start < end and _is_blank(lines[start]):
+        start += 1
     body = lines[start:end]
     if not body:
         return start
-    block = [lines[table.header_first], *body]
+    block = [*lines[table.header_first:table.header_last + 1], *body]
     width = max(len(line) for line in block)
     river = [all(i >= len(line) or line[i] == " " for line in block) for i in range(width)]
     runs: list[tuple[int, int]] = []
@@ -305,20 +390,60 @@ def _aligned_rows(lines: list[str], table: TextTable, start: int) -> int:
         return start
     chosen = sorted(sorted(runs, key=lambda r: r[0] - r[1])[:wanted])
     bounds = [0, *[(a + b) // 2 for a, b in chosen], width]
-    rows: list[list] = []
-    for offset, line in enumerate(body):
-        cells = [line[bounds[k]:bounds[k + 1]].strip() for k in range(len(bounds) - 1)]
-        if not cells[0] and rows:
-            rows[-1][1] = start + offset
-            rows[-1][2] = [" ".join(filter(None, (a, b))) for a, b in zip(rows[-1][2], cells)]
-        elif cells[0]:
-            rows.append([start + offset, start + offset, cells])
     kinds = column_kinds(table.header)
     name_index = kinds.index("name")
+    lined = [[line[bounds[k]:bounds[k + 1]].strip() for k in range(len(bounds) - 1)] for line in body]
+    name_width = max(len(cells[name_index]) for cells in lined)
+    life_index = kinds.index("lifetime") if "lifetime" in kinds else None
+
+    def name_goes_on(offset: int, cells: list[str]) -> bool:
+        # a new row after a blank line (cell borders), where a lifetime of its own starts, or
+        # where the row above has its whole lifetime and this line holds more of that column
+        if name_index != 0 or offset == 0 or not body[offset - 1].strip():
+            return False
+        if life_index is not None and cells[life_index] and (
+                lifetime_line(cells[life_index]) or lifetime_line(rows[-1][2][life_index])):
+            return False
+        return _name_goes_on(rows[-1][2][0], cells[0], name_width)
+
+    rows: list[list] = []
+    for offset, cells in enumerate(lined):
+        if not any(cells):
+            continue
+        if cells[0] and (not rows or not name_goes_on(offset, cells)):
+            rows.append([start + offset, start + offset, cells])
+        elif rows:
+            rows[-1][1] = start + offset
+            joined = [" ".join(filter(None, (a, b))) for a, b in zip(rows[-1][2], cells)]
+            if cells[name_index] and _name_goes_on(rows[-1][2][name_index], cells[name_index], name_width):
+                joined[name_index] = rows[-1][2][name_index] + cells[name_index]
+            rows[-1][2] = joined
     for first, last, cells in rows:
         if table_names_ok(cells[name_index]):
             table.rows.append(TableRow(first, last, tuple(cells)))
     return end
+
+
+def _aligned_row_start(line: str, starts: list[int]) -> bool:
+    """A line that starts a row under aligned header cells: two cells or more, the first
+    where a header cell starts, none left of the table."""
+    cells = _aligned_cells(line)
+    return len(cells) >= 2 and cells[0][0] >= starts[0] - 1 and any(abs(cells[0][0] - at) <= 2 for at in starts)
+
+
+def _name_goes_on(previous: str, piece: str, width: int) -> bool:
+    """Whether a name-column line is the rest of the name above, broken by a narrow column
+    ("lindehaven-" / "melding-gesloten", "ReadSpeakerSetti" / "ngs"): the name above is one
+    word that ends in a hyphen or fills the column, the piece is one word and no cookie name
+    the rule set knows, and together they make one name. A name list one per line ("_ga" /
+    "_gid") and a row's own name under a shorter one stay apart."""
+    if " " in previous or " " in piece or previous.endswith((",", ";")):
+        return False
+    # a line breaks a name after a hyphen, dot or underscore, or where the column is full; a
+    # placeholder never starts a name ("_pk_id.<site-id>." / "<hash>")
+    if not (previous.endswith(("-", ".", "_", "/")) or piece.startswith(("<", "{", "[")) or len(previous) >= width - 1):
+        return False
+    return known_cookie(piece) is None and known_cookie(piece, exact_only=True) is None and table_names_ok(previous + piece)
 
 
 @functools.lru_cache(maxsize=1)
@@ -334,10 +459,10 @@ def read_table_at(lines: list[str], index: int) -> Optional[TextTable]:
     start = line.lstrip()[:3].lower()
     if start not in _header_starts():
         return None
-    aligned = _aligned_header(line)
+    aligned = _aligned_header_at(lines, index)
     if aligned is not None:
-        table = TextTable(index, index, aligned)
-        table.next_line = _aligned_rows(lines, table, index + 1)
+        table = TextTable(index, aligned[1], aligned[0])
+        table.next_line = _aligned_rows(lines, table, aligned[1] + 1)
         return table if table.rows else None
     header = find_header(line)
     if header is not None:
@@ -361,14 +486,21 @@ def read_table_at(lines: list[str], index: int) -> Optional[TextTable]:
     return None
 
 
+def aligned_header_end(lines: list[str], index: int) -> int:
+    """The last line of the aligned header at lines[index] (a wrapped header takes several)."""
+    found = _aligned_header_at(lines, index)
+    return found[1] if found else index
+
+
 def aligned_table_spans(lines: list[str]) -> list[tuple[int, int]]:
     """(first line, line after the last) of each table with aligned columns in ``lines``."""
     spans = []
     i = 0
     while i < len(lines):
-        if _aligned_header(lines[i]) is not None:
-            table = TextTable(i, i, _aligned_header(lines[i]))
-            end = _aligned_rows(lines, table, i + 1)
+        aligned = _aligned_header_at(lines, i)
+        if aligned is not None:
+            table = TextTable(i, aligned[1], aligned[0])
+            end = _aligned_rows(lines, table, aligned[1] + 1)
             if table.rows:
                 spans.append((i, end))
                 i = end

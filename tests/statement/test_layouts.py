@@ -27,6 +27,7 @@ def _facts(text: str) -> dict:
     ("Cookie nameExpiration dateGoalContents", ["Cookie name", "Expiration date", "Goal", "Contents"]),
     ("Naam van de cookie Vervaltermijn Inhoud Doel", ["Naam van de cookie", "Vervaltermijn", "Inhoud", "Doel"]),
     ("Cookie Subgroup Cookies Cookies used", ["Cookie Subgroup", "Cookies", "Cookies used"]),
+    ("CookienaamStandaard vervaltijdBeschrijving", ["Cookienaam", "Standaard vervaltijd", "Beschrijving"]),
     ("Cookies op deze website", None),
     ("Naam en doel van de verwerking", None),
 ])
@@ -192,3 +193,180 @@ def test_a_row_without_a_cookie_name_does_not_end_the_table():
     text = ("Cookies\n\nName Purpose Expires\n_gid Google Analytics 1 day\nCookie consent Stores your choice 1 year\n"
             "_ga Google Analytics 2 years\n")
     assert _facts(text) == {("_gid", "exact"): ("persistent", 1), ("_ga", "exact"): ("persistent", 730)}
+
+
+# --- aligned columns (PDF layout text) -------------------------------------------------------
+
+def test_aligned_table_with_wrapped_header_names_and_durations():
+    """A narrow PDF table: the header cell wraps ("Bewaartermi" / "jn"), blank lines stand between
+    the rows, names break at a hyphen or inside the word, durations wrap under their column."""
+    text = ("Functionele cookies\n\n"
+            " Naam               Doel                           Bewaartermi\n"
+            "                                                   jn\n"
+            "\n"
+            " CookieConsent      Onthoudt uw keuze in de        1 jaar\n"
+            "                    cookiemelding.\n"
+            "\n"
+            " stad-melding-      Onthoudt dat u de melding      Vervalt na 30\n"
+            " gesloten           hebt weggeklikt.               dagen\n"
+            "\n"
+            " ReadSpeakerSetti   Bewaart uw instellingen voor   Tot het einde\n"
+            " ngs                de voorleesfunctie.            van uw bezoek\n")
+    assert _facts(text) == {("CookieConsent", "exact"): ("persistent", 365),
+                            ("stad-melding-gesloten", "exact"): ("persistent", 30),
+                            ("ReadSpeakerSettings", "exact"): ("session", None)}
+
+
+def test_aligned_names_under_a_shorter_name_stay_apart():
+    """A row's own name under a name that does not fill the column, and a known cookie name,
+    start rows of their own."""
+    text = ("Sign-in cookies\n\n"
+            "    Cookie                  Set by                What it does              How long\n"
+            "shib_idp_session_long   login.example.ac.uk   Keeps your sign-on        Session\n"
+            "_shibsession_<id>       example.ac.uk         Links your browser        Session\n"
+            "JSESSIONID              login.example.ac.uk   Keeps your place\n"
+            "sso_token               example.ac.uk         Tracks your session       8 hours\n")
+    assert set(_facts(text)) == {("shib_idp_session_long", "exact"), ("_shibsession_", "prefix"),
+                                 ("JSESSIONID", "exact"), ("sso_token", "exact")}
+
+
+# --- one lifetime per name ------------------------------------------------------------------
+
+def test_a_row_pairs_its_names_with_their_durations(tmp_path):
+    """"respectievelijk" in a record, and a cell with one name per line beside one duration per line."""
+    records = ("Cookies\n\nCookienaam: _hjSessionUser_<id>, _hjSession_<id>\nDoel: Hotjar herkent terugkerende bezoekers.\n"
+               "Bewaartermijn: respectievelijk 1 jaar en 30 minuten.\n")
+    assert _facts(records) == {("_hjSessionUser_", "prefix"): ("persistent", 365),
+                               ("_hjSession_", "prefix"): ("persistent", 0.020833)}
+    from cookieaudit.statement import parse_statement
+
+    html = ("<html><body><h1>Cookies</h1><table><tr><th>Naam</th><th>Doel</th><th>Bewaartermijn</th></tr>"
+            "<tr><td>_ga<br>_gid<br>_gat</td><td>Google Analytics</td><td>2 jaar<br>24 uur<br>1 minuut</td></tr>"
+            "<tr><td>sessie_a<br>voorkeur_b</td><td>Werking</td><td>Sessie / 7 dagen</td></tr></table></body></html>")
+    (tmp_path / "t.html").write_text(html, encoding="utf-8")
+    declaration = parse_statement(tmp_path / "t.html")
+    facts = {c.pattern: (c.lifetime, c.max_age_days) for c in declaration.cookies}
+    assert facts == {"_ga": ("persistent", 730), "_gid": ("persistent", 1), "_gat": ("persistent", 0.000694),
+                     "sessie_a": ("both", 7), "voorkeur_b": ("both", 7)}
+
+
+def test_each_name_in_a_sentence_keeps_its_own_duration():
+    text = ("Cookies voor statistiek\n\nPiwik PRO plaatst twee cookies: _pk_id onthoudt 13 maanden een bezoekersnummer "
+            "en _pk_ses houdt 30 minuten bij welke pagina's u bekijkt.\n")
+    assert _facts(text) == {("_pk_id", "exact"): ("persistent", 390), ("_pk_ses", "exact"): ("persistent", 0.020833)}
+
+
+def test_a_description_ending_in_a_duration_word_does_not_add_to_the_lifetime():
+    text = "Cookies\n\nName Purpose Expires\n_gid Tells visitors apart for one day 24 hours\n"
+    assert _facts(text) == {("_gid", "exact"): ("persistent", 1)}
+
+
+# --- one cell per line -----------------------------------------------------------------------
+
+def test_one_cell_per_line_tables_with_label_phrases_remarks_and_placeholders():
+    text = ("Essential (2)\nCookie Name\nDefault expiration time\nDescription\n"
+            "BIGipServer<pool>\n(de naam verschilt per server)\nSession\nRoutes you to one server.\n"
+            "_gat_gtag_< GA ID >\n1 minute\nLimits the request rate.\n\n"
+            "Non-essential\nIf you accept them, these are set too.\nName\nData storage type\nDescription\n"
+            "_hjSession_{site_id}\nCookie\nHolds data about the current visit.\n30 minutes duration.\n"
+            "hjViewportId\nSession storage\nStores your screen size.\nSession duration.\n"
+            "stats_visit\nCookie\nCounts the visit.\nDuur van het bezoek\n")
+    assert _facts(text) == {("BIGipServer", "prefix"): ("session", None),
+                            ("_gat_gtag_", "prefix"): ("persistent", 0.000694),
+                            ("_hjSession_", "prefix"): ("persistent", 0.020833),
+                            ("stats_visit", "exact"): ("session", None)}
+
+
+def test_label_records_under_a_service_heading_stay_in_the_cookie_section():
+    """A plain name the rule set does not know ("vuid") in a "Naam: … Vervaltermijn: …" record
+    under a service heading: the record carries the cookie section on."""
+    text = ("Geplaatste cookies\n\nNaam: _ga Vervaltermijn: 2 jaar Functie: Telt paginaweergaven\n\n"
+            "Vimeo\nMarketing\nWij tonen video's via Vimeo.\nNaam: vuid Vervaltermijn: 2 jaar Functie: Houdt bij welke video's je bekijkt\n")
+    assert _facts(text) == {("_ga", "exact"): ("persistent", 730), ("vuid", "exact"): ("persistent", 730)}
+
+
+def test_a_cmp_category_line_and_a_repeated_header_end_a_run_together_table():
+    text = ("Cookieverklaring\n\nNoodzakelijk (3)\nNaamAanbiederDoelVervaltermijnType\n"
+            "__cf_bmCloudflareOnderscheidt mensen van bots30 minutenHTTP\ncookie-agreedgemeente.nlSlaat uw keuze op1 jaarHTTP\n"
+            "langgemeente.nlOnthoudt uw taalkeuzeSessieHTTP\n"
+            "Statistieken (1)\nNaamAanbiederDoelVervaltermijnType\n_pk_id.*MatomoOnderscheidt bezoekers13 maandenHTTP\n")
+    cookies = {c.pattern: (c.purpose, c.lifetime, c.max_age_days) for c in parse_text(text).cookies}
+    assert cookies == {"__cf_bm": ("functional", "persistent", 0.020833), "lang": ("functional", "session", None),
+                       "cookie-agreed": ("functional", "persistent", 365),
+                       "_pk_id.": ("analytic", "persistent", 390)}  # no header words as a cookie
+
+
+def test_an_upper_case_name_going_on_with_a_list_in_prose():
+    text = ("Cookies van derden\n\nYouTube plaatst dan de cookies VISITOR_INFO1_LIVE (6 maanden) en YSC (sessie).\n")
+    assert _facts(text) == {("VISITOR_INFO1_LIVE", "exact"): ("persistent", 180), ("YSC", "exact"): ("session", None)}
+
+
+def test_session_as_what_a_cookie_keeps_is_no_session_lifetime():
+    text = ("Analytics cookies\n\n- _clsk: Microsoft Clarity, connects page views into one session. 1 day.\n"
+            "- _sess_pref: keeps your choice for the session only, or 1 year if you tick the box.\n")
+    assert _facts(text) == {("_clsk", "exact"): ("persistent", 1), ("_sess_pref", "exact"): ("both", 365)}
+
+
+def test_a_one_row_table_splits_its_glued_domain_by_the_domain_earlier_tables_wrote():
+    text = ("Cookie settings\n\nNecessary (2)\nNameProviderPurposeExpiryType\n"
+            "my-langexample.nlStores the language you chose1 yearHTTP Cookie\n"
+            "cookie-agreedexample.nlStores your cookie choice100 daysHTTP Cookie\n"
+            "Unclassified (1)\nNameProviderPurposeExpiryType\nab_testexample.nlPending classification30 daysHTTP Cookie\n")
+    assert _facts(text) == {("my-lang", "exact"): ("persistent", 365), ("cookie-agreed", "exact"): ("persistent", 100),
+                            ("ab_test", "exact"): ("persistent", 30)}
+
+
+def test_a_duration_of_inactivity_ends_a_spaced_row():
+    text = "Analytics cookies\n\nName Purpose Expires\nsiteimproveses Tracks one visit Expires after 30 minutes of inactivity\n"
+    assert _facts(text) == {("siteimproveses", "exact"): ("persistent", 0.020833)}
+
+
+def test_cells_as_paragraphs_a_row_without_duration_and_the_next_table():
+    """One cell per paragraph (blank lines between), a row without its duration cell, then a
+    heading and the next table's header: neither becomes a cell of the last row."""
+    text = ("Cookie Policy\n\nStrictly Necessary Cookies\n\nCookie\n\nDuration\n\nDescription\n\n"
+            "incap_ses_*\n\nsession\n\nImperva security session.\n\nnlbi_*\n\nImperva load balancing.\n\n"
+            "Performance Cookies\n\nCookie\n\nDuration\n\nDescription\n\n_uetsid\n\n1 day\n\nMicrosoft Advertising session ID.\n")
+    declaration = parse_text(text)
+    facts = {c.pattern: (c.purpose, c.lifetime, c.max_age_days) for c in declaration.cookies}
+    assert facts == {"incap_ses_": ("functional", "session", None), "nlbi_": ("functional", None, None),
+                     "_uetsid": ("analytic", "persistent", 1)}
+    assert declaration.warnings == []
+
+
+def test_respectively_after_the_durations():
+    text = "Cookies\n\nThe cookies __utma, __utmb and __utmz are kept for 2 years, 30 minutes and 6 months respectively.\n"
+    assert _facts(text) == {("__utma", "exact"): ("persistent", 730), ("__utmb", "exact"): ("persistent", 0.020833),
+                            ("__utmz", "exact"): ("persistent", 180)}
+
+
+def test_plain_word_names_before_a_duration_column_and_storage_rows_left_out():
+    """Short lower-case names are names by their place when the duration column follows them
+    ("state sessie …"); rows typed "Local storage" or "Pixel" are no cookies."""
+    text = ("Cookies op onze website\n\nNaam Bewaartermijn Doel Type\n"
+            "state sessie Onthoudt de stap in het formulier HTTP\nbezoek 1 dag Telt het aantal bezoeken HTTP\n"
+            "rc::a blijvend reCAPTCHA onderscheidt mensen en bots Local storage\ntr sessie Meta Pixel Pixel\n"
+            "test_cookie 15 minuten Controleert of cookies werken HTTP\n")
+    assert _facts(text) == {("state", "exact"): ("session", None), ("bezoek", "exact"): ("persistent", 1),
+                            ("test_cookie", "exact"): ("persistent", 0.010417)}
+
+
+def test_a_plain_word_name_before_a_domain_cell():
+    text = ("Cookies\n\nName Provider Purpose Store Expires\nlang example.org Language choice Cookie 1 year\n"
+            "sessid example.org Session data Cookie When you close your browser\n")
+    assert _facts(text) == {("lang", "exact"): ("persistent", 365), ("sessid", "exact"): ("session", None)}
+
+
+@pytest.mark.parametrize("cell, lifetime, days", [
+    ("1 yr", "persistent", 365), ("24 hrs", "persistent", 1), ("6 mos", "persistent", 180), ("2 wks", "persistent", 14),
+])
+def test_abbreviated_units_in_a_lifetime_cell(cell, lifetime, days):
+    text = f"Cookies\n\n| Name | Purpose | Expiry |\n|---|---|---|\n| _cmp_pref | Stores your choice | {cell} |\n"
+    assert _facts(text) == {("_cmp_pref", "exact"): (lifetime, days)}
+
+
+def test_a_dash_or_unknown_in_a_lifetime_cell_is_no_warning():
+    text = "Cookies\n\n| Name | Purpose | Expiry |\n|---|---|---|\n| _a_pref | Choice | - |\n| _b_pref | Choice | Onbekend |\n"
+    declaration = parse_text(text)
+    assert [(c.pattern, c.lifetime) for c in declaration.cookies] == [("_a_pref", None), ("_b_pref", None)]
+    assert declaration.warnings == []
