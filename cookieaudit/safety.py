@@ -1,8 +1,9 @@
-"""Handling of site-controlled strings: redaction and terminal-safe text.
+"""Handling of site-controlled strings: redaction, terminal-safe text and CSV-safe cells.
 
 Cookie names, values, page titles and URLs come from the site being audited and are
 hostile. Reports redact values by default and strip control characters before anything
-reaches a terminal; HTML reports escape (see the renderers).
+reaches a terminal; HTML reports escape (see the renderers); CSV cells are defused so a
+spreadsheet never runs them as a formula.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-__all__ = ["redact", "terminal_safe"]
+__all__ = ["csv_safe", "redact", "terminal_safe"]
 
 # C0/C1 controls, DEL, and Unicode bidi overrides that can reorder what a terminal shows.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -26,6 +27,24 @@ def terminal_safe(text: object, max_length: int | None = None) -> str:
     if max_length is not None and len(cleaned) > max_length:
         cleaned = cleaned[: max(0, max_length - 1)] + "…"
     return cleaned
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """A CSV cell that no spreadsheet runs as a formula: text starting with ``= + - @``, a tab
+    or a carriage return gets a leading apostrophe; numbers, booleans and None pass unchanged.
+
+    >>> csv_safe("=1+2")
+    "'=1+2"
+    >>> csv_safe(-3), csv_safe("_ga")
+    (-3, '_ga')
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def redact(value: str | None) -> dict | None:

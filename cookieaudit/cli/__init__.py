@@ -19,6 +19,7 @@ __all__ = ["main", "cli"]
 
 # command name -> (module, attribute, one-line help shown by --help without importing it)
 _COMMANDS = {
+    "batch": ("cookieaudit.cli.batch_cmd", "batch_command", "Audit every site in a list, here or on a Dask cluster; resumable."),
     "classify": ("cookieaudit.cli.classify_cmd", "classify_command", "Classify cookie names against the rule set."),
     "rules": ("cookieaudit.cli.rules_cmd", "rules_group", "List, show, validate and import cookie rules."),
     "scan": ("cookieaudit.cli.scan_cmd", "scan_command", "Scan a site in Chromium and record its cookies, storage and requests."),

@@ -1,0 +1,141 @@
+"""``cookieaudit batch SITES --output-dir DIR``: the full audit of every site in a list.
+
+Thin: the scan and audit options are the ``scan`` command's own (same names, defaults and
+help), passed on to every site's ``cookieaudit scan`` child; the batch options choose the
+runner, the timeout and resumption. Exit code: 2 bad input; else 1 when a site has findings
+at or above --fail-on, else 3 when a site could not be (completely) scanned, else 0;
+130/143 when interrupted (the summaries are still written).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from ..safety import terminal_safe
+from .scan_cmd import scan_command
+
+__all__ = ["batch_command"]
+
+# scan options every site gets; path-valued ones are made absolute (the child runs elsewhere).
+FORWARDED = (
+    "pages", "include", "exclude", "sitemap", "consent", "concurrency", "timeout", "wait",
+    "browser_path", "browser_args", "insecure", "user_agent", "viewport", "locale", "timezone", "proxy",
+    "block_third_party_cookies", "include_values",
+    # audit options (issue 8), taken over when this build's scan has them
+    "rules", "fail_on", "lang", "allow", "config", "follow",
+)
+PATH_OPTIONS = ("browser_path", "rules", "config", "allow")
+
+
+def _forwarded_params() -> list[click.Parameter]:
+    return [param for param in scan_command.params
+            if isinstance(param, click.Option) and param.name in FORWARDED]
+
+
+def _scan_supports(name: str) -> bool:
+    return any(param.name == name for param in scan_command.params)
+
+
+def _batch_params(function):
+    for param in reversed(_forwarded_params()):
+        function.__click_params__ = getattr(function, "__click_params__", [])
+        function.__click_params__.append(param)
+    return function
+
+
+@click.command("batch")
+@click.argument("sites", type=click.Path(dir_okay=False))
+@click.option("--output-dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the summaries, the cookie table and a folder per site.")
+@click.option("--workers", type=click.IntRange(1, 256),
+              help="Sites scanned at a time (default: one per core, fewer when memory is short: ~1.5 GB a site).")
+@click.option("--site-timeout", type=click.FloatRange(10, 86_400), default=900, show_default=True,
+              help="Seconds one site may take; then its scan and browsers are stopped and its row says so.")
+@click.option("--statement", "statement_default", type=click.Choice(["auto", "none"]), default="auto", show_default=True,
+              help="For lines without a statement: find it from the start page's links, or audit without one.")
+@click.option("--force", is_flag=True, help="Scan every site again, also those complete from an earlier run.")
+@click.option("--dask", metavar="SCHEDULER|local",
+              help="Run the sites as Dask tasks on this scheduler, or on a LocalCluster of --workers processes.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+@_batch_params
+@click.pass_context
+def batch_command(ctx, sites, output_dir, workers, site_timeout, statement_default, force, dask, quiet, **scan_options):
+    """Audit every site in SITES (a text file of URLs, or a CSV with a 'site' column and optional
+    'statement', 'pages', 'name') and write a folder per site, summary.csv/.jsonl and cookies.csv."""
+    from ..batch.run import BatchConfig, run_batch
+
+    _check_scan_options(scan_options, dask)
+    pages = scan_options.pop("pages", None)
+    if ctx.get_parameter_source("pages") in (None, click.core.ParameterSource.DEFAULT):
+        pages = None  # the scan's own default, unless a line of the list says otherwise
+    config = BatchConfig(
+        sites_file=os.path.abspath(sites), output_dir=os.path.abspath(output_dir),
+        scan_args=tuple(_argv(ctx, scan_options)),
+        pages=pages,
+        statement_default=statement_default, statement_supported=_scan_supports("statement"),
+        workers=workers, site_timeout=site_timeout, force=force, dask=dask, quiet=quiet,
+    )
+    outcome = run_batch(config)
+    if not quiet:
+        counts = {status: sum(row["status"] == status for row in outcome.rows) for status in ("ok", "incomplete", "failed")}
+        kept = f" ({outcome.kept} kept from an earlier run)" if outcome.kept else ""
+        click.echo(f"cookieaudit: {len(outcome.rows)} sites{kept}: {counts['ok']} ok, {counts['incomplete']} incomplete, "
+                   f"{counts['failed']} failed; summary in {terminal_safe(os.path.join(output_dir, 'summary.csv'))}", err=True)
+        for note in outcome.notes:
+            click.echo(f"cookieaudit: {terminal_safe(note)}", err=True)
+    if outcome.interrupted:
+        click.echo(f"cookieaudit: interrupted by {outcome.interrupted}; the summaries hold the sites finished so far", err=True)
+    sys.exit(outcome.exit_code)
+
+
+def _check_scan_options(values: dict, dask) -> None:
+    """Bad scan options fail here, once, not in every site's child; without --dask, so does a missing browser."""
+    from pydantic import ValidationError
+
+    from ..errors import InputError
+    from ..options import ScanOptions, parse_viewport
+
+    fields = {name: value for name, value in values.items() if name in ScanOptions.model_fields and value is not None}
+    if isinstance(fields.get("viewport"), str):
+        fields["viewport"] = parse_viewport(fields["viewport"])
+    try:
+        ScanOptions(**fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        raise InputError(f"invalid option {where}: {first.get('msg')}") from None
+    if not dask:
+        from ..browser_discovery import find_browser
+
+        find_browser(values.get("browser_path"))
+
+
+def _argv(ctx: click.Context, values: dict) -> list[str]:
+    """Scan options the user set, back as command-line arguments for the child."""
+    argv: list[str] = []
+    for param in _forwarded_params():
+        if param.name not in values:
+            continue
+        source = ctx.get_parameter_source(param.name)
+        if source in (None, click.core.ParameterSource.DEFAULT):
+            continue
+        value = values[param.name]
+        flag = max((opt for opt in param.opts if opt.startswith("--")), key=len, default=param.opts[0])
+        if param.is_flag:
+            if value and not param.secondary_opts:
+                argv.append(flag)
+            elif param.secondary_opts:
+                argv.append(flag if value else param.secondary_opts[0])
+            continue
+        items = value if param.multiple else (value,)
+        for item in items:
+            if item is None:
+                continue
+            text = str(item)
+            if param.name in PATH_OPTIONS:
+                text = os.path.abspath(text)
+            argv += [flag, text]
+    return argv
