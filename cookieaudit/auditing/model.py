@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..models import PhaseName, ScanResult, SetBy
+from ..statement.discover import StatementDiscovery
 from ..statement.model import Declaration
 
 __all__ = [
@@ -185,6 +186,8 @@ class AuditInfo(_Model):
     counts: Dict[str, int] = Field(default_factory=dict, description="Findings per severity (baselined ones left out).")
     failed: bool = Field(False, description="True when findings at or above fail_on (not baselined) exist.")
     verdict: str = Field("", description="One line summing the audit up.")
+    statement_discovery: Optional[StatementDiscovery] = Field(
+        None, description="--statement auto: which start-page link was taken as the statement, and why (or why none).")
 
 
 class AuditedResult(ScanResult):

@@ -7,7 +7,7 @@ import asyncio
 from urllib.parse import urlsplit
 
 from ...domains import registrable_domain
-from ...models import Dialog
+from ...models import Dialog, PageLink
 from ..crawl import normalize_url
 from .base import Collector, Visit
 
@@ -16,6 +16,8 @@ __all__ = ["PageCollector"]
 MAX_LINKS = 5000
 MAX_EXTERNAL_LINKS = 200
 MAX_TITLE = 500
+MAX_START_LINKS = 500
+MAX_LINK_TEXT = 200
 CALL_TIMEOUT = 3.0
 
 # Links a visitor can follow: <a>/<area> with an href, not marked as downloads, in document order.
@@ -27,6 +29,45 @@ _LINKS_JS = """(max) => {
     if (out.length >= max) break;
   }
   return {title: document.title, links: out};
+}"""
+
+
+# The start page's links with their words and area (also inside open shadow roots, where some
+# consent banners live), so the site's statement can be found without another visit.
+_START_LINKS_JS = """([max, maxText]) => {
+  const out = [];
+  const bannerWords = /cookie|consent|gdpr|cmp|privacy-?banner|cc-window|onetrust|cookiebot/i;
+  const label = (el) => [el.id, typeof el.className === "string" ? el.className : "", el.getAttribute("aria-label") || ""].join(" ");
+  const parentOf = (el) => el.parentElement || (el.getRootNode && el.getRootNode().host) || null;
+  const area = (a) => {
+    let found = null;
+    for (let el = parentOf(a); el && el !== document.body && el !== document.documentElement; el = parentOf(el)) {
+      const tag = el.tagName.toLowerCase(), role = (el.getAttribute("role") || "").toLowerCase();
+      if (tag === "dialog" || role === "dialog" || role === "alertdialog" || bannerWords.test(label(el))) return "banner";
+      if (!found) {
+        if (tag === "footer" || role === "contentinfo" || /footer/i.test(label(el))) found = "footer";
+        else if (tag === "nav" || role === "navigation") found = "nav";
+        else if (tag === "header" || role === "banner") found = "header";
+      }
+    }
+    return found || "main";
+  };
+  const textOf = (a) => {
+    let text = (a.innerText || a.textContent || "").replace(/\\s+/g, " ").trim();
+    if (!text) text = a.getAttribute("aria-label") || a.getAttribute("title") || "";
+    if (!text) { const img = a.querySelector("img[alt]"); if (img) text = img.getAttribute("alt"); }
+    return text.slice(0, maxText);
+  };
+  const roots = [document];
+  for (let i = 0; i < roots.length && out.length < max; i++) {
+    for (const el of roots[i].querySelectorAll("*")) {
+      if (el.shadowRoot && roots.length < 50) roots.push(el.shadowRoot);
+      if ((el.tagName === "A" || el.tagName === "AREA") && el.hasAttribute("href") && out.length < max) {
+        out.push({url: el.href, text: textOf(el), area: area(el)});
+      }
+    }
+  }
+  return out;
 }"""
 
 
@@ -93,6 +134,26 @@ class PageCollector(Collector):
             elif len(external) < MAX_EXTERNAL_LINKS:
                 external[normalized] = None
         visit.record.external_links = list(external)
+        if visit.planned.index == 0:
+            await self._record_start_links(visit)
+
+    async def _record_start_links(self, visit: Visit) -> None:
+        """The start page's links with text and area (for finding the statement)."""
+        try:
+            found = await asyncio.wait_for(visit.tab.evaluate(_START_LINKS_JS, [MAX_START_LINKS, MAX_LINK_TEXT]),
+                                           CALL_TIMEOUT)
+        except Exception:
+            return
+        links, seen = [], set()
+        for item in found or ():
+            url = normalize_url(str(item.get("url") or ""))
+            text = " ".join(str(item.get("text") or "").split())[:MAX_LINK_TEXT]
+            if url is None or (url, text) in seen:
+                continue
+            seen.add((url, text))
+            area = item.get("area") if item.get("area") in ("banner", "footer", "header", "nav", "main") else "main"
+            links.append(PageLink(url=url, text=text, area=area))
+        visit.record.links = links
 
     def results(self) -> list:
         return list(self.pages)
