@@ -121,7 +121,10 @@ class TestWeb:
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         server.daemon_threads = True
-        server.socket = context.wrap_socket(server.socket, server_side=True)
+        # The TLS handshake happens in each connection's own thread (on its first read), not in
+        # accept(): one client that connects and stays silent (a browser's spare socket) must not
+        # stall every other connection.
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, name="testweb", daemon=True)
         self._thread.start()
@@ -191,6 +194,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def log_message(self, *args) -> None:  # keep test output clean
         pass
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (ssl.SSLError, ConnectionError):  # a failed or abandoned TLS handshake, as accept() ignored it
+            self.close_connection = True
 
     def _handle(self) -> None:
         parts = urlsplit(self.path)
