@@ -145,12 +145,14 @@ def shipped_files(request: UnitRequest) -> dict:
 
 
 def run_dask(jobs: Sequence[Job], address: str, workers: int, *, on_started: Callable, on_finished: Callable,
-             on_lost: Callable, on_note: Callable[[str], None], stop: threading.Event) -> None:
+             on_lost: Callable, on_note: Callable[[str], None], stop: threading.Event,
+             task: Optional[Callable] = None) -> None:
     """Submit every job to Dask (``address``, or ``"local"`` for a LocalCluster of ``workers``
     single-threaded processes) and deliver each outcome as it arrives.
 
     ``on_finished(job, outcome)`` for a task that returned; ``on_lost(job, error)`` for one that
-    did not (``KilledWorker``, an exception in the task, a cancelled future).
+    did not (``KilledWorker``, an exception in the task, a cancelled future). ``task`` replaces
+    :func:`scan_site_task` (same signature and return value), e.g. to wrap it.
     """
     require_dask()
     from distributed import Client, KilledWorker, LocalCluster, as_completed
@@ -176,7 +178,7 @@ def run_dask(jobs: Sequence[Job], address: str, workers: int, *, on_started: Cal
         futures = {}
         for job in jobs:
             files = shipped_files(job.request)
-            future = client.submit(scan_site_task, job.request, files, key=job.spec.key, pure=False,
+            future = client.submit(task or scan_site_task, job.request, files, key=job.spec.key, pure=False,
                                    resources=resources)
             futures[future] = job
         # Dask says when a task ends, not when it starts: count the first ``slots`` as running,

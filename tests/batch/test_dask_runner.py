@@ -1,0 +1,65 @@
+"""The Dask runner without a browser: results come back as bytes and are written by the client;
+a lost worker (KilledWorker) becomes that site's failed row; files named on the command line travel."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from cookieaudit.batch.dask_runner import shipped_files, unpack_outcome
+from cookieaudit.batch.local import Job
+from cookieaudit.batch.sites import parse_site_list
+from cookieaudit.batch.store import BatchStore
+from cookieaudit.batch.unit import UnitRequest
+from tests.batch.dask_tasks import fake_or_dying_task
+
+distributed = pytest.importorskip("distributed")
+
+
+def test_killed_worker_is_a_failed_row_and_the_rest_is_written(tmp_path):
+    import dask
+
+    from cookieaudit.batch.dask_runner import run_dask
+
+    specs = parse_site_list("www.goed.nl\nwww.sterft.nl\nwww.ookgoed.nl\n", as_csv=False)
+    store = BatchStore(tmp_path)
+    store.prepare()
+    statement = tmp_path / "verklaring.html"
+    statement.write_text("<h1>Cookies</h1>")
+    jobs = [Job(spec, UnitRequest(site=spec.site, scan_args=("--statement", str(statement))),
+                (lambda s=spec: store.new_workdir(s))) for spec in specs]
+    finished, lost, notes = {}, {}, []
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        run_dask(jobs, "local", 2, on_started=lambda job: None,
+                 on_finished=lambda job, outcome: finished.setdefault(job.spec.site, store.install(job.spec, outcome)),
+                 on_lost=lambda job, error: lost.setdefault(job.spec.site, error), on_note=notes.append,
+                 stop=threading.Event(), task=fake_or_dying_task)
+    assert set(finished) == {"https://www.goed.nl/", "https://www.ookgoed.nl/"}
+    assert list(lost) == ["https://www.sterft.nl/"] and "KilledWorker" in lost["https://www.sterft.nl/"]
+    assert "LocalCluster: 2 worker process(es)" in notes[0]
+    for spec in (specs[0], specs[2]):
+        folder = store.site_dir(spec)
+        assert json.loads((folder / "result.json").read_text())["site"] == spec.site
+        assert (folder / "files" / "screenshots" / "after_reject" / "banner.png").read_bytes() == b"\x89PNG fake"
+        assert finished[spec.site]["row"]["status"] == "ok"
+        assert (folder / "scan.log").read_text() == f"received {statement}: 16 bytes"  # the statement file travelled
+    assert not list(tmp_path.parent.glob("ontsnapt.txt")) and not list(tmp_path.rglob("ontsnapt.txt"))
+
+
+def test_files_named_on_the_command_line_travel_with_the_task(tmp_path):
+    statement = tmp_path / "verklaring.html"
+    statement.write_bytes(b"<h1>Cookies</h1>")
+    request = UnitRequest(site="https://www.goed.nl/", scan_args=("--statement", str(statement), "--pages", "5"))
+    assert shipped_files(request) == {str(statement): b"<h1>Cookies</h1>"}
+    assert shipped_files(UnitRequest(site="https://www.goed.nl/", scan_args=("--statement", "auto"))) == {}
+
+
+def test_unpacked_outcome_is_what_a_local_unit_leaves(tmp_path):
+    payload = fake_or_dying_task(UnitRequest(site="https://www.goed.nl/"))
+    outcome = unpack_outcome(payload, tmp_path / "work")
+    assert outcome.exit_code == 0 and outcome.seconds == 1.5
+    assert json.loads(outcome.result_path.read_text())["site"] == "https://www.goed.nl/"
+    assert (outcome.files_dir / "screenshots" / "after_reject" / "banner.png").is_file()
+    assert not (tmp_path / "ontsnapt.txt").exists() and not (tmp_path.parent / "ontsnapt.txt").exists()
