@@ -9,5 +9,5 @@ def test_formula_starts_get_an_apostrophe():
 
 
 def test_other_values_are_unchanged():
-    for value in ("_ga", "Den Haag", "", "a=b", " =1", 3, -3, 2.5, None, True):
+    for value in ("_ga", "Den Haag", "", "a=b", " =1", 3, -3, 2.5):
         assert csv_safe(value) == value

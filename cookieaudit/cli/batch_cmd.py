@@ -19,15 +19,15 @@ from .scan_cmd import scan_command
 
 __all__ = ["batch_command"]
 
-# scan options every site gets; path-valued ones are made absolute (the child runs elsewhere).
+# scan options every site gets; file options are made absolute (the child runs in its work folder).
 FORWARDED = (
     "pages", "include", "exclude", "sitemap", "consent", "concurrency", "timeout", "wait",
     "browser_path", "browser_args", "insecure", "user_agent", "viewport", "locale", "timezone", "proxy",
     "block_third_party_cookies", "include_values",
     # audit options (issue 8), taken over when this build's scan has them
-    "rules", "fail_on", "lang", "allow", "config", "follow",
+    "rules", "fail_on", "lang", "config_path", "follow",
 )
-PATH_OPTIONS = ("browser_path", "rules", "config", "allow")
+PATH_OPTIONS = ("rules", "config_path")
 
 
 def _forwarded_params() -> list[click.Parameter]:
@@ -35,8 +35,8 @@ def _forwarded_params() -> list[click.Parameter]:
             if isinstance(param, click.Option) and param.name in FORWARDED]
 
 
-def _scan_supports(name: str) -> bool:
-    return any(param.name == name for param in scan_command.params)
+def _scan_supports(option: str) -> bool:
+    return any(option in param.opts for param in scan_command.params)
 
 
 def _batch_params(function):
@@ -75,7 +75,7 @@ def batch_command(ctx, sites, output_dir, workers, site_timeout, statement_defau
         sites_file=os.path.abspath(sites), output_dir=os.path.abspath(output_dir),
         scan_args=tuple(_argv(ctx, scan_options)),
         pages=pages,
-        statement_default=statement_default, statement_supported=_scan_supports("statement"),
+        statement_default=statement_default, statement_supported=_scan_supports("--statement"),
         workers=workers, site_timeout=site_timeout, force=force, dask=dask, quiet=quiet,
     )
     outcome = run_batch(config)
