@@ -1,7 +1,8 @@
 """What a batch shows while it runs: a rich progress bar on a terminal, one line per site otherwise.
 
 The bar counts the sites this run scans (sites kept from an earlier run are named once at
-the start), with how many failed and how many are running, and an ETA from the pace so far.
+the start), with how many failed, ended incomplete and are running, and an ETA from the pace
+so far.
 Site strings pass through ``terminal_safe`` and are never read as rich markup.
 """
 
@@ -25,6 +26,7 @@ class BatchProgress:
         self.terminal = sys.stderr.isatty() if terminal is None else terminal
         self.done = 0
         self.failed = 0
+        self.incomplete = 0
         self.running = 0
         self._progress = None
         self._task = None
@@ -44,12 +46,13 @@ class BatchProgress:
 
             self._progress = Progress(
                 TextColumn("sites"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("[red]{task.fields[failed]} failed[/red] · {task.fields[running]} running"),
+                TextColumn("[red]{task.fields[failed]} failed[/red] · {task.fields[incomplete]} incomplete · "
+                           "{task.fields[running]} running"),
                 TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
                 console=self._console, transient=False,
             )
             self._progress.start()
-            self._task = self._progress.add_task("sites", total=self.total, failed=0, running=0)
+            self._task = self._progress.add_task("sites", total=self.total, failed=0, incomplete=0, running=0)
         return self
 
     def started(self, site: str) -> None:
@@ -59,8 +62,10 @@ class BatchProgress:
     def finished(self, row: dict) -> None:
         self.running = max(0, self.running - 1)
         self.done += 1
-        if row.get("status") != "ok":
+        if row.get("status") == "failed":
             self.failed += 1
+        elif row.get("status") == "incomplete":
+            self.incomplete += 1
         if self.enabled and self._progress is None and self._console is not None:
             seconds = row.get("seconds")
             took = f" ({seconds:.0f} s)" if isinstance(seconds, (int, float)) else ""
@@ -84,7 +89,8 @@ class BatchProgress:
 
     def _refresh(self) -> None:
         if self._progress is not None:
-            self._progress.update(self._task, completed=self.done, failed=self.failed, running=self.running)
+            self._progress.update(self._task, completed=self.done, failed=self.failed, incomplete=self.incomplete,
+                                  running=self.running)
 
     def __exit__(self, *exc) -> bool:
         if self._progress is not None:

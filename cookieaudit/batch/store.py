@@ -194,7 +194,7 @@ class BatchStore:
         except ImportError:
             (self.root / "cookies.parquet").unlink(missing_ok=True)  # never leave a stale one beside a new CSV
             return "cookies.parquet not written: pip install 'cookieaudit[dask]' (or pyarrow) for it"
-        schema = pa.schema([(column, _ARROW_TYPES.get(column, pa.string)()) for column in COOKIE_COLUMNS])
+        schema = pa.schema([(column, getattr(pa, _ARROW_TYPES.get(column, "string"))()) for column in COOKIE_COLUMNS])
         target = self.root / "cookies.parquet"
         descriptor, temporary = tempfile.mkstemp(prefix=".cookies.parquet.", suffix=".tmp", dir=self.root)
         os.close(descriptor)
@@ -221,16 +221,9 @@ class BatchStore:
             return None
 
 
-def _arrow_types() -> dict:
-    try:
-        import pyarrow as pa
-    except ImportError:
-        return {}
-    return {"max_age_days": pa.float64, "stored_max_age_days": pa.float64, "line": pa.int64, "session": pa.bool_,
-            "stored": pa.bool_, "http_only": pa.bool_, "secure": pa.bool_}
-
-
-_ARROW_TYPES = _arrow_types()
+# Parquet column types other than string (pyarrow type names).
+_ARROW_TYPES = {"max_age_days": "float64", "stored_max_age_days": "float64", "line": "int64", "session": "bool_",
+                "stored": "bool_", "http_only": "bool_", "secure": "bool_"}
 
 
 def _arrow_value(value, column: str):

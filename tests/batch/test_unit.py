@@ -64,3 +64,12 @@ def test_default_workers_follow_cores_and_memory():
     assert default_workers(cores=4, available_memory=1 * gib) == 1
     assert default_workers(cores=1, available_memory=None) == 1
     assert default_workers() >= 1
+
+
+def test_batch_imports_neither_playwright_nor_dask():
+    """The batch process drives no browser and needs Dask only for --dask; pyarrow only for the Parquet file."""
+    code = ("import sys, cookieaudit.batch, cookieaudit.batch.dask_runner, cookieaudit.cli.batch_cmd; "
+            "print(sorted(m for m in ('playwright', 'distributed', 'dask', 'pyarrow') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    assert out.stdout.strip() == "[]"
