@@ -43,8 +43,10 @@ COOKIE_COLUMNS: tuple[str, ...] = (
 
 
 def site_status(exit_code: Optional[int], result: Optional[dict]) -> str:
-    """``ok`` (a complete result, exit 0 or 1), ``incomplete`` (a partial result) or ``failed`` (none)."""
-    if result is None:
+    """``ok`` (a complete result, exit 0 or 1), ``incomplete`` (a partial result) or ``failed``
+    (no result, or exit 3: the site could not be scanned, e.g. its start page answered 404 —
+    such a result is still kept as evidence)."""
+    if result is None or exit_code == 3:
         return "failed"
     if result.get("complete", True) and exit_code in (0, 1):
         return "ok"
@@ -61,6 +63,8 @@ def summary_row(spec, result: Optional[dict], *, exit_code: Optional[int], error
                result_path=result_path if result is not None else None)
     if result is None:
         return row
+    if status == "failed" and not row["error"]:
+        row["error"] = _site_error(result) or "the site could not be scanned"
     if status == "incomplete" and not row["error"]:
         row["error"] = f"partial result ({result.get('interrupted') or 'scan did not finish'})"
     phases = [p for p in result.get("phases") or [] if isinstance(p, dict)]
@@ -126,6 +130,14 @@ def cookie_rows(spec, result: Optional[dict]) -> list[dict]:
 
 
 # -- reading the result ------------------------------------------------------------------
+def _site_error(result: dict) -> Optional[str]:
+    """The reason a result records for a site that could not be scanned."""
+    for entry in reversed(result.get("errors") or []):
+        if isinstance(entry, dict) and entry.get("kind") == "site":
+            return entry.get("message")
+    return None
+
+
 def _pages_visited(result: dict, phases: list[dict]) -> int:
     if phases:
         return max(int(p.get("pages") or 0) for p in phases)

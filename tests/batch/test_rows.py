@@ -65,6 +65,12 @@ def test_partial_and_missing_results():
     assert failed["status"] == "failed" and failed["result_path"] is None and failed["pages"] is None
     assert failed["findings_error"] is None and failed["cmp"] is None
     assert site_status(5, {"complete": False}) == "incomplete"
+    assert site_status(3, {"complete": False}) == "failed"  # e.g. the start page answered 404: kept as evidence
+    not_scanned = summary_row(SPEC, {**_dict(audited_result(complete=False)),
+                                     "errors": [{"kind": "site", "message": "the site could not be scanned: HTTP 404"}]},
+                              exit_code=3, error=None, seconds=1.0, result_path="r")
+    assert not_scanned["status"] == "failed" and not_scanned["result_path"] == "r"
+    assert not_scanned["error"] == "the site could not be scanned: HTTP 404"
     assert site_status(0, {"complete": True}) == "ok" and site_status(4, None) == "failed"
 
 
