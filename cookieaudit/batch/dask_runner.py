@@ -178,7 +178,7 @@ def run_dask(jobs: Sequence[Job], address: str, workers: int, *, on_started: Cal
         futures = {}
         for job in jobs:
             files = shipped_files(job.request)
-            future = client.submit(task or scan_site_task, job.request, files, key=job.spec.key, pure=False,
+            future = client.submit(task or scan_site_task, job.request, files, key=job.key, pure=False,
                                    resources=resources)
             futures[future] = job
         # Dask says when a task ends, not when it starts: count the first ``slots`` as running,

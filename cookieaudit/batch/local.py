@@ -25,12 +25,14 @@ MEMORY_RESERVE = 1_000 * 1024 * 1024
 
 
 class Job:
-    """One site to run: its spec, the unit request, and a way to get a fresh work folder."""
+    """One site to run: its spec, the unit request, a way to get a fresh work folder, and a key
+    that names this unit of work (the line of the list and the options: Dask's task key)."""
 
-    def __init__(self, spec, request: UnitRequest, workdir: Callable[[], Path]):
+    def __init__(self, spec, request: UnitRequest, workdir: Callable[[], Path], key: Optional[str] = None):
         self.spec = spec
         self.request = request
         self.workdir = workdir
+        self.key = key or spec.key
 
 
 def default_workers(cores: Optional[int] = None, available_memory: Optional[int] = None) -> int:

@@ -127,7 +127,9 @@ def run_batch(config: BatchConfig) -> BatchOutcome:
             progress.finished(row)
             writer.write()
 
-        jobs = [Job(spec, _request(spec, config), _workdir_factory(store, spec)) for spec in to_run]
+        # The task key names the line and the options, so two batches with other options never share a task.
+        jobs = [Job(spec, _request(spec, config), _workdir_factory(store, spec),
+                    key=f"{spec.key}-{config.options_digest[:8]}") for spec in to_run]
         try:
             if not jobs:
                 pass
