@@ -7,7 +7,7 @@ The classifier needs no browser::
     'Google Analytics'
 
 Names that need a browser or heavier parsing (``scan``, ``scan_async``, ``ScanResult``,
-``parse_statement``, ``Declaration``) are loaded on first use (PEP 562), so
+``parse_statement``, ``Declaration``, ``audit``, ``AuditedResult``) are loaded on first use (PEP 562), so
 ``import cookieaudit`` stays fast and does not import Playwright.
 """
 
@@ -26,6 +26,7 @@ from .errors import (
 )
 
 __all__ = [
+    "AuditedResult",
     "BrowserNotFoundError",
     "Classification",
     "Classifier",
@@ -37,6 +38,7 @@ __all__ = [
     "ScanResult",
     "SiteUnreachableError",
     "__version__",
+    "audit",
     "classify",
     "classify_host",
     "classify_many",
@@ -52,6 +54,8 @@ _LAZY = {
     "ScanResult": "cookieaudit.models",
     "parse_statement": "cookieaudit.statement",
     "Declaration": "cookieaudit.statement",
+    "audit": "cookieaudit.auditing",
+    "AuditedResult": "cookieaudit.auditing",
 }
 
 

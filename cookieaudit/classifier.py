@@ -270,6 +270,7 @@ class _Compiled:
         self.vendors = dict(ruleset.vendors)
         self.hosts = dict(ruleset.hosts)
         self.vendor_index = _vendor_index(self.vendors.values())
+        self.covered: dict[str, frozenset] = {}  # vendor id -> the vendor ids it covers (memo)
         # Small memos: cookie domains, their scopes and the rule-dependent half of a result
         # repeat far more often than names do.
         self._hosts: dict[str, str] = {}
@@ -438,6 +439,16 @@ class Classifier:
     def hosts_for_vendor(self, vendor_id: str) -> tuple:
         """The host rules of one vendor."""
         return tuple(h for h in self._rules().hosts.values() if h.vendor == vendor_id)
+
+    def covered_vendors(self, vendor_id: str) -> frozenset:
+        """The vendor ids a statement naming ``vendor_id`` declares: itself and, through the rule
+        set's ``covers`` links, the company's products and the product's loaders and endpoints
+        ("Facebook" covers the Meta Pixel's ``_fbp``). Memoised."""
+        compiled = self._rules()
+        found = compiled.covered.get(vendor_id)
+        if found is None:
+            found = compiled.covered[vendor_id] = compiled.ruleset.covered_vendors(vendor_id)
+        return found
 
     def find_vendor(self, text: str):
         """The vendor a name in a privacy statement refers to, or None.

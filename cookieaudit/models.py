@@ -130,6 +130,8 @@ class Cookie(_Model):
     set_by: Optional[SetBy] = None
     first_seen_url: Optional[str] = None
     first_seen_at: Optional[datetime] = None
+    last_written_at: Optional[datetime] = Field(
+        None, description="The last write seen (header or script), also one that changed nothing visible in the jar.")
     stored: bool = True
     reason: Optional[str] = Field(None, description="Why the browser refused it (stored=false).")
     reason_source: Optional[Literal["cdp", "inferred"]] = None
@@ -225,7 +227,8 @@ class Page(_Model):
 class ErrorEntry(_Model):
     """Something that went wrong without stopping the scan."""
 
-    kind: Literal["http", "timeout", "navigation", "crash", "browser", "collector", "banner", "sitemap", "download"]
+    kind: Literal["http", "timeout", "navigation", "crash", "browser", "collector", "banner", "sitemap", "download",
+                  "internal", "site"]
     message: str
     url: Optional[str] = None
     phase: Optional[PhaseName] = None

@@ -7,6 +7,7 @@ One file holds any of three lists (see ``rules/README.md`` for the full format):
         name: Google Analytics
         aliases: [GA4, Universal Analytics]
         company: Google
+        covers: [google-tag-manager]  # a statement naming it also declares these vendors
     cookies:
       - id: ga-client-id              # unique across all files; a user file with the same id overrides
         vendor: google-analytics
@@ -58,6 +59,17 @@ class Vendor(_Strict):
     company: str | None = None
     url: str | None = None
     source: str | None = None
+    covers: tuple[str, ...] = Field(
+        (), description=("Ids of other vendors whose cookies and hosts a statement naming this vendor also "
+                         "declares: a company's products, or a product's loader or endpoint."))
+
+    @field_validator("covers")
+    @classmethod
+    def _vendor_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            if not re.match(_SLUG, item):
+                raise ValueError(f"{item!r} is not a vendor id")
+        return value
 
 
 class CookieRule(_Strict):

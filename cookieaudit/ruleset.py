@@ -36,7 +36,7 @@ __all__ = [
 
 # The built-in rule set's version: bump it (YYYY.MM.N) with every change to rules/*.yaml.
 # ruleset_fingerprint()'s hash tells any two rule sets apart regardless.
-RULESET_VERSION = "2026.11.1"
+RULESET_VERSION = "2026.11.2"
 
 _SOURCE_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
@@ -110,6 +110,23 @@ class RuleSet:
             if host.vendor not in self.vendors:
                 raise RuleFileError(self.file_of("host", host.host), f"unknown vendor {host.vendor!r}",
                                     rule=host.host, field="vendor")
+        for vendor in self.vendors.values():
+            for covered in vendor.covers:
+                if covered not in self.vendors:
+                    raise RuleFileError(self.file_of("vendor", vendor.id), f"covers unknown vendor {covered!r}",
+                                        rule=vendor.id, field="covers")
+
+    def covered_vendors(self, vendor_id: str) -> frozenset[str]:
+        """``vendor_id`` and every vendor it covers, directly or through another (``covers``)."""
+        seen = {vendor_id}
+        queue = [vendor_id]
+        while queue:
+            vendor = self.vendors.get(queue.pop())
+            for covered in vendor.covers if vendor is not None else ():
+                if covered not in seen:
+                    seen.add(covered)
+                    queue.append(covered)
+        return frozenset(seen)
 
 
 def load_ruleset(extra_files: Iterable[str | Path] = (), *, builtin: bool = True) -> RuleSet:

@@ -130,6 +130,9 @@ class Finding(_Model):
     evidence: FindingEvidence = Field(default_factory=FindingEvidence)
     baselined: bool = Field(False, description="Accepted by the baseline: shown, but it does not set the exit code.")
     baseline_reason: Optional[str] = None
+    family: Optional[str] = Field(
+        None, description="What the finding is grouped by: a rule id, a normalised cookie name, 'host:<vendor id>', a claim.")
+    vendors: List[str] = Field(default_factory=list, description="The vendors of the cookies and hosts concerned, as the rule set names them.")
 
 
 class FindingRef(_Model):
@@ -186,6 +189,11 @@ class AuditInfo(_Model):
     counts: Dict[str, int] = Field(default_factory=dict, description="Findings per severity (baselined ones left out).")
     failed: bool = Field(False, description="True when findings at or above fail_on (not baselined) exist.")
     verdict: str = Field("", description="One line summing the audit up.")
+    enforced: bool = Field(
+        True, description="Whether findings set the exit code (an audit was asked for); a plain scan still exits 0.")
+    rules: List[str] = Field(default_factory=list, description="Extra rule files the cookies were classified with.")
+    config: Optional[str] = Field(None, description="The configuration file that was read, if any.")
+    exit_code: Optional[int] = Field(None, description="The exit code the command line gave for this result (null from the API).")
     statement_discovery: Optional[StatementDiscovery] = Field(
         None, description="--statement auto: which start-page link was taken as the statement, and why (or why none).")
 

@@ -19,10 +19,13 @@ __all__ = ["main", "cli"]
 
 # command name -> (module, attribute, one-line help shown by --help without importing it)
 _COMMANDS = {
+    "audit": ("cookieaudit.cli.audit_cmd", "audit_command", "Audit a saved scan against a privacy statement."),
+    "baseline": ("cookieaudit.cli.baseline_cmd", "baseline_command", "Write a baseline that accepts a result's findings."),
     "batch": ("cookieaudit.cli.batch_cmd", "batch_command", "Audit every site in a list, here or on a Dask cluster; resumable."),
     "classify": ("cookieaudit.cli.classify_cmd", "classify_command", "Classify cookie names against the rule set."),
+    "demo": ("cookieaudit.cli.demo_cmd", "demo_command", "Audit a built-in demo municipal site, offline, in one command."),
     "rules": ("cookieaudit.cli.rules_cmd", "rules_group", "List, show, validate and import cookie rules."),
-    "scan": ("cookieaudit.cli.scan_cmd", "scan_command", "Scan a site in Chromium and record its cookies, storage and requests."),
+    "scan": ("cookieaudit.cli.scan_cmd", "scan_command", "Scan a site in Chromium and audit its cookies, storage and requests."),
     "statement": ("cookieaudit.cli.statement_cmd", "statement_command", "Read a privacy statement into a structured cookie declaration."),
 }
 
@@ -60,8 +63,34 @@ def _unavailable(name: str) -> click.Command:
     return command
 
 
-@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="cookieaudit")
+def _version_message() -> str:
+    """cookieaudit's version with the rule set's and Playwright's (read without importing Playwright)."""
+    from ..ruleset import RULESET_VERSION
+
+    try:
+        from importlib.metadata import version
+
+        playwright = version("playwright")
+    except Exception:
+        playwright = "not installed"
+    return f"cookieaudit {__version__} (rule set {RULESET_VERSION}, Playwright {playwright})"
+
+
+def _show_version(ctx: click.Context, _param, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_version_message())
+        ctx.exit()
+
+
+def _epilog() -> str:
+    from ..exitcodes import help_text
+
+    return help_text()
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=_epilog())
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version, the rule set's and Playwright's, and exit.")
 def cli() -> None:
     """Audit what a website does with cookies and trackers, and check it against its privacy statement."""
 
@@ -75,6 +104,11 @@ def main(argv: list[str] | None = None) -> None:
     except click.Abort:
         click.echo("cookieaudit: interrupted", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        # bad input is one line, like every other error; the usage is a --help away
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        click.echo(f"cookieaudit: error: {_one_line(exc.format_message())}{hint}", err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -4,6 +4,7 @@ JSON to stdout or a file. Every site-controlled string goes through ``terminal_s
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -13,7 +14,7 @@ import click
 from ..errors import InputError
 from ..safety import terminal_safe
 
-__all__ = ["FORMAT_OPTION", "print_table", "stdout_is_terminal", "write_json", "write_text"]
+__all__ = ["FORMAT_OPTION", "check_output_path", "print_table", "stdout_is_terminal", "write_json", "write_text"]
 
 FORMAT_OPTION = click.option(
     "--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
@@ -25,9 +26,9 @@ def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], max_cell: int = 200) -> None:
     """A rich table on a terminal; tab-separated plain text when piped."""
-    clean_rows = [["" if cell is None else terminal_safe(cell, 200) for cell in row] for row in rows]
+    clean_rows = [["" if cell is None else terminal_safe(cell, max_cell) for cell in row] for row in rows]
     if stdout_is_terminal():
         from rich.console import Console
         from rich.table import Table
@@ -63,3 +64,22 @@ def write_text(text: str, output: str | None = None) -> None:
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def check_output_path(output: str | None, what: str = "output") -> None:
+    """Before any long work: the folder of ``output`` must exist and be writable (never created),
+    and ``output`` must not be a folder or a read-only file. InputError (exit 2) otherwise."""
+    if not output or output == "-":
+        return
+    path = Path(output)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise InputError(f"cannot write {what} {output}: is a directory")
+    if not folder.exists():
+        raise InputError(f"cannot write {what} {output}: folder {folder} does not exist (it is not created)")
+    if not folder.is_dir():
+        raise InputError(f"cannot write {what} {output}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"cannot write {what} {output}: folder {folder} is not writable")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise InputError(f"cannot write {what} {output}: the file is not writable")

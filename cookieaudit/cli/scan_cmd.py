@@ -1,31 +1,32 @@
-"""``cookieaudit scan URL``: crawl a site in Chromium and report its cookies, storage and requests.
+"""``cookieaudit scan URL``: crawl a site in Chromium, record its cookies, storage and requests,
+and audit them (against the statement with ``--statement``).
 
-Thin: parse options into ScanOptions, run the scan (writing a partial result on SIGINT or
-SIGTERM), render it as tables or JSON.
+Thin: options (command line over the configuration file) into ScanOptions and AuditSettings,
+then :func:`cookieaudit.run.scan_and_audit`; render; exit with its code.
 """
 
 from __future__ import annotations
 
-import asyncio
-import signal
 import sys
 from pathlib import Path
+
 import click
 
 from .._aio import run_sync
 from ..errors import InputError
-from ..safety import terminal_safe
+from ..exitcodes import help_text
 from ..options import ScanOptions
-from ._output import print_table, write_text
+from ._common import AUDIT_OPTIONS, audit_settings, finish, load_cli_config
+from ._output import check_output_path, print_table
+from ._progress import Progress
 
 __all__ = ["scan_command"]
 
-EXIT_ON_SIGNAL = {"SIGINT": 130, "SIGTERM": 143}
 PHASE_LABELS = {"before_consent": "before", "after_reject": "reject", "after_accept": "accept"}
 
 
 def _default(name: str):
-    """The default of a ScanOptions field: defaults live in one place (scanner/options.py)."""
+    """The default of a ScanOptions field: defaults live in one place (cookieaudit/options.py)."""
     return ScanOptions.model_fields[name].default
 
 
@@ -45,16 +46,16 @@ def _read_urls(values: tuple[str, ...]) -> list[str]:
     return urls
 
 
-@click.command("scan")
-@click.argument("url")
-@click.option("--pages", type=int, default=_default("pages"), show_default=True, help="Most pages visited per phase.")
+@click.command("scan", epilog=help_text())
+@click.argument("url", required=False)
+@click.option("--pages", type=int, default=None, help=f"Most pages visited per phase.  [default: {_default('pages')}]")
 @click.option("--url", "urls", multiple=True, metavar="URL|@FILE", help="Always visit this page (repeatable; @file: one URL a line).")
 @click.option("--include", multiple=True, metavar="PATTERN",
               help="Only follow links matching: 're:REGEX', a '/path*' glob, or a full-URL glob (repeatable).")
 @click.option("--exclude", multiple=True, metavar="PATTERN", help="Never follow links matching (same syntax; repeatable).")
-@click.option("--sitemap", is_flag=True, help="Also visit pages listed in the site's sitemap.")
-@click.option("--consent", type=click.Choice(["none", "reject", "accept", "all"]), default=_default("consent"), show_default=True,
-              help="Phases: before_consent, after_reject, after_accept, or all three.")
+@click.option("--sitemap/--no-sitemap", default=None, help="Also visit pages listed in the site's sitemap.")
+@click.option("--consent", type=click.Choice(["none", "reject", "accept", "all"]), default=None,
+              help=f"Phases: before_consent, after_reject, after_accept, or all three.  [default: {_default('consent')}]")
 @click.option("--concurrency", type=int, default=_default("concurrency"), show_default=True, help="Parallel tabs.")
 @click.option("--timeout", type=float, default=_default("timeout"), show_default=True, help="Seconds per page.")
 @click.option("--wait", type=float, default=_default("wait"), show_default=True, help="Extra seconds per page after the network settled.")
@@ -69,109 +70,54 @@ def _read_urls(values: tuple[str, ...]) -> list[str]:
 @click.option("--headed", is_flag=True, help="Show the browser window.")
 @click.option("--block-third-party-cookies", is_flag=True, help="Block third-party cookies (default: allowed, like desktop Chrome).")
 @click.option("--include-values", is_flag=True, help="Keep cookie/storage values and URL identifiers (default: redacted).")
+@AUDIT_OPTIONS
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="What is printed on stdout.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Save the JSON result to this file.")
+              help="What is printed on stdout (-o always writes JSON).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Save the JSON result (scan, declaration, findings) to this file.")
 @click.option("--output-dir", type=click.Path(file_okay=False), help="Folder for screenshots and other artefacts.")
 @click.option("--har", type=click.Path(dir_okay=False), help="Save a HAR per phase (phase name added when several run).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurrency, timeout, wait, browser_path,
                  browser_args, insecure, user_agent, viewport, locale, timezone, proxy, headed,
-                 block_third_party_cookies, include_values, output_format, output, output_dir, har, quiet):
-    """Scan URL in Chromium and record every cookie, storage entry and request to other hosts."""
-    from ..scanner.api import make_options
-    from ..scanner.runner import Scan
+                 block_third_party_cookies, include_values, statements, follow, fail_on, baseline, compare, lang, rules,
+                 config_path, output_format, output, output_dir, har, quiet):
+    """Scan URL in Chromium, record every cookie, storage entry and request to other hosts, and audit
+    them: against the privacy statement with --statement (files or URLs; 'none' for no statement);
+    without one, the findings that need no statement (consent, banner, unknown cookies).
 
+    Findings set the exit code only when an audit is asked for (--statement, --fail-on, or a
+    configuration file that sets either); a plain scan exits 0 whatever it observed.
+    """
+    from ..run import scan_and_audit_async
+    from ..scanner.api import make_options
+
+    config = load_cli_config(config_path)
+    url = url or config.site
+    if not url:
+        raise click.UsageError("give the URL to scan (or 'site' in the configuration file)")
+    check_output_path(output)
+    settings = audit_settings(config, statements=statements, follow=follow, fail_on=fail_on, baseline=baseline,
+                              compare=compare, lang=lang, rules=rules)
     if output_dir:
         try:
             Path(output_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(f"cannot create {output_dir}: {exc.strerror or exc}") from None
     options = make_options(
-        pages=pages, urls=tuple(_read_urls(urls)), include=include, exclude=exclude, sitemap=sitemap, consent=consent,
+        pages=pages if pages is not None else (config.pages or _default("pages")),
+        urls=tuple(_read_urls(urls or config.urls or ())), include=include or config.include or (),
+        exclude=exclude or config.exclude or (),
+        sitemap=sitemap if sitemap is not None else bool(config.sitemap),
+        consent=consent or config.consent or _default("consent"),
         concurrency=concurrency, timeout=timeout, wait=wait, browser_path=browser_path, browser_args=browser_args,
         insecure=insecure, user_agent=user_agent, viewport=viewport, locale=locale, timezone=timezone, proxy=proxy,
         headed=headed, block_third_party_cookies=block_third_party_cookies, include_values=include_values,
         output_dir=output_dir, har=har,
     )
-    show_progress = not quiet and sys.stderr.isatty()
-    with _Progress(show_progress) as progress:
-        scan = Scan(url, options, progress.update if show_progress else None)
-        result, interrupted = run_sync(lambda: _run_until_signal(scan))
-    if output:
-        write_text(result.to_json(), output)
-    if output_format == "json":
-        if not output:
-            write_text(result.to_json())
-    else:
-        _print_tables(result)
-    if interrupted:
-        click.echo(f"cookieaudit: interrupted by {interrupted}; partial result written", err=True)
-        sys.exit(EXIT_ON_SIGNAL[interrupted])
-
-
-async def _run_until_signal(scan):
-    """Run the scan; on SIGINT/SIGTERM stop it and return the partial result and the signal name."""
-    loop = asyncio.get_running_loop()
-    task = asyncio.current_task()
-    received: list[str] = []
-
-    def stop(name: str) -> None:
-        if not received:
-            received.append(name)
-            task.cancel()
-
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, stop, sig.name)
-        except (NotImplementedError, RuntimeError):  # Windows: Ctrl-C stays a KeyboardInterrupt
-            pass
-    try:
-        return await scan.run(), None
-    except asyncio.CancelledError:
-        if not received:
-            raise
-        return scan.result(interrupted=received[0]), received[0]
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
-                loop.remove_signal_handler(sig)
-            except (NotImplementedError, RuntimeError):
-                pass
-
-
-class _Progress:
-    """A rich progress line on stderr (only on a terminal)."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self._progress = None
-        self._tasks: dict[str, int] = {}
-
-    def __enter__(self):
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn
-
-            self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
-                                      console=Console(stderr=True), transient=True)
-            self._progress.start()
-        return self
-
-    def update(self, phase: str, done: int, url: str) -> None:
-        if self._progress is None:
-            return
-        from rich.markup import escape
-
-        description = f"{phase}: {done} pages — {escape(terminal_safe(url, 80))}"
-        if phase not in self._tasks:
-            self._tasks[phase] = self._progress.add_task(description, total=None)
-        self._progress.update(self._tasks[phase], description=description)
-
-    def __exit__(self, *exc):
-        if self._progress is not None:
-            self._progress.stop()
-        return False
+    with Progress(not quiet and sys.stderr.isatty()) as progress:
+        outcome = run_sync(lambda: scan_and_audit_async(url, options, settings, progress=progress.callback,
+                                                        handle_signals=True))
+    finish(outcome, output=output, output_format=output_format, extra_tables=_print_tables)
 
 
 def _print_tables(result) -> None:

@@ -92,6 +92,10 @@ def validate_start_url(url: str) -> str:
     if not text or any(ch.isspace() for ch in text):
         raise InputError(f"invalid URL {url!r}")
     if "://" not in text:
+        # "htp:/foo" or "https:/www.denhaag.nl" is a misspelt URL, not a host name to guess;
+        # "denhaag.nl:8443/afval" (a host and port) is fine.
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d+(?:[/?#]|$))", text):
+            raise InputError(f"invalid URL {url!r}: write the scheme as http:// or https://")
         text = "https://" + text
     scheme = text.split("://", 1)[0].lower()
     if scheme not in _DEFAULT_PORTS:

@@ -37,6 +37,7 @@ UNREACHABLE_ERRORS = (
     "ERR_NAME_NOT_RESOLVED", "ERR_NAME_RESOLUTION_FAILED", "ERR_CONNECTION_REFUSED", "ERR_ADDRESS_UNREACHABLE",
     "ERR_CONNECTION_TIMED_OUT", "ERR_CONNECTION_RESET", "ERR_CONNECTION_CLOSED", "ERR_CERT_", "ERR_SSL_",
     "ERR_BAD_SSL_CLIENT_AUTH_CERT", "ERR_INTERNET_DISCONNECTED", "ERR_PROXY_CONNECTION_FAILED", "ERR_TUNNEL_CONNECTION_FAILED",
+    "ERR_UNSAFE_PORT",
 )
 
 
@@ -308,6 +309,9 @@ class Phase:
         try:
             response = await visit.tab.goto(url, wait_until="load", timeout=self.options.timeout * 1000)
         except PlaywrightTimeout:
+            if visit.current_url is None and self.check_reachable and visit.planned.index == 0:
+                # nothing at all arrived from the start page: the site cannot be scanned
+                raise SiteUnreachableError(f"cannot reach {url}: no response within {self.options.timeout:g} s") from None
             self.state.error("timeout", f"no load event within {self.options.timeout:g} s", url)
             record.error = "timeout"
             if visit.current_url is not None:
@@ -442,4 +446,12 @@ def _unreachable_message(url: str, message: str, insecure: bool) -> str:
     hint = ""
     if ("ERR_CERT_" in message or "ERR_SSL_" in message) and not insecure:
         hint = " (TLS certificate not accepted; --insecure accepts it)"
+    elif "ERR_UNSAFE_PORT" in message:
+        from urllib.parse import urlsplit
+
+        try:
+            port = urlsplit(url).port
+        except ValueError:
+            port = None
+        hint = f" (Chromium refuses port {port} as unsafe)" if port else " (Chromium refuses this port as unsafe)"
     return f"cannot reach {url}: {code}{hint}"

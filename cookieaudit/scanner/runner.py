@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from .._version import __version__
-from ..models import BrowserInfo, ScanResult, ToolInfo
+from ..errors import CookieauditError, ScanAbortedError
+from ..models import BrowserInfo, ErrorEntry, ScanResult, ToolInfo
 from ..ruleset import ruleset_fingerprint
 from .collectors.base import PhaseState, utcnow
 from .crawl import validate_start_url
@@ -40,7 +41,23 @@ class Scan:
         self._classifier_failed = False
 
     async def run(self) -> ScanResult:
-        """Run the phases side by side: the first discovers the page list, the others follow it."""
+        """Run the phases side by side: the first discovers the page list, the others follow it.
+
+        Errors we raise on purpose (unreachable site, no browser, bad input) and cancellation pass
+        through; any other exception means the scan broke off: it becomes a
+        :class:`ScanAbortedError` carrying the partial result (``complete: false``).
+        """
+        try:
+            return await self._run()
+        except (CookieauditError, asyncio.CancelledError):
+            raise
+        except Exception as exc:
+            first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+            message = f"the scan broke off: {type(exc).__name__}" + (f": {first}" if first else "")
+            self.finished_at = utcnow()
+            raise ScanAbortedError(message, partial=self.result(aborted=message)) from exc
+
+    async def _run(self) -> ScanResult:
         from playwright.async_api import async_playwright
 
         playwright = await async_playwright().start()
@@ -103,22 +120,21 @@ class Scan:
     def _note_classifier_failure(self, exc: Exception) -> None:
         if not self._classifier_failed:
             self._classifier_failed = True
-            from ..models import ErrorEntry
-
             self.errors.append(ErrorEntry(kind="collector", message=f"classifier unavailable: {exc}"[:300], at=utcnow()))
 
     # -- the result ---------------------------------------------------------------------
-    def result(self, interrupted: Optional[str] = None) -> ScanResult:
-        """Everything gathered so far as a ScanResult (partial when ``interrupted``)."""
+    def result(self, interrupted: Optional[str] = None, aborted: Optional[str] = None) -> ScanResult:
+        """Everything gathered so far as a ScanResult (partial when ``interrupted`` by a signal or
+        ``aborted`` by an internal error, whose message then joins the errors)."""
         lists: dict[str, list] = {"pages": [], "cookies": [], "storage": [], "requests": []}
         for phase in self.phases:
             for collector in phase.collectors:
                 if collector.result_field:
                     lists[collector.result_field].extend(collector.results())
-        if interrupted:
+        if interrupted or aborted:
             for page in lists["pages"]:
                 if page.duration_ms is None and page.error is None:
-                    page.error = "interrupted"
+                    page.error = "interrupted" if interrupted else "aborted"
         order = PHASE_ORDER.get
         lists["cookies"].sort(key=lambda c: (order(c.phase), c.party != "first", c.domain, c.name, c.path))
         lists["storage"].sort(key=lambda s: (order(s.phase), s.kind, s.origin, s.key))
@@ -128,18 +144,21 @@ class Scan:
             browser = BrowserInfo(locale=self.options.locale, timezone=self.options.timezone,
                                   third_party_cookies="blocked" if self.options.block_third_party_cookies else "allowed")
         for phase in self.phases:
-            if phase.info.finished_at is None and interrupted:
+            if phase.info.finished_at is None and (interrupted or aborted):
                 phase.info.finished_at = utcnow()
+        errors = list(self.errors)
+        if aborted:
+            errors.append(ErrorEntry(kind="internal", message=aborted, at=utcnow()))
         return ScanResult(
             site=self.site,
             started_at=self.started_at,
             finished_at=self.finished_at or utcnow(),
-            complete=interrupted is None,
+            complete=interrupted is None and aborted is None,
             interrupted=interrupted,
             tool=tool_info(),
             options=self.options,
             browser=browser,
-            errors=list(self.errors),
+            errors=errors,
             phases=[phase.info for phase in self.phases],
             **lists,
         )

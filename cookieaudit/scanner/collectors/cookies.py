@@ -210,6 +210,7 @@ class CookieCollector(Collector):
             set_by=self._set_by(evidence),
             first_seen_url=(evidence.page_url if evidence and evidence.page_url else seen.first_seen_url),
             first_seen_at=epoch_to_datetime(evidence.write.at if evidence else seen.first_seen_at),
+            last_written_at=epoch_to_datetime(writes[-1].write.at) if writes else None,
             stored=True,
             phase=self.state.phase,
             value=self.state.value(jar.get("value")),

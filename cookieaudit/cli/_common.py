@@ -1,0 +1,108 @@
+"""What the auditing commands (scan, audit, demo) share: the audit options, the configuration
+file merged under the command line, and the ending — write the result, print it, say what
+went wrong in one line, exit with the pipeline's code."""
+
+from __future__ import annotations
+
+import sys
+from typing import Callable, Optional
+
+import click
+
+from ..config import Config, load_config
+from ..run import AuditSettings, RunOutcome, statement_spec
+from ._findings import print_findings
+from ._output import write_text
+
+__all__ = ["AUDIT_OPTIONS", "FETCH_OPTIONS", "audit_settings", "finish", "load_cli_config"]
+
+
+def _compose(*decorators):
+    def apply(function):
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+AUDIT_OPTIONS = _compose(
+    click.option("--statement", "statements", multiple=True, metavar="SOURCE",
+                 help="Privacy or cookie statement: URL, HTML, PDF, Markdown, text, or a saved declaration JSON "
+                      "(repeatable; 'none' for no statement)."),
+    click.option("--follow/--no-follow", default=None, help="Also read the pages a statement delegates to."),
+    click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
+                 help="Exit 1 when findings of this severity or worse remain.  [default: error]"),
+    click.option("--baseline", type=click.Path(dir_okay=False), help="Accept the findings listed in this baseline file."),
+    click.option("--compare", type=click.Path(dir_okay=False), metavar="PREVIOUS.json",
+                 help="Add what changed since this earlier result."),
+    click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
+                 help="Language of the messages (default: the statement's, else English)."),
+    click.option("--rules", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+                 help="Extra rule file, e.g. the municipality's own cookies (repeatable)."),
+    click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
+                 help="Configuration file (default: cookieaudit.toml, or [tool.cookieaudit] in pyproject.toml, here)."),
+)
+
+FETCH_OPTIONS = _compose(
+    click.option("--insecure", is_flag=True, help="Accept invalid TLS certificates when fetching statement URLs."),
+    click.option("--browser-arg", "browser_args", multiple=True, metavar="ARG", help="Extra Chromium switch (repeatable)."),
+    click.option("--browser-path", metavar="PATH", help="Chromium executable for statement URLs."),
+    click.option("--timeout", type=click.FloatRange(min=1, max=600), default=30.0, show_default=True,
+                 help="Seconds to wait for a statement URL."),
+)
+
+
+def load_cli_config(path: Optional[str]) -> Config:
+    """The configuration file (named, or found in the working directory)."""
+    return load_config(path)
+
+
+def audit_settings(config: Config, *, statements, follow, fail_on, baseline, compare, lang, rules,
+                   always_enforced: bool = False, **fetch) -> AuditSettings:
+    """AuditSettings from the command line, falling back on the configuration file.
+
+    Findings set the exit code when an audit is asked for: ``--statement`` or ``--fail-on`` on
+    the command line, a configuration file that sets either, or a command that is an audit."""
+    spec = statement_spec(statements) if statements else statement_spec(config.statements or ())
+    enforced = always_enforced or bool(statements) or fail_on is not None or config.asks_for_audit
+    return AuditSettings(
+        statement=spec,
+        follow=follow if follow is not None else bool(config.follow),
+        fail_on=fail_on or config.fail_on or "error",
+        enforced=enforced,
+        baseline=baseline or config.baseline,
+        compare=compare,
+        lang=lang or config.lang,
+        rules=tuple(rules) if rules else tuple(config.rules or ()),
+        allow=tuple(config.allow),
+        config=config.path,
+        **{key: value for key, value in fetch.items() if value is not None},
+    )
+
+
+def finish(outcome: RunOutcome, *, output: Optional[str], output_format: str,
+           extra_tables: Optional[Callable] = None) -> None:
+    """Write ``-o`` (always JSON), print (``json``, ``table`` with the findings first, or ``none``),
+    explain a failure in one line, exit with the outcome's code."""
+    result = outcome.result
+    if result is not None:
+        document = result.to_json()
+        if output:
+            write_text(document, output)
+        if output_format == "json":
+            write_text(document)
+        elif output_format != "none":
+            print_findings(result)
+            if extra_tables is not None:
+                extra_tables(result)
+    if outcome.interrupted:
+        written = "; partial result written" if output else ""
+        click.echo(f"cookieaudit: interrupted by {outcome.interrupted}{written}", err=True)
+    elif outcome.problem:
+        from ..safety import terminal_safe
+
+        click.echo(f"cookieaudit: error: {terminal_safe(outcome.problem)}", err=True)
+    if outcome.exit_code:
+        sys.stdout.flush()
+        sys.exit(outcome.exit_code)
