@@ -162,7 +162,7 @@ def run_dask(jobs: Sequence[Job], address: str, workers: int, *, on_started: Cal
         dashboard = ":8787" if _has_bokeh() else None
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                resources={BROWSER_RESOURCE: 1}, dashboard_address=dashboard,
-                               silence_logs=logging.ERROR)
+                               silence_logs=logging.CRITICAL)  # its shutdown chatter is no news to the user
         client = Client(cluster)
         on_note(f"Dask LocalCluster: {workers} worker process(es), one browser each"
                 + (f"; dashboard {client.dashboard_link}" if dashboard else

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from cookieaudit.auditing.model import FINDING_KINDS
 from cookieaudit.batch.rows import COOKIE_COLUMNS, SUMMARY_COLUMNS
 from cookieaudit.batch.unit import TOKEN_VARIABLE
 from cookieaudit.statement.discover import discover_statement
@@ -27,7 +28,10 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_TIMEOUT = 90  # the hanging site is stopped by this; every other site finishes well within it
-TIMING_COLUMNS = ("seconds", "started_at")
+# Not compared between two runs: times, and the page count, which on a starved machine can lose a
+# page whose links could not be read in time (the crawl's own tests pin it; every cookie of these
+# sites is set on the start page, so the other columns do not depend on it).
+TIMING_COLUMNS = ("seconds", "started_at", "pages")
 
 
 def batch(args, *, timeout=900) -> subprocess.CompletedProcess:
@@ -110,12 +114,24 @@ def test_summary_has_a_row_per_line_with_every_column(two_workers, sites):
     assert int(banner["trackers_after_accept"]) >= 1
     assert banner["result_path"] == f"sites/{sites.banner}/result.json" and (out / banner["result_path"]).is_file()
     assert float(banner["seconds"]) > 0
+    # --statement auto (the default): the footer's "Cookieverklaring", read and audited against
+    assert banner["statement_url"] == f"https://{sites.banner}/cookieverklaring"
+    assert banner["statement_link_text"] == "Cookieverklaring"
+    assert banner["set-before-consent"] == "0" and banner["set-after-reject"] == "0"
+    assert banner["statement-unreadable"] == "0" and banner["undeclared-cookie"] == "0"
+    counts = [int(banner[f"findings_{severity}"]) for severity in ("error", "warning", "info")]
+    kinds = sum(int(banner[kind]) for kind in FINDING_KINDS)
+    assert sum(counts) == kinds
 
     no_link = by_name["Zonderlink"]
-    assert no_link["cmp"] == "none" and int(no_link["trackers_before_consent"]) >= 1 and no_link["pages"] == "2"
+    assert no_link["cmp"] == "none" and int(no_link["trackers_before_consent"]) >= 1
+    assert no_link["statement_url"] == "" and no_link["statement_link_text"] == ""
+    assert int(no_link["no-banner-but-tracking"]) >= 1 and int(no_link["findings_error"]) >= 1
+    assert no_link["exit_code"] == "1"  # findings at or above --fail-on (error)
 
     quiet = by_name["Rustig"]
     assert quiet["cookies_before_consent"] == "0" and quiet["trackers_before_consent"] == "0"
+    assert quiet["statement_url"] == f"https://{sites.quiet}/privacyverklaring" and quiet["findings_error"] == "0"
 
     hangs = by_name["Hangt"]
     assert hangs["exit_code"] == "143" and hangs["complete"] == "false"
@@ -127,8 +143,7 @@ def test_summary_has_a_row_per_line_with_every_column(two_workers, sites):
     assert unreachable["result_path"] == "" and unreachable["pages"] == ""
     assert not (out / "sites" / sites.unreachable / "result.json").exists()
 
-    findings = any(r["status"] == "ok" and r["exit_code"] == "1" for r in rows)
-    assert done.returncode == (1 if findings else 3), done.stderr
+    assert done.returncode == 1, done.stderr  # a site with findings at or above --fail-on beats the failed ones (3)
 
     jsonl = read_jsonl(out / "summary.jsonl")
     assert [r["name"] for r in jsonl] == [r["name"] for r in rows]
@@ -176,8 +191,11 @@ def test_site_folders_and_the_start_pages_links(two_workers, sites):
     assert (f"https://{sites.banner}/afval", "Afval", "nav") in links
     found = discover_statement(start["links"], result["site"])
     assert (found.url, found.text, found.area) == (f"https://{sites.banner}/cookieverklaring", "Cookieverklaring", "footer")
+    assert result["audit"]["statement_discovery"]["url"] == found.url and "footer link" in result["audit"]["statement_discovery"]["reason"]
+    assert {c["pattern"] for c in result["declaration"]["cookies"]} >= {"PHPSESSID", "_ga"}
     no_link = json.loads((out / "sites" / sites.no_link / "result.json").read_text(encoding="utf-8"))
     assert discover_statement(no_link["pages"][0]["links"], no_link["site"]).url is None
+    assert no_link["audit"]["statement_discovery"]["url"] is None and no_link["declaration"] is None
     hangs = json.loads((out / "sites" / sites.hangs / "result.json").read_text(encoding="utf-8"))
     assert hangs["complete"] is False and hangs["interrupted"] == "SIGTERM"
     record = json.loads((out / "sites" / sites.unreachable / "site.json").read_text(encoding="utf-8"))
@@ -281,7 +299,7 @@ def test_interrupted_batch_resumes_without_scanning_anything_twice(testweb, chro
     # 3. The rerun finishes the rest and rescans nothing complete.
     before = {host: _start_requests(testweb, host) for host in hosts}
     third = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert third.returncode in (0, 1), third.stderr
+    assert third.returncode == 1, third.stderr  # www.zonderlink.nl tracks without a banner
     assert f"{len(complete)} site(s) already complete" in third.stderr
     for host in hosts:
         rescanned = _start_requests(testweb, host) > before[host]

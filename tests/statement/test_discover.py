@@ -93,3 +93,34 @@ def test_from_a_scan_result():
     assert "could not be read" in discover_statement_in_result(_result([unreadable])).reason
     empty = Page(url=SITE, status=200, source="start", phase="before_consent")
     assert "has no links" in discover_statement_in_result(_result([empty])).reason
+
+
+# -- the hook: --statement auto in the audit pipeline (cookieaudit/run.py) ---------------------
+def test_statement_auto_spec_and_sources():
+    from cookieaudit.errors import InputError
+    from cookieaudit.run import resolve_sources, statement_discovery, statement_spec
+
+    spec = statement_spec(["auto"])
+    assert spec.mode == "auto" and spec.needs_scan
+    with pytest.raises(InputError, match="auto cannot be combined"):
+        statement_spec(["auto", "privacy.html"])
+    start = Page(url=SITE, final_url=SITE, status=200, source="start", phase="before_consent",
+                 links=[link("/cookies", "Cookieverklaring", "footer")])
+    assert resolve_sources(spec, _result([start])) == ["https://www.gemeente.nl/cookies"]
+    assert statement_discovery(spec, _result([start])).text == "Cookieverklaring"
+    assert resolve_sources(spec, _result([Page(url=SITE, status=200, source="start", phase="before_consent")])) == []
+    assert statement_discovery(statement_spec(["none"]), _result([start])) is None
+
+
+def test_audit_of_a_saved_scan_records_why_no_statement_was_found(tmp_path):
+    from cookieaudit.run import AuditSettings, audit_saved, statement_spec
+
+    start = Page(url=SITE, final_url=SITE, status=200, source="start", phase="before_consent",
+                 links=[link("/nieuws", "Nieuws", "nav")])
+    saved = tmp_path / "scan.json"
+    saved.write_text(_result([start]).to_json(), encoding="utf-8")
+    outcome = audit_saved(str(saved), AuditSettings(statement=statement_spec(["auto"])))
+    discovery = outcome.result.audit.statement_discovery
+    assert discovery is not None and discovery.url is None and discovery.links_read == 1
+    assert "looks like a cookie or privacy statement" in discovery.reason
+    assert outcome.result.declaration is None
