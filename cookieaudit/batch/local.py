@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from .unit import UnitOutcome, UnitRequest, run_unit
+from .unit import UnitRequest, run_unit
 
 __all__ = ["PER_SITE_MEMORY", "Job", "default_workers", "run_local"]
 
@@ -68,12 +68,13 @@ def _available_memory() -> Optional[int]:
 
 
 def run_local(jobs: Sequence[Job], workers: int, *, on_started: Callable, on_finished: Callable,
-              stop: threading.Event) -> None:
+              on_lost: Callable, stop: threading.Event) -> None:
     """Run ``jobs`` with ``workers`` threads; callbacks run in this thread as sites start and end.
 
-    ``on_finished(job, outcome)`` gets every started job's :class:`UnitOutcome`; jobs not yet
-    started when ``stop`` is set are never run. An exception in this thread (KeyboardInterrupt)
-    sets ``stop``, waits for the running units to end, delivers them, and is re-raised.
+    ``on_finished(job, outcome)`` gets the :class:`UnitOutcome` of every unit that ran;
+    ``on_lost(job, error)`` a job whose unit could not run at all. Jobs not yet started when
+    ``stop`` is set are never run. An exception in this thread (KeyboardInterrupt) sets
+    ``stop``, waits for the running units to end, delivers them, and is re-raised.
     """
     pending: "queue.Queue" = queue.Queue()
     for job in jobs:
@@ -89,9 +90,10 @@ def run_local(jobs: Sequence[Job], workers: int, *, on_started: Callable, on_fin
             events.put(("started", job, None))
             try:
                 outcome = run_unit(job.request, job.workdir(), cancel=stop)
-            except BaseException as exc:  # never lose a site to a bug in the unit: report it as failed
-                outcome = UnitOutcome(exit_code=None, seconds=0.0, workdir=Path("."), error=f"unit failed: {exc!r}"[:300])
-            events.put(("finished", job, outcome))
+            except BaseException as exc:  # never lose a site to a bug or a full disk: report it as failed
+                events.put(("lost", job, f"the site's unit could not run: {type(exc).__name__}: {exc}"[:300]))
+            else:
+                events.put(("finished", job, outcome))
 
     threads = [threading.Thread(target=work, name=f"cookieaudit-site-{n}", daemon=True)
                for n in range(max(1, min(workers, len(jobs))))]
@@ -108,6 +110,8 @@ def run_local(jobs: Sequence[Job], workers: int, *, on_started: Callable, on_fin
                 continue
             if kind == "started":
                 on_started(job)
+            elif kind == "lost":
+                on_lost(job, outcome)
             else:
                 on_finished(job, outcome)
         except BaseException as exc:  # Ctrl-C, SIGTERM: stop the units, keep what they wrote

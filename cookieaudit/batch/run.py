@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Optional
 
 from .._version import __version__
+from ..errors import InputError
 from .local import Job, default_workers, run_local
 from .progress import BatchProgress
 from .rows import failed_row
@@ -139,9 +140,13 @@ def run_batch(config: BatchConfig) -> BatchOutcome:
                 run_dask(jobs, config.dask, workers, on_started=started, on_finished=finished, on_lost=lost,
                          on_note=progress.note, stop=stop)
             else:
-                run_local(jobs, workers, on_started=started, on_finished=finished, stop=stop)
+                run_local(jobs, workers, on_started=started, on_finished=finished, on_lost=lost, stop=stop)
         except KeyboardInterrupt as exc:
             interrupted = "SIGTERM" if isinstance(exc, _Terminated) else "SIGINT"
+        except OSError as exc:  # the output folder stopped taking writes (disk full, removed)
+            stop.set()
+            raise InputError(f"cannot write to the output folder {config.output_dir}: {exc.strerror or exc}; "
+                             "a rerun resumes from what was written") from None
     for spec in specs:
         if spec.index not in rows:  # never started: a row says so, but no record (a rerun scans it)
             rows[spec.index] = failed_row(spec, exit_code=None, error=f"not scanned: the batch was interrupted ({interrupted})")

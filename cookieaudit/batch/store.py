@@ -127,7 +127,8 @@ class BatchStore:
             os.replace(outcome.result_path, site_dir / RESULT_NAME)
         else:  # the folder describes the latest attempt only
             (site_dir / RESULT_NAME).unlink(missing_ok=True)
-        shutil.rmtree(outcome.workdir, ignore_errors=True)
+        if outcome.workdir.name.startswith(WORK_PREFIX):  # only ever a work folder of ours
+            shutil.rmtree(outcome.workdir, ignore_errors=True)
         record = {
             "cookieaudit_batch_record": RECORD_VERSION,
             "key": spec.key,

@@ -73,3 +73,25 @@ def test_batch_imports_neither_playwright_nor_dask():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     assert out.stdout.strip() == "[]"
+
+
+def test_a_unit_that_cannot_run_is_reported_not_lost(tmp_path):
+    """The local runner reports a job whose work folder cannot be made (a full disk) and goes on."""
+    import threading
+
+    from cookieaudit.batch.local import Job, run_local
+    from cookieaudit.batch.sites import parse_site_list
+    from cookieaudit.batch.unit import UnitRequest
+
+    def no_room():
+        raise OSError(28, "No space left on device")
+
+    specs = parse_site_list("www.vol.nl\nwww.ookvol.nl\n", as_csv=False)
+    jobs = [Job(spec, UnitRequest(site=spec.site), no_room) for spec in specs]
+    started, lost, finished = [], {}, []
+    run_local(jobs, 2, on_started=lambda job: started.append(job.spec.site),
+              on_finished=lambda job, outcome: finished.append(job), on_lost=lambda job, error: lost.setdefault(job.spec.site, error),
+              stop=threading.Event())
+    assert sorted(started) == sorted(lost) == ["https://www.ookvol.nl/", "https://www.vol.nl/"] and finished == []
+    assert all("No space left on device" in error for error in lost.values())
+    assert [p for p in tmp_path.iterdir()] == []
