@@ -71,9 +71,10 @@ def batch_command(ctx, sites, output_dir, workers, site_timeout, statement_defau
     pages = scan_options.pop("pages", None)
     if ctx.get_parameter_source("pages") in (None, click.core.ParameterSource.DEFAULT):
         pages = None  # the scan's own default, unless a line of the list says otherwise
+    scan_args = _argv(ctx, scan_options) + _found_config(scan_options)
     config = BatchConfig(
         sites_file=os.path.abspath(sites), output_dir=os.path.abspath(output_dir),
-        scan_args=tuple(_argv(ctx, scan_options)),
+        scan_args=tuple(scan_args),
         pages=pages,
         statement_default=statement_default, statement_supported=_scan_supports("--statement"),
         workers=workers, site_timeout=site_timeout, force=force, dask=dask, quiet=quiet,
@@ -111,6 +112,23 @@ def _check_scan_options(values: dict, dask) -> None:
         from ..browser_discovery import find_browser
 
         find_browser(values.get("browser_path"))
+
+
+def _found_config(values: dict) -> list[str]:
+    """The configuration file a scan here would read, named for the children (they run in their
+    work folders); a bad one is bad input now. Its site and statement keys give way to the list."""
+    if "config_path" not in values:
+        return []  # this build's scan has no configuration file
+    from ..config import find_config, load_config
+
+    if values.get("config_path"):
+        load_config(values["config_path"])
+        return []
+    found = find_config()
+    if found is None:
+        return []
+    load_config(str(found))
+    return ["--config", str(found.resolve())]
 
 
 def _argv(ctx: click.Context, values: dict) -> list[str]:

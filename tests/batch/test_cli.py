@@ -1,0 +1,88 @@
+"""``cookieaudit batch`` bad input: one line, the documented exit code, before any site is scanned."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from cookieaudit.cli import main
+
+
+def _run(argv, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    out, err = capsys.readouterr()
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert "Traceback" not in err
+    return exited.value.code, out, lines
+
+
+@pytest.fixture()
+def listing(tmp_path):
+    path = tmp_path / "lijst.txt"
+    path.write_text("www.denhaag.nl\n", encoding="utf-8")
+    return path
+
+
+def test_missing_list(tmp_path, capsys):
+    code, _, lines = _run(["batch", str(tmp_path / "nergens.txt"), "--output-dir", str(tmp_path / "uit")], capsys)
+    assert code == 2 and len(lines) == 1 and "cannot read site list" in lines[0]
+    assert not (tmp_path / "uit").exists()
+
+
+def test_bad_lines_are_all_named(tmp_path, capsys):
+    path = tmp_path / "lijst.csv"
+    path.write_text("site,pages\nniet goed,\nwww.denhaag.nl,nul\n", encoding="utf-8")
+    code, _, lines = _run(["batch", str(path), "--output-dir", str(tmp_path / "uit")], capsys)
+    assert code == 2 and len(lines) == 1
+    assert "lijst.csv:2: invalid URL" in lines[0] and "lijst.csv:3: pages must be a whole number" in lines[0]
+
+
+@pytest.mark.parametrize("option, words", [
+    (["--viewport", "groot"], "invalid viewport"),
+    (["--concurrency", "0"], "invalid option concurrency"),
+    (["--workers", "0"], "--workers"),
+    (["--site-timeout", "1"], "--site-timeout"),
+    (["--statement", "soms"], "--statement"),
+])
+def test_bad_options(listing, tmp_path, capsys, option, words):
+    code, _, lines = _run(["batch", str(listing), "--output-dir", str(tmp_path / "uit"), *option], capsys)
+    assert code == 2 and words in " ".join(lines)
+    assert not (tmp_path / "uit" / "sites").exists()
+
+
+def test_unwritable_output_folder(listing, tmp_path, capsys):
+    blocker = tmp_path / "bestand"
+    blocker.write_text("x")
+    code, _, lines = _run(["batch", str(listing), "--output-dir", str(blocker / "uit")], capsys)
+    assert code == 2 and len(lines) == 1 and "cannot write to the output folder" in lines[0]
+
+
+def test_no_browser_exits_4(listing, tmp_path, capsys):
+    code, _, lines = _run(["batch", str(listing), "--output-dir", str(tmp_path / "uit"),
+                           "--browser-path", str(tmp_path / "geen-chromium")], capsys)
+    assert code == 4 and len(lines) == 1 and "browser not found" in lines[0]
+
+
+def test_bad_configuration_file_here(listing, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cookieaudit.toml").write_text('pages = "veel"\n', encoding="utf-8")
+    code, _, lines = _run(["batch", str(listing), "--output-dir", str(tmp_path / "uit")], capsys)
+    assert code == 2 and len(lines) == 1 and "cookieaudit.toml" in lines[0] and "pages" in lines[0]
+
+
+def test_dask_missing_says_what_to_install(listing, tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if the extra were not installed
+    code, _, lines = _run(["batch", str(listing), "--output-dir", str(tmp_path / "uit"), "--dask", "local"], capsys)
+    assert code == 2 and lines == ["cookieaudit: error: --dask needs Dask: pip install 'cookieaudit[dask]'"]
+
+
+def test_found_configuration_is_passed_to_every_site(tmp_path, monkeypatch):
+    from cookieaudit.cli.batch_cmd import _found_config
+
+    monkeypatch.chdir(tmp_path)
+    assert _found_config({"config_path": None}) == []
+    (tmp_path / "cookieaudit.toml").write_text("pages = 3\n", encoding="utf-8")
+    assert _found_config({"config_path": None}) == ["--config", str((tmp_path / "cookieaudit.toml").resolve())]
+    assert _found_config({"config_path": str(tmp_path / "cookieaudit.toml")}) == []  # given: forwarded as an option
