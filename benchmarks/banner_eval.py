@@ -8,7 +8,11 @@ For every fixture, in fresh browser contexts: detect, accept, reject. A fixture 
 and no "read more" link was followed. Also prints clicks and reject_on_first_layer, and times
 how long answering takes on pages with no banner (the cost the scanner pays per phase).
 
-    /work/venv/bin/python benchmarks/banner_eval.py [--jobs 6] [--only ID ...] [--no-timing]
+``--part dev`` (the default) runs the set the engine is tuned against; ``--part heldback`` the
+banners written before that tuning (run it once before and once after a change, never to tune);
+``--part all`` both. Every context hides ``navigator.webdriver``, as the scanner does.
+
+    python benchmarks/banner_eval.py [--part dev|heldback|all] [--jobs 6] [--only ID ...] [--no-timing]
 """
 
 from __future__ import annotations
@@ -26,9 +30,11 @@ if str(ROOT) not in sys.path:
 
 from playwright.async_api import async_playwright  # noqa: E402
 
+import consent_banner  # noqa: E402
 from consent_banner import async_api  # noqa: E402
 from cookieaudit.browser_discovery import QUIET_CHROMIUM_ARGS, find_browser  # noqa: E402
-from tests.consent_banner.eval_sites import check_after, load_manifest, requested, serve, storage_of_async  # noqa: E402
+from tests.consent_banner.eval_sites import (  # noqa: E402
+    check_after, load_manifest, npm_missing, requested, serve, storage_of_async)
 from tests.testweb import Response, TestWeb, html  # noqa: E402
 
 CONTEXT = {"ignore_https_errors": True, "locale": "nl-NL"}
@@ -66,6 +72,7 @@ def switches(web: TestWeb) -> list[str]:
 
 async def _fresh(browser, url):
     context = await browser.new_context(**CONTEXT)
+    await context.add_init_script(consent_banner.human_init_script())
     page = await context.new_page()
     await page.goto(url, wait_until="load")
     return context, page
@@ -128,9 +135,13 @@ async def time_no_banner(browser, web, timeout):
 
 
 async def main_async(args) -> int:
+    wanted, tracker_cookie = load_manifest(args.part)
+    missing = npm_missing(wanted)
+    if missing:
+        print(f"npm fixtures not installed ({', '.join(missing)}): run `npm ci` in tests/fixtures/npm", file=sys.stderr)
+        return 2
     web = TestWeb().start()
-    fixtures = serve(web)
-    _, tracker_cookie = load_manifest()
+    fixtures = serve(web, args.part)
     if args.only:
         fixtures = [f for f in fixtures if f.id in args.only]
     async with async_playwright() as p:
@@ -160,7 +171,7 @@ async def main_async(args) -> int:
     n = len(rows)
     count = lambda key: sum(1 for r in rows if r.get(key))  # noqa: E731
     every = sum(1 for r in rows if r["detected"] and r.get("accept") and r.get("reject"))
-    print(f"\n{n} fixtures in {elapsed:.1f} s: detected {count('detected')}/{n}, accepted {count('accept')}/{n}, "
+    print(f"\npart {args.part}: {n} fixtures in {elapsed:.1f} s: detected {count('detected')}/{n}, accepted {count('accept')}/{n}, "
           f"rejected {count('reject')}/{n}, first-layer flag right {count('first_layer_ok')}/{n}, all three {every}/{n} "
           f"({100 * every / max(n, 1):.0f} %)")
     if timing:
@@ -172,6 +183,8 @@ async def main_async(args) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=("dev", "heldback", "all"), default="dev",
+                        help="dev: the tuning set (default); heldback: written before tuning, run once before and after")
     parser.add_argument("--jobs", type=int, default=6)
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a late banner (the scanner passes 10)")
     parser.add_argument("--only", nargs="*")

@@ -9,7 +9,11 @@ Sync API for ``playwright.sync_api`` pages (a pytest-playwright ``page`` include
 The same functions for async pages live in :mod:`consent_banner.async_api`. CMPs are data
 (``consent_banner/cmps/*.yaml``, see :mod:`consent_banner.rules`), button words are data
 (``consent_banner/words.yaml``); custom banners are found by a heuristic over visible
-fixed, sticky and dialog elements (and the iframes they may sit in) that talk about cookies.
+elements that talk about cookies and sit over the page (fixed, sticky, dialogs, overlays, absolute
+along the bottom) or as a strip at its top, in iframes and in open and closed shadow roots (the
+closed ones through the DevTools protocol). Refusal goes through a settings layer when it must
+(every category switch off, tab by tab, then save); verification names the consent record and,
+after a refusal, reloads the page to check that no tracking cookie comes.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@
     outcome = await async_api.reject(page, screenshot_dir=Path("out"))
 
 None of these raise for a page without a banner, a click that navigates away or a frame
-that detaches: the result says what happened (``Outcome.reason``).
+that detaches: the result says what happened (``Outcome.reason``). ``before_click`` (an async
+callable taking the control's Locator and its text) runs just before each click, for evidence.
 """
 
 from __future__ import annotations
@@ -33,15 +34,17 @@ async def detect(page, timeout: float = engine.DEFAULT_TIMEOUT) -> Detection:
     return await run_async(engine.detect_flow(load_rules(), load_vocabulary(), timeout), page)
 
 
-async def accept(page, screenshot_dir: Optional[Union[str, Path]] = None, timeout: float = engine.DEFAULT_TIMEOUT) -> Outcome:
+async def accept(page, screenshot_dir: Optional[Union[str, Path]] = None, timeout: float = engine.DEFAULT_TIMEOUT,
+                 before_click=None) -> Outcome:
     """Click "accept all" on the banner the way a visitor would, then verify the choice was stored."""
     _check(page)
     flow = engine.answer_flow("accept", load_rules(), load_vocabulary(), timeout, screenshot_dir)
-    return await run_async(flow, page)
+    return await run_async(flow, page, before_click)
 
 
-async def reject(page, screenshot_dir: Optional[Union[str, Path]] = None, timeout: float = engine.DEFAULT_TIMEOUT) -> Outcome:
+async def reject(page, screenshot_dir: Optional[Union[str, Path]] = None, timeout: float = engine.DEFAULT_TIMEOUT,
+                 before_click=None) -> Outcome:
     """Reject all non-necessary cookies (first layer, or settings → reject/save), then verify."""
     _check(page)
     flow = engine.answer_flow("reject", load_rules(), load_vocabulary(), timeout, screenshot_dir)
-    return await run_async(flow, page)
+    return await run_async(flow, page, before_click)

@@ -5,31 +5,49 @@ whether the consent record proves the choice. No browser here: inputs are the JS
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Optional
 from urllib.parse import unquote, urlsplit
+
+import yaml
 
 from .models import Button, Detection
 from .rules import CmpRule
 from .vocabulary import Vocabulary, clean_text
 
 __all__ = [
-    "Banner", "Control", "PlanStep", "banner_still_shown", "find_banner", "judge", "nothing_found",
-    "plan", "probe_arg", "records", "summarise_consent_mode",
+    "Banner", "Control", "PlanStep", "as_css", "banner_still_shown", "find_banner", "judge", "nothing_found",
+    "plan", "probe_arg", "record_evidence", "records", "summarise_consent_mode", "target_of", "tracking_cookies",
+    "waiting_signal",
 ]
 
 REF_ATTRIBUTE = "data-cookieaudit-ref"
 NO_RECORD = "banner gone but no consent record was written"
 # Longer than this, a "banner" is a page section that merely mentions cookies.
 MAX_BANNER_TEXT = 5000
-# Names a custom banner's consent record usually has.
-_RECORD_NAME = re.compile(r"consent|cookie|gdpr|privacy|cmp|accept|reject|toestemming|akkoord|banner|notice|opt.?in|choice|keuze", re.I)
 
 
 def ref_selector(ref: str) -> str:
     """The CSS selector of an element the probe stamped with ``ref``."""
     return f'[{REF_ATTRIBUTE}="{ref}"]'
+
+
+CLOSED = "closed:"
+
+
+def target_of(item: dict) -> str:
+    """How the driver reaches a probed element: its CSS selector, or ``closed:<ref>`` inside a closed shadow root."""
+    return f"{CLOSED}{item['ref']}" if item.get("closed") else ref_selector(item["ref"])
+
+
+def as_css(target: str) -> tuple[str, bool]:
+    """(CSS selector, needs the closed roots) for a target made by :func:`target_of`."""
+    if target.startswith(CLOSED):
+        return ref_selector(target[len(CLOSED):]), True
+    return target, False
 
 
 @dataclass
@@ -59,7 +77,11 @@ class Banner:
 
 @dataclass(frozen=True)
 class PlanStep:
-    """One step the engine will perform: click, toggle-off, wait-for, wait, or second-layer."""
+    """One step the engine will perform: click, switch-off, wait-for, wait, or second-layer.
+
+    ``switch-off``: every category toggle that is on (not necessary, not disabled) inside the
+    element ``selector`` is clicked off and checked; with ``role="select"`` the selector names the
+    toggles themselves (a CMP rule's ``toggle_off``)."""
 
     kind: str
     selector: Optional[str] = None
@@ -71,16 +93,14 @@ class PlanStep:
     role: Optional[str] = None  # for a control found by its words: its role, to find it again after a re-render
 
 
-# Every kind of on/off control a settings layer uses: checkboxes, and ARIA switches and checkboxes.
-TOGGLES = ("input[type=checkbox]", "[role=switch]", "[role=checkbox]:not(input)")
 # With no CMP on the page, the page done loading and nothing loaded or drawn for this long, a
 # banner is not coming: stop waiting for one.
 QUIET_MS = 1500
-
-
-def toggles_in(target: str) -> str:
-    """A selector for every toggle inside the element ``target`` selects."""
-    return ", ".join(f"{target} {kind}" for kind in TOGGLES)
+# Where a banner can sit: over the page (fixed, sticky, a dialog, an overlay, absolutely at the
+# bottom) or as a strip at the top of the page in the normal flow.
+POSITIONED = ("fixed", "sticky", "dialog", "overlay", "absolute", "top-bar")
+# Kinds that are banners only through their text and position: they must offer a choice.
+POSITION_ONLY = ("top-bar", "absolute")
 
 
 # -- probing ----------------------------------------------------------------------------------
@@ -142,7 +162,7 @@ def _controls(raw: list[dict], vocabulary: Vocabulary) -> list[Control]:
         role = classify_control(item, vocabulary)
         if role is None:
             continue
-        controls.append(Control(role=role, text=clean_text(item.get("text"), 200), target=ref_selector(item["ref"]),
+        controls.append(Control(role=role, text=clean_text(item.get("text"), 200), target=target_of(item),
                                 shown_as=item.get("selector") or ref_selector(item["ref"]),
                                 href=item.get("href"), leads_away=bool(item.get("leadsAway"))))
     return controls
@@ -191,13 +211,15 @@ def _generic_banner(snapshot: dict, vocabulary: Vocabulary, present: list[str],
         roles = {c.role for c in controls}
         if not vocabulary.is_about_cookies(text):
             settings_panel = (settings_layer and (candidate.get("toggles") or {}).get("enabled")
-                              and roles & {"reject", "save"})
+                              and roles & {"reject", "save", "close"})
             if not settings_panel:
                 continue
-        answerable = bool(roles & {"accept", "reject", "settings", *(["save"] if settings_layer else [])})
-        if not answerable and (candidate.get("kind") == "named" or len(text) < 40):
-            continue  # a cookie link in a footer, or a floating "cookie settings" button
-        score = (10 if answerable else 0) + (3 if candidate.get("kind") in ("fixed", "sticky", "dialog") else 0)
+        answerable = bool(roles & {"accept", "reject", "settings", *(["save", "close"] if settings_layer else [])})
+        if not answerable and (candidate.get("kind") in ("named", *POSITION_ONLY) or len(text) < 40):
+            continue  # a cookie link in a footer, a floating "cookie settings" button, a page header
+        if candidate.get("kind") == "top-bar" and not roles & {"accept", "reject"} and not settings_layer:
+            continue  # a strip at the top is a banner only when it offers the choice itself
+        score = (10 if answerable else 0) + (3 if candidate.get("kind") in POSITIONED else 0)
         if candidate.get("kind") == "document":
             score -= 1  # in an iframe: a positioned banner inside it is the better candidate
         key = (score, -len(text))
@@ -213,7 +235,7 @@ def _generic_banner(snapshot: dict, vocabulary: Vocabulary, present: list[str],
         in_shadow_dom=bool(candidate.get("inShadow")), present_cmps=present,
         preticked=_preticked(candidate.get("toggles")),
     )
-    return Banner(detection=detection, rule=None, frame="main", target=ref_selector(candidate["ref"]),
+    return Banner(detection=detection, rule=None, frame="main", target=target_of(candidate),
                   controls=controls, toggles=candidate.get("toggles"), answerable=answerable)
 
 
@@ -238,21 +260,51 @@ def frame_banner(frame_snapshot: dict, iframe: dict, frame_url: str, vocabulary:
                   controls=banner.controls, toggles=banner.toggles, answerable=banner.answerable)
 
 
+@functools.lru_cache(maxsize=1)
+def tag_manager_scripts() -> tuple[str, ...]:
+    """URL fragments of tag-manager scripts (``signals.yaml``)."""
+    data = yaml.safe_load(resources.files("consent_banner").joinpath("signals.yaml").read_text(encoding="utf-8")) or {}
+    return tuple(str(x).lower() for x in data.get("tag_manager_scripts") or ())
+
+
+def waiting_signal(snapshot: Optional[dict], rules: tuple[CmpRule, ...]) -> Optional[str]:
+    """Why a banner may still come although none shows, or None: a CMP present (script, global,
+    markup, cookie), a TCF API or stub, a consent-mode default waiting for its update, an inline
+    script about cookies or consent, or a CMP or tag-manager script still loading."""
+    if not snapshot:
+        return "the page could not be inspected"
+    present = [rule.id for rule in rules if _present_by(snapshot, rule)]
+    if present:
+        return f"{present[0]} present"
+    if snapshot.get("tcfapi"):
+        return "TCF API present"
+    activity = snapshot.get("activity") or {}
+    if activity.get("consentDefault"):
+        return "consent-mode default set"
+    if activity.get("cookieScript"):
+        return "a script handles cookies or consent"
+    fragments = tag_manager_scripts()
+    hosts = tuple(h for rule in rules for h in rule.detect.script_hosts)
+    for url in activity.get("pendingScripts") or ():
+        lowered = str(url).lower()
+        host = urlsplit(lowered).hostname or ""
+        if any(f in lowered for f in fragments) or _host_matches(host, hosts):
+            return f"script still loading: {clean_text(url, 120)}"
+    return None
+
+
 def may_stop_waiting(snapshot: Optional[dict], rules: tuple[CmpRule, ...], quiet_ms: int = QUIET_MS) -> bool:
     """True when no banner is coming: the page has loaded and been quiet (no resource finished,
-    nothing drawn) for ``quiet_ms``, no CMP's script, global, markup or cookie is present, no TCF
-    API is defined, and no inline script handles cookies or consent. A present CMP that has not
-    drawn yet is waited for until the timeout."""
+    nothing drawn) for ``quiet_ms`` and there is no :func:`waiting_signal`. With a signal, the
+    wait goes on until the timeout."""
     if not snapshot:
         return False
     activity = snapshot.get("activity")
-    if not activity or not activity.get("complete") or activity.get("cookieScript"):
+    if not activity or not activity.get("complete"):
         return False
     if (activity.get("quietMs") or 0) < quiet_ms:
         return False
-    if snapshot.get("tcfapi"):
-        return False
-    return not any(_present_by(snapshot, rule) for rule in rules)
+    return waiting_signal(snapshot, rules) is None
 
 
 def merge_frame_view(banner: Banner, frame_snapshot: dict, frame_url: str, vocabulary: Vocabulary) -> Banner:
@@ -321,8 +373,10 @@ def plan(action: str, banner: Banner) -> list[list[PlanStep]]:
             steps = []
             for step in rule_path:
                 frame = step.frame or banner.frame
-                steps.append(PlanStep(kind=step.kind.replace("_", "-"), selector=step.selector, frame=frame,
-                                      shown_as=step.selector, optional=step.optional, ms=step.wait or 0))
+                # a rule's toggle_off names the toggles themselves: switch off those of them that are on
+                kind = "switch-off" if step.kind == "toggle_off" else step.kind.replace("_", "-")
+                steps.append(PlanStep(kind=kind, selector=step.selector, frame=frame, shown_as=step.selector,
+                                      optional=step.optional, ms=step.wait or 0, role="select" if kind == "switch-off" else None))
             paths.append(steps)
     frame = banner.frame
     wanted = [c for c in banner.controls if c.role == action]
@@ -334,10 +388,15 @@ def plan(action: str, banner: Banner) -> list[list[PlanStep]]:
         if toggles.get("enabled"):
             inner = banner.target if frame == "main" else "body"
             for control in (c for c in banner.controls if c.role == "save"):
-                paths.append([PlanStep("toggle-off", toggles_in(inner), frame, shown_as="toggles on the banner"),
+                paths.append([PlanStep("switch-off", inner, frame, shown_as="toggles on the banner"),
                               PlanStep("click", control.target, frame, control.text, control.shown_as, role="save")])
-        for control in (c for c in banner.controls if c.role == "settings"):
-            paths.append([PlanStep("click", control.target, frame, control.text, control.shown_as, role="settings"),
+        openers = [c for c in banner.controls if c.role == "settings"]
+        if not paths and not openers:
+            # No refusal and no settings button: a "more information" *button* (not a link that leads
+            # away) often opens the settings layer.
+            openers = [c for c in banner.controls if c.role == "more-info" and not c.leads_away and not c.href]
+        for control in openers:
+            paths.append([PlanStep("click", control.target, frame, control.text, control.shown_as, role=control.role),
                           PlanStep("second-layer", frame=frame)])
     return paths
 
@@ -354,34 +413,96 @@ def _changed(before: dict[str, str], after: dict[str, str]) -> list[str]:
     return [key for key, value in after.items() if before.get(key) != value]
 
 
-def _is_record_of(rule: Optional[CmpRule], key: str) -> bool:
+def _classify(name: str):
+    from cookieaudit.classifier import classify  # browser-free; loads the rule set on first use
+
+    try:
+        return classify(name)
+    except Exception:  # a broken extra rule set must not stop the verification
+        return None
+
+
+def tracking_cookies(cookies: list[dict]) -> list[str]:
+    """The names among ``cookies`` (Playwright cookie dicts) that the rule set classifies as analytic or marketing."""
+    from cookieaudit.classifier import classify
+
+    found = []
+    for cookie in cookies:
+        try:
+            purpose = classify(cookie["name"], domain=cookie.get("domain")).purpose
+        except Exception:
+            continue
+        if purpose in ("analytic", "marketing"):
+            found.append(cookie["name"])
+    return found
+
+
+def record_evidence(rule: Optional[CmpRule], key: str, appeared: bool) -> Optional[str]:
+    """Why a cookie or localStorage entry written on the click is the consent record, or None.
+
+    It is when the CMP's rule names it, when the rule set marks it as consent management
+    (``category: consent``), or when it appeared on the click and is not an analytic or marketing
+    cookie (a home-grown banner's own record). A tracking cookie set by a tag that fired on the
+    click is never taken for the record."""
     kind, _, name = key.partition(":")
-    if rule is None or not (rule.consent.cookies or rule.consent.local_storage):
-        return bool(_RECORD_NAME.search(name))
-    return rule.consent.cookie_matches(name) if kind == "cookie" else rule.consent.storage_matches(name)
+    if rule is not None and (rule.consent.cookie_matches(name) if kind == "cookie" else rule.consent.storage_matches(name)):
+        return f"{rule.name}'s consent record"
+    found = _classify(name)
+    if found is not None and found.category == "consent":
+        return f"consent management ({found.vendor})" if found.vendor else "consent management"
+    if found is not None and found.purpose in ("analytic", "marketing"):
+        return None
+    return "new on the click, not a tracking cookie" if appeared else None
+
+
+def _refusal_state(tcf: Optional[dict], consent_mode: Optional[dict]) -> tuple[list[str], Optional[str]]:
+    """What the CMP's own state says of a refusal: (evidence, contradiction or None)."""
+    evidence: list[str] = []
+    if tcf and tcf.get("eventStatus") in ("useractioncomplete", "tcloaded") and tcf.get("purposeConsents") is not None:
+        consented = sorted((k for k, v in tcf["purposeConsents"].items() if v), key=lambda k: int(k) if str(k).isdigit() else 0)
+        if consented:
+            return evidence, f"TCF records consent to purposes {', '.join(map(str, consented))} after the refusal"
+        if tcf["purposeConsents"]:
+            evidence.append(f"TCF {tcf['eventStatus']} with no purpose consented")
+    update = (consent_mode or {}).get("update") or {}
+    granted = sorted(k for k, v in update.items() if k.endswith("_storage") and k not in ("functionality_storage", "security_storage")
+                     and v == "granted")
+    if granted:
+        return evidence, f"consent mode updated to granted ({', '.join(granted)}) after the refusal"
+    if update and any(v == "denied" for v in update.values()):
+        evidence.append("consent mode update: denied")
+    return evidence, None
 
 
 def judge(action: str, banner: Banner, before: dict[str, str], after: dict[str, str], shown: bool,
-          tcf: Optional[dict]) -> tuple[bool, Optional[str], Optional[str]]:
-    """(verified, how, why not): the banner must be gone and a consent record written or changed."""
+          tcf: Optional[dict], consent_mode: Optional[dict] = None) -> tuple[bool, Optional[str], Optional[str]]:
+    """(verified, how, why not): the banner must be gone and a consent record written or changed;
+    ``how`` names the record relied on and why it counts (see :func:`record_evidence`). A refusal
+    must also agree with the CMP's own state (TCF, Google consent mode) where it has one."""
     rule = banner.rule
-    changed = [k for k in _changed(before, after) if _is_record_of(rule, k)]
-    if not changed and rule is not None:  # clicked by its words: the site may store the choice its own way
-        changed = [k for k in _changed(before, after) if _is_record_of(None, k)]
-    if not changed and rule is None:
-        changed = _changed(before, after)  # a custom banner may use any name for its record
-    evidence = [k.replace(":", " ", 1) for k in changed]
+    chosen = []
+    for key in _changed(before, after):
+        why = record_evidence(rule, key, key not in before)
+        if why:
+            chosen.append((key, why))
+    evidence = [f"{key.replace(':', ' ', 1)} ({why})" for key, why in chosen]
     tcf_done = bool(tcf and tcf.get("tcStringPresent") and tcf.get("eventStatus") in ("useractioncomplete", "tcloaded"))
     if tcf_done:
         evidence.append("TCF consent string")
     if shown:
         return False, None, "banner still visible after clicking"
+    if action == "reject":
+        state, contradiction = _refusal_state(tcf, consent_mode)
+        if contradiction:
+            return False, None, contradiction
+        if evidence:
+            evidence.extend(state)
     if not evidence:
         return False, None, NO_RECORD
     if rule is not None:
         expected = rule.consent.accepted if action == "accept" else rule.consent.rejected
         opposite = rule.consent.rejected if action == "accept" else rule.consent.accepted
-        for key in changed:
+        for key, _ in chosen:
             value = unquote(after.get(key, ""))
             if opposite and re.search(opposite, value) and not (expected and re.search(expected, value)):
                 return False, None, f"consent record {key.replace(':', ' ', 1)} records the opposite choice"

@@ -31,6 +31,10 @@ VERIFY_S = 3.0
 REAPPEAR_MS = 500
 GONE_S = 0.6  # an element missing from the page this long is gone (re-rendered or removed)
 GONE = "not visible"
+TAGS_S = 3.0  # after accept, how long consent-gated tags may take to fire
+TAGS_QUIET_MS = 800
+RELOAD_WATCH_S = 2.5  # after the reload that checks a refusal, how long to watch for the banner
+MAX_TABS = 12  # tabs or collapsed sections of one settings layer opened to find its toggles
 
 
 class _Stop(Exception):
@@ -45,6 +49,7 @@ class _Run:
     vocabulary: Vocabulary
     url_before: str = ""
     detached: bool = False  # a click's frame went away under it
+    reload_check: bool = True  # after a refusal, reload and check it holds
 
 
 def _fault(error: Optional[str]) -> Optional[str]:
@@ -85,9 +90,13 @@ def find_flow(rules: tuple[CmpRule, ...], vocabulary: Vocabulary, timeout: float
     """
     deadline = time.monotonic() + timeout
     arg = decide.probe_arg(rules, frames=True)
-    snapshot, fallback = None, None
+    snapshot, fallback, pierce = None, None, False
     while True:
-        result = yield ops.Evaluate("probe", arg)
+        result = yield ops.Evaluate("probe", arg, pierce=pierce)
+        if result.ok and not pierce and result.value.get("closedHint"):
+            # custom elements without an open shadow root: look into closed ones too (DevTools protocol)
+            pierce = True
+            result = yield ops.Evaluate("probe", arg, pierce=True)
         if result.ok:
             snapshot = result.value
             banner = decide.find_banner(snapshot, rules, vocabulary)
@@ -159,6 +168,54 @@ def _records() -> Flow:
     return found, values.get("tcf"), decide.summarise_consent_mode(values.get("consentMode") or [])
 
 
+def _new_tracking_cookies(before: dict[str, str]) -> Flow:
+    """Names of cookies not there before the click that the rule set calls analytic or marketing."""
+    cookies = yield ops.Cookies()
+    jar = cookies.value if cookies.ok else []
+    return decide.tracking_cookies([c for c in jar if f"cookie:{c['name']}" not in before])
+
+
+def _await_tags(before: dict[str, str], run: _Run) -> Flow:
+    """After accept: give consent-gated tags the time to fire, until a tracking cookie appears and
+    the page is quiet, or nothing more loads (bounded by TAGS_S)."""
+    deadline = time.monotonic() + TAGS_S
+    fired: list[str] = []
+    while time.monotonic() < deadline:
+        state = yield ops.Evaluate("state", {"tcfTimeout": 200})
+        quiet = (state.value or {}).get("quietMs", 0) if state.ok else 0
+        fired = yield from _new_tracking_cookies(before)
+        if quiet >= (300 if fired else TAGS_QUIET_MS):
+            break
+        yield ops.Sleep(POLL_MS)
+    run.outcome.steps.append(Step(action="wait", text="for consent-gated tags" + (f": {', '.join(fired[:5])} set" if fired else "")))
+
+
+def _reload_check(banner: decide.Banner, before: dict[str, str], arg: dict, pierce: bool, run: _Run) -> Flow:
+    """After reject: reload; the refusal holds when no new analytic or marketing cookie appears.
+    Returns (why the refusal did not hold, or None; a note, e.g. that the banner asks again)."""
+    result = yield ops.Reload()
+    run.outcome.steps.append(Step(action="reload", text="to check the refusal holds", ok=result.ok, error=result.error))
+    if not result.ok:
+        return None, None  # a reload that timed out proves nothing either way
+    started = time.monotonic()
+    note = None
+    while True:
+        yield ops.Sleep(POLL_MS)
+        probe = yield ops.Evaluate("probe", arg, pierce=pierce)
+        if probe.ok and decide.banner_still_shown(probe.value, banner, run.vocabulary):
+            # The site asks again (its choice is not remembered, or it never reads it): the refusal
+            # itself stands as long as no tracker comes; the scan goes on with the banner unanswered.
+            note = "the banner shows again after a reload"
+        quiet = ((probe.value or {}).get("activity") or {}).get("quietMs", 0) if probe.ok else 0
+        elapsed = time.monotonic() - started
+        if elapsed >= RELOAD_WATCH_S or (elapsed >= 1.0 and quiet >= 700):
+            break
+    new = yield from _new_tracking_cookies(before)
+    if new:
+        return f"after a reload, new tracking cookies: {', '.join(new[:5])}", note
+    return None, note
+
+
 def _run_step(step: decide.PlanStep, run: _Run) -> Flow:
     """Perform one planned step, appending to ``outcome.steps``; return False when the path failed."""
     outcome = run.outcome
@@ -169,22 +226,13 @@ def _run_step(step: decide.PlanStep, run: _Run) -> Flow:
     if step.kind == "second-layer":
         return (yield from _second_layer(step.frame, run))
     deadline = time.monotonic() + STEP_WAIT_S
-    if step.kind == "toggle-off":
-        yield ops.Sleep(150)  # let the settings panel finish opening
-        result = yield ops.Uncheck(step.selector, step.frame)
-        if not result.ok:
-            outcome.steps.append(Step(action="toggle-off", selector=step.shown_as, frame=result.frame_url, ok=False,
-                                      error=result.error))
-            if _fault(result.error):
-                raise _Stop(_fault(result.error))
-            return step.optional
-        switched = result.value["switched_off"]
-        outcome.steps.append(Step(action="toggle-off", selector=step.shown_as, frame=result.frame_url,
-                                  text=f"switched off {switched} of {result.value['found']} toggles"))
-        outcome.clicks += switched
-        if result.value["found"]:
-            outcome.preticked = bool(outcome.preticked) or switched > 0
-        return True
+    if step.kind == "switch-off":
+        yield ops.Sleep(150)  # let the panel finish opening
+        if step.role == "select":
+            ok, _ = yield from _switch_off(None, step.frame, run, select=step.selector)
+        else:
+            ok, _ = yield from _switch_off(step.selector, step.frame, run)
+        return ok or step.optional
     # The banner as a whole was already seen still; one element only needs two equal readings.
     failure = yield from _wait_stable(step.selector, step.frame, 0, deadline, stable_ms=90)
     if failure == "not visible" and step.kind == "click" and step.role and step.text:
@@ -234,37 +282,120 @@ def _relocate(step: decide.PlanStep, run: _Run) -> Flow:
     return None
 
 
+def _toggle_arg(run: _Run, container: Optional[str], select: Optional[str] = None) -> dict:
+    return {"container": container, "select": select, "necessary": run.vocabulary.necessary,
+            "off": run.vocabulary.radio_off, "refPrefix": "t"}
+
+
+def _switch_off(container: Optional[str], frame: str, run: _Run, select: Optional[str] = None) -> Flow:
+    """Switch off every category control that is on inside ``container`` (None: the whole frame),
+    except necessary or disabled ones, tab by tab; check each is off after its click. Every
+    switch and tab is a step with its label. Returns (ok, toggles found)."""
+    outcome = run.outcome
+    css, pierce = decide.as_css(container) if container else (None, True)
+    seen_tabs: set[str] = set()
+    clicked: dict[str, str] = {}  # toggle ref -> label, clicked once already
+    found = 0
+    ok = True
+    for _ in range(MAX_TABS + 1):
+        result = yield ops.Evaluate("toggles", _toggle_arg(run, css, select), frame=frame, pierce=pierce)
+        if not result.ok:
+            if _fault(result.error):
+                raise _Stop(_fault(result.error))
+            outcome.steps.append(Step(action="toggle-off", text="settings toggles", ok=False, error=result.error))
+            return False, found
+        toggles = [t for t in result.value["toggles"] if not t["necessary"] and not t["disabled"]]
+        found = max(found, len(result.value["toggles"]))
+        if toggles and outcome.preticked is None:
+            outcome.preticked = any(t["on"] for t in toggles)
+        elif any(t["on"] for t in toggles):
+            outcome.preticked = True
+        for toggle in toggles:
+            if not toggle["on"] or not toggle["clickRef"]:
+                continue
+            label = clean_text(toggle["label"], 80) or toggle["kind"]
+            if toggle["ref"] in clicked:
+                continue  # clicked and still on: reported below
+            target = decide.target_of({"ref": toggle["clickRef"], "closed": toggle.get("closed")})
+            click = yield ops.Click(target, frame, timeout_ms=5000)
+            clicked[toggle["ref"]] = label
+            if not click.ok:
+                if _fault(click.error):
+                    raise _Stop(_fault(click.error))
+                outcome.steps.append(Step(action="toggle-off", text=label, frame=click.frame_url, ok=False, error=click.error))
+                ok = False
+                continue
+            outcome.clicks += 1
+            yield ops.Sleep(120)
+        # Verify: every toggle clicked here is now off.
+        if clicked:
+            check = yield ops.Evaluate("toggles", _toggle_arg(run, css, select), frame=frame, pierce=pierce)
+            state = {t["ref"]: t["on"] for t in (check.value or {}).get("toggles", [])} if check.ok else {}
+            for ref, label in list(clicked.items()):
+                if label == "done":
+                    continue
+                still_on = state.get(ref)
+                outcome.steps.append(Step(action="toggle-off", text=label, frame=result.frame_url, ok=still_on is not True,
+                                          error="still on after the click" if still_on else None))
+                ok = ok and still_on is not True
+                clicked[ref] = "done"
+        tab = next((t for t in result.value["tabs"] if not t["selected"] and t["ref"] not in seen_tabs), None)
+        for t in result.value["tabs"]:
+            if t["selected"]:
+                seen_tabs.add(t["ref"])
+        if tab is None:
+            break
+        seen_tabs.add(tab["ref"])
+        click = yield ops.Click(decide.target_of(tab), frame)
+        outcome.steps.append(Step(action="tab", text=clean_text(tab["text"], 80) or None, frame=click.frame_url,
+                                  ok=click.ok, error=click.error))
+        if click.ok:
+            outcome.clicks += 1
+            yield ops.Sleep(200)
+    return ok, found
+
+
 def _second_layer(frame: str, run: _Run) -> Flow:
-    """After a custom banner's settings button: reject there, or switch everything off and save."""
+    """After a settings button: the settings layer (in the main document, an iframe or a shadow
+    root): press its reject, or switch every category off (tab by tab) and press save, else close."""
     outcome, vocabulary = run.outcome, run.vocabulary
     deadline = time.monotonic() + STEP_WAIT_S
+    banner, reject, save, close = None, [], [], []
     while True:
         yield ops.Sleep(300)
-        probe = yield ops.Evaluate("probe", decide.probe_arg((), ref_prefix="s", whole_document=frame != "main"), frame=frame)
+        probe = yield ops.Evaluate("probe", decide.probe_arg((), ref_prefix="s", whole_document=frame != "main"), frame=frame,
+                                   pierce=frame == "main")
         banner = decide.find_banner(probe.value, (), vocabulary, settings_layer=True) if probe.ok else None
         if banner is not None:
             reject = [c for c in banner.controls if c.role == "reject"]
             save = [c for c in banner.controls if c.role == "save"]
-            if reject or (save and banner.toggles and banner.toggles.get("enabled")):
+            close = [c for c in banner.controls if c.role == "close"]
+            if reject or save or close:
                 break
         if time.monotonic() >= deadline:
-            outcome.steps.append(Step(action="wait-for", text="settings with a reject or save option", ok=False,
-                                      error="the settings showed no reject or save option"))
+            outcome.steps.append(Step(action="wait-for", text="settings with a reject, save or close option", ok=False,
+                                      error="the settings showed no reject, save or close option"))
             return False
     if reject:
         control = reject[0]
         return (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as,
                                                      role="reject"), run))
-    toggles = decide.PlanStep("toggle-off", decide.toggles_in(banner.target), frame, shown_as="toggles in settings")
-    ok = yield from _run_step(toggles, run)
-    control = save[0]
-    return ok and (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as,
-                                                        role="save"), run))
+    container = banner.target if frame == "main" else "body"
+    ok, found = yield from _switch_off(container, frame, run)
+    if not ok:
+        return False
+    if not found and not save:
+        outcome.steps.append(Step(action="wait-for", text="settings toggles", ok=False,
+                                  error="the settings showed no toggles to switch off and no save option"))
+        return False
+    control = (save or close)[0]
+    return (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as,
+                                                 role=control.role), run))
 
 
 def _path_available(path: list[decide.PlanStep]) -> Flow:
     # A path that starts by switching toggles off is there when its save button is.
-    first = next((s for s in path if s.kind != "toggle-off"), path[0])
+    first = next((s for s in path if s.kind != "switch-off"), path[0])
     if first.selector is None:
         return True
     result = yield ops.Geometry(first.selector, first.frame)
@@ -381,20 +512,22 @@ def _still_in_frame(banner: decide.Banner, vocabulary: Vocabulary) -> Flow:
 
 
 def _verify(action, banner, before, run: _Run, retry_path) -> Flow:
-    """Wait for the banner to go and the record to appear; click once more if the first click was ignored."""
+    """Wait for the banner to go and the record to appear; click once more if the first click was
+    ignored. Then: a refusal must hold after a reload; after an acceptance, wait for the tags."""
     outcome, vocabulary = run.outcome, run.vocabulary
     rules = (banner.rule,) if banner.rule else ()
     arg = decide.probe_arg(rules, generic=banner.rule is None, ref_prefix="v")
+    pierce = banner.target.startswith(decide.CLOSED)
     retried = False
     deadline = time.monotonic() + VERIFY_S
     while True:
-        probe = yield ops.Evaluate("probe", arg)
+        probe = yield ops.Evaluate("probe", arg, pierce=pierce)
         if probe.ok:
             shown = decide.banner_still_shown(probe.value, banner, vocabulary)
             if not shown and banner.frame != "main" and banner.rule is None:
                 shown = yield from _still_in_frame(banner, vocabulary)
             after, outcome.tcf, outcome.consent_mode = yield from _records()
-            verified, how, why = decide.judge(action, banner, before, after, shown, outcome.tcf)
+            verified, how, why = decide.judge(action, banner, before, after, shown, outcome.tcf, outcome.consent_mode)
         else:  # the page is between documents (a reload after the click): look again
             verified, how, why = False, None, "the page could not be inspected after the click"
         if verified:
@@ -411,12 +544,20 @@ def _verify(action, banner, before, run: _Run, retry_path) -> Flow:
         yield ops.Sleep(POLL_MS)
     if verified:
         yield ops.Sleep(REAPPEAR_MS)
-        again = yield ops.Evaluate("probe", arg)
+        again = yield ops.Evaluate("probe", arg, pierce=pierce)
         reappeared = again.ok and decide.banner_still_shown(again.value, banner, vocabulary)
         if again.ok and not reappeared and banner.frame != "main" and banner.rule is None:
             reappeared = yield from _still_in_frame(banner, vocabulary)
         if reappeared:
             verified, how, why = False, None, "banner reappeared after it was answered"
+    if verified and outcome.reason is None and action == "reject" and run.reload_check:
+        failure, note = yield from _reload_check(banner, before, arg, pierce, run)
+        if failure:
+            verified, how, why = False, None, failure
+        else:
+            how += "; still refused after a reload" + (f" ({note})" if note else "")
+    if verified and outcome.reason is None and action == "accept":
+        yield from _await_tags(before, run)
     if not verified and run.detached and why == decide.NO_RECORD:
         why = "frame detached mid-click; " + decide.NO_RECORD
     outcome.verified = verified and outcome.reason is None

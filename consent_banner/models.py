@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["Action", "Button", "ButtonRole", "Detection", "Outcome", "Step"]
 
-ButtonRole = Literal["accept", "reject", "settings", "save", "more-info"]
+ButtonRole = Literal["accept", "reject", "settings", "save", "more-info", "close"]
 Action = Literal["accept", "reject"]
 DetectionMethod = Literal["selector", "global", "script-host", "cookie", "tcf", "generic-heuristic"]
 
@@ -56,9 +56,11 @@ class Detection(_Result):
 
 
 class Step(_Result):
-    """One thing done to the banner: a click, switching a toggle off, or a wait."""
+    """One thing done to the banner: a click, switching a toggle off (``text`` is its label; ``ok``
+    False when it was still on afterwards), opening a tab of a settings layer, a wait, or the
+    reload that checks a refusal."""
 
-    action: Literal["click", "toggle-off", "wait", "wait-for"]
+    action: Literal["click", "toggle-off", "tab", "wait", "wait-for", "reload"]
     selector: Optional[str] = None
     text: Optional[str] = None
     frame: str = "main"

@@ -5,7 +5,9 @@ The engine (``engine.py``) is a generator that yields these operations; a driver
 :class:`OpResult`. A failing operation never raises into the engine: it comes back with
 ``ok=False`` and the error text, and the engine decides what that means.
 
-``frame`` is ``"main"`` or a CSS selector of the iframe (in the main document) to act in.
+``frame`` is ``"main"`` or a CSS selector of the iframe (in the main document) to act in. A
+selector ``closed:<ref>`` names an element inside a closed shadow root (found through the
+DevTools protocol's pierced DOM): the driver acts on it at its box with real mouse input.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Optional
 
-__all__ = ["Click", "Cookies", "Evaluate", "Geometry", "OpResult", "PageUrl", "Screenshot", "Sleep", "Uncheck", "script"]
+__all__ = ["Click", "Cookies", "Evaluate", "Geometry", "OpResult", "PageUrl", "Reload", "Screenshot", "Sleep", "script"]
 
 _SCRIPTS: dict[str, str] = {}
 
@@ -33,6 +35,8 @@ class Evaluate:
     name: str
     arg: Any = None
     frame: str = "main"
+    pierce: bool = False
+    """Also search the closed shadow roots of the main document (found through the DevTools protocol)."""
 
 
 @dataclass(frozen=True)
@@ -50,15 +54,14 @@ class Click:
 
     selector: str
     frame: str = "main"
-    timeout_ms: int = 2500
+    timeout_ms: int = 5000  # a loaded machine can take seconds to find an element stable and hit-testable
 
 
 @dataclass(frozen=True)
-class Uncheck:
-    """Switch off every checked, enabled toggle matching ``selector`` (clicking it as a person would)."""
+class Reload:
+    """Reload the page and wait for its load event."""
 
-    selector: str
-    frame: str = "main"
+    timeout_ms: int = 15000
 
 
 @dataclass(frozen=True)

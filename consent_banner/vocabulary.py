@@ -41,6 +41,10 @@ class Vocabulary:
     topic: tuple[re.Pattern, ...]
     not_a_banner: tuple[re.Pattern, ...]
     roles: tuple[tuple[str, re.Pattern], ...]  # (role, pattern) in the order roles are tried
+    necessary: str = "(?!x)x"
+    """Regular expression (source) of category labels that stay on: never switched off."""
+    radio_off: str = "(?!x)x"
+    """Regular expression (source) of the "no" option of a yes/no radio pair."""
 
     def is_about_cookies(self, text: str) -> bool:
         """True when ``text`` talks about cookies or consent and is not a known non-banner."""
@@ -85,7 +89,12 @@ def parse_vocabulary(data: object, path: str = "words.yaml") -> Vocabulary:
             raise RuleFileError(path, "role listed in role_order has no words", field=f"roles.{role}")
         words = [w for lang_words in languages.values() for w in (lang_words or [])]
         roles.append((role, _compile(path, f"roles.{role}", words)))
-    return Vocabulary(topic=topic, not_a_banner=never, roles=tuple(roles))
+    extras = {}
+    for key in ("necessary", "radio_off"):
+        words = [w for lang_words in (data.get(key) or {}).values() for w in (lang_words or [])]
+        if words:
+            extras[key] = _compile(path, key, words).pattern
+    return Vocabulary(topic=topic, not_a_banner=never, roles=tuple(roles), **extras)
 
 
 @functools.lru_cache(maxsize=None)

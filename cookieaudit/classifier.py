@@ -27,6 +27,16 @@ no vendor and confidence 0 — never a silent ``functional``.
 matched the cookie's domain; ×0.6 for a rule of another scope when the cookie has no domain,
 ×0.5 when it has a different domain.
 
+**Setter.** A rule with ``setters`` applies only when the cookie's setter (``setter=``: the URL
+of the script or response that set it) contains one of them, and then before any name-only
+rule: +0.05, and the reason names the setter. A name such a rule shares with name-only rules
+(``cookieconsent_status``: Osano's open-source banner and many home-grown copies) is otherwise
+classified by the name-only rule (a generic consent vendor) with ×0.8 confidence and a reason
+that says the name alone decided.
+
+**Category.** ``category: consent`` on a rule marks consent-management cookies and storage keys
+(the visitor's recorded choice); the purpose stays ``functional``.
+
 **Lifetime.** ``expires=None`` → ``None`` (not known); ``"session"`` or a number ≤ 0 (Playwright
 reports session cookies as ``-1``) → ``"session"``; epoch seconds > 0 or a ``datetime``
 (naive means UTC) → ``"persistent"``.
@@ -96,6 +106,8 @@ class Classification(BaseModel):
     """One sentence: which rule matched and how, or why none did."""
     description: Optional[str] = None
     """The matched rule's description of the cookie."""
+    category: Optional[Literal["consent"]] = None
+    """``consent`` when the cookie records consent choices (consent management)."""
 
 
 class HostClassification(BaseModel):
@@ -138,6 +150,8 @@ def lifetime_of(expires: Expires) -> Optional[str]:
 
 _BASE_CONFIDENCE = {"exact": 0.95, "prefix": 0.9, "glob": 0.8, "regex": 0.8}
 _SCOPED_BONUS = 0.05
+_SETTER_BONUS = 0.05
+_NAME_ONLY_FACTOR = 0.8  # a name a setter-identified rule shares, classified by the name alone
 _NO_DOMAIN_FACTOR = 0.6
 _OTHER_DOMAIN_FACTOR = 0.5
 _CACHE_LIMIT = 200_000  # cached results; the cache is emptied when it grows past this
@@ -255,7 +269,10 @@ class _Compiled:
         from .ruleset import literal_length
 
         self.ruleset = ruleset
-        rules = list(ruleset.cookies.values())
+        all_rules = list(ruleset.cookies.values())
+        rules = [r for r in all_rules if not r.setters]
+        # Rules that need their setter: looked up only when a setter is given (and before the others).
+        self.by_setter = _Scope([r for r in all_rules if r.setters])
         self.generic = _Scope([r for r in rules if not r.domains])
         scoped_rules = [r for r in rules if r.domains]
         by_domain: dict[str, list] = {}
@@ -299,14 +316,17 @@ class _Compiled:
         return scopes
 
     def verdict(self, rule, tier: str, where: Optional[str]) -> tuple:
-        """(purpose, vendor, vendor_id, rule_id, confidence, reason, description): what depends on the rule and tier."""
+        """(purpose, vendor, vendor_id, rule_id, confidence, reason, description, category): what depends on the rule and tier."""
         key = (rule.id, tier, where)
         found = self._verdicts.get(key)
         if found is not None:
             return found
         base = _BASE_CONFIDENCE[rule.match]
         described = f"rule {rule.id!r} ({rule.match} {rule.pattern!r})"
-        if tier == "scoped":
+        if tier == "setter":
+            confidence = min(1.0, base + _SETTER_BONUS)
+            reason = f"matched {described}: its setter {where} identifies {self.vendors[rule.vendor].name}"
+        elif tier == "scoped":
             confidence = base + _SCOPED_BONUS
             reason = f"matched {described} for cookies on {where}"
         elif tier == "generic":
@@ -317,7 +337,11 @@ class _Compiled:
             on = f"this cookie is on {where}" if where else "this cookie's domain is not given"
             reason = f"{described} is for cookies on {', '.join(rule.domains)}; {on}"
         vendor = self.vendors[rule.vendor]
-        found = (rule.purpose, vendor.name, vendor.id, rule.id, round(confidence, 3), reason, rule.description)
+        if tier != "setter" and self.by_setter.match(rule.pattern if rule.match == "exact" else "\0") is not None:
+            # the name is shared with a rule that a setter identifies: the name alone decided
+            confidence *= _NAME_ONLY_FACTOR
+            reason += "; a name several consent tools share, classified by the name alone (no setter identifies the tool)"
+        found = (rule.purpose, vendor.name, vendor.id, rule.id, round(confidence, 3), reason, rule.description, rule.category)
         _bounded(self._verdicts)[key] = found
         return found
 
@@ -327,7 +351,7 @@ class _Compiled:
         found = self._verdicts.get(key)
         if found is None:
             reason = "no rule matches this cookie name" + (f" on {host}" if host else "")
-            found = ("unknown", None, None, None, 0.0, reason, None)
+            found = ("unknown", None, None, None, 0.0, reason, None, None)
             _bounded(self._verdicts)[key] = found
         return found
 
@@ -471,15 +495,52 @@ class Classifier:
     # -- cookies --
 
     def classify(self, name: str, domain: Optional[str] = None, site: Optional[str] = None,
-                 expires: Expires = None) -> Classification:
-        """Classify one cookie by its name and, when known, its domain, the site and its expiry."""
+                 expires: Expires = None, setter: Optional[str] = None) -> Classification:
+        """Classify one cookie by its name and, when known, its domain, the site, its expiry and
+        its setter (the URL of the script or response that set it; see the module docstring)."""
         if not isinstance(name, str):
             raise InputError(f"a cookie name must be a string, not {type(name).__name__}")
         lifetime = lifetime_of(expires)
+        if setter:
+            found = self._classify_by_setter(name, domain, site, lifetime, setter)
+            if found is not None:
+                return found
         key = (name, domain, site, lifetime)
         found = self._cache.get(key)
         if found is None:
             found = self._classify_uncached(name, domain, site, lifetime)
+        return found
+
+    def _classify_by_setter(self, name: str, domain: Optional[str], site: Optional[str], lifetime: Optional[str],
+                            setter: str) -> Optional[Classification]:
+        """The classification by a rule that ``setter`` identifies, or None when no such rule applies."""
+        compiled = self._rules()
+        rule = compiled.by_setter.match(name)
+        if rule is None:
+            return None
+        key = (name, domain, site, lifetime, setter)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        lowered = setter.lower()
+        if not any(fragment in lowered for fragment in rule.setters):
+            return None
+        from .domains import host_of
+
+        shown = host_of(setter) or setter[:80]
+        parsed = setter.split("?")[0].split("#")[0]
+        shown = parsed if len(parsed) <= 120 else shown
+        purpose, vendor, vendor_id, rule_id, confidence, reason, description, category = compiled.verdict(rule, "setter", shown)
+        party = compiled.party_of(compiled.host_of(domain), site) if domain and site else None
+        found = _result({
+            "name": name, "domain": domain, "purpose": purpose, "vendor": vendor, "vendor_id": vendor_id,
+            "rule_id": rule_id, "lifetime": lifetime, "party": party, "confidence": confidence, "reason": reason,
+            "description": description, "category": category,
+        })
+        cache = self._cache
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[key] = found
         return found
 
     def classify_many(self, items: Iterable, site: Optional[str] = None) -> list[Classification]:
@@ -540,12 +601,12 @@ class Classifier:
             else:
                 rule = (compiled.foreign if host else compiled.elsewhere).match(name)
                 verdict = compiled.verdict(rule, "elsewhere", host) if rule is not None else compiled.unknown(host)
-        purpose, vendor, vendor_id, rule_id, confidence, reason, description = verdict
+        purpose, vendor, vendor_id, rule_id, confidence, reason, description, category = verdict
         # in field order: pydantic serialises __dict__ in its order
         result = _result({
             "name": name, "domain": domain, "purpose": purpose, "vendor": vendor, "vendor_id": vendor_id,
             "rule_id": rule_id, "lifetime": lifetime, "party": party, "confidence": confidence, "reason": reason,
-            "description": description,
+            "description": description, "category": category,
         })
         cache = self._cache
         if len(cache) >= _CACHE_LIMIT:
@@ -602,9 +663,9 @@ def default_classifier() -> Classifier:
 
 
 def classify(name: str, domain: Optional[str] = None, site: Optional[str] = None,
-             expires: Expires = None) -> Classification:
+             expires: Expires = None, setter: Optional[str] = None) -> Classification:
     """Classify one cookie with the built-in rules (see :meth:`Classifier.classify`)."""
-    return default_classifier().classify(name, domain, site, expires)
+    return default_classifier().classify(name, domain, site, expires, setter)
 
 
 def classify_many(items: Iterable, site: Optional[str] = None) -> list[Classification]:

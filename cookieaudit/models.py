@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .options import ScanOptions
 
 __all__ = [
+    "BannerScreenshot",
     "BrowserInfo",
     "Cookie",
     "CookieChange",
@@ -27,6 +28,7 @@ __all__ = [
     "ErrorEntry",
     "Page",
     "PageLink",
+    "PageSettle",
     "PhaseBanner",
     "PhaseInfo",
     "PhaseName",
@@ -127,6 +129,8 @@ class Cookie(_Model):
     vendor: Optional[str] = None
     vendor_id: Optional[str] = None
     rule_id: Optional[str] = None
+    category: Optional[Literal["consent"]] = Field(
+        None, description="'consent' for a consent-management cookie (the visitor's recorded choice); purpose stays functional.")
     set_by: Optional[SetBy] = None
     first_seen_url: Optional[str] = None
     first_seen_at: Optional[datetime] = None
@@ -201,6 +205,19 @@ class PageLink(_Model):
         "main", description="banner: inside a cookie or consent banner or a dialog; then footer, header, nav, main.")
 
 
+class PageSettle(_Model):
+    """How waiting for a page to finish ended, after its load event (see cookieaudit/scanner/settle.py)."""
+
+    settled: bool = Field(description="True when the network went quiet with no late timer pending; "
+                                      "false when the settle limit (or --timeout) ended the wait.")
+    waited_ms: int = Field(description="Time from the end of loading until settled or stopped, scroll included.")
+    late_timers: int = Field(0, description="Times a pending late timer (a tag firing a moment after load or scroll) was waited for.")
+    reason: Optional[str] = Field(None, description="Why the page was not settled.")
+    requests_in_flight: int = Field(0, description="Requests still in flight when the wait was stopped.")
+    hosts: List[str] = Field(default_factory=list,
+                             description="Hosts with requests in flight or active in the last quiet window when stopped.")
+
+
 class Page(_Model):
     """One page visit."""
 
@@ -222,6 +239,7 @@ class Page(_Model):
     )
     dialogs: List[Dialog] = Field(default_factory=list)
     popups: List[str] = Field(default_factory=list, description="URLs of pop-up windows (closed by the scanner).")
+    settle: Optional[PageSettle] = Field(None, description="How waiting for the page to finish ended (null when it did not load).")
 
 
 class ErrorEntry(_Model):
@@ -233,6 +251,14 @@ class ErrorEntry(_Model):
     url: Optional[str] = None
     phase: Optional[PhaseName] = None
     at: Optional[datetime] = None
+
+
+class BannerScreenshot(_Model):
+    """One piece of banner evidence: the banner as first shown, a control being clicked (outlined), or the page after."""
+
+    stage: Literal["shown", "clicked", "after"]
+    path: str = Field(description="PNG path, relative to the output folder.")
+    control: Optional[str] = Field(None, description="For 'clicked': the words on the control that was clicked.")
 
 
 class PhaseBanner(_Model):
@@ -249,6 +275,9 @@ class PhaseBanner(_Model):
     clicks: int = 0
     preticked: Optional[bool] = None
     screenshot: Optional[str] = Field(None, description="PNG path, relative to the output folder.")
+    screenshots: List[BannerScreenshot] = Field(
+        default_factory=list, description="The banner as first shown, each control clicked (outlined), the page after the click."
+    )
 
 
 class PhaseInfo(_Model):
@@ -283,6 +312,9 @@ class ScanResult(_Model):
     requests: List[RequestGroup] = Field(default_factory=list)
     errors: List[ErrorEntry] = Field(default_factory=list)
     phases: List[PhaseInfo] = Field(default_factory=list)
+    command_line: Optional[List[str]] = Field(
+        None, description="The command that made the result (arguments after the program name; proxy credentials removed)."
+    )
 
     def cookies_in(self, phase: str) -> List[Cookie]:
         """The cookies observed in one phase."""

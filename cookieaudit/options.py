@@ -44,15 +44,26 @@ class ScanOptions(BaseModel):
     )
 
     # -- how each page is visited ---------------------------------------------------
+    # The default comes from benchmarks/scan_bench.py --matrix on a 2-core machine (README, Performance):
+    # one phase scans a 20-page site 1.4x faster with 3 tabs than with 1 (1.8x with 4), three phases
+    # 1.1-1.2x; 4 tabs x 3 phases is 12 pages loading at once on 2 cores, which starves page scripts
+    # whose late requests the settle rule must still see. --concurrency 4 suits one phase on an idle machine.
     concurrency: int = Field(
-        1, ge=1, le=16,
-        description=("Parallel tabs of the same visitor. The page list and its order do not depend on it; "
-                     "with more than one, which of two pages loading at once saw a cookie first can vary."),
+        3, ge=1, le=16,
+        description=("Parallel tabs of the same visitor, per phase. The result does not depend on it: pages, "
+                     "cookies, storage, trackers, first-seen pages, setters, party, purpose and lifetimes come "
+                     "out as with one tab (values, changes and times may differ: the tabs share one cookie jar)."),
     )
     timeout: float = Field(30.0, gt=0, le=600, description="Seconds allowed for one page: load, settle and collection.")
     quiet_window: float = Field(
         0.5, ge=0, le=10,
         description="After load, the network counts as settled once no request started or ended for this many seconds.",
+    )
+    settle_limit: float = Field(
+        10.0, gt=0, le=600,
+        description=("Seconds after loading at most spent waiting for a page to settle (network quiet, late tags "
+                     "fired); a page that never settles is ended there and its 'settle' record says why. "
+                     "--timeout still bounds the whole visit."),
     )
     wait: float = Field(0.0, ge=0, le=120, description="Extra seconds on every page after the network settled, for late scripts.")
 

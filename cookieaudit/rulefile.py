@@ -18,6 +18,8 @@ One file holds any of three lists (see ``rules/README.md`` for the full format):
         lifetime: 730                 # days, or "session"
         description: Distinguishes visitors with a random client id.
         source: https://developers.google.com/analytics/devguides/collection/ga4/cookie-usage
+        category: consent             # optional: the cookie (or storage key) records consent choices
+        setters: [cookieconsent.min.js]  # optional: applies only when the setter's URL contains one of these
     hosts:
       - host: google-analytics.com    # matches the host and every subdomain
         vendor: google-analytics
@@ -84,6 +86,18 @@ class CookieRule(_Strict):
     lifetime: Union[Literal["session"], float, None] = None
     description: str = Field(min_length=1)
     source: str = Field(min_length=1)
+    category: Literal["consent"] | None = None
+    """``consent``: the cookie or storage key records the visitor's consent choices (consent
+    management; its purpose stays ``functional``)."""
+    setters: tuple[str, ...] = ()
+    """Fragments of the setter's URL (script or response) that identify this rule's vendor: the
+    rule applies only when the cookie's setter is known and its URL contains one of them (a
+    name many banners share is then told apart by who set it)."""
+
+    @field_validator("setters")
+    @classmethod
+    def _lower_setters(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(v.strip().lower() for v in value if v.strip())
 
     @field_validator("domains")
     @classmethod

@@ -36,7 +36,7 @@ __all__ = [
 
 # The built-in rule set's version: bump it (YYYY.MM.N) with every change to rules/*.yaml.
 # ruleset_fingerprint()'s hash tells any two rule sets apart regardless.
-RULESET_VERSION = "2026.11.2"
+RULESET_VERSION = "2026.12.2"
 
 _SOURCE_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
@@ -367,10 +367,11 @@ def find_conflicts(ruleset: RuleSet) -> list[Conflict]:
     for rule in ruleset.cookies.values():
         scopes = rule.domains or ("",)
         for scope in scopes:
-            groups.setdefault((scope, _tier(rule)), []).append(rule)
+            # a rule that needs its setter never competes with name-only rules
+            groups.setdefault((scope, _tier(rule), bool(rule.setters)), []).append(rule)
     conflicts: list[Conflict] = []
     reported: set[tuple[str, str]] = set()
-    for (scope, _), rules in groups.items():
+    for (scope, _, _), rules in groups.items():
         for i, a in enumerate(rules):
             for b in rules[i + 1:]:
                 difference = _difference(a, b)

@@ -1,9 +1,9 @@
-"""Handling of site-controlled strings: redaction, terminal-safe text and CSV-safe cells.
+"""Handling of site-controlled strings: redaction and terminal-safe text.
 
 Cookie names, values, page titles and URLs come from the site being audited and are
 hostile. Reports redact values by default and strip control characters before anything
-reaches a terminal; HTML reports escape (see the renderers); CSV cells are defused so a
-spreadsheet never runs them as a formula.
+reaches a terminal; HTML reports escape (see the renderers); every CSV cell goes through
+``csv_safe`` so a spreadsheet never runs it as a formula.
 """
 
 from __future__ import annotations
@@ -29,24 +29,6 @@ def terminal_safe(text: object, max_length: int | None = None) -> str:
     return cleaned
 
 
-# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> object:
-    """A CSV cell that no spreadsheet runs as a formula: text starting with ``= + - @``, a tab
-    or a carriage return gets a leading apostrophe; numbers, booleans and None pass unchanged.
-
-    >>> csv_safe("=1+2")
-    "'=1+2"
-    >>> csv_safe(-3), csv_safe("_ga")
-    (-3, '_ga')
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def redact(value: str | None) -> dict | None:
     """Length and a short SHA-256 of a value, so runs can be compared without exposing it.
 
@@ -57,3 +39,27 @@ def redact(value: str | None) -> dict | None:
         return None
     digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return {"redacted": True, "length": len(value), "sha256": digest}
+
+
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP: CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(cell: object) -> object:
+    """A CSV cell that no spreadsheet runs as a formula: text starting with ``= + - @`` (or a tab
+    or carriage return) gets a leading apostrophe. Numbers pass unchanged; None becomes ''.
+    Every CSV the project writes passes its cells through this.
+
+    >>> csv_safe("=1+2")
+    "'=1+2"
+    >>> csv_safe("_ga"), csv_safe(-3), csv_safe(None)
+    ('_ga', -3, '')
+    """
+    if cell is None:
+        return ""
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return cell
+    text = str(cell)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text

@@ -1,12 +1,16 @@
 // One look at a frame: which CMPs are present, which banner shows, and every element that
 // could be a custom cookie banner, with its controls. Facts only; consent_banner/decide.py
 // interprets them. Runs as `frame.evaluate(source, arg)`; arg = {rules, generic, refPrefix}.
-(arg) => {
+// `closedRoots` are closed shadow roots the driver found through the DevTools protocol's pierced
+// DOM (never by patching attachShadow): searched like open ones, their elements marked `closed`
+// (a selector cannot reach them; the driver clicks them at their box).
+(arg, ...closedRoots) => {
   const REF = "data-cookieaudit-ref";
   let refCounter = Number(document.documentElement.getAttribute("data-cookieaudit-refs") || 0);
 
-  // Every root to search: the document and each open shadow root, however deep.
-  const roots = [document];
+  // Every root to search: the document, each open shadow root, however deep, and the closed ones given.
+  const roots = [document, ...closedRoots.filter(Boolean)];
+  const closedSet = new Set(closedRoots);
   for (let i = 0; i < roots.length; i++) {
     const walker = document.createTreeWalker(roots[i], NodeFilter.SHOW_ELEMENT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -45,6 +49,13 @@
   };
 
   const inShadow = (el) => el.getRootNode() instanceof ShadowRoot;
+  // Inside a closed shadow root (directly, or in an open root nested in one).
+  const inClosed = (el) => {
+    for (let root = el.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) {
+      if (closedSet.has(root)) return true;
+    }
+    return false;
+  };
 
   // What a person reads on the element, or what a screen reader says for it: its text, the text
   // slotted into it, its aria-label(ledby), title, or the alt/title of the image or icon it shows.
@@ -118,7 +129,7 @@
   const controlInfo = (el) => ({
     ref: stamp(el), selector: describe(el), text: textOf(el).trim().slice(0, 300),
     tag: el.tagName.toLowerCase(), href: el.closest("a[href]") ? el.closest("a[href]").href : null,
-    leadsAway: leadsAway(el),
+    leadsAway: leadsAway(el), closed: inClosed(el),
   });
 
   const CONTROL = "button, input[type=button], input[type=submit], input[type=image], a[href], a[role=button], [role=button], [role=link], [onclick], [tabindex]:not([tabindex='-1']), [class*=btn], [class*=button], [class*=Button]";
@@ -138,7 +149,9 @@
     if (!container) return [];
     const matched = new Set(queryWithin(container, CONTROL));
     for (const el of queryWithin(container, POINTABLE)) {
-      if (!matched.has(el) && (el.innerText || el.getAttribute("aria-label") || el.tagName === "IMG") && pointable(el)) matched.add(el);
+      if (matched.has(el) || !(el.innerText || el.getAttribute("aria-label") || el.tagName === "IMG")) continue;
+      // A click handler set as a property (el.onclick = ...) or styled as clickable.
+      if (typeof el.onclick === "function" || pointable(el)) matched.add(el);
     }
     const all = Array.from(matched).filter((e) => e !== container && isVisible(e));
     const real = new Set(all.filter((e) => e.matches("button, input, a, [role=button]")));
@@ -154,13 +167,16 @@
     });
   };
 
+  // On/off controls: checkboxes, ARIA switches and checkboxes, toggle buttons (aria-pressed).
+  // (js/toggles.js knows more kinds, such as switches whose state is a class; it runs on a settings layer.)
   const togglesWithin = (container) => {
-    const toggles = queryWithin(container, "input[type=checkbox], [role=switch], [role=checkbox]:not(input)");
+    const toggles = queryWithin(container, "input[type=checkbox], input[type=radio], [role=switch], [role=checkbox]:not(input), button[aria-pressed], [role=button][aria-pressed]");
     let enabled = 0, checked = 0;
     for (const t of toggles) {
       if (t.disabled || t.getAttribute("aria-disabled") === "true") continue;
       enabled++;
-      if (t.checked || t.getAttribute("aria-checked") === "true") checked++;
+      if (t.type === "radio") continue;  // a checked radio may be the "no" of its pair: js/toggles.js tells
+      if (t.checked || t.getAttribute("aria-checked") === "true" || t.getAttribute("aria-pressed") === "true") checked++;
     }
     return { total: toggles.length, enabled, checked };
   };
@@ -228,8 +244,22 @@
         else {
           const style = getComputedStyle(el);
           if (style.position === "fixed" || style.position === "sticky") kind = style.position;
-          else if (style.position === "absolute" && Number(style.zIndex) >= 1000) kind = "overlay";
-          else if (NAMED.test((el.id || "") + " " + (typeof el.className === "string" ? el.className : ""))) kind = "named";
+          else if (style.position === "absolute") {
+            // Placed over the page: on top of everything, covering most of the view, or along its bottom edge.
+            const box = el.getBoundingClientRect();
+            if (Number(style.zIndex) >= 1000 || box.width * box.height >= 0.5 * innerWidth * innerHeight) kind = "overlay";
+            else if (box.width >= 0.5 * innerWidth && box.bottom >= innerHeight - 4 && box.top > 0) kind = "absolute";
+          }
+          if (!kind && NAMED.test((el.id || "") + " " + (typeof el.className === "string" ? el.className : ""))) kind = "named";
+          if (!kind && (style.position === "static" || style.position === "relative")) {
+            // A strip at the very top of the page, in the normal flow, pushing the page down.
+            const parent = el.parentElement;
+            const topLevel = parent === document.body || parent === document.documentElement || (!parent && el.getRootNode() instanceof ShadowRoot);
+            if (topLevel) {
+              const box = el.getBoundingClientRect();
+              if (box.top + scrollY <= 4 && box.width >= 0.9 * innerWidth && box.height <= 0.5 * innerHeight) kind = "top-bar";
+            }
+          }
         }
         if (!kind || seen.has(el) || !isVisible(el)) continue;
         const text = deepText(el).trim();
@@ -237,7 +267,7 @@
         seen.add(el);
         const box = el.getBoundingClientRect();
         candidates.push({
-          ref: stamp(el), selector: describe(el), kind, text, inShadow: inShadow(el),
+          ref: stamp(el), selector: describe(el), kind, text, inShadow: inShadow(el), closed: inClosed(el),
           area: Math.round(box.width * box.height), viewport: innerWidth * innerHeight,
           buttons: controlsWithin(el).slice(0, 25).map(controlInfo), toggles: togglesWithin(el),
         });
@@ -302,16 +332,37 @@
     // An inline script that handles cookies or consent, or a script whose address says it is a banner's.
     if (s.src ? COOKIE_CODE.test(s.src.split("?")[0]) : (s.textContent && COOKIE_CODE.test(s.textContent))) { cookieScript = true; break; }
   }
+  // Scripts asked for but not yet loaded (no resource-timing entry yet), by URL.
+  const finished = new Set(performance.getEntriesByType("resource").map((e) => e.name));
+  const pendingScripts = [];
+  for (const s of document.scripts) if (s.src && !finished.has(s.src) && pendingScripts.length < 20) pendingScripts.push(s.src);
+  // A consent-mode default waits for a banner to send its update.
+  let consentDefault = false;
+  try {
+    for (const item of window.dataLayer || []) {
+      if (item && typeof item === "object" && item[0] === "consent" && item[1] === "default") { consentDefault = true; break; }
+    }
+  } catch (e) {}
+  // Custom elements with no open shadow root: a closed one may hold a banner (the driver looks with the DevTools protocol).
+  let closedHint = false;
+  if (!closedRoots.length) {
+    for (const root of roots) {
+      for (const el of root.querySelectorAll("*")) {
+        if (el.tagName.includes("-") && !el.shadowRoot && customElements.get(el.localName)) { closedHint = true; break; }
+      }
+      if (closedHint) break;
+    }
+  }
   const now = performance.now();
 
   document.documentElement.setAttribute("data-cookieaudit-refs", String(refCounter));
   return {
     url: location.href, cookies: cookieNames, rules, candidates, scripts, frames,
-    tcfapi: typeof window.__tcfapi === "function",
+    tcfapi: typeof window.__tcfapi === "function", closedHint, closedRoots: closedRoots.length,
     activity: {
       complete: document.readyState === "complete",
       quietMs: Math.round(now - Math.max(lastResource, loaded, activity.lastMutation)),
-      cookieScript,
+      cookieScript, pendingScripts, consentDefault,
     },
   };
 }

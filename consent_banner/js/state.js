@@ -48,5 +48,12 @@ async (arg) => {
     }
   } catch (e) {}
 
-  return { url: location.href, localStorage: storage, tcf, consentMode };
+  // How long nothing has loaded or been drawn (the probe's mutation observer, if it ran here).
+  let last = 0;
+  for (const entry of performance.getEntriesByType("resource")) last = Math.max(last, entry.responseEnd || 0);
+  const activity = window.__cookieauditActivity;
+  if (activity) last = Math.max(last, activity.lastMutation || 0);
+  const quietMs = Math.round(performance.now() - last);
+
+  return { url: location.href, localStorage: storage, tcf, consentMode, quietMs, complete: document.readyState === "complete" };
 }

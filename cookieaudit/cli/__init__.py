@@ -23,6 +23,10 @@ _COMMANDS = {
     "baseline": ("cookieaudit.cli.baseline_cmd", "baseline_command", "Write a baseline that accepts a result's findings."),
     "batch": ("cookieaudit.cli.batch_cmd", "batch_command", "Audit every site in a list, here or on a Dask cluster; resumable."),
     "classify": ("cookieaudit.cli.classify_cmd", "classify_command", "Classify cookie names against the rule set."),
+    "declaration": ("cookieaudit.cli.declaration_cmd", "declaration_command",
+                    "Draft the cookie declaration a site should publish, from a saved result."),
+    "report": ("cookieaudit.cli.report_cmd", "report_command",
+               "Render a saved result as HTML, Markdown, JUnit XML, SARIF or a table."),
     "demo": ("cookieaudit.cli.demo_cmd", "demo_command", "Audit a built-in demo municipal site, offline, in one command."),
     "rules": ("cookieaudit.cli.rules_cmd", "rules_group", "List, show, validate and import cookie rules."),
     "scan": ("cookieaudit.cli.scan_cmd", "scan_command", "Scan a site in Chromium and audit its cookies, storage and requests."),
@@ -98,7 +102,8 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; library errors become one line on stderr and their exit code."""
     try:
-        cli.main(args=argv, prog_name="cookieaudit", standalone_mode=False)
+        cli.main(args=argv, prog_name="cookieaudit", standalone_mode=False,
+                 obj={"argv": list(argv) if argv is not None else sys.argv[1:]})
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.Abort:

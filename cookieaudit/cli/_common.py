@@ -5,13 +5,12 @@ went wrong in one line, exit with the pipeline's code."""
 from __future__ import annotations
 
 import sys
-from typing import Callable, Optional
+from typing import Optional
 
 import click
 
 from ..config import Config, load_config
 from ..run import AuditSettings, RunOutcome, statement_spec
-from ._findings import print_findings
 from ._output import write_text
 
 __all__ = ["AUDIT_OPTIONS", "FETCH_OPTIONS", "audit_settings", "finish", "load_cli_config"]
@@ -81,10 +80,13 @@ def audit_settings(config: Config, *, statements, follow, fail_on, baseline, com
     )
 
 
-def finish(outcome: RunOutcome, *, output: Optional[str], output_format: str,
-           extra_tables: Optional[Callable] = None) -> None:
-    """Write ``-o`` (always JSON), print (``json``, ``table`` with the findings first, or ``none``),
-    explain a failure in one line, exit with the outcome's code."""
+def finish(outcome: RunOutcome, *, output: Optional[str], output_format: str, report=(), output_dir: Optional[str] = None,
+           lang: Optional[str] = None, include_values: bool = False, verbose: bool = False, quiet: bool = False,
+           screenshots: Optional[str] = None) -> None:
+    """Write ``-o`` (always JSON), print (``json``, ``markdown``, the terminal report with the findings
+    first, or ``none``), write the ``--report`` files, explain a failure in one line, exit with the
+    outcome's code. ``screenshots``: the folder the result's screenshot paths start from, when it is
+    not ``output_dir`` (a saved scan audited again)."""
     result = outcome.result
     if result is not None:
         document = result.to_json()
@@ -93,9 +95,20 @@ def finish(outcome: RunOutcome, *, output: Optional[str], output_format: str,
         if output_format == "json":
             write_text(document)
         elif output_format != "none":
-            print_findings(result)
-            if extra_tables is not None:
-                extra_tables(result)
+            from ..reports import render
+            from ._reports import terminal_width
+
+            if output_format == "markdown":
+                write_text(render(result, "markdown", lang=lang, include_values=include_values))
+            else:
+                color = sys.stdout.isatty()
+                write_text(render(result, "table", lang=lang, include_values=include_values, verbose=verbose,
+                                  width=terminal_width(), color=color))
+        if report:
+            from ._reports import emit_reports
+
+            emit_reports(result, report, output_dir, lang=lang, include_values=include_values, quiet=quiet,
+                         base_dir=screenshots)
     if outcome.interrupted:
         written = "; partial result written" if output else ""
         click.echo(f"cookieaudit: interrupted by {outcome.interrupted}{written}", err=True)

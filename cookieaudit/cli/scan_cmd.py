@@ -17,13 +17,11 @@ from ..errors import InputError
 from ..exitcodes import help_text
 from ..options import ScanOptions
 from ._common import AUDIT_OPTIONS, audit_settings, finish, load_cli_config
-from ._output import check_output_path, print_table
+from ._output import check_output_path
 from ._progress import Progress
+from ._reports import check_report_target, command_line, report_options
 
 __all__ = ["scan_command"]
-
-PHASE_LABELS = {"before_consent": "before", "after_reject": "reject", "after_accept": "accept"}
-
 
 def _default(name: str):
     """The default of a ScanOptions field: defaults live in one place (cookieaudit/options.py)."""
@@ -58,6 +56,8 @@ def _read_urls(values: tuple[str, ...]) -> list[str]:
               help=f"Phases: before_consent, after_reject, after_accept, or all three.  [default: {_default('consent')}]")
 @click.option("--concurrency", type=int, default=_default("concurrency"), show_default=True, help="Parallel tabs.")
 @click.option("--timeout", type=float, default=_default("timeout"), show_default=True, help="Seconds per page.")
+@click.option("--settle-limit", type=float, default=_default("settle_limit"), show_default=True,
+              help="Most seconds spent waiting for a loaded page to settle (network quiet, late tags fired).")
 @click.option("--wait", type=float, default=_default("wait"), show_default=True, help="Extra seconds per page after the network settled.")
 @click.option("--browser-path", help="Chromium executable (default: found automatically; or COOKIEAUDIT_BROWSER).")
 @click.option("--browser-arg", "browser_args", multiple=True, help="Extra Chromium switch (repeatable).")
@@ -71,16 +71,18 @@ def _read_urls(values: tuple[str, ...]) -> list[str]:
 @click.option("--block-third-party-cookies", is_flag=True, help="Block third-party cookies (default: allowed, like desktop Chrome).")
 @click.option("--include-values", is_flag=True, help="Keep cookie/storage values and URL identifiers (default: redacted).")
 @AUDIT_OPTIONS
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True,
               help="What is printed on stdout (-o always writes JSON).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Save the JSON result (scan, declaration, findings) to this file.")
 @click.option("--output-dir", type=click.Path(file_okay=False), help="Folder for screenshots and other artefacts.")
 @click.option("--har", type=click.Path(dir_okay=False), help="Save a HAR per phase (phase name added when several run).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
-def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurrency, timeout, wait, browser_path,
+@click.option("-v", "--verbose", is_flag=True, help="Tables: show everything (pages, errors, setters, every request domain).")
+@report_options(output_dir=False, include_values=False, lang=False)
+def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurrency, timeout, settle_limit, wait, browser_path,
                  browser_args, insecure, user_agent, viewport, locale, timezone, proxy, headed,
                  block_third_party_cookies, include_values, statements, follow, fail_on, baseline, compare, lang, rules,
-                 config_path, output_format, output, output_dir, har, quiet):
+                 config_path, output_format, output, output_dir, har, quiet, verbose, report):
     """Scan URL in Chromium, record every cookie, storage entry and request to other hosts, and audit
     them: against the privacy statement with --statement (files or URLs; 'none' for no statement);
     without one, the findings that need no statement (consent, banner, unknown cookies).
@@ -103,13 +105,14 @@ def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurren
             Path(output_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(f"cannot create {output_dir}: {exc.strerror or exc}") from None
+    check_report_target(report, output_dir)
     options = make_options(
         pages=pages if pages is not None else (config.pages or _default("pages")),
         urls=tuple(_read_urls(urls or config.urls or ())), include=include or config.include or (),
         exclude=exclude or config.exclude or (),
         sitemap=sitemap if sitemap is not None else bool(config.sitemap),
         consent=consent or config.consent or _default("consent"),
-        concurrency=concurrency, timeout=timeout, wait=wait, browser_path=browser_path, browser_args=browser_args,
+        concurrency=concurrency, timeout=timeout, settle_limit=settle_limit, wait=wait, browser_path=browser_path, browser_args=browser_args,
         insecure=insecure, user_agent=user_agent, viewport=viewport, locale=locale, timezone=timezone, proxy=proxy,
         headed=headed, block_third_party_cookies=block_third_party_cookies, include_values=include_values,
         output_dir=output_dir, har=har,
@@ -117,31 +120,7 @@ def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurren
     with Progress(not quiet and sys.stderr.isatty()) as progress:
         outcome = run_sync(lambda: scan_and_audit_async(url, options, settings, progress=progress.callback,
                                                         handle_signals=True))
-    finish(outcome, output=output, output_format=output_format, extra_tables=_print_tables)
-
-
-def _print_tables(result) -> None:
-    """Pages, cookies and the phase matrix as tables (plain tab-separated text when piped)."""
-    phases = [p.name for p in result.phases]
-    print_table("Pages", ["phase", "url", "status", "title", "error"],
-                [[PHASE_LABELS.get(p.phase, p.phase), p.final_url or p.url, p.status, p.title, p.error]
-                 for p in result.pages if p.phase == (phases[0] if phases else p.phase)])
-    by_cookie: dict[tuple, dict] = {}
-    for cookie in result.cookies:
-        key = (cookie.name, cookie.domain, cookie.path)
-        entry = by_cookie.setdefault(key, {"cookie": cookie, "phases": {}})
-        entry["phases"][cookie.phase] = "stored" if cookie.stored else f"refused ({cookie.reason})"
-    rows = []
-    for (name, domain, _), entry in by_cookie.items():
-        cookie = entry["cookie"]
-        set_by = f"{cookie.set_by.kind} {cookie.set_by.url}" if cookie.set_by else ""
-        rows.append([name, domain, cookie.party, cookie.purpose, cookie.vendor, set_by,
-                     ", ".join(PHASE_LABELS.get(p, p) for p in entry["phases"])])
-    print_table("Cookies", ["name", "domain", "party", "purpose", "vendor", "set_by", "phases"], rows)
-    if phases:
-        print_table("Phase matrix", ["name", "domain"] + [PHASE_LABELS.get(p, p) for p in phases],
-                    [[name, domain] + [entry["phases"].get(p, "-") for p in phases]
-                     for (name, domain, _), entry in by_cookie.items()])
-    if result.errors:
-        print_table("Errors", ["phase", "kind", "url", "message"],
-                    [[PHASE_LABELS.get(e.phase or "", e.phase or ""), e.kind, e.url, e.message] for e in result.errors])
+    if outcome.result is not None:
+        outcome.result.command_line = command_line()
+    finish(outcome, output=output, output_format=output_format, report=report, output_dir=output_dir, lang=lang,
+           include_values=include_values, verbose=verbose, quiet=quiet)

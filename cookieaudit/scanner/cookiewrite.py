@@ -10,9 +10,10 @@ from typing import Optional
 
 from ..domains import host_of
 
-__all__ = ["CookieWrite", "from_cookie_store", "parse_cookie_string", "requested_days"]
+__all__ = ["BROWSER_MAX_DAYS", "CookieWrite", "from_cookie_store", "parse_cookie_string", "requested_days"]
 
 DAY = 86400.0
+BROWSER_MAX_DAYS = 400.0  # Chromium keeps a cookie at most this long, whatever the site asks for
 
 
 @dataclass(frozen=True)

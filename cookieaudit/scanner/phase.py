@@ -5,6 +5,12 @@ answer the banner on the first page and replay the list. Pages are visited by
 ``concurrency`` tabs of the same context; links are merged into the crawl in page order,
 so the page list is the same whatever order the tabs finish in. The first page is always
 visited alone (its banner answer and its cookies shape the rest).
+
+A visit is: load, settle (settle.py), collect, then unload (the tab goes back to
+``about:blank`` inside the visit), so what a page does as it is left — beacons, cookies on
+``pagehide`` — belongs to that page and not to whichever page its tab opens next. Together
+with the collectors' attribution to the visit that caused an observation (collectors/base.py),
+this makes a result with N tabs identify and attribute the same as with one.
 """
 
 from __future__ import annotations
@@ -17,20 +23,20 @@ from typing import Any, Callable, Optional
 
 from ..errors import SiteUnreachableError
 from ..models import Page, PhaseInfo
-from .banner import answer_banner
+from .banner import answer_banner, observe_banner
 from .browser import LaunchedBrowser, launch
 from .collectors import COLLECTORS, Collector, PhaseState, Visit
 from .collectors.base import utcnow
 from .cookiewrite import epoch_to_datetime
 from .crawl import Frontier, PlannedPage
-from .settle import NetworkActivity
+from .settle import NetworkActivity, settle_page
 
 __all__ = ["BINDING", "Phase", "FollowPlan"]
 
 BINDING = "__cookieauditReport"
 MAX_RESTARTS = 3
 COLLECT_BUDGET = 10.0  # seconds for all collectors' snapshots of one page (less with a short --timeout)
-SCROLL_JS = "() => window.scrollTo(0, Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0))"
+UNLOAD_TIMEOUT = 5.0  # seconds for a page to unload (its pagehide/unload handlers run in it)
 
 # Navigation failures that mean the site itself cannot be reached (checked on the first page).
 UNREACHABLE_ERRORS = (
@@ -121,6 +127,7 @@ class Phase:
         self._crashed: set = set()  # tabs whose renderer died
         self._clicks: list[float] = []  # epoch seconds of trusted clicks, from the init script
         self._sitemap_done = leader is not None or not self.options.sitemap
+        self._sitemap_urls: Optional[list[str]] = None  # the sitemap's pages, once read
 
     @property
     def action(self) -> Optional[str]:
@@ -145,6 +152,7 @@ class Phase:
         self.browser = await launch(self.playwright, self.options, self._profile_dir, self.har_path)
         self._profile_dir = self.browser.profile_dir
         context = self.browser.context
+        context.on("request", self.state.note_request)  # first: collectors ask it which visit a request is of
         self.activity = NetworkActivity()
         self.activity.attach(context)
         await context.expose_binding(BINDING, self._on_report)
@@ -160,6 +168,7 @@ class Phase:
             await self._open_tab(tab)
 
     async def _open_tab(self, tab) -> None:
+        tab.on("popup", lambda popup: self.state.note_popup(popup, tab))  # before the collectors' handlers
         tab.on("framenavigated", lambda frame: self._main_frame_navigated(tab, frame))
         tab.on("crash", lambda *_: self._crashed.add(tab))
         for collector in self.collectors:
@@ -220,9 +229,8 @@ class Phase:
                 more, running = await asyncio.wait(running)
                 done |= more
             self._collect_finished(done)
-            if self._merged == 1 and not self._sitemap_done:
-                self._sitemap_done = True
-                sitemap_urls = await self._read_sitemap(self._first_visit)
+            if self._merged >= 1 and self._sitemap_urls is not None:  # read during the first visit
+                sitemap_urls, self._sitemap_urls = self._sitemap_urls, None
 
     def _collect_finished(self, done) -> None:
         """Merge finished visits' links into the crawl, strictly in page order (deterministic)."""
@@ -232,8 +240,6 @@ class Phase:
                 self._finished[visit.planned.index] = visit
         while self._merged in self._finished:
             visit = self._finished.pop(self._merged)
-            if self._merged == 0:
-                self._first_visit = visit
             if visit.record.final_url:
                 self.frontier.mark_visited(visit.record.final_url)
             self.frontier.add_links(visit.links, visit.url, visit.planned.depth + 1)
@@ -249,7 +255,9 @@ class Phase:
                 self.browser.dead = True
             visit = self.state.current.pop(tab, None)
             self._visited += 1
-            return visit or Visit(planned, tab, self._page_record(planned), time.time())
+            visit = visit or Visit(planned, tab, self._page_record(planned), time.time())
+            self._visit_ended(visit)
+            return visit
         finally:
             if tab in self._crashed or tab.is_closed():
                 self._crashed.discard(tab)
@@ -281,11 +289,14 @@ class Phase:
             await collector.before_visit(visit)
         started = time.monotonic()
         deadline = started + self.options.timeout
+        self.activity.forget(tab)  # requests the tab's previous page left behind are not this page's
         loaded = await self._navigate(visit, deadline)
         if loaded:
             await self._settle(visit, deadline)
             if planned.index == 0 and self.action:
                 await self._answer_banner(visit, deadline)
+            elif planned.index == 0 and self.info.banner is None:
+                await self._observe_banner(visit)
         record.final_url = visit.current_url or record.final_url
         if tab in self._crashed or tab.is_closed():
             if tab in self._crashed:
@@ -293,12 +304,31 @@ class Phase:
                 record.error = "tab crashed"
         else:
             await self._collect(visit)
+            if planned.index == 0 and not self._sitemap_done:
+                self._sitemap_done = True
+                self._sitemap_urls = await self._read_sitemap(visit)  # fetched from the site's own page
+            await self._unload(visit)
         record.duration_ms = int((time.monotonic() - started) * 1000)
         self._visited += 1
         if self.progress:
             self.progress(phase=self.name, done=self._visited, url=planned.url)
+        self._visit_ended(visit)
         self.state.current.pop(tab, None)
         return visit
+
+    async def _unload(self, visit: Visit) -> None:
+        """Leave the page inside its visit (see the module docstring)."""
+        try:
+            await visit.tab.goto("about:blank", wait_until="commit", timeout=UNLOAD_TIMEOUT * 1000)
+        except Exception:  # a page that will not unload; the next visit's goto replaces it anyway
+            pass
+
+    def _visit_ended(self, visit: Visit) -> None:
+        for collector in self.collectors:
+            try:
+                collector.visit_ended(visit)
+            except Exception:  # bookkeeping only; must not cost the visit
+                pass
 
     async def _navigate(self, visit: Visit, deadline: float) -> bool:
         """goto and wait for load; errors recorded. True when there is a page to collect from."""
@@ -349,13 +379,8 @@ class Phase:
         return True
 
     async def _settle(self, visit: Visit, deadline: float) -> None:
-        tab = visit.tab
-        try:
-            await asyncio.wait_for(tab.evaluate(SCROLL_JS), max(0.1, min(3.0, deadline - time.monotonic())))
-        except Exception:
-            pass
-        self.activity.touch(tab)
-        await self.activity.settle(tab, self.options.quiet_window, deadline)
+        visit.record.settle = await settle_page(visit.tab, self.activity, self.options.quiet_window,
+                                                self.options.settle_limit, deadline=deadline)
         if self.options.wait:
             await asyncio.sleep(self.options.wait)
 
@@ -374,7 +399,13 @@ class Phase:
         if banner.reason and not banner.verified and banner.detected:
             self.state.error("banner", banner.reason, visit.planned.url)
         self.activity.touch(visit.tab)
-        await self.activity.settle(visit.tab, self.options.quiet_window, max(deadline, time.monotonic() + self.options.timeout / 2))
+        await settle_page(visit.tab, self.activity, self.options.quiet_window, self.options.settle_limit,
+                          deadline=max(deadline, time.monotonic() + self.options.timeout / 2), scroll=False)
+
+    async def _observe_banner(self, visit: Visit) -> None:
+        """Before consent: record whether a banner shows on the first page, with its screenshot (no clicks)."""
+        output_dir = Path(self.options.output_dir) if self.options.output_dir else None
+        self.info.banner = await observe_banner(visit.tab, output_dir, self.name)
 
     async def _collect(self, visit: Visit) -> None:
         budget = max(2.0, min(COLLECT_BUDGET, self.options.timeout))

@@ -60,6 +60,8 @@ class Scan:
     async def _run(self) -> ScanResult:
         from playwright.async_api import async_playwright
 
+        rules = asyncio.ensure_future(asyncio.to_thread(_load_rules))  # read while the browsers work
+        rules.add_done_callback(lambda done: done.cancelled() or done.exception())  # retrieved, also if unused
         playwright = await async_playwright().start()
         try:
             names = self.options.phases
@@ -76,6 +78,7 @@ class Scan:
                 await asyncio.wait_for(playwright.stop(), 5)
             except BaseException:  # the driver may already be gone (signal to the process group)
                 pass
+        await asyncio.gather(rules, return_exceptions=True)  # a failure shows when classifying
         self.finished_at = utcnow()
         return self.result()
 
@@ -88,16 +91,18 @@ class Scan:
         return str(path)
 
     # -- classification (cached per name + domain, and per host) -------------------------
-    def _classify_cookie(self, name: str, domain: str) -> dict:
-        key = (name, domain)
+    def _classify_cookie(self, name: str, domain: str, setter: Optional[str] = None) -> dict:
+        """The classification fields of a cookie; ``setter`` (the URL that set it) can identify the
+        tool behind a name many tools share."""
+        key = (name, domain, setter)
         if key not in self._cookie_classes:
-            fields = {"purpose": "unknown", "vendor": None, "vendor_id": None, "rule_id": None}
+            fields = {"purpose": "unknown", "vendor": None, "vendor_id": None, "rule_id": None, "category": None}
             try:
                 from ..classifier import classify
 
-                found = classify(name, domain=domain, site=self.site)
+                found = classify(name, domain=domain, site=self.site, setter=setter)
                 fields = {"purpose": found.purpose, "vendor": found.vendor, "vendor_id": found.vendor_id,
-                          "rule_id": found.rule_id}
+                          "rule_id": found.rule_id, "category": found.category}
             except Exception as exc:  # an unfinished or broken rule set must not stop a scan
                 self._note_classifier_failure(exc)
             self._cookie_classes[key] = fields
@@ -162,6 +167,13 @@ class Scan:
             phases=[phase.info for phase in self.phases],
             **lists,
         )
+
+
+def _load_rules() -> None:
+    """Load and compile the rule set the result is classified with (about a second of YAML)."""
+    from ..classifier import classify_host
+
+    classify_host("localhost")
 
 
 async def _run_all(coroutines) -> None:

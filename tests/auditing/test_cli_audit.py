@@ -84,8 +84,10 @@ def test_table_output_shows_findings_first_and_the_verdict(saved, capsys):
     scan_path, decl_path = saved
     code, out, _ = run(["audit", str(scan_path), "--statement", str(decl_path), "--lang", "en"], capsys)
     lines = out.splitlines()
-    assert lines[0].startswith("severity\tkind\tphase")
-    assert lines[-1].startswith("4 errors") and "fails at --fail-on error" in lines[-1]
+    findings = next(i for i, line in enumerate(lines) if line.startswith("Findings ("))
+    assert findings < next(i for i, line in enumerate(lines) if line.startswith("Cookies per phase"))
+    verdict = next(line for line in lines if line.startswith("Verdict: "))
+    assert verdict.startswith("Verdict: 4 errors") and "fails at --fail-on error" in verdict
 
 
 @pytest.mark.parametrize(("make", "expected"), [

@@ -8,11 +8,15 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import urlsplit
 
+import json
+
 import yaml
 
 from tests.testweb import Response
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "banners_eval"
+NPM_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "npm"
+PARTS = ("dev", "heldback")
 TRACKER_JS = 'document.cookie = "_ga=GA1.1.{n}.1700000000; path=/; max-age=63072000"; window.dataLayer = window.dataLayer || [];'
 
 
@@ -28,27 +32,60 @@ class EvalFixture:
     first_layer_reject: bool
     extra: dict = field(default_factory=dict)
     must_not_request: tuple = ()
+    part: str = "dev"
+    npm: tuple = ()
+    choice_endpoint: Optional[str] = None
 
     @property
     def url(self) -> str:
         return f"https://{self.host}/"
 
 
-def load_manifest() -> tuple[list[EvalFixture], str]:
-    """The fixtures listed in manifest.yaml, and the tracker cookie name."""
+def load_manifest(part: str = "all") -> tuple[list[EvalFixture], str]:
+    """The fixtures listed in manifest.yaml (``part``: dev, heldback or all), and the tracker cookie name."""
     data = yaml.safe_load((EVAL_DIR / "manifest.yaml").read_text(encoding="utf-8"))
     fixtures = [EvalFixture(**{**item, "must_not_request": tuple(item.get("must_not_request", ())),
-                               "extra": item.get("extra") or {}}) for item in data["fixtures"]]
+                               "npm": tuple(item.get("npm", ())), "extra": item.get("extra") or {}})
+                for item in data["fixtures"]]
+    unknown = {fx.part for fx in fixtures} - set(PARTS)
+    if unknown:
+        raise ValueError(f"manifest.yaml: unknown part {sorted(unknown)}")
+    if part != "all":
+        fixtures = [fx for fx in fixtures if fx.part == part]
     return fixtures, data["tracker_cookie"]
 
 
+def npm_version(package: str) -> str:
+    """The version of ``package`` pinned in tests/fixtures/npm/package.json."""
+    return json.loads((NPM_DIR / "package.json").read_text(encoding="utf-8"))["dependencies"][package]
+
+
+def npm_missing(fixtures: list[EvalFixture]) -> list[str]:
+    """npm packages the fixtures need that are not installed (run `npm ci` in tests/fixtures/npm)."""
+    wanted = {name for fx in fixtures for name in fx.npm}
+    return sorted(name for name in wanted if not (NPM_DIR / "node_modules" / name / "package.json").is_file())
+
+
 def _content_type(name: str) -> str:
+    if name.endswith(".json"):
+        return "application/json; charset=utf-8"
     return "application/javascript; charset=utf-8" if name.endswith(".js") else "text/html; charset=utf-8"
 
 
-def serve(testweb) -> list[EvalFixture]:
-    """Route every evaluation page, its extra files and the tracker; return the fixtures."""
-    fixtures, _ = load_manifest()
+def _choice_endpoint(cookie: str):
+    """A server that keeps the visitor's choice itself: GET tells it, POST ?keuze=V stores it."""
+    def handle(request):
+        if request.method == "POST":
+            value = (request.query.get("keuze") or [""])[0][:20]
+            return Response(json.dumps({"keuze": value}), content_type="application/json",
+                            set_cookies=[f"{cookie}={value}; Path=/; Max-Age=31536000; HttpOnly; Secure; SameSite=Lax"])
+        return Response(json.dumps({"keuze": request.cookies.get(cookie)}), content_type="application/json")
+    return handle
+
+
+def serve(testweb, part: str = "all") -> list[EvalFixture]:
+    """Route every evaluation page of ``part``, its extra files, npm packages and the tracker; return the fixtures."""
+    fixtures, _ = load_manifest(part)
     testweb.route("www.googletagmanager.com", "/gtag/js",
                   Response(TRACKER_JS.format(n=42), content_type="application/javascript"))
     for fx in fixtures:
@@ -57,6 +94,10 @@ def serve(testweb) -> list[EvalFixture]:
             parts = urlsplit(url)
             testweb.route(parts.hostname, parts.path,
                           Response((EVAL_DIR / name).read_text(encoding="utf-8"), content_type=_content_type(name)))
+        for package in fx.npm:
+            testweb.mount("cdn.jsdelivr.net", f"/npm/{package}@{npm_version(package)}/", NPM_DIR / "node_modules" / package)
+        if fx.choice_endpoint:
+            testweb.route(fx.host, fx.choice_endpoint, _choice_endpoint(fx.record.partition(":")[2]))
     return fixtures
 
 

@@ -87,7 +87,9 @@ def test_reject_through_settings_switches_off_preticked_boxes(page, custom_sites
     outcome = consent_banner.reject(page)
     assert outcome.verified, outcome
     assert outcome.reject_on_first_layer is False and outcome.preticked is True
-    assert [s.action for s in outcome.steps] == ["click", "toggle-off", "click"]
+    # settings, each pre-ticked box switched off (a step with its label each), save, then the reload check
+    assert [s.action for s in outcome.steps] == ["click", "toggle-off", "toggle-off", "click", "reload"]
+    assert all(s.ok for s in outcome.steps)
     assert outcome.clicks == 4  # settings, two boxes, save
     assert json.loads(__import__("urllib.parse").parse.unquote(cookie_jar(page)["cc_voorkeuren"])) == {
         "statistieken": False, "media": False}

@@ -63,7 +63,7 @@ def test_answer_flow_without_banner_reads_state_and_says_why():
     outcome, seen = _drive(engine.answer_flow("reject", RULES, WORDS, timeout=0.2), answer)
     assert outcome.reason == "no banner" and not outcome.detected
     assert outcome.consent_mode["default"] == {"ad_storage": "denied"}
-    assert not any(isinstance(op, (ops.Click, ops.Uncheck)) for op in seen)
+    assert not any(isinstance(op, (ops.Click, ops.Reload)) for op in seen)
 
 
 BANNER = decide.Banner(detection=decide.Detection(found=True, cmp="cookiebot"), rule=COOKIEBOT, frame="main", target="#x")
@@ -79,7 +79,7 @@ def test_judge_reads_the_consent_record_value(action, value, verified, reason):
     ok, how, why = decide.judge(action, BANNER, {}, {"cookie:CookieConsent": value}, shown=False, tcf=None)
     assert (ok, why) == (verified, reason)
     if ok:
-        assert how == "banner gone; consent recorded in cookie CookieConsent"
+        assert how == "banner gone; consent recorded in cookie CookieConsent (Cookiebot's consent record)"
 
 
 def test_judge_needs_the_banner_gone_and_a_record():
@@ -95,7 +95,9 @@ def test_judge_checks_tcf_purpose_one():
     tcf = {"tcStringPresent": True, "eventStatus": "useractioncomplete", "purposeConsents": {"1": True}}
     generic = decide.Banner(detection=decide.Detection(found=True, cmp="generic"), rule=None, frame="main", target="#x")
     assert decide.judge("accept", generic, {}, {}, shown=False, tcf=tcf)[0] is True
-    assert decide.judge("reject", generic, {}, {}, shown=False, tcf=tcf)[2] == "TCF purpose 1 consent does not match the choice"
+    assert decide.judge("reject", generic, {}, {}, shown=False, tcf=tcf)[2] == "TCF records consent to purposes 1 after the refusal"
+    accepted_none = tcf | {"purposeConsents": {"1": False}}
+    assert decide.judge("accept", generic, {}, {}, shown=False, tcf=accepted_none)[2] == "TCF purpose 1 consent does not match the choice"
 
 
 def test_generic_candidate_needs_cookie_words_and_answerable_buttons():
@@ -163,8 +165,8 @@ def test_first_layer_toggles_and_a_save_button_make_a_reject_path():
                                                      ["Selectie opslaan", "Alles accepteren"], {"total": 3, "enabled": 2, "checked": 1})]}
     banner = decide.find_banner(snapshot, (), WORDS)
     paths = decide.plan("reject", banner)
-    assert [[s.kind for s in path] for path in paths] == [["toggle-off", "click"]]
-    assert "[role=switch]" in paths[0][0].selector and paths[0][1].text == "Selectie opslaan"
+    assert [[s.kind for s in path] for path in paths] == [["switch-off", "click"]]
+    assert paths[0][0].selector == banner.target and paths[0][1].text == "Selectie opslaan"  # switch off inside the banner
 
 
 def test_a_cookie_notice_without_buttons_yet_is_not_answerable():

@@ -86,5 +86,5 @@ def test_banner_that_ignores_early_clicks_is_clicked_again(page, fault_sites):
     page.goto(fault_sites["slow-handlers"])
     outcome = consent_banner.accept(page)
     assert outcome.verified, outcome
-    assert [s.text for s in outcome.steps] == ["Tout accepter", "Tout accepter"]
+    assert [s.text for s in outcome.steps if s.action == "click"] == ["Tout accepter", "Tout accepter"]
     assert "!gtag=true" in cookie_jar(page)["tarteaucitron"]

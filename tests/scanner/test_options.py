@@ -17,6 +17,8 @@ def test_defaults_are_documented_values():
     assert options.phases == ("before_consent", "after_reject", "after_accept")
     assert ScanOptions(consent="reject").phases == ("after_reject",)
     assert not options.include_values and not options.block_third_party_cookies
+    assert (options.concurrency, options.quiet_window, options.settle_limit) == (3, 0.5, 10.0)  # README: Tabs, Settling
+    assert options.settle_limit < options.timeout
 
 
 def test_options_are_frozen_and_strict():

@@ -22,8 +22,9 @@ def site(testweb) -> municipal.MunicipalSite:
 
 @pytest.fixture(scope="module")
 def scanned(site, testweb, chromium_path):
-    """One sequential before-consent scan of the site, with default (third-party allowing) settings,
-    and the requests the test web received during it (the test web is shared by the whole session)."""
+    """One before-consent scan of the site with the default settings (third parties allowed, three
+    tabs: the expectations are those of a one-tab crawl), and the requests the test web received
+    during it (the test web is shared by the whole session)."""
     before = len(testweb.requests)
     result = scan(site.start_url, consent="none", browser_args=testweb.browser_args, insecure=True)
     return result, testweb.requests[before:]

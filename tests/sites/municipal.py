@@ -16,7 +16,7 @@ Traps a visitor-like crawler must handle: a 301 redirect whose target is also li
 a 404, a page that answers after 2 s, an ``alert()``, a form (never submitted), a logout link
 (clears the session if followed), a PDF download, a ``mailto:`` link, a fragment link, the same
 page under ``:443`` with a trailing slash, a link to www.rijksoverheid.nl (never followed) and a
-page listed only in sitemap.xml. Expectations assume a sequential crawl (``concurrency=1``):
+page listed only in sitemap.xml. Expectations hold for any ``--concurrency``:
 ``first_seen_url`` is the first page in crawl order that carries the source.
 
 Cookie domains are given as Chromium stores them (``.voorbeeldstad.nl`` for a ``domain=``

@@ -92,7 +92,8 @@ class TestWeb:
         self.routes[(host.lower(), path)] = response
 
     def mount(self, host: str, prefix: str, directory: str | Path) -> None:
-        """Serve files under ``directory`` at https://host/prefix..."""
+        """Serve files under ``directory`` at https://host/prefix... (with ``Access-Control-Allow-Origin: *``,
+        as a public CDN sends, so module scripts load across origins)."""
         self.mounts.append((host.lower(), prefix.rstrip("/") + "/", Path(directory)))
 
     def fallback(self, host: str, handler: Handler) -> None:
@@ -185,7 +186,7 @@ def _file_response(directory: Path, relative: str) -> Response:
     kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
         kind += "; charset=utf-8"
-    return Response(target.read_bytes(), content_type=kind)
+    return Response(target.read_bytes(), content_type=kind, headers=[("Access-Control-Allow-Origin", "*")])
 
 
 class _RequestHandler(BaseHTTPRequestHandler):

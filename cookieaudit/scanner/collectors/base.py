@@ -3,9 +3,17 @@
 A phase makes fresh collector instances, then for each browser it launches (a restart
 launches another) calls ``attach``; ``tab_opened`` for each tab; ``before_visit`` and
 ``after_visit`` around each page (``after_visit`` runs once the network settled and takes
-the page's snapshot); ``on_script_event`` for reports from the init script. ``results``
-turns what was gathered into result models using plain Python only, so a scan that is
-interrupted, or whose browser died, still yields everything gathered so far.
+the page's snapshot); ``visit_ended`` once the page was unloaded (its tab is blank again);
+``on_script_event`` for reports from the init script. ``results`` turns what was gathered
+into result models using plain Python only, so a scan that is interrupted, or whose browser
+died, still yields everything gathered so far.
+
+Attribution. Several tabs may visit pages at once, so "the page that was open when it
+happened" is not a stable fact. Every observation is instead attributed to the *visit that
+caused it* — the tab's visit for a script's report or a frame's request, the visit current
+when a request started for its response — and each visit carries its page's index in crawl
+order. Results take the earliest visit in crawl order (``Visit.order``), so which of two pages
+loading side by side finished first never shows in a result.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 from ...domains import party
 from ...models import ErrorEntry, Page
@@ -22,7 +31,7 @@ from ...safety import redact
 from ..crawl import PlannedPage
 from ..options import ScanOptions
 
-__all__ = ["Collector", "PhaseState", "Visit", "utcnow"]
+__all__ = ["UNATTRIBUTED", "Collector", "PhaseState", "Visit", "crawl_position", "earliest", "utcnow"]
 
 
 def utcnow() -> datetime:
@@ -46,12 +55,30 @@ class Visit:
         """The page being visited: the requested URL until the tab commits, then where it is."""
         return self.current_url or self.record.final_url or self.record.url
 
+    @property
+    def order(self) -> int:
+        """The page's position in crawl order (0 = the start page): what "earliest" means."""
+        return self.planned.index
+
+
+UNATTRIBUTED = 1 << 62  # crawl position of an observation no visit explains: after every page
+
+
+def crawl_position(visit: Optional["Visit"]) -> int:
+    """``visit.order``, or ``UNATTRIBUTED`` for no visit: the sort key of "earliest in crawl order"."""
+    return visit.order if visit is not None else UNATTRIBUTED
+
+
+def earliest(visits) -> Optional["Visit"]:
+    """The visit earliest in crawl order among ``visits`` (None when there are none)."""
+    return min((visit for visit in visits if visit is not None), key=lambda visit: visit.order, default=None)
+
 
 class PhaseState:
     """What the collectors of one phase share: options, site, clock, errors, the visit per tab."""
 
     def __init__(self, phase: str, options: ScanOptions, site: str, errors: list[ErrorEntry],
-                 classify_cookie: Callable[[str, str], dict], classify_host: Callable[[str], dict]):
+                 classify_cookie: Callable[..., dict], classify_host: Callable[[str], dict]):
         self.phase = phase
         self.options = options
         self.site = site
@@ -61,6 +88,8 @@ class PhaseState:
         self.classify_host = classify_host
         self.current: dict[Any, Visit] = {}  # tab -> the visit it is on
         self.last_visit: Optional[Visit] = None
+        self._openers: "WeakKeyDictionary[Any, Visit]" = WeakKeyDictionary()  # pop-up -> its opener's visit
+        self._request_visits: "WeakKeyDictionary[Any, Visit]" = WeakKeyDictionary()  # request -> visit it started in
 
     def party(self, host_or_url: str) -> str:
         """first/third relative to the scanned site."""
@@ -73,8 +102,50 @@ class PhaseState:
         return raw if self.options.include_values else redact(raw)
 
     def visit_of(self, tab) -> Optional[Visit]:
-        """The visit a tab is on (the latest visit if the tab is unknown, e.g. a pop-up)."""
-        return self.current.get(tab) or self.last_visit
+        """The visit that caused what happens in ``tab``: the visit the tab is on, a pop-up's opener's
+        visit, else (a service worker, a tab we do not know) the earliest page in crawl order being
+        visited now, so the answer never depends on which tab happened to start last."""
+        visit = self.current.get(tab) if tab is not None else None
+        if visit is None and tab is not None:
+            visit = self._openers.get(tab)
+        return visit or earliest(self.current.values()) or self.last_visit
+
+    def note_popup(self, popup, opener_tab) -> None:
+        """``popup`` was opened by ``opener_tab``: what happens in it belongs to the opener's visit."""
+        visit = self.current.get(opener_tab)
+        if visit is not None:
+            try:
+                self._openers[popup] = visit
+            except TypeError:  # not weak-referenceable: attribution falls back to visit_of's rule
+                pass
+
+    def note_request(self, request) -> None:
+        """A request started: remember the visit that caused it, for its response and failure later
+        (a response can arrive after its tab moved on). The phase registers this before the collectors."""
+        try:
+            tab = request.frame.page
+        except Exception:  # service-worker requests belong to no tab
+            tab = None
+        visit = self.visit_of(tab)
+        if visit is not None:
+            try:
+                self._request_visits[request] = visit
+            except TypeError:
+                pass
+
+    def visit_of_request(self, request) -> Optional[Visit]:
+        """The visit that caused ``request`` (see ``note_request``)."""
+        try:
+            visit = self._request_visits.get(request)
+        except TypeError:
+            visit = None
+        if visit is not None:
+            return visit
+        try:
+            tab = request.frame.page
+        except Exception:
+            tab = None
+        return self.visit_of(tab)
 
     def error(self, kind: str, message: str, url: Optional[str] = None) -> None:
         """Record a non-fatal error of this phase."""
@@ -103,6 +174,9 @@ class Collector:
 
     async def after_visit(self, visit: Visit) -> None:
         """The page settled: take its snapshot."""
+
+    def visit_ended(self, visit: Visit) -> None:
+        """The visit is over (its page unloaded, also after a failure); no browser calls here."""
 
     def on_script_event(self, event: dict, frame_url: str, tab) -> None:
         """The init script reported something (types listed in ``script_events``)."""

@@ -6,6 +6,13 @@ of ``document.cookie`` and CookieStore writes with the calling script; and the D
 protocol's ``Network.responseReceivedExtraInfo``, whose ``blockedCookies`` say why the
 browser refused a header cookie. The jar (``Storage.getCookies``) after each page is the
 truth about what was stored; evidence only says who set it and what was asked for.
+
+Attribution does not depend on how many tabs ran (see ``base``): each write belongs to the
+visit that caused it, and a cookie's setter and first page are those of its earliest write in
+crawl order (then in time). The lifetime asked for is that of its latest write in crawl order,
+as a one-tab scan leaves it. A cookie no write explains (only the jar shows it) is attributed to
+the earliest page in crawl order that was being visited while it appeared: between the last jar
+read without it and the first with it. One tab makes that exactly the page it appeared on.
 """
 
 from __future__ import annotations
@@ -15,9 +22,10 @@ from typing import Optional
 
 from ...domains import host_of, party, registrable_domain
 from ...models import Cookie, CookieChange, SetBy
-from ..cookiewrite import CookieWrite, epoch_to_datetime, from_cookie_store, parse_cookie_string, requested_days
+from ..cookiewrite import (BROWSER_MAX_DAYS, CookieWrite, epoch_to_datetime, from_cookie_store, parse_cookie_string,
+                           requested_days)
 from ..urls import redact_url
-from .base import Collector, Visit, utcnow
+from .base import Collector, Visit, crawl_position, earliest, utcnow
 
 __all__ = ["CookieCollector", "infer_refusal"]
 
@@ -32,7 +40,18 @@ class _Evidence:
     kind: str  # header | script | cookie-store
     url: Optional[str]  # response URL or calling script
     setter_host: str  # host the write applies to: response host or the frame's host
-    page_url: Optional[str]  # top-level page it happened on
+    visit: Optional[Visit]  # the visit that caused it
+    seq: int = 0  # arrival order, for writes in the same millisecond
+
+    @property
+    def page_url(self) -> Optional[str]:
+        """The page it happened on (where its visit ended up, so redirects do not split a page in two)."""
+        return self.visit.url if self.visit is not None else None
+
+    @property
+    def sort_key(self) -> tuple:
+        """Crawl order first, then time: the same for one tab or many."""
+        return crawl_position(self.visit), self.write.at, self.seq
 
 
 @dataclass
@@ -40,7 +59,7 @@ class _Seen:
     """A cookie as tracked across jar snapshots."""
 
     jar: dict
-    first_seen_url: Optional[str]
+    first_visit: Optional[Visit]  # earliest page being visited while it appeared (for unexplained cookies)
     first_seen_at: float
     changes: list
     jar_at: float  # when ``jar`` was read
@@ -71,6 +90,7 @@ class CookieCollector(Collector):
         self.ever_stored: set[tuple] = set()  # (name, domain without dot)
         self._browser = None
         self._cdp_frames: set = set()
+        self._open: dict[int, Visit] = {}  # visits begun and not yet past their jar read
 
     # -- browser hooks ---------------------------------------------------------------
     async def attach(self, browser) -> None:
@@ -107,28 +127,21 @@ class CookieCollector(Collector):
                 self.blocked[line] = list(reasons)
 
     def _on_response(self, response) -> None:
-        self.spawn(self._record_headers(response))
+        # The visit is taken now, from when the request started: the headers come back later.
+        self.spawn(self._record_headers(response, self.state.visit_of_request(response.request)))
 
-    async def _record_headers(self, response) -> None:
+    async def _record_headers(self, response, visit: Optional[Visit]) -> None:
+        at = utcnow().timestamp()
         headers = await response.headers_array()
         lines = [h["value"] for h in headers if h["name"].lower() == "set-cookie"]
         if not lines:
             return
-        at = utcnow().timestamp()
         url = response.url
-        page_url = self._page_url(response.frame)
         for block in lines:
             for line in block.split("\n"):  # some stacks fold several cookies into one header value
                 write = parse_cookie_string(line, at)
                 if write is not None:
-                    self.evidence.append(_Evidence(write, "header", url, host_of(url), page_url))
-
-    def _page_url(self, frame) -> Optional[str]:
-        try:
-            visit = self.state.visit_of(frame.page)
-        except Exception:
-            visit = self.state.last_visit
-        return visit.url if visit else None
+                    self._add(_Evidence(write, "header", url, host_of(url), visit))
 
     def on_script_event(self, event: dict, frame_url: str, tab) -> None:
         at = float(event.get("at") or utcnow().timestamp() * 1000) / 1000.0
@@ -142,21 +155,35 @@ class CookieCollector(Collector):
             return
         visit = self.state.visit_of(tab)
         script = event.get("script") or frame_url
-        self.evidence.append(_Evidence(write, kind, script, host_of(frame_url), visit.url if visit else None))
+        self._add(_Evidence(write, kind, script, host_of(frame_url), visit))
+
+    def _add(self, evidence: _Evidence) -> None:
+        evidence.seq = len(self.evidence)
+        self.evidence.append(evidence)
+
+    async def before_visit(self, visit: Visit) -> None:
+        self._open[visit.order] = visit
 
     async def after_visit(self, visit: Visit) -> None:
         await self.settle_tasks()
         reply = await self._browser.cdp.send("Storage.getCookies")
-        self._snapshot(reply.get("cookies", []), visit)
+        # Whatever appeared since the previous jar read happened during one of the visits open
+        # since then (this one included); for a cookie no write explains, the earliest is chosen.
+        window = earliest(self._open.values()) or visit
+        self._open.pop(visit.order, None)
+        self._snapshot(reply.get("cookies", []), visit, window)
 
-    def _snapshot(self, jar: list[dict], visit: Visit) -> None:
+    def visit_ended(self, visit: Visit) -> None:
+        self._open.pop(visit.order, None)  # also when its jar read failed or never ran
+
+    def _snapshot(self, jar: list[dict], visit: Visit, window: Optional[Visit] = None) -> None:
         now = utcnow().timestamp()
         for cookie in jar:
             key = _key(cookie)
             self.ever_stored.add((cookie["name"], cookie["domain"].lstrip(".")))
             seen = self.seen.get(key)
             if seen is None:
-                self.seen[key] = _Seen(cookie, visit.url, now, [], now)
+                self.seen[key] = _Seen(cookie, window or visit, now, [], now)
                 continue
             old = seen.jar
             value_changed = old.get("value") != cookie.get("value")
@@ -177,20 +204,16 @@ class CookieCollector(Collector):
         return cookies
 
     def _writes(self, name: str, domain: str) -> list[_Evidence]:
-        """Evidence that could have set this cookie, oldest first."""
+        """Evidence that could have set this cookie, earliest in crawl order (then time) first."""
         found = [e for e in self.evidence if not e.write.deletes and e.write.matches(name, domain, e.setter_host)]
-        return sorted(found, key=lambda e: e.write.at)
+        return sorted(found, key=lambda e: e.sort_key)
 
     def _stored_cookie(self, seen: _Seen) -> Cookie:
         jar = seen.jar
         domain = jar["domain"].lstrip(".")
         writes = self._writes(jar["name"], domain)
         evidence = writes[0] if writes else None  # who set it first
-        # The stored lifetime counts from the write that produced the jar entry as last read.
-        latest = next((e for e in reversed(writes) if e.write.at <= seen.jar_at), evidence)
-        set_at = latest.write.at if latest else seen.first_seen_at
-        session = bool(jar.get("session")) or float(jar.get("expires", -1)) < 0
-        stored_days = None if session else requested_days(float(jar["expires"]) - set_at)
+        latest, session, stored_days = _lifetime(jar, seen, writes)
         partition_site = _partition_site(jar)
         return Cookie(
             name=jar["name"],
@@ -208,15 +231,16 @@ class CookieCollector(Collector):
             partition_key=partition_site,
             party=self.state.party(domain),
             set_by=self._set_by(evidence),
-            first_seen_url=(evidence.page_url if evidence and evidence.page_url else seen.first_seen_url),
+            first_seen_url=(evidence.page_url if evidence and evidence.page_url
+                            else seen.first_visit.url if seen.first_visit else None),
             first_seen_at=epoch_to_datetime(evidence.write.at if evidence else seen.first_seen_at),
-            last_written_at=epoch_to_datetime(writes[-1].write.at) if writes else None,
+            last_written_at=epoch_to_datetime(max(e.write.at for e in writes)) if writes else None,  # in time
             stored=True,
             phase=self.state.phase,
             value=self.state.value(jar.get("value")),
             size=jar.get("size"),
             changes=seen.changes,
-            **self.state.classify_cookie(jar["name"], domain),
+            **self.state.classify_cookie(jar["name"], domain, setter=evidence.url if evidence else None),
         )
 
     def _set_by(self, evidence: Optional[_Evidence]) -> Optional[SetBy]:
@@ -229,7 +253,7 @@ class CookieCollector(Collector):
 
     def _refused_cookies(self) -> list[Cookie]:
         refused: dict[tuple, Cookie] = {}
-        for evidence in self.evidence:
+        for evidence in sorted(self.evidence, key=lambda e: e.sort_key):
             write = evidence.write
             domain = write.domain or evidence.setter_host
             key = (write.name, domain)
@@ -254,7 +278,8 @@ class CookieCollector(Collector):
                 first_seen_url=evidence.page_url, first_seen_at=epoch_to_datetime(write.at), stored=False,
                 reason=reason, reason_source=source, phase=self.state.phase, value=self.state.value(write.value),
                 size=len(write.name) + len(write.value),
-                **self.state.classify_cookie(write.name, _classification_domain(domain, evidence.setter_host)),
+                **self.state.classify_cookie(write.name, _classification_domain(domain, evidence.setter_host),
+                                             setter=evidence.url),
             )
         return list(refused.values())
 
@@ -292,6 +317,35 @@ def infer_refusal(write: CookieWrite, kind: str, setter_host: str, page_url: Opt
     if cross_site and write.same_site != "None":
         return "set in a cross-site context without SameSite=None"
     return "not in the cookie jar after the page"
+
+
+def _lifetime(jar: dict, seen: _Seen, writes: list[_Evidence]) -> tuple[Optional[_Evidence], bool, Optional[float]]:
+    """(the write whose lifetime counts, session?, stored lifetime in days) of a stored cookie.
+
+    The write that counts is the latest in crawl order (then time) read before the jar was:
+    what a one-tab scan ends with. The stored lifetime is read from the jar, counted from the
+    write that produced the entry, when that write asked for the same lifetime; tabs that
+    finish in another order can leave another page's write in the jar, and then the lifetime
+    is that of the counted write as Chromium stores it (capped at ``BROWSER_MAX_DAYS``).
+    """
+    jar_session = bool(jar.get("session")) or float(jar.get("expires", -1)) < 0
+    before_read = [e for e in writes if e.write.at <= seen.jar_at]
+    if not before_read:
+        latest = writes[0] if writes else None
+        set_at = latest.write.at if latest else seen.first_seen_at
+        return latest, jar_session, None if jar_session else requested_days(float(jar["expires"]) - set_at)
+    latest = max(before_read, key=lambda e: e.sort_key)
+    producer = max(before_read, key=lambda e: (e.write.at, e.seq))  # what the jar holds now
+    if _same_lifetime(producer.write, latest.write):
+        return latest, jar_session, None if jar_session else requested_days(float(jar["expires"]) - producer.write.at)
+    session = latest.write.max_age is None
+    return latest, session, None if session else min(latest.write.max_age_days, BROWSER_MAX_DAYS)
+
+
+def _same_lifetime(a: CookieWrite, b: CookieWrite) -> bool:
+    if a.max_age is None or b.max_age is None:
+        return a.max_age is None and b.max_age is None
+    return abs(a.max_age - b.max_age) <= 60.0
 
 
 def _lifetime_changed(old: dict, old_at: float, new: dict, new_at: float) -> bool:

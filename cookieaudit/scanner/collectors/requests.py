@@ -1,5 +1,9 @@
 """Requests: every request to a host other than the scanned site's, grouped by registrable
-domain, with status, initiating page and frame, and what the rule set knows of the host."""
+domain, with status, initiating page and frame, and what the rule set knows of the host.
+
+Each request belongs to the visit it started in (see ``base``); a group lists its requests in
+crawl order of their pages, then as they happened, so tabs finishing in another order do not
+reorder them."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from ...domains import registrable_domain
 from ...models import RequestGroup, RequestRecord
 from ..cookiewrite import epoch_to_datetime
 from ..urls import redact_url
-from .base import Collector, utcnow
+from .base import Collector, crawl_position, utcnow
 
 __all__ = ["RequestCollector"]
 
@@ -27,6 +31,7 @@ class RequestCollector(Collector):
     def __init__(self, state):
         super().__init__(state)
         self.records: list[RequestRecord] = []
+        self._orders: list[int] = []  # crawl position of each record's page, parallel to ``records``
         self._open: dict = {}  # Playwright request -> its record, until it ends
 
     async def attach(self, browser) -> None:
@@ -43,28 +48,30 @@ class RequestCollector(Collector):
         host = (urlsplit(url).hostname or "").lower()
         if not host or host == self.state.site_host:
             return
-        page_url, frame_url = self._origin_of(request)
+        visit = self.state.visit_of_request(request)
+        page_url, frame_url = (visit.url if visit else None), self._frame_of(request)
         recorded = url if self.state.options.include_values else redact_url(url)
         record = RequestRecord(
             url=recorded[:MAX_URL], host=host, method=request.method, resource_type=request.resource_type,
             page_url=page_url, frame_url=frame_url, at=epoch_to_datetime(utcnow().timestamp()), phase=self.state.phase,
         )
         self.records.append(record)
+        self._orders.append(crawl_position(visit))
         self._open[request] = record
 
-    def _origin_of(self, request) -> tuple[Optional[str], Optional[str]]:
+    @staticmethod
+    def _frame_of(request) -> Optional[str]:
         try:
             frame = request.frame
         except Exception:  # service-worker requests have no frame
-            return (self.state.last_visit.url if self.state.last_visit else None), None
-        visit = self.state.visit_of(frame.page)
+            return None
         if request.is_navigation_request():
             # A frame's document is requested by its parent; a top-level document stands for itself.
             parent = frame.parent_frame
             frame_url = parent.url if parent is not None else request.url
         else:
             frame_url = frame.url
-        return (visit.url if visit else None), frame_url or None
+        return frame_url or None
 
     def _on_response(self, response) -> None:
         record = self._open.get(response.request)
@@ -81,7 +88,8 @@ class RequestCollector(Collector):
 
     def results(self) -> list[RequestGroup]:
         groups: "OrderedDict[str, list[RequestRecord]]" = OrderedDict()
-        for record in self.records:
+        order = sorted(range(len(self.records)), key=lambda i: (self._orders[i], i))
+        for record in (self.records[i] for i in order):
             groups.setdefault(registrable_domain(record.host), []).append(record)
         out = []
         for domain, records in groups.items():

@@ -1,5 +1,10 @@
 """Storage: localStorage and sessionStorage keys, IndexedDB databases and Cache Storage
-caches, per origin, read in every frame after each page; writers from the init script."""
+caches, per origin, read in every frame after each page; writers from the init script.
+
+As for cookies (see ``base``), an entry's writer and first page are those of its earliest
+write in crawl order, whichever tab ran it; an entry no reported write explains is first seen
+on the earliest page in crawl order whose snapshot listed it.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from typing import Optional
 
 from ...models import SetBy, StorageEntry
 from ..cookiewrite import epoch_to_datetime
-from .base import Collector, Visit, utcnow
+from .base import Collector, Visit, crawl_position, utcnow
 
 __all__ = ["StorageCollector"]
 
@@ -47,8 +52,19 @@ class _Entry:
     origin: str
     key: str
     value: Optional[str]
-    first_seen_url: str
+    first_visit: Visit  # the earliest page in crawl order whose snapshot listed it
     first_seen_at: float
+
+
+@dataclass
+class _Writer:
+    script: str
+    at: float
+    visit: Optional[Visit]
+
+    @property
+    def sort_key(self) -> tuple:
+        return crawl_position(self.visit), self.at
 
 
 class StorageCollector(Collector):
@@ -61,15 +77,19 @@ class StorageCollector(Collector):
     def __init__(self, state):
         super().__init__(state)
         self.entries: dict[tuple, _Entry] = {}
-        self.writers: dict[tuple, tuple[str, float]] = {}  # (area, origin, key) -> (script, at)
+        self.writers: dict[tuple, _Writer] = {}  # (area, origin, key) -> its earliest writer in crawl order
         self._counts: dict[tuple, int] = {}  # (kind, origin) -> entries kept, at most MAX_KEYS
 
     def on_script_event(self, event: dict, frame_url: str, tab) -> None:
         key = (event.get("area"), event.get("origin"), event.get("key"))
         script = event.get("script") or frame_url
         at = float(event.get("at") or 0) / 1000.0 or utcnow().timestamp()
-        if key not in self.writers and script and len(self.writers) < MAX_WRITERS:
-            self.writers[key] = (script, at)
+        if not script:
+            return
+        writer = _Writer(script, at, self.state.visit_of(tab))
+        known = self.writers.get(key)
+        if known is None and len(self.writers) < MAX_WRITERS or known is not None and writer.sort_key < known.sort_key:
+            self.writers[key] = writer
 
     async def after_visit(self, visit: Visit) -> None:
         frames = [f for f in visit.tab.frames if f.url.startswith(("http://", "https://"))]
@@ -100,20 +120,23 @@ class StorageCollector(Collector):
                 return
             self._counts[(kind, origin)] = kept + 1
             writer = self.writers.get((kind, origin, key))
-            seen_at = min(writer[1], now) if writer else now
-            self.entries[(kind, origin, key)] = _Entry(kind, origin, key, value, visit.url, seen_at)
+            seen_at = min(writer.at, now) if writer else now
+            self.entries[(kind, origin, key)] = _Entry(kind, origin, key, value, visit, seen_at)
         else:
             entry.value = value
+            if visit.order < entry.first_visit.order:  # tabs finish out of crawl order
+                entry.first_visit = visit
 
     def results(self) -> list[StorageEntry]:
         out = []
         for (kind, origin, key), entry in self.entries.items():
             writer = self.writers.get((kind, origin, key))
-            set_by = SetBy(kind="script", url=writer[0], party=self.state.party(writer[0])) if writer else None
+            set_by = SetBy(kind="script", url=writer.script, party=self.state.party(writer.script)) if writer else None
+            first_visit = writer.visit if writer is not None and writer.visit is not None else entry.first_visit
             out.append(StorageEntry(
                 kind=kind, origin=origin, key=key, party=self.state.party(origin),
                 value=self.state.value(entry.value), size=None if entry.value is None else len(key) + len(entry.value),
-                set_by=set_by, first_seen_url=entry.first_seen_url,
+                set_by=set_by, first_seen_url=first_visit.url,
                 first_seen_at=epoch_to_datetime(entry.first_seen_at), phase=self.state.phase,
             ))
         return out

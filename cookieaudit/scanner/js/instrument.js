@@ -96,4 +96,64 @@
       return originalOpen.apply(this, arguments);
     };
   }
+
+  // Late timers, so the scanner waits for a tag that fires a moment after load or a scroll
+  // (scanner/settle.py): setTimeout and the first run of setInterval up to LATE_MS, and
+  // requestIdleCallback. A timer armed inside a timer callback is one level deeper; beyond
+  // MAX_DEPTH levels (an animation or polling loop) timers are not counted.
+  const LATE_MS = 3000, MAX_DEPTH = 3, MAX_PENDING = 1000;
+  const pending = new Map(); // key -> due time (performance.now() milliseconds)
+  let depth = 0;
+  const clock = performance.now.bind(performance);
+  const receiver = (self) => (self === undefined || self === null ? globalThis : self);
+
+  function counted(native, keyOf, dueIn) {
+    return function (handler, delay) {
+      if (typeof handler !== "function") return native.apply(receiver(this), arguments);
+      const level = depth + 1;
+      const ms = dueIn(delay);
+      const rest = Array.prototype.slice.call(arguments, 2);
+      let key = null;
+      const run = function () {  // every callback runs one level deeper, counted or not
+        if (key !== null) pending.delete(key);
+        const outer = depth;
+        depth = level;
+        try { return handler.apply(this, rest.length ? rest : arguments); } finally { depth = outer; }
+      };
+      const id = native.call(receiver(this), run, delay);
+      if (ms <= LATE_MS && level <= MAX_DEPTH && pending.size < MAX_PENDING) {
+        key = keyOf(id);
+        pending.set(key, clock() + ms);
+      }
+      return id;
+    };
+  }
+
+  function cleared(native, keyOf) {
+    return function (id) {
+      pending.delete(keyOf(id));
+      return native.apply(receiver(this), arguments);
+    };
+  }
+
+  const timerKey = (id) => id;
+  const delayOf = (delay) => Math.max(0, Number(delay) || 0);
+  globalThis.setTimeout = counted(globalThis.setTimeout, timerKey, delayOf);
+  globalThis.setInterval = counted(globalThis.setInterval, timerKey, delayOf);
+  globalThis.clearTimeout = cleared(globalThis.clearTimeout, timerKey);
+  globalThis.clearInterval = cleared(globalThis.clearInterval, timerKey);
+  if (typeof globalThis.requestIdleCallback === "function") {
+    const idleKey = (id) => "idle:" + id;
+    // Runs when the page is idle, soon; its timeout option is the latest it may wait.
+    const idleDue = (options) => Math.min(LATE_MS, Math.max(50, Number(options && options.timeout) || 50));
+    globalThis.requestIdleCallback = counted(globalThis.requestIdleCallback, idleKey, idleDue);
+    globalThis.cancelIdleCallback = cleared(globalThis.cancelIdleCallback, idleKey);
+  }
+
+  Object.defineProperty(globalThis, "__cookieauditPending", {
+    value: () => {
+      const now = clock();
+      return Array.from(pending.values(), (due) => Math.max(0, Math.round(due - now))).slice(0, 100);
+    },
+  });
 })();

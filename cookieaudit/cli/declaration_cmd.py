@@ -1,0 +1,31 @@
+"""``cookieaudit declaration RESULT.json --lang nl|en --format markdown|html|csv``: a draft cookie table.
+
+Browser-free: the cookie table a site should publish, made from what a saved scan observed,
+marking what the current statement already declares (stdout without ``-o``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..reports import load_result
+from ..reports.declaration import DECLARATION_FORMATS, render_declaration
+from ..reports.view import prepare
+from ._output import check_output_path, write_text
+from ._reports import LANG_OPTION
+
+__all__ = ["declaration_command"]
+
+
+@click.command("declaration")
+@click.argument("result_file", metavar="RESULT.json", type=click.Path(dir_okay=False))
+@LANG_OPTION
+@click.option("--format", "fmt", type=click.Choice(DECLARATION_FORMATS), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (default: stdout).")
+def declaration_command(result_file, lang, fmt, output):
+    """Draft the cookie declaration a site should publish, from what a saved scan observed."""
+    check_output_path(output)
+    result = prepare(load_result(Path(result_file)))
+    write_text(render_declaration(result, fmt, lang=lang), output)
