@@ -3,9 +3,9 @@
 Each site is one ``client.submit(scan_site_task, ...)`` with a stable key and ``pure=False``;
 ``as_completed`` hands results back as they arrive and the client writes each one at once, so
 an interrupted client loses nothing that completed and a rerun resumes. Workers do not share
-the client's disk: the task runs the unit in a temporary folder on the worker and returns the
-result JSON and the artefact folder as compressed bytes; statement and rule files named on
-the command line travel with the task. One browser per worker: a LocalCluster runs single-
+the client's disk: the task runs the unit in a temporary folder on the worker and returns that
+folder (result JSON, reports, screenshots, log) as one compressed archive; statement and rule
+files named on the command line travel with the task. One browser per worker: a LocalCluster runs single-
 threaded workers with a ``browser=1`` resource; on a cluster of your own, start workers with
 ``--nthreads 1`` (or ``--resources browser=1``, which the runner then asks for). A worker lost
 while running a site (``KilledWorker``) becomes that site's failed row.
@@ -15,7 +15,6 @@ Dask is an optional extra: ``pip install 'cookieaudit[dask]'``.
 
 from __future__ import annotations
 
-import gzip
 import io
 import logging
 import os
@@ -30,7 +29,7 @@ from typing import Callable, Optional, Sequence
 
 from ..errors import InputError
 from .local import Job
-from .unit import FILES_NAME, LOG_NAME, RESULT_NAME, UnitOutcome, UnitRequest, run_unit
+from .unit import UnitOutcome, UnitRequest, run_unit
 
 __all__ = ["DASK_MISSING", "require_dask", "run_dask", "scan_site_task"]
 
@@ -65,6 +64,7 @@ def scan_site_task(request: UnitRequest, files: Optional[dict] = None) -> dict:
                 local.write_bytes(data)
                 mapping[original] = str(local)
             request = replace(request, scan_args=tuple(mapping.get(arg, arg) for arg in request.scan_args))
+        request = replace(request, env={**_nanny_environ(), **request.env})
         unit_dir = workdir / "unit"
         outcome = run_unit(request, unit_dir)
         return {
@@ -74,19 +74,23 @@ def scan_site_task(request: UnitRequest, files: Optional[dict] = None) -> dict:
             "error": outcome.error,
             "leftovers_killed": outcome.leftovers_killed,
             "worker": socket.gethostname(),
-            "result": _gzip_file(outcome.result_path),
-            "log": _gzip_file(outcome.log_path),
-            "files": _tar_dir(outcome.files_dir),
+            "archive": _tar_dir(unit_dir),
         }
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _gzip_file(path: Path) -> Optional[bytes]:
+def _nanny_environ() -> dict:
+    """The variables a Dask nanny set for its worker (``distributed.nanny.pre-spawn-environ``:
+    MALLOC_TRIM_THRESHOLD_, OMP_NUM_THREADS, …), to be removed again for the scan: they tune a
+    numeric worker, not a browser. A value the user set otherwise is kept."""
     try:
-        return gzip.compress(path.read_bytes(), compresslevel=6)
-    except OSError:
-        return None
+        import dask
+
+        preset = dask.config.get("distributed.nanny.pre-spawn-environ", default={}) or {}
+    except Exception:
+        return {}
+    return {name: None for name, value in preset.items() if os.environ.get(name) == str(value)}
 
 
 def _tar_dir(path: Path) -> Optional[bytes]:
@@ -100,14 +104,10 @@ def _tar_dir(path: Path) -> Optional[bytes]:
 
 # -- on the client -------------------------------------------------------------------------
 def unpack_outcome(payload: dict, workdir: Path) -> UnitOutcome:
-    """Write a task's returned bytes into ``workdir`` (result, log, artefacts) as a local unit would."""
+    """Unpack a task's archive into ``workdir``: what a local unit leaves there."""
     workdir.mkdir(parents=True, exist_ok=True)
-    if payload.get("result") is not None:
-        (workdir / RESULT_NAME).write_bytes(gzip.decompress(payload["result"]))
-    if payload.get("log") is not None:
-        (workdir / LOG_NAME).write_bytes(gzip.decompress(payload["log"]))
-    if payload.get("files") is not None:
-        _untar(payload["files"], workdir / FILES_NAME)
+    if payload.get("archive") is not None:
+        _untar(payload["archive"], workdir)
     return UnitOutcome(exit_code=payload.get("exit_code"), seconds=float(payload.get("seconds") or 0.0),
                        workdir=workdir, timed_out=bool(payload.get("timed_out")), error=payload.get("error"),
                        leftovers_killed=int(payload.get("leftovers_killed") or 0))

@@ -8,7 +8,7 @@ Layout of ``--output-dir DIR``::
     DIR/cookies.csv           every observed cookie across sites, one row per cookie and phase
     DIR/cookies.parquet       the same (with pyarrow installed)
     DIR/sites/<folder>/result.json   the site's result (AuditedResult), written atomically
-    DIR/sites/<folder>/files/        screenshots and other artefacts of the scan
+    DIR/sites/<folder>/report.html   its reports (--report), screenshots/ and other artefacts
     DIR/sites/<folder>/scan.log      the scan's stderr
     DIR/sites/<folder>/site.json     the batch record (row, cookie rows, exit code); written last,
                                      so its presence means the site's output is whole
@@ -33,7 +33,7 @@ from ..errors import InputError
 from ..safety import csv_safe
 from .rows import COOKIE_COLUMNS, SUMMARY_COLUMNS, cookie_rows, summary_row
 from .sites import SiteSpec
-from .unit import FILES_NAME, LOG_NAME, RESULT_NAME, UnitOutcome
+from .unit import LOG_NAME, RESULT_NAME, UnitOutcome
 
 __all__ = ["RECORD_NAME", "BatchStore", "atomic_write"]
 
@@ -120,13 +120,15 @@ class BatchStore:
         relative_result = f"sites/{spec.folder}/{RESULT_NAME}"
         row = summary_row(spec, result, exit_code=outcome.exit_code, error=error, seconds=outcome.seconds,
                           result_path=relative_result)
-        _replace_dir(outcome.files_dir, site_dir / FILES_NAME)
-        if outcome.log_path.is_file():
-            os.replace(outcome.log_path, site_dir / LOG_NAME)
+        # The folder describes the latest attempt only: the earlier one goes, record first.
+        for entry in site_dir.iterdir():
+            if not entry.name.startswith(WORK_PREFIX):
+                _remove(entry)
+        for entry in outcome.workdir.iterdir():
+            if entry.name != RESULT_NAME and not entry.name.endswith(".partial"):  # .partial: a write cut short
+                os.replace(entry, site_dir / entry.name)
         if result is not None:
             os.replace(outcome.result_path, site_dir / RESULT_NAME)
-        else:  # the folder describes the latest attempt only
-            (site_dir / RESULT_NAME).unlink(missing_ok=True)
         if outcome.workdir.name.startswith(WORK_PREFIX):  # only ever a work folder of ours
             shutil.rmtree(outcome.workdir, ignore_errors=True)
         record = {
@@ -148,7 +150,9 @@ class BatchStore:
         """A record for a site that produced nothing to install (e.g. a lost Dask worker)."""
         site_dir = self.site_dir(spec)
         site_dir.mkdir(parents=True, exist_ok=True)
-        (site_dir / RESULT_NAME).unlink(missing_ok=True)
+        for entry in site_dir.iterdir():
+            if not entry.name.startswith(WORK_PREFIX):
+                _remove(entry)
         record = {"cookieaudit_batch_record": RECORD_VERSION, "key": spec.key, "line": spec.line, "site": spec.site,
                   "options": options_digest, "finished_at": _now(), "row": row, "cookies": []}
         atomic_write(site_dir / RECORD_NAME, json.dumps(record, ensure_ascii=False))
@@ -265,12 +269,11 @@ def _read_result(path: Path) -> tuple[Optional[dict], Optional[str]]:
     return data, None
 
 
-def _replace_dir(source: Path, target: Path) -> None:
-    """Put ``source`` at ``target`` (removing an older ``target``); nothing when ``source`` is absent or empty."""
-    if target.exists():
-        shutil.rmtree(target, ignore_errors=True)
-    if source.is_dir() and any(source.iterdir()):
-        os.replace(source, target)
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _now() -> str:

@@ -8,9 +8,10 @@ session of its own (Playwright launches it detached), so every process of the un
 carries a token in its environment; whatever still carries it when the unit ends is killed
 too. A hung browser can therefore never stall a batch, and no browser outlives its site.
 
-The unit writes into a work folder: ``result.json`` (the scan's ``-o``), ``files/`` (its
-``--output-dir``: screenshots, HARs) and ``scan.log`` (its stderr). Chromium profiles and
-Playwright's temporary files go to a private ``TMPDIR`` that is removed afterwards.
+The unit runs the scan in a work folder, which is also its ``--output-dir``: ``result.json``
+(the scan's ``-o``), its artefacts (banner screenshots, ``--report`` files) and ``scan.log``
+(its stderr). Chromium profiles and Playwright's temporary files go to a private ``TMPDIR``
+that is removed afterwards.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ DEFAULT_SITE_TIMEOUT = 900.0
 DEFAULT_GRACE = 15.0  # seconds between SIGTERM (write the partial result) and SIGKILL
 TOKEN_VARIABLE = "COOKIEAUDIT_BATCH_UNIT"
 RESULT_NAME = "result.json"
-FILES_NAME = "files"
 LOG_NAME = "scan.log"
 MAX_ERROR = 500
 POLL = 0.25
@@ -48,7 +48,7 @@ class UnitRequest:
     scan_args: tuple[str, ...] = ()
     site_timeout: float = DEFAULT_SITE_TIMEOUT
     grace: float = DEFAULT_GRACE
-    env: dict = field(default_factory=dict)  # extra environment (tests, proxies)
+    env: dict = field(default_factory=dict)  # extra environment (tests, proxies); None removes a variable
 
 
 @dataclass
@@ -67,9 +67,6 @@ class UnitOutcome:
     def result_path(self) -> Path:
         return self.workdir / RESULT_NAME
 
-    @property
-    def files_dir(self) -> Path:
-        return self.workdir / FILES_NAME
 
     @property
     def log_path(self) -> Path:
@@ -77,10 +74,10 @@ class UnitOutcome:
 
 
 def scan_command(request: UnitRequest) -> list[str]:
-    """The child's command line; it runs in the work folder, so the paths in its result
-    (``options.output_dir``, screenshots) stay true once the folder's content is moved."""
+    """The child's command line; it runs in the work folder, its output folder, so the paths in
+    its result and reports (screenshots) stay true once the folder's content is moved."""
     return [sys.executable, "-m", "cookieaudit", "scan", request.site, *request.scan_args,
-            "--format", "json", "-o", RESULT_NAME, "--output-dir", FILES_NAME, "-q"]
+            "--format", "json", "-o", RESULT_NAME, "--output-dir", ".", "-q"]
 
 
 def run_unit(request: UnitRequest, workdir: Path, cancel: Optional[threading.Event] = None) -> UnitOutcome:
@@ -95,8 +92,9 @@ def run_unit(request: UnitRequest, workdir: Path, cancel: Optional[threading.Eve
     try:
         with open(workdir / LOG_NAME, "wb") as log:
             try:
-                child = subprocess.Popen(scan_command(request), cwd=workdir, stdin=subprocess.DEVNULL, stdout=log,
-                                         stderr=log, env=env, **_new_group())
+                # stdout would repeat the result (--format json); the log keeps what the scan says on stderr
+                child = subprocess.Popen(scan_command(request), cwd=workdir, stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.DEVNULL, stderr=log, env=env, **_new_group())
             except OSError as exc:
                 outcome.error = f"cannot start the scan: {exc.strerror or exc}"
                 return outcome
@@ -144,7 +142,11 @@ def _wait(child: subprocess.Popen, request: UnitRequest, outcome: UnitOutcome, s
 
 def _child_env(request: UnitRequest, token: str, private_tmp: Path) -> dict:
     env = dict(os.environ)
-    env.update(request.env)
+    for name, value in request.env.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     env[TOKEN_VARIABLE] = token
     for name in ("TMPDIR", "TEMP", "TMP"):
         env[name] = str(private_tmp)

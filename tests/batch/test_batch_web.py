@@ -179,11 +179,12 @@ def test_long_cookie_table(two_workers, sites):
 def test_site_folders_and_the_start_pages_links(two_workers, sites):
     _, out = two_workers
     folder = out / "sites" / sites.banner
-    assert {"result.json", "site.json", "scan.log", "files"} <= {p.name for p in folder.iterdir()}
+    assert {"result.json", "site.json", "scan.log", "report.html", "screenshots"} <= {p.name for p in folder.iterdir()}
+    assert sites.banner in (folder / "report.html").read_text(encoding="utf-8")  # --report html, the default
     assert not [p for p in (out / "sites").rglob(".work-*")]
     result = json.loads((folder / "result.json").read_text(encoding="utf-8"))
     banner_phase = next(p for p in result["phases"] if p["name"] == "after_reject")["banner"]
-    assert banner_phase["detected"] and banner_phase["screenshot"] and (folder / "files" / banner_phase["screenshot"]).is_file()
+    assert banner_phase["detected"] and banner_phase["screenshot"] and (folder / banner_phase["screenshot"]).is_file()
     start = next(p for p in result["pages"] if p["source"] == "start" and p["phase"] == "before_consent")
     links = {(link["url"], link["text"], link["area"]) for link in start["links"]}
     assert (f"https://{sites.banner}/cookieverklaring", "Meer informatie", "banner") in links
@@ -232,7 +233,8 @@ def test_dask_local_cluster_gives_the_same_rows_as_two_workers(two_workers, test
     assert done.returncode == local_done.returncode
     assert _comparable(read_jsonl(out / "summary.jsonl")) == _comparable(read_jsonl(local_out / "summary.jsonl"))
     assert read_csv(out / "cookies.csv") == read_csv(local_out / "cookies.csv")
-    assert (out / "sites" / sites.banner / "files").is_dir()  # artefacts came back from the worker
+    assert (out / "sites" / sites.banner / "report.html").is_file()  # artefacts came back from the worker
+    assert (out / "sites" / sites.banner / "screenshots").is_dir()
     assert unit_processes(out) == []
 
 

@@ -42,7 +42,7 @@ def test_killed_worker_is_a_failed_row_and_the_rest_is_written(tmp_path):
     for spec in (specs[0], specs[2]):
         folder = store.site_dir(spec)
         assert json.loads((folder / "result.json").read_text())["site"] == spec.site
-        assert (folder / "files" / "screenshots" / "after_reject" / "banner.png").read_bytes() == b"\x89PNG fake"
+        assert (folder / "screenshots" / "after_reject" / "banner.png").read_bytes() == b"\x89PNG fake"
         assert finished[spec.site]["row"]["status"] == "ok"
         assert (folder / "scan.log").read_text() == f"received {statement}: 16 bytes"  # the statement file travelled
     assert not list(tmp_path.parent.glob("ontsnapt.txt")) and not list(tmp_path.rglob("ontsnapt.txt"))
@@ -61,5 +61,25 @@ def test_unpacked_outcome_is_what_a_local_unit_leaves(tmp_path):
     outcome = unpack_outcome(payload, tmp_path / "work")
     assert outcome.exit_code == 0 and outcome.seconds == 1.5
     assert json.loads(outcome.result_path.read_text())["site"] == "https://www.goed.nl/"
-    assert (outcome.files_dir / "screenshots" / "after_reject" / "banner.png").is_file()
+    assert (outcome.workdir / "screenshots" / "after_reject" / "banner.png").is_file()
+    assert outcome.log_path.read_text() == ""
     assert not (tmp_path / "ontsnapt.txt").exists() and not (tmp_path.parent / "ontsnapt.txt").exists()
+
+
+def test_the_nannys_numeric_tuning_is_not_passed_to_the_scan(monkeypatch):
+    from cookieaudit.batch.dask_runner import _nanny_environ
+
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")  # the user's own value: kept
+    removed = _nanny_environ()
+    assert removed.get("MALLOC_TRIM_THRESHOLD_", "kept") is None
+    assert "OMP_NUM_THREADS" not in removed
+
+
+def test_a_variable_set_to_none_is_removed_from_the_childs_environment(monkeypatch, tmp_path):
+    from cookieaudit.batch.unit import _child_env
+
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    env = _child_env(UnitRequest(site="https://www.goed.nl/", env={"MALLOC_TRIM_THRESHOLD_": None, "EXTRA": "1"}),
+                     "token", tmp_path)
+    assert "MALLOC_TRIM_THRESHOLD_" not in env and env["EXTRA"] == "1" and env["TMPDIR"] == str(tmp_path)

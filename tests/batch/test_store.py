@@ -23,8 +23,10 @@ def _outcome(store, spec, result=None, exit_code=0, error=None, screenshot=True)
     if result is not None:
         (workdir / "result.json").write_text(result.to_json(), encoding="utf-8")
     if screenshot:
-        (workdir / "files" / "screenshots" / "after_reject").mkdir(parents=True)
-        (workdir / "files" / "screenshots" / "after_reject" / "banner.png").write_bytes(b"\x89PNG")
+        (workdir / "screenshots" / "after_reject").mkdir(parents=True)
+        (workdir / "screenshots" / "after_reject" / "banner.png").write_bytes(b"\x89PNG")
+        (workdir / "report.html").write_text("<!doctype html><title>rapport</title>", encoding="utf-8")
+        (workdir / "result.json.partial").write_text("{", encoding="utf-8")  # a write cut short: left behind
     (workdir / "scan.log").write_text("cookieaudit: error: boom\n" if error else "", encoding="utf-8")
     return UnitOutcome(exit_code=exit_code, seconds=3.25, workdir=workdir, error=error)
 
@@ -39,8 +41,8 @@ def test_install_moves_the_attempt_into_the_site_folder(tmp_path, specs):
     store.prepare()
     record = store.install(specs[0], _outcome(store, specs[0], audited_result(), exit_code=1))
     folder = tmp_path / "uit" / "sites" / "www.denhaag.nl"
-    assert sorted(p.name for p in folder.iterdir()) == ["files", "result.json", "scan.log", "site.json"]
-    assert (folder / "files" / "screenshots" / "after_reject" / "banner.png").read_bytes() == b"\x89PNG"
+    assert sorted(p.name for p in folder.iterdir()) == ["report.html", "result.json", "scan.log", "screenshots", "site.json"]
+    assert (folder / "screenshots" / "after_reject" / "banner.png").read_bytes() == b"\x89PNG"
     assert json.loads((folder / "result.json").read_text())["site"] == "https://www.denhaag.nl/"
     on_disk = json.loads((folder / "site.json").read_text())
     assert on_disk == record and record["key"] == specs[0].key
@@ -57,7 +59,7 @@ def test_a_failed_retry_replaces_the_older_attempt(tmp_path, specs):
     record = store.install(specs[0], _outcome(store, specs[0], None, exit_code=3, error="cannot reach", screenshot=False))
     folder = store.site_dir(specs[0])
     assert record["row"]["status"] == "failed" and record["row"]["error"] == "cannot reach"
-    assert not (folder / "result.json").exists() and not (folder / "files").exists()
+    assert sorted(p.name for p in folder.iterdir()) == ["scan.log", "site.json"]  # nothing of the older attempt
     assert not [p for p in folder.iterdir() if p.name.startswith(".work-")]
 
 
