@@ -27,6 +27,7 @@ __all__ = [
     "Dialog",
     "ErrorEntry",
     "Page",
+    "PageDropped",
     "PageLink",
     "PageSettle",
     "PhaseBanner",
@@ -137,7 +138,8 @@ class Cookie(_Model):
     last_written_at: Optional[datetime] = Field(
         None, description="The last write seen (header or script), also one that changed nothing visible in the jar.")
     stored: bool = True
-    reason: Optional[str] = Field(None, description="Why the browser refused it (stored=false).")
+    reason: Optional[str] = Field(None, description=("Why the browser refused it (stored=false); 'evicted' when "
+                                                     "Chromium's per-domain or total cookie limit pushed it out."))
     reason_source: Optional[Literal["cdp", "inferred"]] = None
     phase: PhaseName
     value: Value = None
@@ -218,6 +220,18 @@ class PageSettle(_Model):
                              description="Hosts with requests in flight or active in the last quiet window when stopped.")
 
 
+class PageDropped(_Model):
+    """How many things of one page went unrecorded because a per-page cap was reached
+    (``cookieaudit/scanner/limits.py`` documents the caps). All zero on an ordinary page."""
+
+    dialogs: int = 0
+    popups: int = 0
+    links: int = Field(0, description="Links beyond the cap (same-site and other-site links together).")
+    frames: int = Field(0, description="Frames whose storage was not read.")
+    requests: int = Field(0, description="Requests to other hosts not recorded.")
+    storage_keys: int = Field(0, description="Storage keys and database names not recorded.")
+
+
 class Page(_Model):
     """One page visit."""
 
@@ -240,13 +254,14 @@ class Page(_Model):
     dialogs: List[Dialog] = Field(default_factory=list)
     popups: List[str] = Field(default_factory=list, description="URLs of pop-up windows (closed by the scanner).")
     settle: Optional[PageSettle] = Field(None, description="How waiting for the page to finish ended (null when it did not load).")
+    dropped: PageDropped = Field(default_factory=PageDropped, description="What the per-page caps left out.")
 
 
 class ErrorEntry(_Model):
     """Something that went wrong without stopping the scan."""
 
     kind: Literal["http", "timeout", "navigation", "crash", "browser", "collector", "banner", "sitemap", "download",
-                  "internal", "site"]
+                  "internal", "site", "hang", "page-read", "interrupted", "output"]
     message: str
     url: Optional[str] = None
     phase: Optional[PhaseName] = None
@@ -298,7 +313,10 @@ class PhaseInfo(_Model):
 class ScanResult(_Model):
     """Everything one scan observed, across its phases."""
 
-    site: str = Field(description="The start URL, normalised.")
+    site: str = Field(description=("The site audited: the start URL, normalised; when the start URL redirected to "
+                                   "another site, the URL it landed on."))
+    requested_site: Optional[str] = Field(
+        None, description="The start URL as asked for, normalised (differs from site when it redirected to another site).")
     started_at: datetime
     finished_at: Optional[datetime] = None
     complete: bool = Field(True, description="False when the scan was interrupted and this is a partial result.")
@@ -321,8 +339,11 @@ class ScanResult(_Model):
         return [cookie for cookie in self.cookies if cookie.phase == phase]
 
     def to_json(self) -> str:
-        """The result as indented JSON (null fields kept, so the shape is stable)."""
-        return self.model_dump_json(indent=2) + "\n"
+        """The result as indented JSON (null fields kept, so the shape is stable); C1 controls
+        and bidi overrides from site strings are ``\\u`` escapes, safe on a terminal."""
+        from .safety import json_terminal_safe
+
+        return json_terminal_safe(self.model_dump_json(indent=2)) + "\n"
 
 
 def schema_json() -> str:

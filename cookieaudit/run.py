@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import logging
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -322,6 +323,27 @@ def exit_code(*, interrupted: Optional[str] = None, site_failure: bool = False, 
 
 
 # -- running ------------------------------------------------------------------------------
+class _ShutdownNoise(logging.Filter):
+    """While a scan stops (a signal, a dead driver), Playwright futures that fail with "connection
+    closed" can be garbage-collected unread, and asyncio would log "Future exception was never
+    retrieved" with a traceback for each. Those, and only those, are dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "never retrieved" not in message and "was destroyed but it is pending" not in message:
+            return True
+        text = f"{message} {record.exc_info[1] if record.exc_info else ''!r}"
+        return not any(word in text for word in ("playwright", "Connection closed", "TargetClosedError",
+                                                 "has been closed", "CancelledError"))
+
+
+def _quiet_shutdown_noise() -> None:
+    """Install the filter once, for the command line (which handles signals)."""
+    logger = logging.getLogger("asyncio")
+    if not any(isinstance(f, _ShutdownNoise) for f in logger.filters):
+        logger.addFilter(_ShutdownNoise())
+
+
 async def _scan_until_signal(url: str, options: ScanOptions, progress, handle_signals: bool):
     """(result, interrupted signal, abort message): runs the scan, stopping cleanly on SIGINT/SIGTERM."""
     from .scanner.runner import Scan
@@ -338,6 +360,7 @@ async def _scan_until_signal(url: str, options: ScanOptions, progress, handle_si
 
     installed = []
     if handle_signals:
+        _quiet_shutdown_noise()
         for sig in (signal.SIGINT, signal.SIGTERM):
             try:
                 loop.add_signal_handler(sig, stop, sig.name)
@@ -351,6 +374,13 @@ async def _scan_until_signal(url: str, options: ScanOptions, progress, handle_si
             raise
         return scan.result(interrupted=received[0]), received[0], None
     except ScanAbortedError as exc:
+        if handle_signals and not received:  # a signal to the process group ends the driver too: its doing
+            try:
+                await asyncio.sleep(0.2)
+            except asyncio.CancelledError:
+                pass
+        if received:
+            return scan.result(interrupted=received[0]), received[0], None
         return exc.partial if exc.partial is not None else scan.result(aborted=str(exc)), None, str(exc)
     finally:
         for sig in installed:

@@ -98,7 +98,12 @@ class PageAudit:
                 domain = (write.domain or host).lstrip(".")
                 self._setters.setdefault((write.name, domain), _Setter("header", response.url, self._page_url(), write.max_age))
 
-    def _on_report(self, source, event) -> None:
+    def _on_report(self, source, events) -> None:
+        """The init script's reports: a batch (list) of events, one binding call per task."""
+        for event in events if isinstance(events, list) else [events]:
+            self._on_cookie_event(source, event)
+
+    def _on_cookie_event(self, source, event) -> None:
         if self._closed or not isinstance(event, dict) or event.get("type") != "cookie":
             return
         from .scanner.cookiewrite import from_cookie_store, parse_cookie_string

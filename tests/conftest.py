@@ -23,7 +23,9 @@ from cookieaudit.browser_discovery import find_browser, standard_switches  # noq
 from cookieaudit.errors import BrowserNotFoundError  # noqa: E402
 from tests.testweb import TestWeb  # noqa: E402
 
-SEEDS_DIR = ROOT.parent / "shared" / "seeds"
+# ../shared/seeds beside the clone; COOKIEAUDIT_SEEDS_DIR points elsewhere (a git worktree in
+# another folder)
+SEEDS_DIR = Path(os.environ.get("COOKIEAUDIT_SEEDS_DIR") or ROOT.parent / "shared" / "seeds")
 
 
 def _required(variable: str) -> bool:

@@ -83,16 +83,14 @@ def audit_settings(config: Config, *, statements, follow, fail_on, baseline, com
 def finish(outcome: RunOutcome, *, output: Optional[str], output_format: str, report=(), output_dir: Optional[str] = None,
            lang: Optional[str] = None, include_values: bool = False, verbose: bool = False, quiet: bool = False,
            screenshots: Optional[str] = None) -> None:
-    """Write ``-o`` (always JSON), print (``json``, ``markdown``, the terminal report with the findings
-    first, or ``none``), write the ``--report`` files, explain a failure in one line, exit with the
+    """Print (``json``, ``markdown``, the terminal report with the findings first, or ``none``), then
+    write ``-o`` (always JSON) and the ``--report`` files, explain a failure in one line, exit with the
     outcome's code. ``screenshots``: the folder the result's screenshot paths start from, when it is
     not ``output_dir`` (a saved scan audited again)."""
     result = outcome.result
     if result is not None:
         document = result.to_json()
-        if output:
-            write_text(document, output)
-        if output_format == "json":
+        if output_format == "json":  # stdout first: a full disk under -o must not cost it
             write_text(document)
         elif output_format != "none":
             from ..reports import render
@@ -104,6 +102,8 @@ def finish(outcome: RunOutcome, *, output: Optional[str], output_format: str, re
                 color = sys.stdout.isatty()
                 write_text(render(result, "table", lang=lang, include_values=include_values, verbose=verbose,
                                   width=terminal_width(), color=color))
+        if output:
+            write_text(document, output)
         if report:
             from ._reports import emit_reports
 

@@ -3,6 +3,7 @@ JSON to stdout or a file. Every site-controlled string goes through ``terminal_s
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -12,7 +13,7 @@ from typing import Any, Iterable, Sequence
 import click
 
 from ..errors import InputError
-from ..safety import terminal_safe
+from ..safety import json_terminal_safe, terminal_safe
 
 __all__ = ["FORMAT_OPTION", "check_output_path", "print_table", "stdout_is_terminal", "write_json", "write_text"]
 
@@ -47,20 +48,31 @@ def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequen
 
 
 def write_json(data: Any, output: str | None = None) -> None:
-    """JSON to ``output`` (a path) or stdout."""
-    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    """JSON to ``output`` (a path) or stdout; control and bidi characters are escaped."""
+    text = json_terminal_safe(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)) + "\n"
     write_text(text, output)
 
 
 def write_text(text: str, output: str | None = None) -> None:
+    """``text`` to the file ``output`` (atomically for a regular file) or stdout.
+    A failure (no permission, disk full) raises InputError with one line."""
     if output and output != "-":
+        path = Path(output)
         try:
-            path = Path(output)
+            if path.exists() and not path.is_file():  # a device or pipe (/dev/stdout, /dev/full): write in place
+                with open(path, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                return
             tmp = path.with_name(path.name + ".partial")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
+            try:
+                tmp.write_text(text, encoding="utf-8")
+                tmp.replace(path)
+            finally:
+                if tmp.exists():
+                    tmp.unlink()
         except OSError as exc:
-            raise InputError(f"cannot write {output}: {exc.strerror or exc}") from None
+            reason = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+            raise InputError(f"cannot write {output}: {reason}") from None
     else:
         sys.stdout.write(text)
         sys.stdout.flush()

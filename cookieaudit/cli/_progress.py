@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..safety import terminal_safe
+from ..safety import strip_credentials, terminal_safe
 
 __all__ = ["Progress"]
 
@@ -36,7 +36,7 @@ class Progress:
             return
         from rich.markup import escape
 
-        description = f"{phase}: {done} pages — {escape(terminal_safe(url, 80))}"
+        description = f"{phase}: {done} pages — {escape(terminal_safe(strip_credentials(url), 80))}"
         if phase not in self._tasks:
             self._tasks[phase] = self._progress.add_task(description, total=None)
         self._progress.update(self._tasks[phase], description=description)

@@ -29,7 +29,11 @@ def make_options(options: Optional[ScanOptions] = None, **overrides) -> ScanOpti
 
 async def scan_async(url: str, options: Optional[ScanOptions] = None, *,
                      progress: Optional[Callable[..., None]] = None, **overrides) -> ScanResult:
-    """Scan ``url`` in Chromium; ``overrides`` are ScanOptions fields (e.g. ``pages=5``)."""
+    """Scan ``url`` in Chromium; ``overrides`` are ScanOptions fields (e.g. ``pages=5``).
+
+    Raises ``ScanAbortedError`` when Playwright's driver dies mid-scan; its ``partial`` holds
+    the result gathered so far (``complete: false``). Every temporary file and browser process
+    of the scan is gone when this returns or raises."""
     return await Scan(url, make_options(options, **overrides), progress).run()
 
 

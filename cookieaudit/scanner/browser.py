@@ -13,6 +13,15 @@ What differs from Playwright's defaults, and why:
   the last ``--disable-features``): storage partitioning, HTTPS upgrades and paint
   holding stay as in a normal Chrome; only features that phone home or that Playwright
   needs to drive the browser stay off.
+* What pages see (user agent, client hints, ``navigator.platform``, languages, window and
+  screen) is one consistent desktop Chrome, set per tab (``disguise.py``), each tab in a window
+  of its own (``LaunchedBrowser.new_tab``); the profile's accept-language preference is the
+  locale, so workers say what the page says.
+* The browser runs in the scan's ``Workspace``: its temporary files and crash reports stay
+  there, Playwright's driver does not close it on SIGINT/SIGTERM (the scan does, after
+  recording where it was), and ``close()`` kills its whole process group if it lingers.
+* A renderer's JavaScript heap is capped (``limits.V8_HEAP_MB``): a page that allocates
+  without limit crashes its own tab instead of exhausting the machine.
 """
 
 from __future__ import annotations
@@ -33,7 +42,10 @@ from urllib.parse import urlsplit
 from ..browser_discovery import QUIET_CHROMIUM_ARGS, find_browser, needs_no_sandbox
 from ..errors import InputError
 from ..models import BrowserInfo
+from .disguise import Presentation, presentation
+from .limits import V8_HEAP_MB
 from .options import ScanOptions
+from .workspace import Workspace
 
 __all__ = ["LaunchedBrowser", "chromium_switches", "launch", "normal_user_agent", "write_profile_preferences"]
 
@@ -74,9 +86,13 @@ class LaunchedBrowser:
     dead: bool = False
     _owns_profile: bool = True
     _closed: bool = field(default=False, repr=False)
+    pid: Optional[int] = None  # the browser process, leader of its process group
+    presentation: Optional[Presentation] = None
+    workspace: Optional[Workspace] = None
 
     async def close(self, timeout: float = 5.0) -> None:
-        """Close the browser within ``timeout`` seconds; never raises."""
+        """Close the browser within ``timeout`` seconds, then kill what is left of its
+        process group; never raises."""
         if self._closed:
             return
         self._closed = True
@@ -85,19 +101,70 @@ class LaunchedBrowser:
                 await asyncio.wait_for(self.context.close(), timeout)
             except BaseException:  # a dead driver, a timeout, a cancelled scan: nothing to save here
                 pass
+        if self.workspace is not None and self.pid:
+            self.workspace.kill_browser(self.pid)
 
     def remove_profile(self) -> None:
         """Delete the temporary profile directory."""
         if self._owns_profile:
             shutil.rmtree(self.profile_dir, ignore_errors=True)
 
+    async def new_tab(self, timeout: float = 10.0):
+        """A new tab (Playwright page) in a browser window of its own.
 
-def write_profile_preferences(profile_dir: Path, block_third_party_cookies: bool) -> None:
-    """Write ``Default/Preferences`` with the third-party cookie policy, before Chromium starts."""
+        Tabs that share a window give every tab but the front one a window smaller than its
+        page area (``outerHeight`` < ``innerHeight``), a tell a bot wall looks for; a person's
+        Chrome shows each page in a window around it. Falls back on ``context.new_page()``
+        where the browser cannot open windows."""
+        context = self.context
+        arrived = asyncio.Event()
+
+        def on_page(_page) -> None:
+            arrived.set()
+
+        checked = set(context.pages)
+        context.on("page", on_page)
+        try:
+            try:
+                created = await self.cdp.send("Target.createTarget", {"url": "about:blank", "newWindow": True})
+            except Exception:
+                return await asyncio.wait_for(context.new_page(), timeout)
+
+            async def find():  # the "page" events of pop-ups opening meanwhile are skipped
+                while True:
+                    arrived.clear()
+                    for page in [page for page in context.pages if page not in checked]:
+                        checked.add(page)
+                        if await _target_id(context, page) == created.get("targetId"):
+                            return page
+                    await arrived.wait()
+
+            return await asyncio.wait_for(find(), timeout)
+        finally:
+            context.remove_listener("page", on_page)
+
+
+async def _target_id(context, page) -> Optional[str]:
+    """The DevTools target id of a Playwright page (None when it cannot be read, e.g. closed)."""
+    try:
+        session = await context.new_cdp_session(page)
+        try:
+            return (await session.send("Target.getTargetInfo"))["targetInfo"]["targetId"]
+        finally:
+            await session.detach()
+    except Exception:
+        return None
+
+
+def write_profile_preferences(profile_dir: Path, block_third_party_cookies: bool, locale: Optional[str] = None) -> None:
+    """Write ``Default/Preferences`` with the third-party cookie policy (and the accept-language
+    list, when ``locale`` is given), before Chromium starts."""
     default = profile_dir / "Default"
     default.mkdir(parents=True, exist_ok=True)
-    prefs = {"profile": {"cookie_controls_mode": 1 if block_third_party_cookies else 0,
-                         "block_third_party_cookies": block_third_party_cookies}}
+    prefs: dict[str, Any] = {"profile": {"cookie_controls_mode": 1 if block_third_party_cookies else 0,
+                                         "block_third_party_cookies": block_third_party_cookies}}
+    if locale:
+        prefs["intl"] = {"accept_languages": locale}
     (default / "Preferences").write_text(json.dumps(prefs), encoding="utf-8")
 
 
@@ -116,6 +183,8 @@ def chromium_switches(options: ScanOptions) -> list[str]:
     switches = list(QUIET_CHROMIUM_ARGS)
     switches.append("--disable-features=" + ",".join(dict.fromkeys(disabled)))
     switches.append("--disable-blink-features=" + ",".join(dict.fromkeys(blink_disabled)))
+    if not any(arg.startswith("--js-flags=") for arg in extra):
+        switches.append(f"--js-flags=--max-old-space-size={V8_HEAP_MB}")
     if needs_no_sandbox(extra):
         switches.append("--no-sandbox")
     return switches + extra
@@ -158,17 +227,26 @@ def _proxy_settings(proxy: Optional[str]) -> Optional[dict]:
 
 
 async def launch(playwright, options: ScanOptions, profile_dir: Optional[Path] = None,
-                 har_path: Optional[str] = None) -> LaunchedBrowser:
-    """Start Chromium with a persistent profile (fresh unless ``profile_dir`` is given)."""
+                 har_path: Optional[str] = None, workspace: Optional[Workspace] = None) -> LaunchedBrowser:
+    """Start Chromium with a persistent profile (fresh unless ``profile_dir`` is given).
+
+    With a ``workspace`` the fresh profile is made inside it and the browser's process group
+    is registered there, so the scan can remove both whatever way it ends.
+    """
     executable = find_browser(options.browser_path)
     owns = profile_dir is None
     if profile_dir is None:
-        profile_dir = Path(tempfile.mkdtemp(prefix="cookieaudit-profile-"))
-        write_profile_preferences(profile_dir, options.block_third_party_cookies)
+        if workspace is not None:
+            profile_dir = workspace.new_dir("profile-")
+        else:
+            profile_dir = Path(tempfile.mkdtemp(prefix="cookieaudit-profile-"))
+        write_profile_preferences(profile_dir, options.block_third_party_cookies, options.locale)
     version = await asyncio.to_thread(_browser_version, executable)
     user_agent = options.user_agent or (normal_user_agent(version) if version else None)
     switches = chromium_switches(options)
     width, height = options.viewport
+    shown = presentation(user_agent, options.locale, options.viewport, version) if user_agent else None
+    screen = shown.screen if shown else (width, height)
     kwargs: dict[str, Any] = dict(
         executable_path=executable,
         headless=not options.headed,
@@ -178,10 +256,16 @@ async def launch(playwright, options: ScanOptions, profile_dir: Optional[Path] =
         locale=options.locale,
         timezone_id=options.timezone,
         viewport={"width": width, "height": height},
-        screen={"width": width, "height": height},
+        screen={"width": screen[0], "height": screen[1]},
         accept_downloads=False,
         proxy=_proxy_settings(options.proxy),
+        # The scan stops the browser itself on a signal, after recording the pages in flight.
+        handle_sigint=False,
+        handle_sigterm=False,
+        handle_sighup=False,
     )
+    if workspace is not None:
+        kwargs["env"] = workspace.browser_env()
     if user_agent:
         kwargs["user_agent"] = user_agent
     if har_path:
@@ -197,6 +281,9 @@ async def launch(playwright, options: ScanOptions, profile_dir: Optional[Path] =
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise BrowserNotFoundError(f"Chromium at {executable} did not start: {first}") from None
     cdp = await context.browser.new_browser_cdp_session()
+    pid = await _browser_pid(cdp)
+    if workspace is not None:
+        workspace.add_browser(pid, profile_dir)
     if not user_agent:
         user_agent = (await cdp.send("Browser.getVersion")).get("userAgent")
     info = BrowserInfo(
@@ -213,6 +300,16 @@ async def launch(playwright, options: ScanOptions, profile_dir: Optional[Path] =
         undone_default_switches=list(UNDONE_DEFAULT_ARGS)
         + [f"--disable-features={name} (removed)" for name in UNDONE_DISABLED_FEATURES],
     )
-    browser = LaunchedBrowser(playwright, context, cdp, profile_dir, info, _owns_profile=owns)
+    browser = LaunchedBrowser(playwright, context, cdp, profile_dir, info, _owns_profile=owns, pid=pid,
+                              presentation=shown, workspace=workspace)
     context.on("close", lambda *_: setattr(browser, "dead", True))
     return browser
+
+
+async def _browser_pid(cdp) -> Optional[int]:
+    """The browser process id (``SystemInfo.getProcessInfo``); None if it cannot be read."""
+    try:
+        processes = (await asyncio.wait_for(cdp.send("SystemInfo.getProcessInfo"), 10)).get("processInfo") or ()
+    except Exception:
+        return None
+    return next((int(p["id"]) for p in processes if p.get("type") == "browser"), None)

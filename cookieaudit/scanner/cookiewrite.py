@@ -10,7 +10,8 @@ from typing import Optional
 
 from ..domains import host_of
 
-__all__ = ["BROWSER_MAX_DAYS", "CookieWrite", "from_cookie_store", "parse_cookie_string", "requested_days"]
+__all__ = ["BROWSER_MAX_DAYS", "CookieWrite", "chromium_text", "from_cookie_store", "parse_cookie_string",
+           "parse_header_line", "requested_days"]
 
 DAY = 86400.0
 BROWSER_MAX_DAYS = 400.0  # Chromium keeps a cookie at most this long, whatever the site asks for
@@ -104,6 +105,52 @@ def parse_cookie_string(raw: str, at: float) -> Optional[CookieWrite]:
             partitioned = True
     lifetime = max_age if max_age is not None else expires_in
     return CookieWrite(name, value, domain, path, lifetime, secure, http_only, same_site, partitioned, raw, at)
+
+
+def _windows_1252_bytes() -> dict[str, int]:
+    table = {chr(byte): byte for byte in range(256)}
+    for byte in range(0x80, 0xA0):
+        try:
+            table[bytes([byte]).decode("cp1252")] = byte
+        except UnicodeDecodeError:  # five bytes cp1252 leaves undefined stay themselves
+            pass
+    return table
+
+
+_HEADER_BYTES = _windows_1252_bytes()
+
+
+def chromium_text(text: str) -> str:
+    """A cookie name or value from a header, as Chromium's cookie store reports it.
+
+    Header values reach us one character per byte, decoded as windows-1252; Chromium reads
+    the bytes as UTF-8 and its DevTools text ends at the first byte that is not valid UTF-8.
+
+    >>> chromium_text("cafÃ©"), chromium_text("na\xefve"), chromium_text("Ð¶"), chromium_text("c1Â›")
+    ('café', 'na', 'ж', 'c1\x9b')
+    """
+    try:
+        raw = bytes(_HEADER_BYTES[ch] for ch in text)
+    except KeyError:  # already decoded text (characters no single byte gives)
+        return text
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return raw[:exc.start].decode("utf-8")
+
+
+def parse_header_line(raw: str, at: float) -> Optional[CookieWrite]:
+    """A ``Set-Cookie`` line as Playwright gives it (bytes as latin-1), with its name and value
+    decoded as Chromium decodes them, so it matches the cookie the browser stored."""
+    write = parse_cookie_string(raw, at)
+    if write is None:
+        return None
+    name, value = chromium_text(write.name), chromium_text(write.value)
+    if (name, value) == (write.name, write.value):
+        return write
+    from dataclasses import replace
+
+    return replace(write, name=name, value=value)
 
 
 def from_cookie_store(options: dict, at: float, deleted: bool = False) -> Optional[CookieWrite]:

@@ -40,6 +40,8 @@ __all__ = [
 ]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_TAB_OR_NEWLINE = re.compile("[\t\n\r]")
+_CONTROL_OR_SPACE = re.compile("[\x00-\x20\x7f]")
 MAX_SITEMAP_BYTES = 10 * 1024 * 1024
 
 
@@ -64,7 +66,7 @@ def normalize_url(url: str, base: Optional[str] = None) -> Optional[str]:
     >>> normalize_url("mailto:info@denhaag.nl") is None
     True
     """
-    url = (url or "").strip()
+    url = _TAB_OR_NEWLINE.sub("", (url or "").strip())  # as browsers read an href
     if not url:
         return None
     try:
@@ -83,7 +85,12 @@ def normalize_url(url: str, base: Optional[str] = None) -> Optional[str]:
     path = parts.path or "/"
     if len(path) > 1:
         path = path.rstrip("/") or "/"
-    return urlunsplit((scheme, netloc, path, parts.query, ""))
+    return urlunsplit((scheme, netloc, _encode_controls(path), _encode_controls(parts.query), ""))
+
+
+def _encode_controls(text: str) -> str:
+    """Spaces and control characters percent-encoded, as a browser sends them."""
+    return _CONTROL_OR_SPACE.sub(lambda match: f"%{ord(match.group()):02X}", text)
 
 
 def validate_start_url(url: str) -> str:

@@ -16,27 +16,33 @@ this makes a result with N tabs identify and attribute the same as with one.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Optional
+from urllib.parse import urlsplit
 
+from ..domains import registrable_domain
 from ..errors import SiteUnreachableError
 from ..models import Page, PhaseInfo
+from . import disguise
 from .banner import answer_banner, observe_banner
 from .browser import LaunchedBrowser, launch
 from .collectors import COLLECTORS, Collector, PhaseState, Visit
-from .collectors.base import utcnow
+from .collectors.base import close_stuck_tab, utcnow
 from .cookiewrite import epoch_to_datetime
-from .crawl import Frontier, PlannedPage
+from .crawl import Frontier, PlannedPage, normalize_url
+from .limits import MAX_SELF_NAVIGATIONS, PROBE_TIMEOUT
 from .settle import NetworkActivity, settle_page
+from .workspace import Workspace
 
 __all__ = ["BINDING", "Phase", "FollowPlan"]
 
 BINDING = "__cookieauditReport"
 MAX_RESTARTS = 3
 COLLECT_BUDGET = 10.0  # seconds for all collectors' snapshots of one page (less with a short --timeout)
-UNLOAD_TIMEOUT = 5.0  # seconds for a page to unload (its pagehide/unload handlers run in it)
+UNLOAD_TIMEOUT = 2 * PROBE_TIMEOUT  # seconds for a page to unload (its pagehide/unload handlers run in it)
 
 # Navigation failures that mean the site itself cannot be reached (checked on the first page).
 UNREACHABLE_ERRORS = (
@@ -104,7 +110,8 @@ class Phase:
 
     def __init__(self, name: str, state: PhaseState, playwright: Any, *, leader: Optional["Phase"] = None,
                  check_reachable: bool = False, har_path: Optional[str] = None,
-                 progress: Optional[Callable[..., None]] = None):
+                 progress: Optional[Callable[..., None]] = None, workspace: Optional[Workspace] = None,
+                 on_landed: Optional[Callable[[str], None]] = None):
         self.name = name
         self.state = state
         self.options = state.options
@@ -128,6 +135,11 @@ class Phase:
         self._clicks: list[float] = []  # epoch seconds of trusted clicks, from the init script
         self._sitemap_done = leader is not None or not self.options.sitemap
         self._sitemap_urls: Optional[list[str]] = None  # the sitemap's pages, once read
+        self.workspace = workspace
+        self.on_landed = on_landed  # called with the start page's final URL when it is on another site
+        self._tab_visits: dict[Any, Visit] = {}  # tab -> the last visit it made
+        self._visit_tasks: set[asyncio.Task] = set()
+        self._reached: dict[str, Page] = {}  # normalised URL -> the page record that reached it
 
     @property
     def action(self) -> Optional[str]:
@@ -141,6 +153,7 @@ class Phase:
             await self._launch()
             await self._crawl()
         finally:
+            await _cancel_all(self._visit_tasks)  # a stopped crawl leaves no visit running unobserved
             self.finished = True
             self.plan_changed.set()
             self.info.finished_at = utcnow()
@@ -149,7 +162,7 @@ class Phase:
         return self.frontier.planned
 
     async def _launch(self) -> None:
-        self.browser = await launch(self.playwright, self.options, self._profile_dir, self.har_path)
+        self.browser = await launch(self.playwright, self.options, self._profile_dir, self.har_path, self.workspace)
         self._profile_dir = self.browser.profile_dir
         context = self.browser.context
         context.on("request", self.state.note_request)  # first: collectors ask it which visit a request is of
@@ -163,27 +176,49 @@ class Phase:
         self._tabs = asyncio.Queue()
         tabs = list(context.pages[:1])
         while len(tabs) < self.options.concurrency:
-            tabs.append(await context.new_page())
+            tabs.append(await self.browser.new_tab())  # a window of its own, as the visitor disguise needs
         for tab in tabs:
             await self._open_tab(tab)
 
     async def _open_tab(self, tab) -> None:
         tab.on("popup", lambda popup: self.state.note_popup(popup, tab))  # before the collectors' handlers
         tab.on("framenavigated", lambda frame: self._main_frame_navigated(tab, frame))
-        tab.on("crash", lambda *_: self._crashed.add(tab))
+        tab.on("crash", lambda *_: self._on_crash(tab))
         for collector in self.collectors:
             await collector.tab_opened(tab)
+        try:
+            session = await self.browser.context.new_cdp_session(tab)
+            self.state.sessions[tab] = session
+            if self.browser.presentation is not None:
+                # Last: enabling the Network domain on another session resets navigator.platform.
+                await disguise.apply(session, self.browser.presentation)
+        except Exception as exc:  # the browser went away while the tab opened; the visit finds out
+            if not self.browser.dead:
+                self.state.error("browser", f"tab set-up failed: {_first_line(exc)}")
         self._tabs.put_nowait(tab)
+
+    def _on_crash(self, tab) -> None:
+        """A tab's renderer died: the page it is on, or the page it last showed, is to blame."""
+        self._crashed.add(tab)
+        if tab in self.state.current:
+            return  # the visit in progress reports it
+        visit = self._tab_visits.get(tab)
+        if visit is not None:
+            self.state.error("crash", "the tab crashed after the page was read", visit.planned.url)
+            visit.record.error = visit.record.error or "tab crashed"
 
     def _main_frame_navigated(self, tab, frame) -> None:
         visit = self.state.current.get(tab)
         if visit is not None and frame.parent_frame is None and frame.url.startswith(("http://", "https://")):
             visit.current_url = frame.url
+            visit.navigations += 1
 
     async def _shutdown(self) -> None:
         if self.browser is not None:
             await self.browser.close(timeout=3.0)
             self.browser.remove_profile()
+        if self._profile_dir is not None and self.workspace is not None:  # the phase's, also after restarts
+            await asyncio.to_thread(shutil.rmtree, self._profile_dir, True)
 
     async def _restart(self, reason: str) -> bool:
         """Relaunch on the same profile (the jar survives); False once restarts are used up."""
@@ -213,8 +248,12 @@ class Phase:
                 planned = self.frontier.pop()
                 if planned is None:
                     break
-                running.add(asyncio.ensure_future(self._visit_with_tab(planned)))
+                if planned.url in self._reached:  # an earlier page redirected here: one page, visited once
+                    self._finished[planned.index] = None
+                    continue
+                running.add(self._track(asyncio.ensure_future(self._visit_with_tab(planned))))
             if not running:
+                self._collect_finished(())  # pages skipped above still advance the merge
                 if sitemap_urls:  # sitemap pages come after the links, once every redirect is known
                     self.frontier.add_links(sitemap_urls, self.state.site, 1, source="sitemap")
                     self.plan_changed.set()
@@ -240,16 +279,56 @@ class Phase:
                 self._finished[visit.planned.index] = visit
         while self._merged in self._finished:
             visit = self._finished.pop(self._merged)
+            if visit is None:  # skipped: reached before through a redirect
+                self._merged += 1
+                continue
             if visit.record.final_url:
                 self.frontier.mark_visited(visit.record.final_url)
+            self._merge_redirect(visit)
             self.frontier.add_links(visit.links, visit.url, visit.planned.depth + 1)
             self._merged += 1
         self.plan_changed.set()
 
+    def _check_landing(self, visit: Visit) -> None:
+        """The start page landed on another site: that site is the one audited from now on
+        (called before the page is read, so its links and cookies count as the new site's)."""
+        final = visit.current_url or visit.record.final_url
+        if (visit.planned.index == 0 and final and self.on_landed is not None
+                and isinstance(self.frontier, Frontier) and not self.frontier.is_same_site(final)):
+            self.frontier.site = registrable_domain(urlsplit(final).hostname or "")
+            self.on_landed(final)
+
+    def _merge_redirect(self, visit: Visit) -> None:
+        """A page whose redirect ends on a page already visited is that page: one record, with the
+        redirect chain (deterministic: the record first in page order is kept)."""
+        record = visit.record
+        final = normalize_url(record.final_url or "") or record.url
+        kept = self._reached.get(final)
+        redirected = bool(record.redirect_chain) and visit.response is not None \
+            and normalize_url(visit.response.url) == final  # an HTTP redirect, not a page that moved on by itself
+        if kept is not None and kept is not record and redirected:
+            for url in record.redirect_chain + [record.url]:
+                if url not in kept.redirect_chain and url != (kept.final_url or kept.url):
+                    kept.redirect_chain.append(url)
+            self._page_collector().forget(record)
+            return
+        self._reached.setdefault(final, record)
+        self._reached.setdefault(record.url, record)
+
+    def _track(self, task: asyncio.Task) -> asyncio.Task:
+        self._visit_tasks.add(task)
+        task.add_done_callback(self._visit_tasks.discard)
+        return task
+
+    def _page_collector(self):
+        return next(c for c in self.collectors if c.result_field == "pages")
+
     async def _visit_with_tab(self, planned: PlannedPage) -> Optional[Visit]:
-        tab = await self._tabs.get()
+        tab = await self._clean_tab(await self._tabs.get())
+        visit = None
         try:
-            return await self._visit(planned, tab)
+            visit = await self._visit(planned, tab)
+            return visit
         except _BrowserDied:
             if self.browser is not None:
                 self.browser.dead = True
@@ -259,19 +338,102 @@ class Phase:
             self._visit_ended(visit)
             return visit
         finally:
-            if tab in self._crashed or tab.is_closed():
-                self._crashed.discard(tab)
-                await _close_quietly(tab)
+            if visit is not None:
+                self._tab_visits[tab] = visit
+            if tab in self._crashed or tab.is_closed() or (visit is not None and visit.storm):
+                await self._retire_tab(tab)
                 await self._replace_tab(tab)
             else:
                 self._tabs.put_nowait(tab)
+
+    async def _clean_tab(self, tab):
+        """The next page starts clean. Its previous visit already left its page (``_unload``), so
+        this is a health check: the tab must answer a trivial probe, and be blank (it is sent there
+        again only when it is not). A tab that crashed or stopped answering since is replaced, and
+        that is recorded on the page it last showed."""
+        while True:
+            last = self._tab_visits.get(tab)
+            if last is None or self.browser is None or self.browser.dead:
+                return tab
+            if tab not in self._crashed and not tab.is_closed():
+                problem = None
+                if not await self._responsive(tab):
+                    problem = f"the page stopped answering after it was read (no reply within {PROBE_TIMEOUT:g} s)"
+                elif tab.url != "about:blank" and not await self._leave_page(tab):
+                    problem = "the page could not be left: it hung or kept navigating when it was unloaded"
+                if problem is None:
+                    return tab
+                if tab not in self._crashed:
+                    self.state.error("hang", problem, last.planned.url)
+                    last.record.error = last.record.error or "hang"
+            await self._retire_tab(tab)
+            await self._replace_tab(tab)
+            tab = await self._tabs.get()
+
+    async def _leave_page(self, tab) -> bool:
+        """Send ``tab`` to about:blank: True once it is there (the page's pagehide and unload
+        handlers ran; its timers, workers and late requests ended), False when the page hung,
+        crashed or kept navigating instead."""
+        for _ in range(2):  # a page that navigates by itself (a refresh loop) can overtake the first try
+            try:
+                await asyncio.wait_for(tab.goto("about:blank", wait_until="commit", timeout=UNLOAD_TIMEOUT * 1000),
+                                       UNLOAD_TIMEOUT + 1)
+            except Exception:
+                if tab in self._crashed or tab.is_closed() or not await self._responsive(tab):
+                    return False
+                continue
+            if tab.url == "about:blank":
+                return tab not in self._crashed
+        return False
+
+    async def _retire_tab(self, tab) -> None:
+        self._crashed.discard(tab)
+        self._tab_visits.pop(tab, None)
+        self.state.sessions.pop(tab, None)
+        await _close_quietly(tab)
+
+    async def _responsive(self, tab) -> bool:
+        """Whether the tab's page runs scripts (a trivial evaluation answers within PROBE_TIMEOUT)."""
+        session = self.state.sessions.get(tab)
+        if session is None:
+            return not tab.is_closed()
+        try:
+            await asyncio.wait_for(session.send("Runtime.evaluate", {"expression": "0", "returnByValue": True}),
+                                   PROBE_TIMEOUT)
+            return True
+        except Exception:
+            return False
+
+    async def _unstick(self, visit: Visit) -> None:
+        """A page whose scripts never yield (an endless loop) has them stopped, so what it set
+        can still be read; the hang is recorded on this page. A dialog loop cannot be stopped:
+        its tab is closed. Either way the tab is replaced after the page."""
+        tab = visit.tab
+        dialogs = len(visit.record.dialogs) + visit.record.dropped.dialogs
+        if visit.closed or tab in self._crashed or tab.is_closed() or await self._responsive(tab):
+            return
+        if len(visit.record.dialogs) + visit.record.dropped.dialogs > dialogs:  # a dialog loop: nothing stops it
+            await close_stuck_tab(self.state, visit, "it opened dialog after dialog")
+            return
+        self.state.error("hang", f"the page's scripts did not yield within {PROBE_TIMEOUT:g} s; they were stopped",
+                         visit.planned.url)
+        visit.record.error = visit.record.error or "hang"
+        session = self.state.sessions.get(tab)
+        try:
+            await asyncio.wait_for(session.send("Runtime.terminateExecution"), PROBE_TIMEOUT)
+        except Exception:
+            pass
+        if not await self._responsive(tab):
+            # Still busy: maybe hung for good, maybe a huge page still laying out on a slow machine.
+            # Collect what can be read (collectors have their own timeouts); replace the tab after.
+            visit.storm = True
 
     async def _replace_tab(self, tab) -> None:
         self.activity.forget(tab)
         if self.browser is None or self.browser.dead:
             return
         try:
-            new_tab = await asyncio.wait_for(self.browser.context.new_page(), 10)
+            new_tab = await asyncio.wait_for(self.browser.new_tab(), 10)
         except Exception:
             self.browser.dead = True
             return
@@ -292,18 +454,26 @@ class Phase:
         self.activity.forget(tab)  # requests the tab's previous page left behind are not this page's
         loaded = await self._navigate(visit, deadline)
         if loaded:
-            await self._settle(visit, deadline)
-            if planned.index == 0 and self.action:
+            self._check_landing(visit)
+            if not tab.is_closed():
+                await self._settle(visit, deadline)
+            if planned.index == 0 and self.action and not tab.is_closed():
                 await self._answer_banner(visit, deadline)
-            elif planned.index == 0 and self.info.banner is None:
+            elif planned.index == 0 and self.info.banner is None and not tab.is_closed():
                 await self._observe_banner(visit)
         record.final_url = visit.current_url or record.final_url
+        if visit.navigations > MAX_SELF_NAVIGATIONS:
+            self.state.error("navigation", f"the page loaded {visit.navigations} documents by itself (a refresh or "
+                             "script loop); read where it was at the end", planned.url)
         if tab in self._crashed or tab.is_closed():
             if tab in self._crashed:
                 self.state.error("crash", "the tab crashed", planned.url)
                 record.error = "tab crashed"
+            await self._collect(visit, tab_alive=False)  # the cookie jar is the browser's: still read it
         else:
-            await self._collect(visit)
+            if loaded:
+                await self._unstick(visit)
+            await self._collect(visit, tab_alive=not tab.is_closed())
             if planned.index == 0 and not self._sitemap_done:
                 self._sitemap_done = True
                 self._sitemap_urls = await self._read_sitemap(visit)  # fetched from the site's own page
@@ -317,11 +487,22 @@ class Phase:
         return visit
 
     async def _unload(self, visit: Visit) -> None:
-        """Leave the page inside its visit (see the module docstring)."""
-        try:
-            await visit.tab.goto("about:blank", wait_until="commit", timeout=UNLOAD_TIMEOUT * 1000)
-        except Exception:  # a page that will not unload; the next visit's goto replaces it anyway
-            pass
+        """Leave the page inside its visit (see the module docstring). A page that hangs, crashes
+        or keeps navigating as it is left has that recorded on it, and its tab is closed here (and
+        replaced after the visit), so nothing of it reaches a later page; so is a stuck page's."""
+        tab, record = visit.tab, visit.record
+        if not (visit.storm or tab.is_closed() or tab in self._crashed):
+            if await self._leave_page(tab):
+                return
+            if tab not in self._crashed and not tab.is_closed():
+                self.state.error("hang", "the page could not be left: it hung or kept navigating when it was "
+                                 "unloaded", visit.planned.url)
+                record.error = record.error or "hang"
+        if tab in self._crashed and record.error != "tab crashed":  # after the page was read
+            self.state.error("crash", "the tab crashed while the page was read or left", visit.planned.url)
+            record.error = record.error or "tab crashed"
+        visit.storm = True
+        await _close_quietly(tab)
 
     def _visit_ended(self, visit: Visit) -> None:
         for collector in self.collectors:
@@ -345,6 +526,7 @@ class Phase:
             self.state.error("timeout", f"no load event within {self.options.timeout:g} s", url)
             record.error = "timeout"
             if visit.current_url is not None:
+                await _stop_loading(self.state.sessions.get(visit.tab))  # no more frames or requests after the deadline
                 return True  # the page is there but never finished loading: it still set what it set
             await _abort_navigation(visit.tab)  # nothing arrived: stop waiting for it
             return False
@@ -366,6 +548,7 @@ class Phase:
             record.error = message[:300]
             return False
         if response is not None:
+            visit.response = response
             record.status = response.status
             chain, previous = [], response.request.redirected_from
             while previous is not None and len(chain) < 50:
@@ -407,10 +590,12 @@ class Phase:
         output_dir = Path(self.options.output_dir) if self.options.output_dir else None
         self.info.banner = await observe_banner(visit.tab, output_dir, self.name)
 
-    async def _collect(self, visit: Visit) -> None:
+    async def _collect(self, visit: Visit, tab_alive: bool = True) -> None:
         budget = max(2.0, min(COLLECT_BUDGET, self.options.timeout))
         deadline = time.monotonic() + budget
         for collector in self.collectors:
+            if collector.needs_tab and not tab_alive:
+                continue
             try:
                 await asyncio.wait_for(collector.after_visit(visit), max(0.5, deadline - time.monotonic()))
             except asyncio.TimeoutError:
@@ -432,7 +617,12 @@ class Phase:
             return []
 
     # -- init-script reports -------------------------------------------------------
-    def _on_report(self, source: dict, event: Any) -> None:
+    def _on_report(self, source: dict, events: Any) -> None:
+        """The init script's events, in batches (a list) or one by one (a dict)."""
+        for event in events if isinstance(events, list) else [events]:
+            self._on_event(source, event)
+
+    def _on_event(self, source: dict, event: Any) -> None:
         if not isinstance(event, dict):
             return
         kind = event.get("type")
@@ -448,6 +638,28 @@ class Phase:
         for collector in self.collectors:
             if kind in collector.script_events:
                 collector.on_script_event(event, frame_url, tab)
+
+
+async def _stop_loading(session) -> None:
+    if session is not None:
+        try:
+            await asyncio.wait_for(session.send("Page.stopLoading"), PROBE_TIMEOUT)
+        except Exception:
+            pass
+
+
+async def _cancel_all(tasks) -> None:
+    """Cancel the tasks and wait for them, retrieving their exceptions (no "never retrieved")."""
+    tasks = [task for task in tasks if not task.done()] + [task for task in tasks if task.done()]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _browser_gone(tab) -> bool:

@@ -8,7 +8,7 @@ from typing import Optional
 
 from .vocabulary import PURPOSES, vocabulary
 
-__all__ = ["Lifetime", "purpose_hits", "purpose_of", "read_lifetime"]
+__all__ = ["Lifetime", "purpose_hits", "purpose_in_context", "purpose_of", "read_lifetime"]
 
 # Order used to break a tie between purposes: the more privacy-relevant reading wins, so a
 # tie never makes a tracker look harmless.
@@ -16,6 +16,9 @@ _TIE_ORDER = {"marketing": 0, "analytic": 1, "functional": 2}
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)|\n")
 # between the parts of one duration written in parts: "1 year 1 month", "1 jaar, 2 maanden"
 _COMPOUND_GAP = re.compile(r"\s*,?\s*")
+# "2 months and 25 days", "1 year, 11 months and 29 days": 'and' joins parts of one duration
+# when the units are next to each other (a year and months, months and days)
+_COMPOUND_AND = re.compile(r"\s*,?\s*(?:and|en)\s+", re.IGNORECASE)
 
 
 def _blank(text: str, pattern: re.Pattern) -> str:
@@ -42,6 +45,19 @@ def purpose_of(text: str) -> Optional[str]:
     if not counts:
         return None
     return min(counts, key=lambda p: (-counts[p], _TIE_ORDER[p]))
+
+
+def purpose_in_context(text: str, preferred: Optional[str] = None) -> Optional[str]:
+    """The purpose a text gives; when its words tie between purposes, ``preferred`` (the
+    heading's purpose, a description's) wins if it is one of them; without words, ``preferred``."""
+    counts = purpose_hits(text)
+    if not counts:
+        return preferred
+    best = max(counts.values())
+    tied = [p for p, n in counts.items() if n == best]
+    if len(tied) > 1 and preferred in tied:
+        return preferred
+    return min(tied, key=lambda p: _TIE_ORDER[p])
 
 
 @dataclass
@@ -94,7 +110,9 @@ def read_lifetime(text: str, *, cell: bool = False) -> Lifetime:
         if number is None or unit is None or number <= 0:
             continue
         value = number * unit
-        if previous is not None and unit < previous[1] and _COMPOUND_GAP.fullmatch(text[previous[0]:match.start()]):
+        gap = text[previous[0]:match.start()] if previous is not None else ""
+        if previous is not None and unit < previous[1] and (_COMPOUND_GAP.fullmatch(gap) or (
+                _COMPOUND_AND.fullmatch(gap) and previous[1] / unit <= 61)):
             value += previous[2]  # "1 year 1 month 4 days": one duration in parts
             days[-1] = value
         else:

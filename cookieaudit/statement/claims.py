@@ -116,9 +116,71 @@ def _negated(text: str, start: int) -> bool:
     return bool(re.search(r"(?<!\w)(geen|no|not|niet|nooit|never)(?!\w)(?:\W+\w+){0,3}\W*$", before, re.IGNORECASE))
 
 
+_OTHER_COOKIES = re.compile(r"\b(?:andere|overige|other|remaining)\b", re.IGNORECASE)
+
+
+def _clauses(text: str) -> list[str]:
+    """A sentence cut at semicolons: "alleen noodzakelijke cookies zonder toestemming; voor
+    statistische cookies vragen wij toestemming" says two things."""
+    return [part for part in re.split(r"\s*;\s*", text) if part.strip()]
+
+
+def _relative_cookies(text: str, term_start: int) -> bool:
+    """A purpose word in a clause about cookies: "cookies die nodig zijn om de website te laten
+    werken", "cookies waarmee wij het bezoek meten", "cookies that measure …"."""
+    return bool(re.search(r"cookies?\s+(?:die|dat|that|which|waarmee|om|to)\b[^.;:!?]{0,80}$", text[:term_start], re.IGNORECASE))
+
+
+def _read_clause(text: str, block, heading_purposes: set[str], previous: set[str], items: list) -> dict:
+    """What one clause claims: purposes declared, only, excluded, consent, all-session, friendly."""
+    v = vocabulary()
+    out = {"declared": set(), "only": set(), "excluded": set(), "consent": set(), "all_session": False,
+           "friendly": False, "named": set()}
+    about_cookies = mentions_cookies(text)
+    used = about_cookies and bool(v.use_verbs.search(text))
+    disabled = about_cookies and bool(v.disabled.search(text))
+    consent_text = ""
+    asks_consent = False
+    if about_cookies or v.use_verbs.search(text):
+        consent_text = _CONSENT_NOUNS.sub(lambda m: " " * len(m.group(0)), text)
+        asks_consent = bool(v.consent.search(consent_text)) and not v.no_consent.search(text)
+    terms = _purpose_terms(text) if about_cookies else []
+    out["named"] = {purpose for _, _, purpose in terms}
+    for start, end, purpose in terms:
+        if not (_qualifies_cookies(text, end, terms, start) or _relative_cookies(text, start)):
+            continue
+        if _negated(text, start) or disabled:
+            out["excluded"].add(purpose)
+        elif used:
+            out["declared"].add(purpose)
+            exclusive = v.exclusive.search(text[:start])
+            if exclusive and not asks_consent and not _conditional(text, exclusive.end(), end):
+                out["only"].add(purpose)
+    if about_cookies and v.all_session.search(text) and not v.partial_quantifiers.search(text) \
+            and not find_names(text, code=block.code):
+        out["all_session"] = True  # about all cookies, not about one named cookie
+    if asks_consent:
+        asked = _consent_purposes(consent_text, items)
+        if not asked and about_cookies:
+            if _OTHER_COOKIES.search(text) and previous:
+                asked = set(PURPOSES) - previous  # "voor de andere cookies vragen wij toestemming"
+            elif v.ignored_purposes.search(text):
+                asked = set(PURPOSES) - {"functional"}  # "niet-noodzakelijke cookies … na toestemming"
+            else:
+                asked = set(heading_purposes)  # "these cookies", under an "Analytics cookies" heading
+        out["consent"] = asked
+    if v.privacy_friendly.search(text) or (v.ip_address.search(text) and v.ip_protection.search(text)):
+        out["friendly"] = True
+    elif v.analytics_harmless.search(text) and ("analytic" in {p for _, _, p in terms} or "analytic" in previous):
+        out["friendly"] = True  # "analytische cookies … die geen inbreuk maken op uw privacy"
+    return out
+
+
 def read_claims(document: Document, sections: list[CookieSection],
-                cookies: Iterable[DeclaredCookie], services: Iterable[DeclaredService]) -> Claims:
-    """The claims one document's cookie sections make."""
+                cookies: Iterable[DeclaredCookie], services: Iterable[DeclaredService],
+                record_blocks: frozenset[int] = frozenset()) -> Claims:
+    """The claims one document's cookie sections make (blocks read as cookie records, whose
+    ``id`` is in ``record_blocks``, describe one cookie and claim nothing)."""
     v = vocabulary()
     cookies, services = list(cookies), list(services)
     items = [*cookies, *services]
@@ -136,46 +198,35 @@ def read_claims(document: Document, sections: list[CookieSection],
             evidence.append(item)
 
     for section in sections:
+        headings: list[tuple[int, set[str]]] = []  # (level, purposes) of the headings above
+        previous: set[str] = set()  # purposes the sentence before named
         for block in section.blocks:
-            if block.kind not in ("paragraph", "item"):
+            if block.kind == "heading":
+                level = block.level or 7
+                while headings and headings[-1][0] >= level:
+                    headings.pop()
+                headings.append((level, set(purpose_hits(block.text))))
                 continue
+            if block.kind not in ("paragraph", "item") or id(block) in record_blocks:
+                continue
+            heading_purposes = next((p for _, p in reversed(headings) if p), set())
             for sentence in sentences(block):
-                text = sentence.text
-                if v.general_sentences.search(text):
+                if v.general_sentences.search(sentence.text):
                     continue
-                about_cookies = mentions_cookies(text)
-                used = about_cookies and bool(v.use_verbs.search(text))
-                disabled = about_cookies and bool(v.disabled.search(text))
-                terms = _purpose_terms(text) if about_cookies else []
-                for start, end, purpose in terms:
-                    if not _qualifies_cookies(text, end, terms, start):
-                        continue
-                    if _negated(text, start) or disabled:
-                        excluded.add(purpose)
+                for text in _clauses(sentence.text):
+                    found = _read_clause(text, block, heading_purposes, previous, items)
+                    if found["excluded"] or found["declared"] or found["only"] or found["consent"] or found["all_session"] \
+                            or found["friendly"]:
                         cite(sentence)
-                    elif used:
-                        declared.add(purpose)
-                        exclusive = v.exclusive.search(text[:start])
-                        if exclusive and not _conditional(text, exclusive.end(), end):
-                            only.add(purpose)
-                        cite(sentence)
-                if about_cookies and v.all_session.search(text) and not v.partial_quantifiers.search(text) \
-                        and not find_names(text, code=block.code):
-                    all_session = True  # about all cookies, not about one named cookie
-                    cite(sentence)
-                consent_text = _CONSENT_NOUNS.sub(lambda m: " " * len(m.group(0)), text)
-                if (about_cookies or v.use_verbs.search(text)) and v.consent.search(consent_text) \
-                        and not v.no_consent.search(text):
-                    asked = _consent_purposes(consent_text, items)
-                    if asked:
-                        consent |= asked
-                        cite(sentence)
-                if v.privacy_friendly.search(text) or (v.ip_address.search(text) and v.ip_protection.search(text)):
-                    friendly = True
-                    cite(sentence)
-                elif v.analytics_harmless.search(text) and "analytic" in {p for _, _, p in terms}:
-                    friendly = True  # "analytische cookies ... die geen inbreuk maken op uw privacy"
-                    cite(sentence)
+                    excluded |= found["excluded"]
+                    declared |= found["declared"]
+                    only |= found["only"]
+                    consent |= found["consent"]
+                    if found["all_session"]:
+                        all_session = True
+                    if found["friendly"]:
+                        friendly = True
+                    previous = found["named"] or previous
 
     for item in items:
         if item.purpose:

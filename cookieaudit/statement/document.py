@@ -24,6 +24,7 @@ class Block:
     header: bool = False  # a table's header row
     table: Optional[int] = None  # rows of one table share this number
     code: tuple[str, ...] = ()  # spans the source marked as code (`…`, <code>): strong name candidates
+    confidence: float = 1.0  # table rows: below 1 when the cells were cut apart by a guess
 
 
 @dataclass

@@ -17,13 +17,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .attributes import Lifetime, purpose_of, read_lifetime
+from .attributes import Lifetime, purpose_hits, purpose_in_context, purpose_of, read_lifetime
 from .document import Block, Document
 from .model import DeclaredCookie, DeclaredService, Evidence, Position
 from .names import NameHit, find_names, pattern_of
+from .records import inline_records, name_record
 from .runtogether import column_role, label_role
 from .sections import CookieSection, Sentence, mentions_cookies, sentences
-from .vendors import VendorMatch, find_vendor, known_cookie, vendor_mentions, vendor_of_name
+from .vendors import VendorMatch, find_vendor, known_cookie, rule_purpose, vendor_mentions, vendor_of_name
 from .vocabulary import vocabulary
 
 _DOMAIN_CELL = re.compile(r"(?:https?://)?\.?(?:[a-z0-9-]+\.)+[a-z]{2,12}/?", re.IGNORECASE)
@@ -38,6 +39,7 @@ CMP_CATEGORY = re.compile(r"[^\W\d][\w /&'-]{1,40}\s\(\d{1,3}\)")
 _CELL_SPLIT = re.compile(r"\s*(?:[,;\n]|\s(?:en|and|of|or|&)\s)\s*")
 # Between two names of one list in prose: "A, B en C", "A and B".
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:(?:en|and|or|of)\s+)?|(?:en|and|or|of|&)\s+)")
+_RELATIVE = re.compile(r"\s*(?:die|dat|welke|which|that|who)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[.;!?](?:\s|$)|,\s|:\s")
 _RESPECTIVELY = re.compile(r"((?:[^.;:!?()]{1,30}?\s+(?:respectievelijk|respectively|resp\.)\s+)+[^.;!?()]{1,30}?)(?=[.;!?)]|$)", re.IGNORECASE)
 _PARTS = re.compile(r"\s*(?:,|;|/|\ben\b|\band\b|\bresp(?:ectively|\.)?)\s*")
@@ -52,10 +54,11 @@ class Extraction:
     cookies: list[DeclaredCookie] = field(default_factory=list)
     services: list[DeclaredService] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    record_blocks: set[int] = field(default_factory=set)  # id() of blocks read as cookie records, not prose
 
 
-def evidence_for(document: Document, start: int, end: int) -> Evidence:
-    """Evidence for document.text[start:end], whitespace collapsed."""
+def evidence_for(document: Document, start: int, end: int, section: Optional[str] = None) -> Evidence:
+    """Evidence for document.text[start:end], whitespace collapsed, under the heading ``section``."""
     text = " ".join(document.text[start:end].split())
     if document.kind == "markdown" or document.kind == "text":
         text = text.replace("**", "").replace("`", "")
@@ -63,6 +66,7 @@ def evidence_for(document: Document, start: int, end: int) -> Evidence:
         text=text,
         source=document.source,
         position=Position(line=document.line_of(start), char_start=start, char_end=end),
+        section=" ".join(section.split())[:200] if section and section.strip() else None,
     )
 
 
@@ -113,6 +117,8 @@ class _Reader:
         # services read from a purpose phrase inside a sentence ("wij gebruiken cookies om de
         # website te laten werken"): a summary when cookies of that purpose are named
         self.summaries: list[DeclaredService] = []
+        self.heading: Optional[str] = None  # the heading the current block stands under
+        self.tables_read: set[int] = set()  # tables at least one cookie was read from
 
     # -- vendors --
 
@@ -134,18 +140,21 @@ class _Reader:
     def add_cookies(self, names: list[NameHit], unit_text: str, start: int, end: int, purpose_context: Optional[str],
                     vendor: Optional[VendorMatch] = None, vendor_text: Optional[str] = None,
                     purpose: Optional[str] = None, lifetime_text: Optional[str] = None, lifetime_cell: bool = False,
-                    name_vendors: Optional[dict] = None, vendor_context: Optional[VendorMatch] = None) -> None:
+                    name_vendors: Optional[dict] = None, vendor_context: Optional[VendorMatch] = None,
+                    confidence: float = 1.0, structured: bool = False) -> None:
         rest = _blank_names(unit_text, names)
         if purpose is None:
-            purpose = purpose_of(rest) or purpose_context
-        if purpose == UNCLASSIFIED:
+            purpose = purpose_in_context(rest, purpose_context if purpose_context != UNCLASSIFIED else None) \
+                or purpose_context
+        unclassified = purpose == UNCLASSIFIED  # the statement says so: no purpose, not even the rule set's
+        if unclassified:
             purpose = None
         own: dict[tuple[str, str], Lifetime] = {}
         if lifetime_text is None and len({(h.pattern, h.match) for h in names}) > 1:
             own, rest = _own_lifetimes(unit_text, names, rest)
         lifetime = read_lifetime(lifetime_text if lifetime_text is not None else rest, cell=lifetime_cell)
         self._unreadable(lifetime.unreadable, start)
-        evidence = evidence_for(self.document, start, end)
+        evidence = evidence_for(self.document, start, end, self.heading)
         seen = set()
         for hit in names:
             key = (hit.pattern, hit.match)
@@ -165,11 +174,14 @@ class _Reader:
                 if known and known[2]:
                     name_vendor, name_vendor_id = known[2], known[3] or None
             item_lifetime = own.get(key, lifetime)
+            # a purpose the statement leaves unsaid: the rule set's for a name it knows
+            item_purpose = purpose if purpose is not None or unclassified or hit.match != "exact" else rule_purpose(hit.pattern)
             self.result.cookies.append(DeclaredCookie(
                 pattern=hit.pattern, match=hit.match, vendor=name_vendor or None, vendor_id=name_vendor_id,
-                purpose=purpose, lifetime=item_lifetime.lifetime, max_age_days=item_lifetime.max_age_days,
-                source=self.document.source, evidence=evidence,
+                purpose=item_purpose, lifetime=item_lifetime.lifetime, max_age_days=item_lifetime.max_age_days,
+                confidence=round(confidence, 2), source=self.document.source, evidence=evidence,
             ))
+            self.result.cookies[-1]._structured = structured
 
     def add_service(self, name: str, vendor: Optional[VendorMatch], text: str, start: int, end: int,
                     purpose_context: Optional[str]) -> None:
@@ -182,7 +194,7 @@ class _Reader:
             name=name, vendor=vendor.name if vendor else None, vendor_id=vendor.vendor_id if vendor else None,
             purpose=purpose_of(text) or purpose_context, lifetime=lifetime.lifetime,
             max_age_days=lifetime.max_age_days, source=self.document.source,
-            evidence=evidence_for(self.document, start, end),
+            evidence=evidence_for(self.document, start, end, self.heading),
         ))
 
     def _unreadable(self, texts: list[str], start: int) -> None:
@@ -196,7 +208,7 @@ class _Reader:
     def row(self, block: Block, purpose_context: Optional[str], vendor_context: Optional[VendorMatch] = None) -> None:
         roles = self.columns.get(block.table) if block.table is not None else None
         if block.header or roles is None:
-            candidate = [column_role(c) for c in block.cells]
+            candidate = _one_name_column([column_role(c) for c in block.cells], block.cells)
             if "name" in candidate and sum(r is not None for r in candidate) >= 2:
                 self.columns[block.table] = candidate
                 return
@@ -207,10 +219,14 @@ class _Reader:
         for role, text in zip(roles, block.cells):
             if role and role not in cell:
                 cell[role] = text
-        self.record(cell, " ".join(block.cells), block.start, block.end, block.code, purpose_context, vendor_context)
+        before = len(self.result.cookies)
+        self.record(cell, " ".join(block.cells), block.start, block.end, block.code, purpose_context, vendor_context,
+                    confidence=block.confidence)
+        if len(self.result.cookies) > before and block.table is not None:
+            self.tables_read.add(block.table)
 
     def record(self, cell: dict[str, str], text: str, start: int, end: int, code: tuple[str, ...],
-               purpose_context: Optional[str], vendor_context: Optional[VendorMatch]) -> None:
+               purpose_context: Optional[str], vendor_context: Optional[VendorMatch], confidence: float = 1.0) -> None:
         """One cookie table row, or one label/value record ("Naam: _ga / Vervaltermijn: 13 maanden")."""
         if " ".join(cell.get("kind", "").lower().split()) in self.v.non_cookie_types:
             return  # local storage, pixels: not cookies (the audit compares cookies)
@@ -221,7 +237,10 @@ class _Reader:
         vendor, name_vendors = self._cell_vendor(vendor_cell, names)
         purpose = None
         if cell.get("category"):
-            purpose = purpose_of(cell["category"])
+            # a category that names two purposes ("Tracking and performance"): the description
+            # says which, else the rule set's purpose of the name
+            described = purpose_of(cell.get("purpose", "")) or (rule_purpose(names[0].pattern) if names else None)
+            purpose = purpose_in_context(cell["category"], described) if purpose_hits(cell["category"]) else None
             if purpose is None and heading_purpose(cell["category"]) == UNCLASSIFIED:
                 purpose = UNCLASSIFIED
         if purpose is None:
@@ -235,6 +254,7 @@ class _Reader:
             purpose=purpose,
             lifetime_text=cell["lifetime"] if has_lifetime else None, lifetime_cell=has_lifetime,
             name_vendors=name_vendors, vendor_context=None if vendor_cell else vendor_context,
+            confidence=confidence, structured=True,
         )
 
     def _cell_vendor(self, vendor_cell: str, names: list[NameHit]) -> tuple[Optional[VendorMatch], dict]:
@@ -330,6 +350,20 @@ class _Reader:
             if purpose_of(phrase) and not v.negation.search(text[: lead[0]]):
                 self.add_service(phrase_name(phrase), None, text, sentence.start, sentence.end, purpose_context)
                 self.summaries.append(self.result.services[-1])
+
+
+_NAME_HEADER = re.compile(r"(?:cookie[ -]?)?(?:naam|name)s?(?: (?:of |van )?(?:the |de )?cookie)?", re.IGNORECASE)
+
+
+def _one_name_column(roles: list, cells: tuple[str, ...]) -> list:
+    """A header with two name columns ("Cookie | Name | Type | Purpose"): the one called name
+    holds the names; the other names the service that sets them."""
+    if roles.count("name") < 2:
+        return roles
+    named = [i for i, (role, cell) in enumerate(zip(roles, cells)) if role == "name" and _NAME_HEADER.fullmatch(cell.strip())]
+    keep = named[0] if named else roles.index("name")
+    return [("vendor" if "vendor" not in roles else None) if role == "name" and i != keep else role
+            for i, role in enumerate(roles)]
 
 
 def _sentences_in(block: Block, start: int, end: int) -> list[Sentence]:
@@ -453,11 +487,15 @@ def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, st
     tokens = {(h.pattern, h.match): h.token for h in names}
     clause_start = 0
     breaks = [m for m in _CLAUSE_BREAK.finditer(text)] + [None]
+    previous: list = []
     for brk in breaks:
         clause_end = brk.start() + 1 if brk else len(text)
         clause = text[clause_start:clause_end]
         present = [key for key, token in tokens.items()
                    if re.search(r"(?<![\w-])" + re.escape(token) + r"(?![\w-])", clause)]
+        if not present and len(previous) == 1 and _RELATIVE.match(clause):
+            present = previous  # "_ga, which lasts 2 years": the clause after a name is about it
+        previous = present or previous
         if len(present) == 1 and present[0] not in own:
             blanked = clause
             for token in tokens.values():
@@ -508,36 +546,14 @@ def extract_items(document: Document, sections: list[CookieSection]) -> Extracti
     """Cookies and services declared in the cookie sections of one document."""
     reader = _Reader(document)
     for section in sections:
-        context: list[tuple[int, Optional[str], Optional[VendorMatch]]] = []
-        blocks = section.blocks
-        index = 0
-        while index < len(blocks):
-            block = blocks[index]
-            purpose = next((p for _, p, _ in reversed(context) if p), None)
-            purpose_context = None if purpose == UNCLASSIFIED else purpose
-            vendor_context = next((v for _, _, v in reversed(context) if v), None)
-            record = _labels(blocks, index) if block.kind != "row" else None
-            if record is not None:
-                cells, start, end, code, index = record
-                reader.record(cells, " ".join(cells.values()), start, end, code, purpose, vendor_context)
-                continue
-            index += 1
-            if block.kind == "heading" or (block.kind == "paragraph" and CMP_CATEGORY.fullmatch(block.text.strip())):
-                level = block.level or 7
-                while context and context[-1][0] >= level:
-                    context.pop()
-                context.append((level, heading_purpose(block.text), heading_vendor(block.text)))
-                continue
-            if block.kind == "row":
-                reader.row(block, purpose, vendor_context)
-            elif block.kind == "item":
-                reader.unit(block, block.text, block.start, block.end, purpose_context, code=block.code,
-                            vendor_context=vendor_context)
-            else:
-                for start, end, _ in _prose_units(block):
-                    offset = start - block.start
-                    reader.unit(block, block.text[offset:end - block.start], start, end, purpose_context, code=block.code,
-                                vendor_context=vendor_context)
+        first_cookie = len(reader.result.cookies)
+        _read_section(reader, section)
+        _warn_unread_tables(reader, section)
+        everything = _section_purpose(section)
+        if everything:
+            for cookie in reader.result.cookies[first_cookie:]:
+                if cookie.purpose is None:
+                    cookie.purpose = everything
     result = reader.result
     # a service whose vendor's cookies are declared by name is covered by them
     named = {c.vendor_id for c in result.cookies if c.vendor_id}
@@ -547,3 +563,89 @@ def extract_items(document: Document, sections: list[CookieSection]) -> Extracti
                        if not (s.vendor_id and s.vendor_id in named)
                        and not (id(s) in summaries and s.purpose in named_purposes)]
     return result
+
+
+def _warn_unread_tables(reader: "_Reader", section: CookieSection) -> None:
+    """A cookie table (a header with a name column) from which no row could be read: say so,
+    rather than declare nothing in silence."""
+    warned: set[int] = set()
+    for block in section.blocks:
+        if block.kind != "row" or not block.header or block.table is None or block.table in warned:
+            continue
+        if block.table in reader.tables_read or "name" not in {column_role(c) for c in block.cells}:
+            continue
+        warned.add(block.table)
+        reader.result.warnings.append(
+            f"cookie table without readable rows: {' | '.join(block.cells)[:120]!r} "
+            f"({reader.document.source}, line {reader.document.line_of(block.start)}); its cookies are not in the declaration")
+
+
+_ALL_THESE = re.compile(r"\b(?:all (?:of )?(?:these|the|our|the above) cookies|these cookies are all|al deze cookies"
+                        r"|alle (?:bovenstaande |genoemde )?cookies|deze cookies zijn allemaal)\b", re.IGNORECASE)
+
+
+def _section_purpose(section: CookieSection) -> Optional[str]:
+    """The purpose a section gives all its cookies ("All of these cookies are necessary …"),
+    for the ones whose own text gives none."""
+    for block in section.blocks:
+        if block.kind not in ("paragraph", "item"):
+            continue
+        for sentence in sentences(block):
+            if _ALL_THESE.search(sentence.text):
+                hits = purpose_hits(sentence.text)
+                if len(hits) == 1:
+                    return next(iter(hits))
+    return None
+
+
+def _read_section(reader: "_Reader", section: CookieSection) -> None:
+    """Items of one cookie section, with the purpose and vendor its headings give."""
+    context: list[tuple[int, Optional[str], Optional[VendorMatch]]] = []
+    headings: list[str] = []
+    reader.heading = section.heading or None
+    blocks = section.blocks
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        purpose = next((p for _, p, _ in reversed(context) if p), None)
+        purpose_context = None if purpose == UNCLASSIFIED else purpose
+        vendor_context = next((v for _, _, v in reversed(context) if v), None)
+        record = _labels(blocks, index) if block.kind != "row" else None
+        if record is not None:
+            cells, start, end, code, index = record
+            reader.record(cells, " ".join(cells.values()), start, end, code, purpose, vendor_context)
+            continue
+        named = name_record(blocks, index) if block.kind != "row" else None
+        if named is not None:
+            reader.record(named.cells, named.text, named.start, named.end, named.code, purpose, vendor_context)
+            reader.result.record_blocks.update(id(b) for b in blocks[index:named.next_index])
+            index = named.next_index
+            continue
+        inline = inline_records(block) if block.kind in ("paragraph", "item") else []
+        if inline:
+            for item in inline:
+                reader.record(item.cells, item.text, item.start, item.end, item.code, purpose, vendor_context)
+            reader.result.record_blocks.add(id(block))
+            index += 1
+            continue
+        index += 1
+        if block.kind == "heading" or (block.kind == "paragraph" and CMP_CATEGORY.fullmatch(block.text.strip())):
+            level = block.level or 7
+            while context and context[-1][0] >= level:
+                context.pop()
+                headings.pop()
+            context.append((level, heading_purpose(block.text), heading_vendor(block.text)))
+            headings.append(block.text.strip())
+            reader.heading = headings[-1]
+            continue
+        if block.kind == "row":
+            reader.row(block, purpose, vendor_context)
+        elif block.kind == "item":
+            reader.unit(block, block.text, block.start, block.end, purpose_context, code=block.code,
+                        vendor_context=vendor_context)
+        else:
+            for start, end, _ in _prose_units(block):
+                offset = start - block.start
+                reader.unit(block, block.text[offset:end - block.start], start, end, purpose_context, code=block.code,
+                            vendor_context=vendor_context)
+

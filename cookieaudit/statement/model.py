@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import List, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 __all__ = [
     "Claims",
@@ -63,6 +63,10 @@ class DeclaredCookie(_Model):
     )
     source: str
     evidence: Evidence
+    evidence_more: List[Evidence] = Field(
+        default_factory=list, description="Other places that declare the same cookie (a prose sentence beside its table row)."
+    )
+    _structured: bool = PrivateAttr(default=False)  # read from a table row or record (wins over prose when merged)
 
 
 class DeclaredService(_Model):
@@ -76,6 +80,7 @@ class DeclaredService(_Model):
     max_age_days: Optional[Union[int, float]] = None
     source: str
     evidence: Evidence
+    evidence_more: List[Evidence] = Field(default_factory=list, description="Other places that declare the same service.")
 
 
 class Claims(_Model):

@@ -25,7 +25,10 @@ _ALL_CAPS = re.compile(r"^[A-Z][A-Z0-9]{3,}$")
 _HYPHEN_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 _VARIABLE_TAIL = re.compile(r"(?:\*|<[^>]*>|\[[^\]]*\]|\{[^}]*\}|#+|x{3,}|X{3,}|…|\.\.\.)$")
 _VARIABLE_ANY = re.compile(r"\*|<[^>]*>|\[[^\]]*\]|\{[^}]*\}|#+|(?<![A-Za-wyz])x{3,}(?![a-wyz])|(?<![A-WYZa-z])X{3,}|…|\.\.\.")
-_NAMING_CUE = re.compile(r"(?:cookies?|genaamd|named|called|heet|heten|namelijk|zoals|such as|e\.g\.|bijv\.?)\s*:?\s*$", re.IGNORECASE)
+_NAMING_CUE = re.compile(r"(?:cookies?|genaamd|named|called|heet|heten|namelijk|zoals|such as|e\.g\.|bijv\.?"
+                         r"|sets|set|places|plaatst|plaatsen|zet|zetten)\s*:?\s*$", re.IGNORECASE)
+# A name that opens a block and is followed by a dash or a colon: "SUAUTH - only stored when…"
+_LEADING_NAME = re.compile(r"\s*(?:[-–—:]\s|\()")
 _CLAUSE_END = re.compile(r"[):;.!?\n]")
 
 
@@ -75,6 +78,8 @@ def _shape(token: str) -> str:
         return "weak"
     if re.search(r"[A-Za-z]\d|\d[A-Za-z]", token) and len(token) >= 3 and not re.fullmatch(r"\d+[a-z]{1,3}", token):
         return "weak"
+    if token.startswith(".") and token[1:2].isalpha():
+        return "weak"  # ".ASPXAUTH", ".AspNetCore.Session": ASP.NET names start with a dot
     if "." in token.strip(".") and not re.search(r"\.[a-z]{2,6}$", token):
         return "weak"  # "_pk_id.1.2" has an underscore; "AMP_TOKEN"-likes too; dotted ones are rare
     return ""
@@ -89,8 +94,8 @@ def _is_excluded(token: str) -> bool:
         return True  # a web address
     if re.fullmatch(r"\d+(?:[.,:/-]\d+)*", token):
         return True
-    if "_" not in token and find_vendor(token) is not None and known_cookie(token) is None:
-        return True  # a brand ("HotJar", "DigiD"), not a cookie
+    if "_" not in token and not token[:1].islower() and find_vendor(token) is not None and known_cookie(token) is None:
+        return True  # a brand ("HotJar", "DigiD"), not a cookie; "cookieBanner" is written as a name
     return False
 
 
@@ -152,6 +157,7 @@ def _find_names(text: str, code: tuple[str, ...], name_cell: bool) -> tuple[Name
         if not accepted:
             in_context = (
                 name_cell
+                or (not text[:start].strip() and bool(_LEADING_NAME.match(text, end)))
                 or _inside(start, prefix_zones)
                 or _inside(start, paren_zones)
                 or bool(_NAMING_CUE.search(text[max(0, start - 30):start]))

@@ -10,7 +10,7 @@ from typing import Iterable, Optional, Sequence, Union
 from urllib.parse import urljoin, urlsplit
 
 from .._aio import run_sync
-from ..errors import InputError
+from ..errors import InputError, SiteUnreachableError, StatementUnreadableError
 from .claims import merge_claims, read_claims
 from .delegation import Delegation, find_delegations
 from .document import Document
@@ -57,7 +57,7 @@ def parse_document(document: Document) -> DocumentResult:
     """Sections, items, claims and delegations of one document."""
     sections = find_cookie_sections(document)
     extraction = extract_items(document, sections)
-    claims = read_claims(document, sections, extraction.cookies, extraction.services)
+    claims = read_claims(document, sections, extraction.cookies, extraction.services, frozenset(extraction.record_blocks))
     if claims.all_session:
         for item in (*extraction.cookies, *extraction.services):
             if item.lifetime is None:
@@ -74,14 +74,31 @@ def parse_document(document: Document) -> DocumentResult:
 
 
 def _merge_items(items: Iterable, key) -> list:
-    """First declaration of a key wins; later ones only fill fields it left empty."""
+    """One item per key, with every place that declares it as evidence (``evidence_more``).
+
+    The first declaration wins and later ones only fill fields it left empty; a table row or
+    record wins over a prose sentence that named the same cookie first (the row says it
+    precisely), and the prose stays as further evidence."""
     merged: dict = {}
     for item in items:
         k = key(item)
         if k not in merged:
-            merged[k] = item.model_copy()
+            merged[k] = item.model_copy(deep=True)
+            if hasattr(item, "_structured"):
+                merged[k]._structured = item._structured
             continue
         first = merged[k]
+        if item.evidence != first.evidence and item.evidence not in first.evidence_more:
+            first.evidence_more.append(item.evidence)
+        if getattr(item, "_structured", False) and not getattr(first, "_structured", False):
+            prose_evidence = first.evidence
+            for name in ("vendor", "vendor_id", "purpose", "lifetime", "max_age_days", "confidence"):
+                if getattr(item, name) is not None:
+                    setattr(first, name, getattr(item, name))
+            first.evidence = item.evidence
+            first.evidence_more = [prose_evidence, *(e for e in first.evidence_more if e != item.evidence)]
+            first._structured = True
+            continue
         for name in ("vendor", "vendor_id", "purpose", "lifetime", "max_age_days"):
             if getattr(first, name) is None and getattr(item, name) is not None:
                 setattr(first, name, getattr(item, name))
@@ -203,8 +220,16 @@ async def parse_statement_async(
                 continue
             seen.add(target)
             followed += 1
+            try:
+                document = await _load(target, options)
+            except (StatementUnreadableError, SiteUnreachableError, InputError) as exc:
+                # the page the statement points to cannot be read: say so, keep what was read
+                reason = " ".join(str(exc).split())
+                reason = reason[len(target) + 2:] if reason.startswith(f"{target}: ") else reason
+                result.extra_warnings.append(_delegation_warning(delegation, result.document, target,
+                                                                 f"not followed: {reason[:160]}"))
+                continue
             result.extra_warnings.append(_delegation_warning(delegation, result.document, target, "followed"))
-            document = await _load(target, options)
             child = parse_document(document)
             child.followed_from = result.document.source
             results.append(child)

@@ -9,17 +9,21 @@ from __future__ import annotations
 import io
 import logging
 import re
+from typing import Optional
 
 from ..errors import InputError
 from .document import Document
 from .sources_limits import MAX_TEXT_CHARS
 from .text_reader import read_text
+from .runtogether import table_names_ok
+from .text_tables import aligned_table_spans
 
 __all__ = ["read_pdf"]
 
 MAX_PAGES = 500
 
 
+_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●■–*-]|\d{1,2}[.)])\s")
 _SENTENCE_END = re.compile(r"[.:;!?]\s*$")
 _BULLET_OR_CAPITAL = re.compile(r"^\s*(?:[•·▪◦●■–*-]\s|\d{1,2}[.)]\s|[A-ZÀ-Ý0-9\"'‘“(])")
@@ -50,6 +54,48 @@ def separate_headings(text: str) -> str:
     return "\n".join(out)
 
 
+def _page_text(page, carried_header: Optional[str] = None) -> tuple[str, Optional[str]]:
+    """A page's text, and the header of a table that runs on to the next page (or None).
+
+    Where the page holds a table, pypdf's layout mode keeps its columns aligned (a wrapped cell
+    continues under its own column), so the table is read from word positions; the rest of the
+    page is read as plain lines. A page that starts with rows of a table begun on the page
+    before is read under that table's header."""
+    plain = page.extract_text() or ""
+    if not plain.strip():
+        return "", None
+    try:
+        layout = page.extract_text(extraction_mode="layout") or ""
+    except Exception:  # layout mode is a help: a page it cannot lay out is read as plain text
+        return separate_headings(plain), None
+    lines = [line.rstrip() for line in layout.split("\n")]
+    carried = False
+    if carried_header is not None:
+        first = next((line for line in lines if line.strip()), "")
+        cells = [c for c in re.split(r"\s{2,}", first.strip()) if c]
+        if len(cells) >= 2 and table_names_ok(cells[0]):
+            lines.insert(lines.index(first), carried_header)
+            carried = True
+    spans = aligned_table_spans(lines)
+    if not spans:
+        return separate_headings(plain), None
+    parts: list[str] = []
+    position = 0
+    for first, end in spans:
+        prose = [_SPACES.sub(" ", line).strip() for line in lines[position:first]]
+        parts.append(separate_headings("\n".join(prose)).strip("\n"))
+        table = lines[first:end]
+        if carried and first == spans[0][0]:
+            table = table[1:]  # the header was only lent to read the rows; the text keeps the page as it is
+            parts.append("\n".join([carried_header, *table]))
+        else:
+            parts.append("\n".join(table))
+        position = end
+    parts.append(separate_headings("\n".join(_SPACES.sub(" ", line).strip() for line in lines[position:])).strip("\n"))
+    runs_on = not any(line.strip() for line in lines[spans[-1][1]:])
+    return "\n\n".join(part for part in parts if part.strip()), lines[spans[-1][0]] if runs_on else None
+
+
 def read_pdf(data: bytes, source: str) -> Document:
     """Read a PDF's text into a Document; InputError when it has none or cannot be read."""
     from pypdf import PdfReader
@@ -61,13 +107,14 @@ def read_pdf(data: bytes, source: str) -> Document:
         if reader.is_encrypted and not reader.decrypt(""):
             raise InputError(f"{source}: encrypted PDF; save an unprotected copy first")
         pages = []
+        carried: Optional[str] = None  # the header of a table that runs on to the next page
         total = 0
         truncated = False
         for number, page in enumerate(reader.pages):
             if number >= MAX_PAGES or total > MAX_TEXT_CHARS:
                 truncated = True
                 break
-            text = page.extract_text() or ""
+            text, carried = _page_text(page, carried)
             pages.append(text)
             total += len(text)
     except InputError:
@@ -80,7 +127,7 @@ def read_pdf(data: bytes, source: str) -> Document:
     if len(text) > MAX_TEXT_CHARS:
         text = text[:MAX_TEXT_CHARS]
         truncated = True
-    document = read_text(separate_headings(text), source, "pdf")
+    document = read_text(text, source, "pdf")
     if truncated:
         document.warnings.append(f"section cut off: {source} is too long; only the first part was read")
     return document

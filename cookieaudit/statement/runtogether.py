@@ -1,12 +1,11 @@
-"""Text tables whose cells came out run together, as CMP-generated cookie declarations do
-after copying or PDF extraction::
+"""Column words of cookie tables: what a header cell or a label says a column holds, headers
+found on one line (separated by spaces or run together), and the rule-set evidence used to cut
+run-together cells (known cookie names, vendor names, where a provider cell ends)::
 
     NaamAanbiederDoelVervaltermijnType
     _gaGoogle AnalyticsRegistreert een uniek ID voor statistieken.2 jaarHTTP Cookie
 
-A header line made only of column words announces the table; each following line is cut
-back into cells from both ends: the storage type and the lifetime from the right, the
-cookie name and the provider from the left, the description in between.
+Rows are cut into cells by ``rows.split_cells``; tables are found by ``text_tables``.
 """
 
 from __future__ import annotations
@@ -17,11 +16,10 @@ from typing import Optional
 
 from .vocabulary import vocabulary
 
-__all__ = ["column_role", "find_header", "is_row", "label_role", "split_row"]
+__all__ = ["column_role", "find_header", "header_cell", "is_row", "label_role", "split_row", "table_names_ok"]
 
 _DOMAIN = re.compile(r"(?:www\.|\.)?(?:[a-z0-9-]+\.)+[a-z]{2,6}(?=[A-Z\s]|$)")
 _CAPITALISED_WORD = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+(?=[\s,:;]|\.\s|\.$|$)")
-_NAME_TOKEN = re.compile(r"[\w.\-*<>#\[\]{}$|]+")
 
 
 def column_role(header_cell: str) -> Optional[str]:
@@ -30,7 +28,7 @@ def column_role(header_cell: str) -> Optional[str]:
     if not text or len(text) > 40:
         return None
     patterns = vocabulary().table_columns
-    roles = ("lifetime", "category", "name", "vendor", "purpose", "kind", "party")
+    roles = ("lifetime", "category", "name", "vendor", "purpose", "kind", "party", "other")
     # a header that is wholly one column word wins ("Cookie Subgroup" is a host column, not a
     # name column; "Cookies used" says first or third party)
     label = text.rstrip(":").strip()
@@ -51,7 +49,7 @@ def label_role(text: str) -> Optional[str]:
     if not label or len(label) > 30:
         return None
     patterns = vocabulary().table_columns
-    for role in ("lifetime", "category", "name", "vendor", "purpose", "kind", "party"):
+    for role in ("lifetime", "category", "name", "vendor", "purpose", "kind", "party", "other"):
         match = patterns[role].match(label)
         if match and match.end() == len(label):
             return role
@@ -71,45 +69,100 @@ def _header_words() -> list[tuple[str, str]]:
 
 
 def find_header(line: str) -> Optional[list[str]]:
-    """The header cells when ``line`` is only column words (run together or space-separated)."""
-    stripped = line.strip()
-    if not 8 <= len(stripped) <= 120 or "\t" in stripped or "|" in stripped:
+    """The header cells when ``line`` is only column words (run together or space-separated):
+    one name column, a lifetime or purpose column, three columns or more."""
+    stripped = line.strip().strip("|").strip()
+    if not 8 <= len(stripped) <= 160 or "\t" in stripped or "|" in stripped:
         return None
-    squeezed = re.sub(r"\s+", "", stripped)
-    if not squeezed.isalpha() and not re.fullmatch(r"[\w\-]+", squeezed):
+    if " " in stripped and not re.search(r"[a-z][A-Z]", stripped) \
+            and sum(word.lower().strip("?") not in _header_parts() for word in stripped.split()) > 1:
+        return None  # a space-separated header is made of column words only (cheap test first)
+    squeezed = re.sub(r"\s+", "", stripped).replace("?", "")
+    if not squeezed.isalpha() and not re.fullmatch(r"[\w\-/()]+", squeezed):
         return None
     lower = squeezed.lower()
-    cells: list[str] = []
-    roles: list[str] = []
-    position = 0
-    while position < len(lower):
-        for word, role in _header_words():
-            if lower.startswith(word, position):
-                cells.append(squeezed[position:position + len(word)])
-                roles.append(role)
-                position += len(word)
-                break
+    source = re.sub(r"\s+", "", stripped)
+    spaced = " " in stripped and not re.search(r"[a-z][A-Z]", stripped)
+    # where a cell may end: at a space when the header is space-separated, anywhere when not
+    ends: set[int] = set()
+    count = 0
+    for char in stripped.replace("?", ""):
+        if char.isspace():
+            ends.add(count)
         else:
-            return None
-    if len(cells) < 3 or roles.count("name") != 1 or roles[0] != "name":
+            count += 1
+    ends.add(len(lower))
+    segmentation = _segment(lower, 0, frozenset(ends) if spaced else None)
+    if segmentation is None and spaced:
+        # one word no column list knows ("Name Purpose Store Expires"): a column of its own
+        segmentation = _segment(lower, 0, frozenset(ends), unknown=1)
+    if segmentation is None:
         return None
-    if "lifetime" not in roles and "purpose" not in roles:
+    cells = [_original(stripped, source, a, b) for a, b, _ in segmentation]
+    roles = [role for _, _, role in segmentation]
+    if len(cells) < 3 or roles.count("name") != 1:
         return None
-    if " " in stripped and not re.search(r"[a-z][A-Z]", stripped):
-        # space-separated header words: every word must be one cell
-        if len(stripped.split()) != len(cells):
-            return None
+    if "lifetime" not in roles and "purpose" not in roles and "party" not in roles:
+        return None
     return cells
 
 
 @functools.lru_cache(maxsize=1)
-def _lifetime_tail() -> re.Pattern:
-    v = vocabulary()
-    units = "|".join(re.escape(u) for u in sorted(v.duration_units, key=len, reverse=True))
-    numbers = "|".join(re.escape(w) for w in sorted(v.number_words, key=len, reverse=True) if len(w) > 2)
-    duration = rf"(?:\d+(?:[.,]\d+)?|(?i:{numbers}))\s*(?i:{units})"
-    words = r"(?i:sessie|session|persistent|permanent|onbepaald|onbekend|unknown|varies)"
-    return re.compile(rf"(?:(?i:max\.?|maximaal|tot|up to)\s*)?(?:{duration}(?:\s*[–—-]\s*{duration})?|{words})\s*$")
+def _header_parts() -> frozenset[str]:
+    """Every word of every column word, lower-cased, and the run-together forms of multi-word
+    ones ("Cookie nameExpiration dateGoalContents" has 'nameexpiration')."""
+    parts = set()
+    for entries in vocabulary().raw["table_columns"].values():
+        for entry in entries:
+            parts.update(str(entry).lower().rstrip("?").split())
+    return frozenset(parts)
+
+
+def _segment(lower: str, position: int, ends, depth: int = 0, unknown: int = 0):
+    """Header words covering lower[position:], longest first, backtracking; cells end only at
+    ``ends`` when given; up to ``unknown`` single words may be columns no list knows ('other').
+    A list of (start, end, role), or None."""
+    if position == len(lower):
+        return []
+    if depth > 12:
+        return None
+    for word, role in _header_words():
+        end = position + len(word)
+        if lower.startswith(word, position) and (ends is None or end in ends):
+            rest = _segment(lower, end, ends, depth + 1, unknown)
+            if rest is not None:
+                return [(position, end, role), *rest]
+    if unknown and ends is not None:
+        end = min(e for e in ends if e > position)
+        if lower[position:end].isalpha() and position > 0:
+            rest = _segment(lower, end, ends, depth + 1, unknown - 1)
+            if rest is not None:
+                return [(position, end, "other"), *rest]
+    return None
+
+
+def _original(stripped: str, squeezed: str, start: int, end: int) -> str:
+    """The header cell as written (with its spaces), from its place in the squeezed header."""
+    count = 0
+    out_start = out_end = None
+    for index, char in enumerate(stripped):
+        if char.isspace():
+            continue
+        if count == start and out_start is None:
+            out_start = index
+        count += 1
+        if count == end:
+            out_end = index + 1
+            break
+    return stripped[out_start:out_end] if out_start is not None and out_end else squeezed[start:end]
+
+
+def header_cell(line: str) -> Optional[str]:
+    """The column role when a whole line is one header cell ("Cookie", "Vervaltermijn |")."""
+    text = line.strip().strip("|").strip()
+    if not text or len(text) > 40:
+        return None
+    return label_role(text) or label_role(text.rstrip("?").strip())
 
 
 def _known_name_end(text: str) -> int:
@@ -174,79 +227,52 @@ def _purpose_start(text: str, start: int) -> int:
     return len(text)
 
 
-def split_row(line: str, header: list[str]) -> tuple[str, ...]:
-    """Cells of one run-together row in header order, or () when it does not start with a name."""
-    roles = [column_role(cell) or "other" for cell in header]
-    rest = line.strip()
-    cells = {role: "" for role in roles}
-    if "kind" in roles:
-        for storage in vocabulary().storage_types:
-            if rest.endswith(storage):
-                cells["kind"] = storage
-                rest = rest[: -len(storage)].rstrip()
-                break
-    if "lifetime" in roles:
-        tail = _lifetime_tail().search(rest)
-        if tail:
-            cells["lifetime"] = tail.group(0).strip()
-            rest = rest[: tail.start()].rstrip()
+def split_row(line: str, header: list[str], context=None) -> tuple[str, ...]:
+    """Cells of one row in header order, or () when it does not hold a name."""
+    from .rows import split_cells
 
-    # the name: a known cookie name, else the first space-separated token, else up to the
-    # first camel-case step that starts the provider or the description
-    name_end = _known_name_end(rest)
-    if not name_end:
-        token = _NAME_TOKEN.match(rest)
-        if not token:
-            return ()
-        if token.end() < len(rest) and rest[token.end()].isspace() and not re.search(r"[a-z][A-Z]", token.group(0)[1:]):
-            name_end = token.end()
-        else:
-            head = rest[: token.end()]
-            steps = [m.start() + 1 for m in re.finditer(r"[a-z0-9_)*#>\]}][A-Z]", head)]
-            description = _purpose_start(rest, 1)
-            www = head.find("www.")
-            if "vendor" in roles and www > 0:
-                name_end = www
-            elif "vendor" in roles and steps:
-                # the provider follows the name: a rule-set vendor at a camel-case step, else
-                # the last step before the description begins
-                name_end = next((s for s in steps if s < description and _names_vendor(rest, s)), 0)
-                if not name_end:
-                    candidates = [s for s in steps if s < description] or steps
-                    name_end = candidates[-1]
-            elif steps:
-                name_end = next((s for s in steps if _CAPITALISED_WORD.match(rest, s)), steps[-1])
-            else:
-                name_end = token.end()
-    cells["name"] = rest[:name_end].strip()
-    position = name_end
-    while position < len(rest) and rest[position].isspace():
-        position += 1
-    if "vendor" in roles:
-        vendor_end = _vendor_end(rest, position)
-        cells["vendor"] = rest[position:vendor_end].strip()
-        position = vendor_end
-    description = rest[position:].strip()
-    for role in ("purpose", "category", "other"):
-        if role in roles:
-            cells[role] = description
-            break
-    if not cells["name"]:
-        return ()
-    return tuple(cells.get(role, "") for role in roles)
+    return split_cells(line, header, context)[0]
 
 
-def is_row(line: str, header: list[str]) -> bool:
-    """Whether a line reads as a row of the table ``header`` announced: it splits into cells,
-    and its name has a cookie name's shape or the row ends in a lifetime."""
-    from .names import find_names
+def is_row(line: str, header: list[str], context=None) -> bool:
+    """Whether a line reads as a row of the table ``header`` announced: it splits into cells
+    and its name cell holds names a table row can have."""
+    from .rows import column_kinds
 
-    cells = split_row(line, header)
+    cells = split_row(line, header, context)
     if not cells:
         return False
-    roles = [column_role(cell) or "other" for cell in header]
-    values = dict(zip(roles, cells))
-    if values.get("lifetime"):
-        return True
-    name = values.get("name", "")
-    return bool(find_names(name)) or bool(name) and " " not in line.strip()
+    name = cells[column_kinds(header).index("name")]
+    return table_names_ok(name)
+
+
+def table_names_ok(cell: str) -> bool:
+    """Whether a name cell holds cookie names: shaped like names, known to the rule set, or
+    plain lower-case words (a short name such as "lang" is a name by its place in a row);
+    never a column or category word, never a capitalised plain word ("Remembers")."""
+    from .names import _shape, is_name_word
+    from .vendors import known_cookie
+
+    tokens = [t.strip("`'\"‘’“”") for t in re.split(r"\s*,\s*|\s*;\s*|\s+(?:and|en|&|or|of)\s+", cell.strip()) if t.strip()]
+    if not tokens:
+        return False
+    for token in tokens:
+        if " " in token or not is_name_word(token):
+            return False
+        if label_role(token) is not None or token.lower() in _not_names():
+            return False
+        if not (_shape(token) or token.islower() or token.isupper() or known_cookie(token) is not None):
+            return False
+    return True
+
+
+@functools.lru_cache(maxsize=1)
+def _not_names() -> frozenset[str]:
+    """Words that stand in name columns of tables but are no names: category and lifetime words."""
+    v = vocabulary()
+    words = set()
+    for key in ("session_words", "persistent_words", "unclassified_headings", "no_lifetime_words", "party_values", "answer_values"):
+        words.update(str(w).lower().rstrip("*") for w in v.raw[key] if " " not in str(w))
+    for purpose_words in v.raw["purpose_words"].values():
+        words.update(str(w).lower().rstrip("*") for w in purpose_words if " " not in str(w))
+    return frozenset(words)

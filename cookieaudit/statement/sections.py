@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .cells import lifetime_line
 from .document import Block, Document
 from .vocabulary import vocabulary
 
@@ -108,7 +109,8 @@ def find_cookie_sections(document: Document) -> list[CookieSection]:
                 nxt = blocks[headings[end_index]]
                 body_end = headings[end_index + 1] if end_index + 1 < len(headings) else len(blocks)
                 body = blocks[headings[end_index] + 1:body_end]
-                if nxt.level > 0 or not (_is_cookie_heading(nxt.text) or any(mentions_cookies(b.text) for b in body)):
+                if nxt.level > 0 or not (_is_cookie_heading(nxt.text) or _names_a_cookie(nxt.text) or lifetime_line(nxt.text)
+                                         or not body or any(mentions_cookies(b.text) for b in body)):
                     break
                 end_index += 1
         stop = headings[end_index] if end_index < len(headings) else len(blocks)
@@ -118,6 +120,14 @@ def find_cookie_sections(document: Document) -> list[CookieSection]:
     if sections:
         return [s for s in sections if s.blocks]
     return _fallback_section(document)
+
+
+def _names_a_cookie(text: str) -> bool:
+    """A heading that is only a cookie name ("ASP.NET_SessionId") goes on with the cookie section."""
+    from .names import _shape
+    from .runtogether import table_names_ok
+
+    return table_names_ok(text.strip()) and any(_shape(t) for t in text.replace(",", " ").split())
 
 
 def _without_general(blocks: list[Block]) -> list[Block]:

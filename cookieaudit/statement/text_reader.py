@@ -10,7 +10,7 @@ import re
 from typing import Optional
 
 from .document import Block, Document, Link
-from .runtogether import find_header, is_row, split_row
+from .text_tables import read_table_at
 
 __all__ = ["looks_like_heading", "read_text"]
 
@@ -19,6 +19,7 @@ _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 _BULLET = re.compile(r"^(\s*)([•·▪◦●○■□►▸‣⁃–—*+-]|\d{1,2}[.)]|[a-z][.)])\s+(?=\S)")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_LOOSE_PIPE_ROW = re.compile(r"^[^|\n]+(?:\|[^|\n]*){2,}$")  # "_ga | Google | 2 jaar |" without the leading pipe
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\(([^)\s]{1,2000})(?:\s+\"[^\"]*\")?\)")
 _BARE_URL = re.compile(r"https?://[^\s<>()\"']+[^\s<>()\"'.,;:!?]")
@@ -96,6 +97,23 @@ def looks_like_heading(text: str) -> bool:
     return not _HEADING_END.search(stripped)
 
 
+def _is_pipe_header(line: str) -> bool:
+    """ "Cookie name | Lasts for | Purpose |": column words between pipes, a name column among them."""
+    from .runtogether import column_role
+
+    roles = [column_role(cell) for cell in line.strip().strip("|").split("|")]
+    return roles.count("name") == 1 and sum(role is not None for role in roles) >= 2
+
+
+def _heads_paragraph(segment: str) -> bool:
+    """Whether a paragraph's first line is a heading of its own: a few words naming cookies,
+    capitalised, without closing punctuation, over a line that starts a sentence."""
+    first, _, rest = segment.partition("\n")
+    first = first.strip()
+    return (0 < len(first.split()) <= 6 and first[:1].isupper() and looks_like_heading(first) and not first.endswith((",", "-"))
+            and ":" not in first and rest.lstrip()[:1].isupper() and bool(re.search(r"\bcookies?\b", first, re.IGNORECASE)))
+
+
 def read_text(text: str, source: str, source_kind: str = "text") -> Document:
     """Read plain text or Markdown into a Document."""
     builder = _Builder(text)
@@ -106,6 +124,7 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
         lines.append((position, position + len(line)))
         position += len(line) + 1
 
+    masked_lines = [masked[a:b] for a, b in lines]
     # Pass 1: classify lines and group them into raw blocks.
     # A raw block: [kind, start, end, line_count, extra]
     raw: list[list] = []
@@ -134,52 +153,38 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             current = None
             i += 1
             continue
-        if _PIPE_ROW.match(line) or line.count("\t") >= 2:
+        in_pipe_table = bool(raw and raw[-1][0] == "row" and current is raw[-1] and raw[-1][4].get("pipes"))
+        loose_header = not in_pipe_table and _LOOSE_PIPE_ROW.match(line) and _is_pipe_header(line)
+        if _PIPE_ROW.match(line) or line.count("\t") >= 2 or (in_pipe_table and _LOOSE_PIPE_ROW.match(line)) or loose_header:
             if _PIPE_SEPARATOR.match(line):
                 if raw and raw[-1][0] == "row":
                     raw[-1][4]["header"] = True
                 i += 1
                 continue
-            if _PIPE_ROW.match(line):
+            if "|" in line:
                 cells = tuple(c.strip() for c in line.strip().strip("|").split("|"))
             else:
                 cells = tuple(c.strip() for c in line.split("\t"))
             if not (raw and raw[-1][0] == "row" and current is raw[-1]):
                 builder.table_count += 1
-            current = ["row", start, end, 1, {"cells": cells, "table": builder.table_count}]
+            current = ["row", start, end, 1, {"cells": cells, "table": builder.table_count, "pipes": "|" in line,
+                                              "header": bool(loose_header)}]
             raw.append(current)
             i += 1
             continue
-        run_header = find_header(line)
-        if run_header is not None:
-            # A CMP table whose cells came out run together: the header line, then one
-            # row per line until a blank line.
+        table = read_table_at(masked_lines, i) if len(line) <= 200 else None
+        if table is not None:
             builder.table_count += 1
-            raw.append(["row", start, end, 1, {"cells": tuple(run_header), "table": builder.table_count, "header": True}])
-            i += 1
-            while i < len(lines):
-                if not masked[lines[i][0]:lines[i][1]].strip():
-                    # a blank line ends the table, unless a row follows (PDF text puts gaps
-                    # between rows that wrapped)
-                    following = i
-                    while following < len(lines) and not masked[lines[following][0]:lines[following][1]].strip():
-                        following += 1
-                    if following < len(lines) and is_row(masked[lines[following][0]:lines[following][1]], run_header):
-                        i = following
-                        continue
-                    break
-                row_start, row_end = lines[i]
-                line_text = masked[row_start:row_end]
-                cells = split_row(line_text, run_header)
-                if cells and not is_row(line_text, run_header) and " " in line_text.strip():
-                    # a heading or a paragraph after the table; PDF text keeps no gap after a
-                    # heading, so a heading-like line before more text is one
-                    if looks_like_heading(line_text) and i + 1 < len(lines) and masked[lines[i + 1][0]:lines[i + 1][1]].strip():
-                        raw.append(["heading", row_start, row_end, 1, {"level": 0}])
-                        i += 1
-                    break
-                kind = "row" if cells else "paragraph"
-                raw.append([kind, row_start, row_end, 1, {"cells": cells, "table": builder.table_count} if cells else {}])
+            raw.append(["row", lines[table.header_first][0], lines[table.header_last][1], 1,
+                        {"cells": tuple(table.header), "table": builder.table_count, "header": True}])
+            for row in table.rows:
+                raw.append(["row", lines[row.first][0], lines[row.last][1], 1,
+                            {"cells": row.cells, "table": builder.table_count, "confidence": row.confidence}])
+            i = max(table.next_line, i + 1)
+            # PDF text keeps no gap after a heading: a heading-like line before more text is one
+            if i < len(lines) and looks_like_heading(masked_lines[i]) and i + 1 < len(lines) and masked_lines[i + 1].strip() \
+                    and " " in masked_lines[i].strip():
+                raw.append(["heading", lines[i][0], lines[i][1], 1, {"level": 0}])
                 i += 1
             current = None
             continue
@@ -207,7 +212,8 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
     for index, (kind, start, end, line_count, extra) in enumerate(raw):
         if kind == "row":
             cells = extra["cells"]
-            builder.add("row", start, end, cells=cells, table=extra["table"], header=extra.get("header", False))
+            builder.add("row", start, end, cells=cells, table=extra["table"], header=extra.get("header", False),
+                        confidence=extra.get("confidence", 1.0))
             continue
         if kind == "heading":
             block = builder.add("heading", start, end, level=extra["level"])
@@ -215,10 +221,22 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             block.text = block.text.strip()
             continue
         segment = masked[start:end]
+        if kind == "paragraph" and line_count > 1 and _heads_paragraph(segment):
+            # "Lijst van essentiële cookies" over its paragraph without a blank line between
+            first_end = start + segment.index("\n")
+            builder.add("heading", start, first_end, level=0)
+            builder.add("paragraph", first_end + 1, end)
+            continue
         if line_count == 1 and looks_like_heading(segment):
             following = raw[index + 1] if index + 1 < len(raw) else None
             standalone = following is None or following[1] > end + 1 and masked[end:following[1]].count("\n") >= 2
             if kind == "paragraph" and standalone:
+                builder.add("heading", start, end, level=0)
+                continue
+            # a numbered line on its own ("2. Cookies in detail") is a numbered heading
+            marker = _BULLET.match(segment)
+            if kind == "item" and standalone and marker and marker.group(2)[:1].isdigit() \
+                    and segment[marker.end():].strip()[:1].isupper() and (following is None or following[0] != "item"):
                 builder.add("heading", start, end, level=0)
                 continue
             # a lone bullet over an indented paragraph heads it (" • Cookies" then "  De gemeente ...")

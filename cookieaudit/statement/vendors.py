@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-__all__ = ["VendorMatch", "find_vendor", "known_cookie", "vendor_mentions", "vendor_of_name"]
+__all__ = ["VendorMatch", "find_vendor", "known_cookie", "rule_purpose", "vendor_mentions", "vendor_of_name"]
 
 # A rule match below this confidence (a domain-scoped rule matched without its domain,
 # a catch-all) says too little about a name found in prose.
@@ -133,3 +133,18 @@ def vendor_of_name(token: str, pattern: str, match: str) -> Optional[VendorMatch
         if known and known[2]:
             return VendorMatch(known[2], known[3])
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def rule_purpose(name: str) -> Optional[str]:
+    """The purpose the rule set gives a cookie name it knows confidently (None when it does not)."""
+    classifier = _classifier()
+    if classifier is None or not name:
+        return None
+    try:
+        result = classifier.classify(name)
+    except Exception:
+        return None
+    if not result.rule_id or result.confidence < MIN_RULE_CONFIDENCE or result.purpose not in ("functional", "analytic", "marketing"):
+        return None
+    return result.purpose

@@ -1,17 +1,13 @@
 """Faults: bad input, unreachable sites, failing pages, a dying browser or tab, and signals.
 
-CLI cases run ``cookieaudit.cli.main`` in-process (exit code and stderr) except the signal
-tests, which start ``python -m cookieaudit`` in its own process group and signal the group,
-as a terminal's Ctrl-C or a CI runner's SIGTERM would.
+CLI cases run ``cookieaudit.cli.main`` in-process (exit code and stderr); signals, a killed
+driver and the other exit paths run the CLI as a process: tests/scanner/test_exit_paths.py.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -171,40 +167,3 @@ def test_dead_browser_is_restarted(fault_result):
     assert after and after[0].status == 200 and after[0].title == "Na de herstart"
     names = {c.name for c in fault_result.cookies if c.stored}
     assert {"sessie", "herstart"} <= names  # the jar before and after the restart
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize(("signame", "code"), [("SIGTERM", 143), ("SIGINT", 130)])
-def test_signal_to_process_group_writes_partial_result(signame, code, testweb, chromium_path, tmp_path):
-    """SIGTERM/SIGINT to the whole process group (browser included) still writes the pages done so far."""
-    host = "www.langzaamstad.nl"
-    links = "".join(f'<a href="/p{i}">p{i}</a>' for i in range(1, 10))
-    testweb.route(host, "/", html(links, title="Start", set_cookies=["eerste=1; Path=/; Secure"]))
-    for i in range(1, 10):
-        testweb.route(host, f"/p{i}", html(f"<p>{i}</p>", title=f"Pagina {i}", delay=0.6))
-    output = tmp_path / "partial.json"
-    before = len(testweb.requests_to(host))
-    process = subprocess.Popen(
-        # one tab, so "three pages requested" means the first two are done
-        [sys.executable, "-m", "cookieaudit", "scan", f"https://{host}/", "--consent", "none", "--insecure", "-q",
-         "--concurrency", "1", "--browser-arg", testweb.browser_args[0], "--format", "json", "-o", str(output)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while len([r for r in testweb.requests_to(host)[before:] if r.path.startswith("/p")]) < 3:
-            assert process.poll() is None, process.communicate()
-            assert time.monotonic() < deadline, "the scan never reached page 3"
-            time.sleep(0.05)
-        os.killpg(process.pid, getattr(signal, signame))
-        _, err = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-    assert process.returncode == code, err
-    assert b"Traceback" not in err
-    data = json.loads(output.read_text())
-    assert data["complete"] is False and data["interrupted"] == signame
-    titles = [page["title"] for page in data["pages"] if page["title"]]
-    assert titles[:3] == ["Start", "Pagina 1", "Pagina 2"]
-    assert any(cookie["name"] == "eerste" for cookie in data["cookies"])

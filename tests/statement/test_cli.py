@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -87,19 +86,18 @@ def test_a_directory_is_bad_input(capsys, tmp_path):
 
 
 def test_huge_statement_is_bounded_with_a_warning(capsys, tmp_path):
-    """A 20 MB statement is read up to the limit, with a warning, in bounded time."""
+    """A 20 MB statement is read up to the limit, with a warning (the text beyond the limit is
+    never parsed; its speed is measured by benchmarks/statement_bench.py, not by a timed test)."""
     paragraph = ("Wij verwerken persoonsgegevens zorgvuldig en bewaren ze niet langer dan nodig. " * 12 + "\n\n")
     head = "Cookies\n\nWij gebruiken alleen functionele cookies, zoals _session_id (sessie).\n\n"
     path = tmp_path / "huge.txt"
     path.write_text(head + paragraph * (20_000_000 // len(paragraph)), encoding="utf-8")
-    started = time.monotonic()
     code, out, _ = _run(capsys, "statement", str(path), "--format", "json")
-    elapsed = time.monotonic() - started
     data = json.loads(out)
     assert code == 0
     assert [c["pattern"] for c in data["cookies"]] == ["_session_id"]
     assert any(w.startswith("section cut off:") for w in data["warnings"])
-    assert elapsed < 30
+    assert data["sources"][0]["characters"] <= 2_000_000
 
 
 @pytest.mark.browser

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import mimetypes
+import socket
 import ssl
+import struct
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable, Union
+from typing import Callable, Iterable, Optional, Union
 from urllib.parse import parse_qs, urlsplit
 
 __all__ = ["Request", "Response", "TestWeb", "html", "redirect"]
@@ -39,7 +41,13 @@ class Request:
 
 @dataclass
 class Response:
-    """A canned response; ``set_cookies`` become one Set-Cookie header each."""
+    """A canned response; ``set_cookies`` become one Set-Cookie header each.
+
+    Hostile variants: ``raw_set_cookies`` are sent byte for byte (any encoding); ``reset``
+    answers nothing and resets the connection; ``stream`` sends the body as chunks (an
+    iterable of bytes, possibly endless) with ``chunk_delay`` seconds between them, after
+    ``body`` — the page never finishes loading while the iterable lasts.
+    """
 
     body: Union[str, bytes] = b""
     status: int = 200
@@ -47,6 +55,10 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     set_cookies: list[str] = field(default_factory=list)
     delay: float = 0.0
+    raw_set_cookies: list[bytes] = field(default_factory=list)
+    reset: bool = False
+    stream: Optional[Iterable[bytes]] = None
+    chunk_delay: float = 0.0
 
     def encoded(self) -> bytes:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
@@ -120,7 +132,7 @@ class TestWeb:
         class _Handler(_RequestHandler):
             testweb = web
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        server = _QuietServer(("127.0.0.1", 0), _Handler)
         server.daemon_threads = True
         # The TLS handshake happens in each connection's own thread (on its first read), not in
         # accept(): one client that connects and stays silent (a browser's spare socket) must not
@@ -179,6 +191,17 @@ class TestWeb:
             return [r for r in self.requests if r.host == host]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A browser that drops a connection mid-response (a closed tab, a killed browser) is normal here."""
+
+    def handle_error(self, request, client_address) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def _file_response(directory: Path, relative: str) -> Response:
     target = (directory / relative).resolve()
     if directory.resolve() not in target.parents or not target.is_file():
@@ -219,20 +242,49 @@ class _RequestHandler(BaseHTTPRequestHandler):
         delay = self.testweb.latency + response.delay
         if delay:
             time.sleep(delay)
+        if response.reset:
+            self._reset()
+            return
         payload = response.encoded()
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(payload)))
+        if response.stream is None:
+            self.send_header("Content-Length", str(len(payload)))
+        else:
+            self.send_header("Transfer-Encoding", "chunked")
+            self.close_connection = True
         self.send_header("Cache-Control", "no-store")
         for name, value in response.headers:
             self.send_header(name, value)
         for cookie in response.set_cookies:
             self.send_header("Set-Cookie", cookie)
+        for raw in response.raw_set_cookies:  # http.server encodes header lines as latin-1: bytes pass through
+            self.send_header("Set-Cookie", raw.decode("latin-1"))
         self.end_headers()
-        if self.command != "HEAD":
-            try:
+        if self.command == "HEAD":
+            return
+        try:
+            if response.stream is None:
                 self.wfile.write(payload)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+                return
+            for chunk in ([payload] if payload else []) + [response.stream]:
+                for piece in ([chunk] if isinstance(chunk, bytes) else chunk):
+                    if piece:
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                        self.wfile.flush()
+                    if response.chunk_delay:
+                        time.sleep(response.chunk_delay)
+            self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError):
+            self.close_connection = True
+
+    def _reset(self) -> None:
+        """Close the TCP connection with a reset (SO_LINGER 0), answering nothing."""
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
+        self.close_connection = True
 
     do_GET = do_POST = do_HEAD = do_PUT = _handle

@@ -31,7 +31,8 @@ from ...safety import redact
 from ..crawl import PlannedPage
 from ..options import ScanOptions
 
-__all__ = ["UNATTRIBUTED", "Collector", "PhaseState", "Visit", "crawl_position", "earliest", "utcnow"]
+__all__ = ["UNATTRIBUTED", "Collector", "PhaseState", "Visit", "close_stuck_tab", "crawl_position", "earliest",
+           "utcnow"]
 
 
 def utcnow() -> datetime:
@@ -49,6 +50,10 @@ class Visit:
     started: float  # epoch seconds
     links: list[str] = field(default_factory=list)  # same-site links, for the crawl
     current_url: Optional[str] = None  # the tab's main-frame URL while the visit runs
+    response: Any = None  # the main document's response (Playwright), when one arrived
+    storm: bool = False  # a storm or a stuck page: its tab is replaced after it
+    closed: bool = False  # the scan closed the tab during the visit (close_stuck_tab)
+    navigations: int = 0  # main-frame documents committed during the visit (a refresh loop makes many)
 
     @property
     def url(self) -> str:
@@ -88,6 +93,7 @@ class PhaseState:
         self.classify_host = classify_host
         self.current: dict[Any, Visit] = {}  # tab -> the visit it is on
         self.last_visit: Optional[Visit] = None
+        self.sessions: dict[Any, Any] = {}  # tab -> its DevTools session (opened by the phase)
         self._openers: "WeakKeyDictionary[Any, Visit]" = WeakKeyDictionary()  # pop-up -> its opener's visit
         self._request_visits: "WeakKeyDictionary[Any, Visit]" = WeakKeyDictionary()  # request -> visit it started in
 
@@ -152,11 +158,26 @@ class PhaseState:
         self.errors.append(ErrorEntry(kind=kind, message=message[:500], url=url, phase=self.phase, at=utcnow()))
 
 
+async def close_stuck_tab(state: PhaseState, visit: Visit, why: str) -> None:
+    """Close a tab whose page cannot be stopped (a dialog storm, a script that never yields):
+    the phase then reads the cookie jar without it and replaces the tab, and the page's title
+    and links are recorded as not read — the page costs its own time only."""
+    if visit.closed:
+        return
+    visit.storm = visit.closed = True
+    state.error("page-read", f"{why}: its tab was closed; title and links not read", visit.planned.url)
+    try:
+        await asyncio.wait_for(visit.tab.close(), 3)
+    except Exception:
+        pass
+
+
 class Collector:
     """Base class: override the hooks a collector needs; every hook is optional."""
 
     name = "base"
     result_field: Optional[str] = None  # the ScanResult list this collector's results go to
+    needs_tab = True  # False: after_visit reads the browser, not the page, so it runs after a crash too
     script_events: tuple[str, ...] = ()  # init-script event types routed to on_script_event
 
     def __init__(self, state: PhaseState):
@@ -183,6 +204,11 @@ class Collector:
 
     def results(self) -> list:
         """Result models from what was gathered; plain Python, no browser calls."""
+        return []
+
+    def secrets(self) -> list[str]:
+        """Raw values this collector observed (cookie and storage values), so the scan can find
+        them inside other strings (a tracker URL, a HAR header) and redact them there."""
         return []
 
     # -- helpers for collectors that handle browser events with async work -------------

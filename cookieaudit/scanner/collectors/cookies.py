@@ -18,12 +18,16 @@ read without it and the first with it. One tab makes that exactly the page it ap
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from typing import Optional
+
+import yaml
 
 from ...domains import host_of, party, registrable_domain
 from ...models import Cookie, CookieChange, SetBy
 from ..cookiewrite import (BROWSER_MAX_DAYS, CookieWrite, epoch_to_datetime, from_cookie_store, parse_cookie_string,
-                           requested_days)
+                           parse_header_line, requested_days)
 from ..urls import redact_url
 from .base import Collector, Visit, crawl_position, earliest, utcnow
 
@@ -80,6 +84,7 @@ class CookieCollector(Collector):
 
     name = "cookies"
     result_field = "cookies"
+    needs_tab = False  # the jar is the browser's: read it after a crashed or closed tab as well
     script_events = ("cookie",)
 
     def __init__(self, state):
@@ -87,7 +92,9 @@ class CookieCollector(Collector):
         self.evidence: list[_Evidence] = []
         self.blocked: dict[str, list[str]] = {}  # Set-Cookie line -> DevTools blocked reasons
         self.seen: dict[tuple, _Seen] = {}
-        self.ever_stored: set[tuple] = set()  # (name, domain without dot)
+        self.ever_stored: set[tuple] = set()  # (name, domain without dot, lower case)
+        self.most_per_domain: dict[str, int] = {}  # registrable domain -> most cookies seen in one jar read
+        self.most_in_jar = 0
         self._browser = None
         self._cdp_frames: set = set()
         self._open: dict[int, Visit] = {}  # visits begun and not yet past their jar read
@@ -139,7 +146,7 @@ class CookieCollector(Collector):
         url = response.url
         for block in lines:
             for line in block.split("\n"):  # some stacks fold several cookies into one header value
-                write = parse_cookie_string(line, at)
+                write = parse_header_line(line, at)
                 if write is not None:
                     self._add(_Evidence(write, "header", url, host_of(url), visit))
 
@@ -178,9 +185,16 @@ class CookieCollector(Collector):
 
     def _snapshot(self, jar: list[dict], visit: Visit, window: Optional[Visit] = None) -> None:
         now = utcnow().timestamp()
+        self.most_in_jar = max(self.most_in_jar, len(jar))
+        per_domain: dict[str, int] = {}
+        for cookie in jar:
+            domain = registrable_domain(cookie["domain"].lstrip("."))
+            per_domain[domain] = per_domain.get(domain, 0) + 1
+        for domain, count in per_domain.items():
+            self.most_per_domain[domain] = max(self.most_per_domain.get(domain, 0), count)
         for cookie in jar:
             key = _key(cookie)
-            self.ever_stored.add((cookie["name"], cookie["domain"].lstrip(".")))
+            self.ever_stored.add(_stored_key(cookie["name"], cookie["domain"]))
             seen = self.seen.get(key)
             if seen is None:
                 self.seen[key] = _Seen(cookie, window or visit, now, [], now)
@@ -198,6 +212,10 @@ class CookieCollector(Collector):
             seen.jar_at = now
 
     # -- results ---------------------------------------------------------------------
+    def secrets(self) -> list[str]:
+        values = [str(seen.jar.get("value") or "") for seen in self.seen.values()]
+        return values + [evidence.write.value for evidence in self.evidence]
+
     def results(self) -> list[Cookie]:
         cookies = [self._stored_cookie(seen) for seen in self.seen.values()]
         cookies += self._refused_cookies()
@@ -257,8 +275,8 @@ class CookieCollector(Collector):
             write = evidence.write
             domain = write.domain or evidence.setter_host
             key = (write.name, domain)
-            if write.deletes or key in refused or key in self.ever_stored:
-                continue
+            if write.deletes or key in refused or _stored_key(write.name, domain) in self.ever_stored:
+                continue  # a cookie the browser stored is never also refused
             if any(e.write.deletes and e.write.at >= write.at and (e.write.name, e.write.domain or e.setter_host) == key
                    for e in self.evidence):
                 continue  # written, then deleted between two snapshots
@@ -269,6 +287,8 @@ class CookieCollector(Collector):
                 reason = infer_refusal(write, evidence.kind, evidence.setter_host, evidence.page_url,
                                        self.state.options.block_third_party_cookies)
                 source = "inferred"
+                if reason == NOT_IN_JAR and self._at_limit(domain):
+                    reason = "evicted"
             refused[key] = Cookie(
                 name=write.name, domain=domain, host_only=write.domain is None, path=write.path or "/",
                 expires=None, session=write.max_age is None, max_age_days=write.max_age_days,
@@ -282,6 +302,26 @@ class CookieCollector(Collector):
                                              setter=evidence.url),
             )
         return list(refused.values())
+
+
+    def _at_limit(self, domain: str) -> bool:
+        """Whether Chromium's per-domain or total cookie limit was reached while this phase ran."""
+        limits = _chromium_limits()
+        return (self.most_per_domain.get(registrable_domain(domain), 0) >= limits["domain_purged_to"]
+                or self.most_in_jar >= limits["total_purged_to"])
+
+
+NOT_IN_JAR = "not in the cookie jar after the page"
+
+
+@lru_cache(maxsize=1)
+def _chromium_limits() -> dict:
+    text = resources.files("cookieaudit.scanner").joinpath("data/chromium_cookies.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _stored_key(name: str, domain: str) -> tuple[str, str]:
+    return name, domain.lstrip(".").lower()
 
 
 def _classification_domain(domain: str, setter_host: str) -> str:
@@ -316,7 +356,7 @@ def infer_refusal(write: CookieWrite, kind: str, setter_host: str, page_url: Opt
         return "third-party cookies blocked by the browser's policy"
     if cross_site and write.same_site != "None":
         return "set in a cross-site context without SameSite=None"
-    return "not in the cookie jar after the page"
+    return NOT_IN_JAR
 
 
 def _lifetime(jar: dict, seen: _Seen, writes: list[_Evidence]) -> tuple[Optional[_Evidence], bool, Optional[float]]:

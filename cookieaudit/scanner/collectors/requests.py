@@ -3,7 +3,8 @@ domain, with status, initiating page and frame, and what the rule set knows of t
 
 Each request belongs to the visit it started in (see ``base``); a group lists its requests in
 crawl order of their pages, then as they happened, so tabs finishing in another order do not
-reorder them."""
+reorder them. At most ``limits.MAX_REQUESTS`` are recorded per page; the rest are counted in
+its ``dropped``."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 from ...domains import registrable_domain
 from ...models import RequestGroup, RequestRecord
 from ..cookiewrite import epoch_to_datetime
+from ..limits import MAX_REQUESTS
 from ..urls import redact_url
 from .base import Collector, crawl_position, utcnow
 
@@ -33,6 +35,7 @@ class RequestCollector(Collector):
         self.records: list[RequestRecord] = []
         self._orders: list[int] = []  # crawl position of each record's page, parallel to ``records``
         self._open: dict = {}  # Playwright request -> its record, until it ends
+        self._per_page: dict[int, int] = {}  # id(page record) -> requests recorded for it
 
     async def attach(self, browser) -> None:
         context = browser.context
@@ -50,6 +53,12 @@ class RequestCollector(Collector):
             return
         visit = self.state.visit_of_request(request)
         page_url, frame_url = (visit.url if visit else None), self._frame_of(request)
+        if visit is not None:
+            count = self._per_page.get(id(visit.record), 0)
+            if count >= MAX_REQUESTS:
+                visit.record.dropped.requests += 1
+                return
+            self._per_page[id(visit.record)] = count + 1
         recorded = url if self.state.options.include_values else redact_url(url)
         record = RequestRecord(
             url=recorded[:MAX_URL], host=host, method=request.method, resource_type=request.resource_type,
@@ -90,6 +99,8 @@ class RequestCollector(Collector):
         groups: "OrderedDict[str, list[RequestRecord]]" = OrderedDict()
         order = sorted(range(len(self.records)), key=lambda i: (self._orders[i], i))
         for record in (self.records[i] for i in order):
+            if record.host == self.state.site_host:  # the start URL landed on this site after the request
+                continue
             groups.setdefault(registrable_domain(record.host), []).append(record)
         out = []
         for domain, records in groups.items():

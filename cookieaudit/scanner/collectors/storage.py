@@ -14,12 +14,13 @@ from typing import Optional
 
 from ...models import SetBy, StorageEntry
 from ..cookiewrite import epoch_to_datetime
+from ..limits import MAX_FRAMES, MAX_STORAGE_KEYS
 from .base import Collector, Visit, crawl_position, utcnow
 
 __all__ = ["StorageCollector"]
 
 FRAME_TIMEOUT = 2.0
-MAX_KEYS = 500  # per origin and area; a hostile page cannot make the result unbounded
+MAX_KEYS = MAX_STORAGE_KEYS  # per origin and area; a hostile page cannot make the result unbounded
 MAX_VALUE = 100_000
 MAX_WRITERS = 20 * MAX_KEYS  # writing scripts remembered per phase, over all origins
 
@@ -32,8 +33,8 @@ _SNAPSHOT_JS = """async ([maxKeys, maxValue]) => {
         const key = area.key(i);
         out.push([key, String(area.getItem(key)).slice(0, maxValue)]);
       }
-      return out;
-    } catch (e) { return []; }
+      return {entries: out, total: area.length};
+    } catch (e) { return {entries: [], total: 0}; }
   };
   const names = async (fn) => { try { return await fn(); } catch (e) { return []; } };
   return {
@@ -93,6 +94,9 @@ class StorageCollector(Collector):
 
     async def after_visit(self, visit: Visit) -> None:
         frames = [f for f in visit.tab.frames if f.url.startswith(("http://", "https://"))]
+        if len(frames) > MAX_FRAMES:  # an iframe bomb: read the first ones (document order)
+            visit.record.dropped.frames += len(frames) - MAX_FRAMES
+            frames = frames[:MAX_FRAMES]
         snapshots = await asyncio.gather(*(self._read(frame) for frame in frames))
         now = utcnow().timestamp()
         for snapshot in snapshots:
@@ -100,8 +104,12 @@ class StorageCollector(Collector):
                 continue
             origin = snapshot["origin"]
             for kind in ("localStorage", "sessionStorage"):
-                for key, value in snapshot.get(kind) or ():
+                area = snapshot.get(kind) or {}
+                entries = area.get("entries") or () if isinstance(area, dict) else area
+                for key, value in entries:
                     self._note(kind, origin, str(key), value, visit, now)
+                if isinstance(area, dict):
+                    visit.record.dropped.storage_keys += max(0, int(area.get("total") or 0) - len(entries))
             for kind in ("indexedDB", "cacheStorage"):
                 for name in snapshot.get(kind) or ():
                     self._note(kind, origin, str(name), None, visit, now)
@@ -117,6 +125,7 @@ class StorageCollector(Collector):
         if entry is None:
             kept = self._counts.get((kind, origin), 0)
             if kept >= MAX_KEYS:  # snapshots of several pages may list different keys of a huge store
+                visit.record.dropped.storage_keys += 1
                 return
             self._counts[(kind, origin)] = kept + 1
             writer = self.writers.get((kind, origin, key))
@@ -126,6 +135,9 @@ class StorageCollector(Collector):
             entry.value = value
             if visit.order < entry.first_visit.order:  # tabs finish out of crawl order
                 entry.first_visit = visit
+
+    def secrets(self) -> list[str]:
+        return [entry.value for entry in self.entries.values() if entry.value]
 
     def results(self) -> list[StorageEntry]:
         out = []

@@ -19,12 +19,26 @@
     return null;
   }
 
+  // Events go out in batches (one binding call per task, or per BATCH events): a page that
+  // writes 3,000 cookies in a loop costs a few calls, not 3,000 round trips.
+  const BATCH = 200;
+  let queue = [], scheduled = false;
+  function flush() {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    if (!batch.length) return;
+    try { report(batch).catch(() => {}); } catch (e) { /* the binding can vanish while a frame is torn down */ }
+  }
+
   function send(event) {
     try {
       event.script = callingScript();
       event.at = Date.now();
-      report(event).catch(() => {});
-    } catch (e) { /* the binding can vanish while a frame is torn down */ }
+      queue.push(event);
+      if (queue.length >= BATCH) flush();
+      else if (!scheduled) { scheduled = true; queueMicrotask(flush); }
+    } catch (e) { /* never let instrumentation break the page */ }
   }
 
   const cookie = Object.getOwnPropertyDescriptor(Document.prototype, "cookie");
@@ -71,10 +85,18 @@
     };
   }
 
-  // Pop-ups: reported whether or not the browser's pop-up blocker lets them open.
+  // Pop-ups: reported whether or not the browser's pop-up blocker lets them open. A page that
+  // opens thousands (a pop-up storm) has the first POPUP_BUDGET reported one by one and the
+  // rest as one count, so the storm cannot flood the scanner (limits.MAX_POPUPS is lower).
+  const POPUP_BUDGET = 110;
+  let popups = 0, overflow = 0;
   const originalWindowOpen = window.open;
   window.open = function (url) {
-    send({ type: "popup", url: url === undefined ? "" : String(url) });
+    if (++popups <= POPUP_BUDGET) {
+      send({ type: "popup", url: url === undefined ? "" : String(url) });
+    } else if (overflow++ === 0) {
+      setTimeout(() => { send({ type: "popup", overflow: overflow }); overflow = 0; }, 0);
+    }
     return originalWindowOpen.apply(this, arguments);
   };
 

@@ -1,0 +1,158 @@
+"""Cookie records that are not tables: the name first, then what is said about it.
+
+- a name (or "A and B") alone on a line or as a heading, followed by its lines: labelled
+  ("- Purpose: …", "Bewaartermijn: 1 jaar") or not (a description, then "Expires when you
+  close the browser");
+- label/value records written inline: "Naam: _ga Vervaltermijn: 2 jaar Doel: …", several
+  in one paragraph.
+
+Each record becomes the cells of one row, read like a table row.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .cells import lifetime_line
+from .document import Block
+from .runtogether import label_role, table_names_ok
+from .vocabulary import vocabulary
+
+__all__ = ["Record", "inline_records", "name_record"]
+
+MAX_RECORD_BLOCKS = 6
+_LABELLED = re.compile(r"^\s*[-–•*]?\s*([^:\n]{1,40}?)\s*:\s*(.*)$", re.DOTALL)
+
+
+@dataclass
+class Record:
+    """One record: cells by role, the text it was read from, its span, the next block index."""
+
+    cells: dict[str, str]
+    text: str
+    start: int
+    end: int
+    code: tuple[str, ...] = ()
+    next_index: int = 0
+
+
+def _labelled(text: str) -> Optional[tuple[str, str]]:
+    match = _LABELLED.match(text)
+    if not match:
+        return None
+    role = label_role(match.group(1))
+    return (role, match.group(2).strip()) if role else None
+
+
+def _is_name_line(block: Block) -> bool:
+    text = block.text.strip().rstrip(":")
+    if block.kind == "row" or not text or len(text) > 100 or text.count(" ") > 6:
+        return False
+    return table_names_ok(text)
+
+
+def _ends_record(block: Block, head: Block) -> bool:
+    from .extract import heading_purpose
+    from .sections import _is_cookie_heading
+
+    if block.kind == "row" or _is_name_line(block):
+        return True
+    if block.kind == "heading":
+        if block.level and (not head.level or block.level <= head.level):
+            return True
+        if heading_purpose(block.text) is not None or _is_cookie_heading(block.text):
+            return True
+    return False
+
+
+def name_record(blocks: list[Block], index: int) -> Optional[Record]:
+    """A record headed by blocks[index] when that block is only a cookie name (or names)."""
+    from .names import find_names
+
+    head = blocks[index]
+    if not _is_name_line(head):
+        return None
+    cells: dict[str, str] = {"name": head.text.strip().rstrip(":")}
+    loose: list[str] = []
+    end = head.end
+    code = list(head.code)
+    j = index + 1
+    while j < len(blocks) and j - index <= MAX_RECORD_BLOCKS:
+        block = blocks[j]
+        if _ends_record(block, head):
+            break
+        labelled = _labelled(block.text)
+        if labelled:
+            role, value = labelled
+            if role == "name":
+                break
+            cells.setdefault(role, value)
+        elif find_names(block.text, code=block.code):
+            break  # prose about other cookies
+        else:
+            loose.append(block.text.strip())
+        end = block.end
+        code.extend(block.code)
+        j += 1
+    if j == index + 1:
+        return None
+    if "lifetime" not in cells and not any(lifetime_line(t) or _says_lifetime(t) for t in loose) and len(cells) < 2:
+        return None
+    if loose:
+        cells["purpose"] = " ".join(filter(None, (cells.get("purpose"), *loose)))
+    text = " ".join(filter(None, (cells["name"], *(v for k, v in cells.items() if k != "name"))))
+    return Record(cells=cells, text=text, start=head.start, end=end, code=tuple(code), next_index=j)
+
+
+def _says_lifetime(text: str) -> bool:
+    from .attributes import read_lifetime
+
+    return read_lifetime(text).lifetime is not None
+
+
+@functools.lru_cache(maxsize=1)
+def _label_regex() -> re.Pattern:
+    words = sorted({str(w) for role, entries in vocabulary().raw["table_columns"].items() if role != "other"
+                    for w in entries if "*" not in str(w)}, key=len, reverse=True)
+    body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"(?<![\w-])({body})\s*:\s*", re.IGNORECASE)
+
+
+def inline_records(block: Block) -> list[Record]:
+    """Label/value records written inline in one block ("Naam: _ga Vervaltermijn: 2 jaar …")."""
+    text = block.text
+    if ":" not in text:
+        return []
+    labels = [(m.start(), m.end(), label_role(m.group(1))) for m in _label_regex().finditer(text)]
+    labels = [entry for entry in labels if entry[2]]
+    if sum(1 for entry in labels if entry[2] == "name") == 0 or len(labels) < 2:
+        return []
+    records: list[Record] = []
+    current: Optional[dict] = None
+    for number, (start, value_start, role) in enumerate(labels):
+        value_end = labels[number + 1][0] if number + 1 < len(labels) else len(text)
+        value = text[value_start:value_end].strip(" ;,|")
+        if role == "name":
+            if current is not None:
+                records.append(_finish(block, current))
+            current = {"cells": {}, "start": start, "end": value_end}
+        if current is None:
+            continue
+        current["cells"].setdefault(role, value)
+        current["end"] = value_end
+    if current is not None:
+        records.append(_finish(block, current))
+    return [r for r in records if "name" in r.cells and len(r.cells) >= 2]
+
+
+def _finish(block: Block, current: dict) -> Record:
+    start = block.start + current["start"]
+    end = block.start + current["end"]
+    while end > start and block.text[end - block.start - 1].isspace():
+        end -= 1
+    cells = current["cells"]
+    text = " ".join(cells.values())
+    return Record(cells=cells, text=text, start=start, end=end, code=block.code)

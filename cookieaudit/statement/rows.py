@@ -1,0 +1,236 @@
+"""Cutting one text table row back into cells, whatever the extraction did to the separators.
+
+The header says which columns there are and in which order. Typed columns are recognised
+from the row's ends inwards: the name (one or more names) and a provider or a lifetime that
+follows it from the left; a lifetime, storage type, party, category or yes/no answer from the
+right. What is left between them is the free text of the description. A typed cell that is
+missing from a row stays empty, so nothing shifts into its place.
+
+Rows whose cells ran together without any separator ("__cf_bmCloudflareBot protection…")
+are cut with the project's own evidence: the rule set's cookie names, vendor names and
+aliases, domains named in the same table, duration words, and the shape of cookie names.
+Where a cut is a guess, the row's confidence is below 1.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .cells import DOMAIN, leading_lifetime, leading_value, trailing_lifetime, trailing_value
+
+__all__ = ["RowContext", "column_kinds", "split_cells"]
+
+_LIST_JOIN = re.compile(r"\s*,\s*|\s*;\s*|\s+(?:and|en|&|or|of)\s+|\s*&\s*")
+_TOKEN = re.compile(r"[^\s,;]+")
+_RIGHT_TYPED = ("lifetime", "kind", "party", "category", "answer")
+_GLUED_NAME = re.compile(r"[\w.\-*<>#\[\]{}$|:@]+")
+
+
+@dataclass
+class RowContext:
+    """What the whole table tells about its rows: domains its provider cells name."""
+
+    domains: list[str] = field(default_factory=list)
+    glued: bool = False
+
+
+def column_kinds(header: list[str]) -> list[str]:
+    """Each header cell's column role, with yes/no columns ("Strictly necessary?") as 'answer'."""
+    from .runtogether import column_role
+
+    kinds = []
+    for cell in header:
+        role = column_role(cell) or "other"
+        if role == "other" and (cell.strip().endswith("?") or re.search(r"necessary|noodzakelijk", cell, re.IGNORECASE)):
+            role = "answer"
+        kinds.append(role)
+    return kinds
+
+
+def _name_token_ok(token: str) -> bool:
+    from .names import is_name_word
+
+    return is_name_word(token.strip("`'\"‘’“”"))
+
+
+def _name_list_end(text: str, start: int) -> int:
+    """End of a list of space-free names starting at ``start`` ("_ga, _ga_* Google…")."""
+    match = _TOKEN.match(text, start)
+    if not match or not _name_token_ok(match.group(0).rstrip(".,:")):
+        return start
+    end = match.end()
+    while True:
+        joint = _LIST_JOIN.match(text, end)
+        if not joint:
+            break
+        following = _TOKEN.match(text, joint.end())
+        if not following or not _name_token_ok(following.group(0)) or not _looks_like_name(following.group(0)):
+            break
+        if joint.group(0).strip() not in (",", ";") and not _shaped(following.group(0)):
+            break  # "A and B" lists names; "aanvraag of melding" is a sentence
+        end = following.end()
+    return end
+
+
+def _looks_like_name(token: str) -> bool:
+    """A token after a list comma is a name only if it is shaped like one (not "and More")."""
+    from .names import _shape
+
+    return bool(_shape(token)) or token.islower() or token[:1] in "_.$"
+
+
+def _shaped(token: str) -> bool:
+    """Shaped like a cookie name, or a name the rule set knows."""
+    from .names import _shape
+    from .vendors import known_cookie
+
+    return bool(_shape(token)) or token.isupper() or known_cookie(token) is not None
+
+
+def _glued_split(text: str, next_role: Optional[str], context: RowContext) -> tuple[int, float]:
+    """(end of the name cell, confidence) in a row whose name runs into the next cell."""
+    from .runtogether import _known_name_end, _names_vendor, _purpose_start, _vendor_end
+
+    # a list of names: every name but the last ends at a comma
+    list_start = 0
+    for joint in re.finditer(r",\s*", text):
+        head = text[list_start:joint.start()]
+        if not head or " " in head.strip() or not _name_token_ok(head.strip()):
+            break
+        list_start = joint.end()
+    head = text[list_start:]
+    if next_role == "lifetime":
+        best: Optional[tuple[int, int]] = None
+        for i in range(1, min(len(head), 80)):
+            char, before = head[i], head[i - 1]
+            if not ((char.isdigit() and not before.isdigit()) or (char.isupper() and not before.isupper())):
+                continue
+            length = leading_lifetime(head[i:])
+            if length and (best is None or i + length >= best[1]):
+                best = (i, i + length)
+        if best:
+            return list_start + best[0], 1.0
+    if next_role == "vendor":
+        for domain in context.domains:
+            at = head.find(domain, 1)
+            if at > 0:
+                return list_start + at, 1.0 if domain.startswith(("www.", ".")) else 0.9
+        known = _known_name_end(head)
+        if known:
+            return list_start + known, 1.0
+        for i in range(1, min(len(head), 80)):
+            if head[i].isupper() and _names_vendor(head, i):
+                return list_start + i, 0.9
+        www = head.find("www.", 1)
+        if www > 0:
+            return list_start + www, 0.9
+        domain = DOMAIN.search(head, 1)
+        if domain and domain.start() > 0 and not head[domain.start() - 1].isspace():
+            return list_start + domain.start(), 0.5  # the domain may have eaten the name's tail
+    known = _known_name_end(head)
+    if known:
+        return list_start + known, 1.0
+    token = _GLUED_NAME.match(head)
+    if not token:
+        return 0, 0.0
+    if token.end() < len(head) and head[token.end()].isspace() and not re.search(r"[a-z][A-Z]", token.group(0)[1:]):
+        return list_start + token.end(), 1.0
+    steps = [m.start() + 1 for m in re.finditer(r"[a-z0-9_)*#>\]}.][A-Z]", head[: token.end()])]
+    if not steps:
+        return list_start + token.end(), 0.7
+    placeholder = next((s for s in steps if head[s - 1] in "*#>]}"), None)
+    if placeholder:
+        return list_start + placeholder, 0.8  # a variable part ends the name: "sb-*Supabase…"
+    description = _purpose_start(head, 1)
+    if next_role == "vendor":
+        before = [s for s in steps if s < description] or steps
+        vendor_end = _vendor_end(head, before[-1])
+        return list_start + before[-1], 0.6 if vendor_end else 0.5
+    step = next((s for s in steps if re.match(r"[A-Z][a-z]+\s", head[s:])), steps[-1])
+    return list_start + step, 0.6
+
+
+def split_cells(line: str, header: list[str], context: Optional[RowContext] = None) -> tuple[tuple[str, ...], float]:
+    """The cells of a row in header order and how sure the cut is; ((), 0) when the row has no name."""
+    context = context or RowContext()
+    return _split_cached(line, tuple(header), tuple(context.domains), context.glued)
+
+
+@functools.lru_cache(maxsize=1024)
+def _split_cached(line: str, header: tuple[str, ...], domains: tuple[str, ...], glued: bool) -> tuple[tuple[str, ...], float]:
+    from .runtogether import _vendor_end
+
+    context = RowContext(domains=list(domains), glued=glued)
+    kinds = column_kinds(list(header))
+    text = line.strip().strip("|").strip()
+    cells = [""] * len(kinds)
+    confidence = 1.0
+    if "name" not in kinds or not text:
+        return (), 0.0
+
+    # from the right: typed cells, down to the first free-text column
+    end = len(text)
+    right = len(kinds) - 1
+    while right >= 0 and kinds[right] in _RIGHT_TYPED:
+        kind = kinds[right]
+        start = trailing_lifetime(text[:end]) if kind == "lifetime" else trailing_value(kind, text[:end])
+        if start < end and start > 0:
+            cells[right] = text[start:end].strip()
+            end = start
+            while end and text[end - 1].isspace():
+                end -= 1
+        right -= 1
+
+    # from the left: name, provider, lifetime in header order
+    position = 0
+    left = 0
+    while left <= right:
+        kind = kinds[left]
+        while position < end and text[position].isspace():
+            position += 1
+        rest = text[position:end]
+        next_kind = kinds[left + 1] if left + 1 < len(kinds) else None
+        if kind == "name":
+            if context.glued:
+                cut, confidence = _glued_split(rest, next_kind, context)
+            else:
+                cut = _name_list_end(rest, 0)
+                if cut and cut < len(rest) and not rest[cut].isspace():
+                    cut, confidence = _glued_split(rest, next_kind, context)
+            if not cut:
+                return (), 0.0
+        elif kind == "vendor":
+            domain = next((d for d in context.domains if rest.startswith(d)), None)
+            match = DOMAIN.match(rest)
+            if domain:
+                cut = len(domain)
+            elif match:
+                cut = match.end()
+            else:
+                cut = _vendor_end(rest, 0) if left < right else len(rest)
+                more = re.match(r"\s*/\s*[A-Z][a-z]+(?=[A-Z]|\s[A-Z])", rest[cut:])  # "Vercel / Hosting"
+                if more and context.glued:
+                    cut += more.end()
+        elif kind == "lifetime":
+            cut = leading_lifetime(rest)
+        elif kind in ("party", "kind", "answer"):
+            cut = leading_value(kind, rest)
+        else:
+            break
+        cells[left] = rest[:cut].strip()
+        position += cut
+        left += 1
+
+    # the free text between: the first free column takes it (a purpose column first)
+    middle = text[position:end].strip()
+    free = [i for i in range(left, right + 1) if not cells[i]]
+    if middle and free:
+        target = next((i for i in free if kinds[i] == "purpose"), free[0])
+        cells[target] = middle
+    name_index = kinds.index("name")
+    if not cells[name_index]:
+        return (), 0.0
+    return tuple(cells), confidence
