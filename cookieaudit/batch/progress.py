@@ -74,9 +74,9 @@ class BatchProgress:
         self._refresh()
 
     def note(self, message: str) -> None:
-        """One line above the bar (or on stderr)."""
+        """One line above the bar (or on stderr); its text made safe for the terminal."""
         if self.enabled:
-            self._print(message)
+            self._print(terminal_safe(message, 600))
 
     def _print(self, text: str) -> None:
         from rich.text import Text

@@ -87,7 +87,12 @@ def run_batch(config: BatchConfig) -> BatchOutcome:
     rows: dict[int, dict] = {}
     to_run: list[SiteSpec] = []
     stale = 0
+    invalid = [spec for spec in specs if spec.invalid]
+    for spec in invalid:  # never scanned, never recorded: its row says why, a rerun reads the line again
+        rows[spec.index] = failed_row(spec, exit_code=None, error=spec.invalid)
     for spec in specs:
+        if spec.invalid:
+            continue
         record = store.load_record(spec)
         if not config.force and store.is_complete(spec, record):
             rows[spec.index] = record["row"]
@@ -106,7 +111,11 @@ def run_batch(config: BatchConfig) -> BatchOutcome:
     writer.write(force=True)
     interrupted: Optional[str] = None
     stop = threading.Event()
-    with BatchProgress(len(to_run), kept=len(rows), enabled=not config.quiet) as progress, _sigterm_raises():
+    with BatchProgress(len(to_run), kept=len(rows) - len(invalid), enabled=not config.quiet) as progress, \
+            _sigterm_raises():
+        if invalid:
+            progress.note(f"{len(invalid)} line(s) of the list cannot be scanned (failed rows): "
+                          + "; ".join(spec.invalid for spec in invalid[:3]) + ("; …" if len(invalid) > 3 else ""))
         if stale:
             progress.note(f"{stale} complete result(s) were made with other options and are kept; --force rescans them")
         if to_run and not config.statement_supported and any(
@@ -159,7 +168,7 @@ def run_batch(config: BatchConfig) -> BatchOutcome:
                     counts={status: sum(row["status"] == status for row in ordered) for status in ("ok", "failed", "incomplete")})
     store.write_run_info(run_info)
     exit_code = EXIT_ON_SIGNAL[interrupted] if interrupted else batch_exit_code(ordered)
-    return BatchOutcome(rows=ordered, exit_code=exit_code, kept=len(specs) - len(to_run), scanned=len(to_run),
+    return BatchOutcome(rows=ordered, exit_code=exit_code, kept=len(specs) - len(to_run) - len(invalid), scanned=len(to_run),
                         interrupted=interrupted, notes=notes)
 
 

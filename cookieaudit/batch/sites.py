@@ -5,8 +5,11 @@ Text: one site a line; blank lines and ``#`` comments are skipped; ``denhaag.nl`
 semicolon or tab separated): ``site`` plus optional ``statement`` (``auto``, ``none``, or one
 or more URLs or files separated by spaces), ``pages`` and ``name``; other columns are ignored.
 
-Every line is checked before any site is scanned; all bad lines are reported together
-(``sites.csv:17: invalid URL 'x'``) as one :class:`~cookieaudit.errors.InputError`.
+Every line is checked before any site is scanned. A bad line (an invalid URL, a bad ``pages``
+or ``statement`` cell) becomes a :class:`SiteSpec` with ``invalid`` set: the batch gives it a
+``failed`` row with the reason (``line 17: invalid URL 'x'``) and scans the others. Only a list
+that cannot be used at all is bad input (an :class:`~cookieaudit.errors.InputError`, exit 2):
+unreadable, too large, a CSV without a ``site`` column, no lines, or no valid line at all.
 """
 
 from __future__ import annotations
@@ -42,8 +45,9 @@ class SiteSpec:
     name: str = ""
     statement: tuple[str, ...] = ()  # () = the batch default; ("auto",), ("none",), or sources
     pages: Optional[int] = None     # None = the batch's --pages
-    folder: str = ""                # folder name under sites/, unique in the batch
+    folder: str = ""                # folder name under sites/, unique in the batch ("" for an invalid line)
     extra: dict = field(default_factory=dict, compare=False)
+    invalid: Optional[str] = None   # why the line cannot be scanned (then ``site`` is the line's text)
 
     @property
     def host(self) -> str:
@@ -79,7 +83,11 @@ def read_site_list(path: str | Path) -> list[SiteSpec]:
 
 def parse_site_list(text: str, label: str = "<list>", base_dir: Optional[Path] = None,
                     as_csv: Optional[bool] = None) -> list[SiteSpec]:
-    """Parse a site list from text; ``as_csv=None`` decides by the first line (a ``site`` header)."""
+    """Parse a site list from text; ``as_csv=None`` decides by the first line (a ``site`` header).
+
+    Bad lines come back as specs with ``invalid`` set; InputError only when the list as a whole
+    is unusable (no ``site`` column, unreadable CSV, no lines, or not one valid line).
+    """
     if as_csv is None:
         as_csv = _looks_like_csv(text)
     errors: list[str] = []
@@ -89,14 +97,22 @@ def parse_site_list(text: str, label: str = "<list>", base_dir: Optional[Path] =
         try:
             specs.append(_spec(len(specs), line, values, base_dir))
         except InputError as exc:
-            errors.append(f"{label}:{line}: {exc}")
-    if errors:
-        shown = errors[:MAX_REPORTED_ERRORS]
-        more = f"; and {len(errors) - len(shown)} more" if len(errors) > len(shown) else ""
+            specs.append(SiteSpec(index=len(specs), line=line, site=_raw_site(values), name=values.get("name", ""),
+                                  extra=values.get("_extra", {}), invalid=f"line {line}: {exc}"))
+    bad = [f"{label}:{spec.line}: {spec.invalid.split(': ', 1)[1]}" for spec in specs if spec.invalid]
+    if errors or (specs and len(bad) == len(specs)):
+        problems = errors + bad
+        shown = problems[:MAX_REPORTED_ERRORS]
+        more = f"; and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
         raise InputError("; ".join(shown) + more)
     if not specs:
         raise InputError(f"{label}: no sites in the list")
     return _with_folders(specs)
+
+
+def _raw_site(values: dict) -> str:
+    """The site cell of a bad line as given (one line, bounded), for its row."""
+    return " ".join(str(values.get("site", "")).split())[:500]
 
 
 def _looks_like_csv(text: str) -> bool:
@@ -191,6 +207,9 @@ def _with_folders(specs: list[SiteSpec]) -> list[SiteSpec]:
     seen: dict[str, int] = {}
     out = []
     for spec in specs:
+        if spec.invalid:
+            out.append(spec)
+            continue
         base = folder_name(spec.site)
         seen[base] = seen.get(base, 0) + 1
         folder = base if seen[base] == 1 else f"{base}-{seen[base]}"

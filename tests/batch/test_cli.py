@@ -31,7 +31,7 @@ def test_missing_list(tmp_path, capsys):
     assert not (tmp_path / "uit").exists()
 
 
-def test_bad_lines_are_all_named(tmp_path, capsys):
+def test_a_list_of_only_bad_lines_names_them_all(tmp_path, capsys):
     path = tmp_path / "lijst.csv"
     path.write_text("site,pages\nniet goed,\nwww.denhaag.nl,nul\n", encoding="utf-8")
     code, _, lines = _run(["batch", str(path), "--output-dir", str(tmp_path / "uit")], capsys)

@@ -46,18 +46,25 @@ def test_csv_detected_by_its_header_and_quoted_cells(tmp_path):
     assert spec.site == "https://www.denhaag.nl/" and spec.name == "Den Haag, gemeente"
 
 
-def test_every_bad_line_is_reported_at_once(tmp_path):
+def test_bad_lines_become_invalid_specs_with_their_reason(tmp_path):
     path = tmp_path / "fout.csv"
-    path.write_text("site,pages,statement\nwww.denhaag.nl,20,\nniet een url,,\nwww.utrecht.nl,veel,\n"
-                    "ftp://www.zwolle.nl,,\nwww.assen.nl,,ontbreekt.html\nwww.ede.nl,,auto none\n", encoding="utf-8")
+    path.write_text("name,site,pages,statement\nDen Haag,www.denhaag.nl,20,\nX,niet een url,,\nY,www.utrecht.nl,veel,\n"
+                    "Z,ftp://www.zwolle.nl,,\nA,www.assen.nl,,ontbreekt.html\nE,www.ede.nl,,auto none\n", encoding="utf-8")
+    specs = read_site_list(path)
+    assert [s.line for s in specs] == [2, 3, 4, 5, 6, 7] and [s.index for s in specs] == list(range(6))
+    assert specs[0].invalid is None and specs[0].folder == "www.denhaag.nl"
+    for spec, words in zip(specs[1:], ("invalid URL", "whole number", "only http and https", "not found", "stand alone")):
+        assert spec.invalid.startswith(f"line {spec.line}: ") and words in spec.invalid, spec
+        assert spec.folder == "" and "\n" not in spec.invalid
+    assert specs[1].site == "niet een url" and specs[1].name == "X"  # the line's own text, for its row
+
+
+def test_a_list_without_one_valid_line_is_bad_input(tmp_path):
+    path = tmp_path / "fout.txt"
+    path.write_text("niet een url\nftp://www.zwolle.nl\n", encoding="utf-8")
     with pytest.raises(InputError) as raised:
         read_site_list(path)
-    message = str(raised.value)
-    for line, words in ((3, "invalid URL"), (4, "whole number"), (5, "only http and https"), (6, "not found"),
-                        (7, "stand alone")):
-        assert f"fout.csv:{line}: " in message and words in message
-    assert "fout.csv:2:" not in message
-    assert "\n" not in message
+    assert "fout.txt:1: invalid URL" in str(raised.value) and "fout.txt:2: " in str(raised.value)
 
 
 @pytest.mark.parametrize("text, words", [

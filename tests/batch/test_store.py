@@ -139,3 +139,29 @@ def test_a_changed_line_is_not_taken_for_a_complete_one(tmp_path, specs):
     changed = parse_site_list("site,statement,name\nwww.denhaag.nl,none,Den Haag\n")[0]
     assert changed.folder == specs[0].folder and changed.key != specs[0].key
     assert not store.is_complete(changed, store.load_record(changed))
+
+
+def test_a_bad_line_is_a_failed_row_and_the_others_still_run(tmp_path, specs):
+    """A line that is no URL: its row says why, nothing is scanned or recorded for it, a rerun reads it again."""
+    listing = tmp_path / "lijst.csv"
+    listing.write_text("site,name\nwww.denhaag.nl,Den Haag\n=cmd|' /C calc'!A0,Kapot\nwww.zwolle.nl,Zwolle\n")
+    store = BatchStore(tmp_path / "uit")
+    store.prepare()
+    good = parse_site_list(listing.read_text())
+    store.install(good[0], _outcome(store, good[0], audited_result(good[0].site)))  # complete from an earlier run
+    config = BatchConfig(sites_file=listing, output_dir=tmp_path / "uit", quiet=True, workers=1,
+                         scan_args=("--browser-path", "/does/not/exist"))  # the one started scan fails fast
+    outcome = run_batch(config)
+    assert [row["status"] for row in outcome.rows] == ["ok", "failed", "failed"]
+    bad = outcome.rows[1]
+    assert bad["site"] == "=cmd|' /C calc'!A0" and bad["name"] == "Kapot" and bad["line"] == 3
+    assert bad["error"].startswith("line 3: invalid URL") and bad["result_path"] is None
+    assert "browser not found" in outcome.rows[2]["error"]
+    assert outcome.exit_code == 3 and outcome.kept == 1 and outcome.scanned == 1
+    with open(tmp_path / "uit" / "summary.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["line"] for r in rows] == ["2", "3", "4"]
+    assert rows[1]["site"].startswith("'=") and rows[1]["status"] == "failed"  # escaped against formula injection
+    assert sorted(p.name for p in (tmp_path / "uit" / "sites").iterdir()) == ["www.denhaag.nl", "www.zwolle.nl"]
+    again = run_batch(config)
+    assert [row["status"] for row in again.rows] == ["ok", "failed", "failed"] and again.rows[1]["error"] == bad["error"]
