@@ -15,6 +15,7 @@ import sys
 import click
 
 from ..safety import terminal_safe
+from ._reports import report_options
 from .scan_cmd import scan_command
 
 __all__ = ["batch_command"]
@@ -28,6 +29,7 @@ FORWARDED = (
     "rules", "fail_on", "lang", "config_path", "follow",
 )
 PATH_OPTIONS = ("rules", "config_path")
+DEFAULT_REPORTS = ("html",)  # each site's folder gets its HTML report unless --report or --no-report says otherwise
 
 
 def _forwarded_params() -> list[click.Parameter]:
@@ -56,16 +58,16 @@ def _batch_params(function):
               help="Seconds one site may take; then its scan and browsers are stopped and its row says so.")
 @click.option("--statement", "statement_default", type=click.Choice(["auto", "none"]), default="auto", show_default=True,
               help="For lines without a statement: find it from the start page's links, or audit without one.")
-@click.option("--report", "report", default="html", show_default=True, metavar="FORMATS|none",
-              help="Reports in each site's folder: html, markdown, junit, sarif or all (comma-separated), or none.")
+@report_options(output_dir=False, include_values=False, lang=False)  # --lang, --include-values: the scan's own
+@click.option("--no-report", is_flag=True, help="No reports in the sites' folders (default: --report html).")
 @click.option("--force", is_flag=True, help="Scan every site again, also those complete from an earlier run.")
 @click.option("--dask", metavar="SCHEDULER|local",
               help="Run the sites as Dask tasks on this scheduler, or on a LocalCluster of --workers processes.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @_batch_params
 @click.pass_context
-def batch_command(ctx, sites, output_dir, workers, site_timeout, statement_default, report, force, dask, quiet,
-                  **scan_options):
+def batch_command(ctx, sites, output_dir, workers, site_timeout, statement_default, report, no_report, force, dask,
+                  quiet, **scan_options):
     """Audit every site in SITES (a text file of URLs, or a CSV with a 'site' column and optional
     'statement', 'pages', 'name') and write a folder per site, summary.csv/.jsonl and cookies.csv."""
     from ..batch.run import BatchConfig, run_batch
@@ -74,7 +76,10 @@ def batch_command(ctx, sites, output_dir, workers, site_timeout, statement_defau
     pages = scan_options.pop("pages", None)
     if ctx.get_parameter_source("pages") in (None, click.core.ParameterSource.DEFAULT):
         pages = None  # the scan's own default, unless a line of the list says otherwise
-    scan_args = _argv(ctx, scan_options) + _found_config(scan_options) + _report_args(report)
+    if no_report and report:
+        raise click.UsageError("--no-report and --report exclude each other")
+    formats = [] if no_report else (report or list(DEFAULT_REPORTS))
+    scan_args = _argv(ctx, scan_options) + _found_config(scan_options) + _report_args(formats)
     config = BatchConfig(
         sites_file=os.path.abspath(sites), output_dir=os.path.abspath(output_dir),
         scan_args=tuple(scan_args),
@@ -117,14 +122,12 @@ def _check_scan_options(values: dict, dask) -> None:
         find_browser(values.get("browser_path"))
 
 
-def _report_args(report: str) -> list[str]:
-    """``--report`` for every site's scan (its reports land in the site's folder)."""
-    if report.strip().lower() == "none" or not _scan_supports("--report"):
+def _report_args(formats: list[str]) -> list[str]:
+    """``--report`` for every site's scan: each child writes its reports into its own folder with
+    the shared ``emit_reports`` (so a Dask worker's reports come back with its result)."""
+    if not formats or not _scan_supports("--report"):
         return []
-    from ..reports import parse_formats
-
-    formats = parse_formats(report)
-    return ["--report", ",".join(formats)] if formats else []
+    return ["--report", ",".join(formats)]
 
 
 def _found_config(values: dict) -> list[str]:

@@ -86,3 +86,43 @@ def test_found_configuration_is_passed_to_every_site(tmp_path, monkeypatch):
     (tmp_path / "cookieaudit.toml").write_text("pages = 3\n", encoding="utf-8")
     assert _found_config({"config_path": None}) == ["--config", str((tmp_path / "cookieaudit.toml").resolve())]
     assert _found_config({"config_path": str(tmp_path / "cookieaudit.toml")}) == []  # given: forwarded as an option
+
+
+@pytest.fixture()
+def captured(monkeypatch):
+    """run_batch replaced: the BatchConfig the command built, and an empty outcome."""
+    from cookieaudit.batch import run as batch_run
+
+    seen = []
+
+    def fake(config):
+        seen.append(config)
+        return batch_run.BatchOutcome(rows=[], exit_code=0)
+
+    monkeypatch.setattr(batch_run, "run_batch", fake)
+    return seen
+
+
+@pytest.mark.parametrize("option, forwarded", [
+    ([], ["--report", "html"]),                                  # the default: an HTML report per site
+    (["--report", "sarif,html", "--report", "markdown"], ["--report", "sarif,html,markdown"]),
+    (["--report", "all"], ["--report", "html,markdown,junit,sarif"]),
+    (["--no-report"], []),
+])
+def test_reports_use_the_shared_option_and_reach_every_site(listing, tmp_path, capsys, captured, option, forwarded):
+    code, _, _ = _run(["batch", str(listing), "--output-dir", str(tmp_path / "uit"), "-q", "--lang", "nl",
+                       "--include-values", *option], capsys)
+    assert code == 0
+    args = list(captured[0].scan_args)
+    report = args[args.index("--report"):args.index("--report") + 2] if "--report" in args else []
+    assert report == forwarded
+    assert args[args.index("--lang") + 1] == "nl" and "--include-values" in args
+
+
+@pytest.mark.parametrize("option, words", [
+    (["--report", "pdf"], "unknown report format 'pdf'"),
+    (["--report", "html", "--no-report"], "exclude each other"),
+])
+def test_bad_report_options(listing, tmp_path, capsys, captured, option, words):
+    code, _, lines = _run(["batch", str(listing), "--output-dir", str(tmp_path / "uit"), *option], capsys)
+    assert code == 2 and words in " ".join(lines) and captured == []
