@@ -36,6 +36,7 @@ __all__ = ["DASK_MISSING", "require_dask", "run_dask", "scan_site_task"]
 DASK_MISSING = "--dask needs Dask: pip install 'cookieaudit[dask]'"
 BROWSER_RESOURCE = "browser"
 MAX_SHIPPED_FILE = 64 * 1024 * 1024
+CONNECT_TIMEOUT = "30s"  # for --dask ADDRESS: a scheduler that does not answer by then is bad input
 
 
 def require_dask() -> None:
@@ -159,7 +160,7 @@ def run_dask(jobs: Sequence[Job], address: str, workers: int, *, on_started: Cal
 
     cluster = None
     if address == "local":
-        dashboard = ":8787" if _has_bokeh() else None
+        dashboard = (":8787" if _port_free(8787) else ":0") if _has_bokeh() else None  # never Dask's port warning
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                resources={BROWSER_RESOURCE: 1}, dashboard_address=dashboard,
                                silence_logs=logging.CRITICAL)  # its shutdown chatter is no news to the user
@@ -169,7 +170,7 @@ def run_dask(jobs: Sequence[Job], address: str, workers: int, *, on_started: Cal
                    " (pip install bokeh for Dask's dashboard)"))
     else:
         try:
-            client = Client(address, timeout="30s")
+            client = Client(address, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError) as exc:
             raise InputError(f"cannot connect to the Dask scheduler at {address}: {exc}") from None
         on_note(f"Dask scheduler {address}: {_describe_workers(client)}")
@@ -247,6 +248,15 @@ def _describe_workers(client) -> str:
     workers = client.scheduler_info().get("workers", {})
     threads = sum(int(info.get("nthreads") or 0) for info in workers.values())
     return f"{len(workers)} worker(s), {threads} thread(s)" if workers else "no workers yet (tasks wait for them)"
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("", port))
+        except OSError:
+            return False
+    return True
 
 
 def _has_bokeh() -> bool:

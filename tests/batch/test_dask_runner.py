@@ -83,3 +83,46 @@ def test_a_variable_set_to_none_is_removed_from_the_childs_environment(monkeypat
     env = _child_env(UnitRequest(site="https://www.goed.nl/", env={"MALLOC_TRIM_THRESHOLD_": None, "EXTRA": "1"}),
                      "token", tmp_path)
     assert "MALLOC_TRIM_THRESHOLD_" not in env and env["EXTRA"] == "1" and env["TMPDIR"] == str(tmp_path)
+
+
+def _fake_jobs(store, text):
+    specs = parse_site_list(text, as_csv=False)
+    return specs, [Job(spec, UnitRequest(site=spec.site), (lambda s=spec: store.new_workdir(s))) for spec in specs]
+
+
+def test_a_running_scheduler_by_its_address(tmp_path):
+    """--dask ADDRESS: the tasks go to the cluster behind the address, results come back to this disk."""
+    from distributed import LocalCluster
+
+    from cookieaudit.batch.dask_runner import run_dask
+
+    store = BatchStore(tmp_path / "uit")
+    store.prepare()
+    specs, jobs = _fake_jobs(store, "www.goed.nl\nwww.ookgoed.nl\n")
+    finished, notes = {}, []
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
+        run_dask(jobs, cluster.scheduler_address, 4, on_started=lambda job: None,
+                 on_finished=lambda job, outcome: finished.setdefault(job.spec.site, store.install(job.spec, outcome)),
+                 on_lost=lambda job, error: pytest.fail(error), on_note=notes.append, stop=threading.Event(),
+                 task=fake_or_dying_task)
+    assert notes[0] == f"Dask scheduler {cluster.scheduler_address}: 1 worker(s), 1 thread(s)"
+    assert {site: record["row"]["status"] for site, record in finished.items()} == {s.site: "ok" for s in specs}
+    assert all((store.site_dir(spec) / "result.json").is_file() for spec in specs)
+
+
+def test_a_scheduler_that_does_not_answer_is_one_clear_error(tmp_path, monkeypatch):
+    import socket
+
+    from cookieaudit.batch import dask_runner
+    from cookieaudit.errors import InputError
+
+    monkeypatch.setattr(dask_runner, "CONNECT_TIMEOUT", "2s")
+    with socket.socket() as unused:  # a port nobody listens on
+        unused.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{unused.getsockname()[1]}"
+    store = BatchStore(tmp_path)
+    _, jobs = _fake_jobs(store, "www.goed.nl\n")
+    with pytest.raises(InputError, match=f"cannot connect to the Dask scheduler at {address}"):
+        dask_runner.run_dask(jobs, address, 1, on_started=lambda job: None, on_finished=lambda *a: None,
+                             on_lost=lambda *a: None, on_note=lambda note: None, stop=threading.Event(),
+                             task=fake_or_dying_task)
