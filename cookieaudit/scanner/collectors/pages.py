@@ -13,6 +13,7 @@ storm (the phase replaces its tab after it, and stops its scripts meanwhile).
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Optional
 from urllib.parse import urljoin, urlsplit
 
@@ -75,8 +76,9 @@ _START_LINKS_JS = """([max, maxText]) => {
   const roots = [document];
   for (let i = 0; i < roots.length && out.length < max; i++) {
     for (const el of roots[i].querySelectorAll("*")) {
+      if (out.length >= max) break;
       if (el.shadowRoot && roots.length < 50) roots.push(el.shadowRoot);
-      if ((el.tagName === "A" || el.tagName === "AREA") && el.hasAttribute("href") && out.length < max) {
+      if ((el.tagName === "A" || el.tagName === "AREA") && el.hasAttribute("href")) {
         out.push({url: el.href, text: textOf(el), area: area(el)});
       }
     }
@@ -188,10 +190,16 @@ class PageCollector(Collector):
             await self._record_start_links(visit)
 
     async def _record_start_links(self, visit: Visit) -> None:
-        """The start page's links with text and area (for finding the statement)."""
+        """The start page's links with text and area (for finding the statement), read in an
+        isolated world like the page facts, so the page's own scripts cannot change the answer."""
+        session = self.state.sessions.get(visit.tab)
         try:
-            found = await asyncio.wait_for(visit.tab.evaluate(_START_LINKS_JS, [MAX_START_LINKS, MAX_LINK_TEXT]),
-                                           CALL_TIMEOUT)
+            if session is not None:
+                expression = f"({_START_LINKS_JS})({json.dumps([MAX_START_LINKS, MAX_LINK_TEXT])})"
+                found = await asyncio.wait_for(self._evaluate_isolated(session, expression), CALL_TIMEOUT)
+            else:
+                found = await asyncio.wait_for(visit.tab.evaluate(_START_LINKS_JS, [MAX_START_LINKS, MAX_LINK_TEXT]),
+                                               CALL_TIMEOUT)
         except Exception:
             return
         links, seen = [], set()
