@@ -22,7 +22,7 @@ __all__ = ["batch_command"]
 
 # scan options every site gets; file options are made absolute (the child runs in its work folder).
 FORWARDED = (
-    "pages", "include", "exclude", "sitemap", "consent", "concurrency", "timeout", "wait",
+    "pages", "include", "exclude", "sitemap", "consent", "concurrency", "timeout", "settle_limit", "wait",
     "browser_path", "browser_args", "insecure", "user_agent", "viewport", "locale", "timezone", "proxy",
     "block_third_party_cookies", "include_values",
     # audit options (issue 8), taken over when this build's scan has them

@@ -126,3 +126,22 @@ def test_reports_use_the_shared_option_and_reach_every_site(listing, tmp_path, c
 def test_bad_report_options(listing, tmp_path, capsys, captured, option, words):
     code, _, lines = _run(["batch", str(listing), "--output-dir", str(tmp_path / "uit"), *option], capsys)
     assert code == 2 and words in " ".join(lines) and captured == []
+
+
+def test_scan_and_audit_options_reach_every_site(listing, tmp_path, capsys, captured, monkeypatch):
+    rules = tmp_path / "regels.yaml"
+    rules.write_text("rules: []\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = _run(["batch", "lijst.txt", "--output-dir", "uit", "-q", "--pages", "7", "--consent", "reject",
+                       "--insecure", "--browser-arg=--lang=nl", "--settle-limit", "4", "--timeout", "60",
+                       "--rules", "regels.yaml", "--fail-on", "warning", "--no-follow", "--concurrency", "2"], capsys)
+    assert code == 0
+    config = captured[0]
+    args = list(config.scan_args)
+    for option, value in (("--consent", "reject"), ("--settle-limit", "4.0"), ("--timeout", "60.0"),
+                          ("--rules", str(rules)), ("--fail-on", "warning"), ("--concurrency", "2"),
+                          ("--browser-arg", "--lang=nl")):
+        assert args[args.index(option) + 1] == value, option
+    assert "--insecure" in args and "--no-follow" in args
+    assert "--pages" not in args and config.pages == 7  # a line's own pages column wins over it
+    assert config.output_dir == str(tmp_path / "uit") and config.sites_file == str(tmp_path / "lijst.txt")
