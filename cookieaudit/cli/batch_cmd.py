@@ -48,7 +48,13 @@ def _batch_params(function):
     return function
 
 
-@click.command("batch")
+EXIT_CODES = ("Exit codes: 0 every site audited, none with findings at or above --fail-on; 1 a site has findings "
+              "at or above --fail-on; 2 bad input (the list, an option, the output folder); 3 a site could not be "
+              "scanned (completely): see summary.csv; 4 no browser; 130/143 interrupted (the summaries hold the "
+              "sites finished so far; a rerun resumes).")
+
+
+@click.command("batch", epilog=EXIT_CODES)
 @click.argument("sites", type=click.Path(dir_okay=False))
 @click.option("--output-dir", required=True, type=click.Path(file_okay=False),
               help="Folder for the summaries, the cookie table and a folder per site.")
@@ -98,6 +104,12 @@ def batch_command(ctx, sites, output_dir, workers, site_timeout, statement_defau
     if outcome.interrupted:
         click.echo(f"cookieaudit: interrupted by {outcome.interrupted}; the summaries hold the sites finished so far", err=True)
     sys.exit(outcome.exit_code)
+
+
+for _param in batch_command.params:  # the shared --report, said for a batch
+    if _param.name == "report":
+        _param.help = ("Reports in every site's folder: html, markdown, junit, sarif or all, comma-separated or "
+                       "repeated.  [default: html]")
 
 
 def _check_scan_options(values: dict, dask) -> None:
