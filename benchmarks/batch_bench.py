@@ -9,6 +9,9 @@ medians of ``--runs`` runs interleaved:
 - wall time and sites per minute with ``--workers 1``, ``--workers 2`` and on a 2-worker Dask
   ``LocalCluster`` (``--dask local --workers 2``; skipped without the ``dask`` extra);
 - the speed-up of 2 workers over 1;
+- CPU use: CPU-seconds of the batch and every process it started (children's rusage, so
+  processes that were reaped: scans, drivers, browsers), and that as a share of the cores over
+  the wall time (100 % = every core busy for the whole batch);
 - peak memory of the whole batch: RSS and PSS summed over the batch process, its children
   (each site's scan, its Playwright driver, Dask's worker processes) and every Chromium of a
   site (found by the unit's environment token), sampled from /proc every 0.5 s.
@@ -26,6 +29,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -152,6 +156,7 @@ def run_batch(sites: Sites, urls: list[str], mode: list[str], workdir: Path) -> 
     command = [sys.executable, "-m", "cookieaudit", "batch", str(listing), "--output-dir", str(out), "-q",
                "--insecure", "--browser-arg", sites.browser_args[0], *mode]
     started = time.perf_counter()
+    cpu_before = _children_cpu()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
     def done() -> int:
@@ -160,18 +165,45 @@ def run_batch(sites: Sites, urls: list[str], mode: list[str], workdir: Path) -> 
     with MemorySampler(process.pid, done) as sampler:
         _, stderr = process.communicate()
     seconds = time.perf_counter() - started
+    cpu = _children_cpu() - cpu_before
     if process.returncode not in (0, 1, 3):
         raise SystemExit(f"batch failed ({process.returncode}): {stderr[-2000:]}")
     import csv
 
     with open(out / "summary.csv", newline="", encoding="utf-8") as handle:
         statuses = [row["status"] for row in csv.DictReader(handle)]
-    return {"seconds": seconds, "rss": sampler.peak_rss, "pss": sampler.peak_pss, "ok": statuses.count("ok"),
+    return {"seconds": seconds, "cpu": cpu, "utilisation": cpu / (seconds * _cores()), "rss": sampler.peak_rss, "pss": sampler.peak_pss, "ok": statuses.count("ok"),
             "sites": len(statuses), "sampler": sampler}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _mib(value: float) -> str:
     return f"{value / 1024 / 1024:,.0f} MiB"
+
+
+def _print_medians(args, results: dict) -> None:
+    print(f"\nmedians of {args.runs} interleaved runs (load average now {os.getloadavg()[0]:.1f}):")
+    print("| runner | wall time | sites/minute | CPU-seconds | CPU use (of the cores) | peak RSS | peak PSS |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    medians = {}
+    for name, outcomes in results.items():
+        seconds = statistics.median(o["seconds"] for o in outcomes)
+        medians[name] = seconds
+        print(f"| `{name}` | {seconds:.1f} s | {args.sites * 60 / seconds:.1f} | "
+              f"{statistics.median(o['cpu'] for o in outcomes):.0f} | "
+              f"{statistics.median(o['utilisation'] for o in outcomes):.0%} | "
+              f"{_mib(statistics.median(o['rss'] for o in outcomes))} | {_mib(statistics.median(o['pss'] for o in outcomes))} |")
+    print(f"\nspeed-up of 2 workers over 1: {medians['--workers 1'] / medians['--workers 2']:.2f}x")
+    if "--dask local --workers 2" in medians:
+        print(f"LocalCluster / --workers 2 wall time: {medians['--dask local --workers 2'] / medians['--workers 2']:.2f}")
 
 
 def main() -> None:
@@ -182,6 +214,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--memory-sites", type=int, default=0, help="also a memory run over this many sites (e.g. 50)")
     parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument("--memory-only", action="store_true", help="only the memory run (needs --memory-sites)")
     args = parser.parse_args()
     if not Path("/proc/self/smaps_rollup").exists():
         raise SystemExit("batch_bench needs Linux /proc")
@@ -199,6 +232,8 @@ def main() -> None:
     print(f"{args.sites} sites x {args.pages} pages, three consent phases, {args.latency * 1000:.0f} ms per response; "
           f"{os.cpu_count()} cores; load average at start {os.getloadavg()[0]:.1f}")
     results: dict[str, list[dict]] = {name: [] for name in modes}
+    if args.memory_only:
+        args.runs = 0
     try:
         for run in range(args.runs):
             for name, mode in modes.items():
@@ -206,30 +241,21 @@ def main() -> None:
                     outcome = run_batch(sites, sites.urls[:args.sites], mode, Path(tmp))
                 results[name].append(outcome)
                 print(f"  run {run + 1} {name}: {outcome['seconds']:.1f} s, {outcome['ok']}/{outcome['sites']} ok, "
+                      f"CPU {outcome['cpu']:.0f} s ({outcome['utilisation']:.0%} of {_cores()} cores), "
                       f"peak RSS {_mib(outcome['rss'])}, PSS {_mib(outcome['pss'])}", flush=True)
-        print(f"\nmedians of {args.runs} interleaved runs (load average now {os.getloadavg()[0]:.1f}):")
-        print("| runner | wall time | sites/minute | peak RSS | peak PSS |")
-        print("| --- | --- | --- | --- | --- |")
-        medians = {}
-        for name, outcomes in results.items():
-            seconds = statistics.median(o["seconds"] for o in outcomes)
-            medians[name] = seconds
-            print(f"| `{name}` | {seconds:.1f} s | {args.sites * 60 / seconds:.1f} | "
-                  f"{_mib(statistics.median(o['rss'] for o in outcomes))} | {_mib(statistics.median(o['pss'] for o in outcomes))} |")
-        print(f"\nspeed-up of 2 workers over 1: {medians['--workers 1'] / medians['--workers 2']:.2f}x")
-        if "--dask local --workers 2" in medians:
-            print(f"LocalCluster / --workers 2 wall time: {medians['--dask local --workers 2'] / medians['--workers 2']:.2f}")
-
+        if args.runs:
+            _print_medians(args, results)
         if args.memory_sites:
             with tempfile.TemporaryDirectory(prefix="batch-bench-memory-") as tmp:
                 outcome = run_batch(sites, sites.urls[:args.memory_sites], ["--workers", "2"], Path(tmp))
             sampler = outcome["sampler"]
             n = args.memory_sites
-            print(f"\nmemory over {n} sites with --workers 2 ({outcome['seconds']:.0f} s, {outcome['ok']}/{n} ok), peak PSS:")
+            print(f"\nmemory over {n} sites with --workers 2 ({outcome['seconds']:.0f} s, {outcome['ok']}/{n} ok), peak while sites ... were running:")
             for low, high in ((0, 10), (10, 25), (25, n)):
-                window = [s[2] for s in sampler.samples if low <= s[0] < high]
+                window = [s for s in sampler.samples if low <= s[0] < high]
                 if window:
-                    print(f"  sites {low + 1}-{high}: {_mib(max(window))}")
+                    print(f"  sites {low + 1}-{high}: PSS {_mib(max(s[2] for s in window))}, "
+                          f"RSS {_mib(max(s[1] for s in window))}")
             own = sampler.own_rss
             print(f"  the batch process itself: RSS {_mib(own[len(own) // 10])} early, {_mib(max(own[-len(own) // 10:]))} at the end")
     finally:
