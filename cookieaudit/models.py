@@ -28,6 +28,7 @@ __all__ = [
     "ErrorEntry",
     "Page",
     "PageDropped",
+    "PageLink",
     "PageSettle",
     "PhaseBanner",
     "PhaseInfo",
@@ -197,6 +198,15 @@ class Dialog(_Model):
     message: str
 
 
+class PageLink(_Model):
+    """A link as a visitor sees it: where it goes, its words, and the part of the page it stands in."""
+
+    url: str
+    text: str = Field("", description="The link's visible text (or its aria-label, title or image alt).")
+    area: Literal["banner", "footer", "header", "nav", "main"] = Field(
+        "main", description="banner: inside a cookie or consent banner or a dialog; then footer, header, nav, main.")
+
+
 class PageSettle(_Model):
     """How waiting for a page to finish ended, after its load event (see cookieaudit/scanner/settle.py)."""
 
@@ -237,6 +247,10 @@ class Page(_Model):
     duration_ms: Optional[int] = None
     error: Optional[str] = None
     external_links: List[str] = Field(default_factory=list, description="Links to other sites (recorded, not followed).")
+    links: List[PageLink] = Field(
+        default_factory=list,
+        description="The start page only: every link with its text and area (to find the site's cookie or privacy statement).",
+    )
     dialogs: List[Dialog] = Field(default_factory=list)
     popups: List[str] = Field(default_factory=list, description="URLs of pop-up windows (closed by the scanner).")
     settle: Optional[PageSettle] = Field(None, description="How waiting for the page to finish ended (null when it did not load).")

@@ -50,6 +50,7 @@ __all__ = [
     "resolve_sources",
     "scan_and_audit",
     "scan_and_audit_async",
+    "statement_discovery",
     "statement_spec",
 ]
 
@@ -59,17 +60,17 @@ EXIT_ON_SIGNAL = {"SIGINT": 130, "SIGTERM": 143}
 # -- statement sources -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class StatementSpec:
-    """What ``--statement`` asked for: ``none`` (no statement) or ``sources`` (files, URLs, or one
-    saved declaration JSON). Statement discovery (``auto``) is a third mode that needs the scan
-    first: add it in :func:`statement_spec` and :func:`resolve_sources`."""
+    """What ``--statement`` asked for: ``none`` (no statement), ``sources`` (files, URLs, or one
+    saved declaration JSON) or ``auto`` (the statement the start page links to, found once the
+    site is scanned: :func:`statement_discovery`)."""
 
-    mode: str  # "none" | "sources"
+    mode: str  # "none" | "sources" | "auto"
     sources: tuple[str, ...] = ()
 
     @property
     def needs_scan(self) -> bool:
         """Whether the sources can only be known once the site is scanned."""
-        return False
+        return self.mode == "auto"
 
 
 def statement_spec(values: Sequence[str]) -> Optional[StatementSpec]:
@@ -83,6 +84,10 @@ def statement_spec(values: Sequence[str]) -> Optional[StatementSpec]:
         if len(values) > 1:
             raise InputError("--statement none cannot be combined with statement sources")
         return StatementSpec("none")
+    if "auto" in values:
+        if len(values) > 1:
+            raise InputError("--statement auto cannot be combined with statement sources")
+        return StatementSpec("auto")
     return StatementSpec("sources", tuple(values))
 
 
@@ -90,7 +95,19 @@ def resolve_sources(spec: StatementSpec, scan: Optional[ScanResult] = None) -> l
     """The statement sources to read for a spec (``scan`` is there for discovery modes)."""
     if spec.mode == "none":
         return []
+    if spec.mode == "auto":
+        found = statement_discovery(spec, scan)
+        return [found.url] if found is not None and found.url else []
     return list(spec.sources)
+
+
+def statement_discovery(spec: Optional[StatementSpec], scan: Optional[ScanResult]):
+    """``--statement auto``: the start-page link taken as the statement, and why (None for other modes)."""
+    if spec is None or spec.mode != "auto" or scan is None:
+        return None
+    from .statement.discover import discover_statement_in_result
+
+    return discover_statement_in_result(scan)
 
 
 def _is_url(source: str) -> bool:
@@ -123,6 +140,7 @@ class StatementReading:
     declaration: Optional[Declaration] = None
     unreadable: list[UnreadableStatement] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    discovery: Optional[object] = None  # --statement auto: the StatementDiscovery
 
 
 def _failed_source(exc: Exception, sources: Sequence[str]) -> Optional[str]:
@@ -393,6 +411,8 @@ def _audit(result: ScanResult, reading: Optional[StatementReading], settings: Au
         unreadable=reading.unreadable if reading else (), rules=settings.rules,
         classifier=prepared.classifier if settings.rules else None, enforced=settings.enforced,
         statement_sources=reading.sources if reading else [], config=settings.config)
+    if reading is not None and reading.discovery is not None and audited.audit is not None:
+        audited.audit.statement_discovery = reading.discovery
     return _with_paths(audited, settings)
 
 
@@ -456,6 +476,7 @@ async def scan_and_audit_async(url: str, options: Optional[ScanOptions] = None,
             })
     if spec is not None and spec.needs_scan and not interrupted:
         reading = await read_statements_async(resolve_sources(spec, result), **_fetch_options(settings, options))
+        reading.discovery = statement_discovery(spec, result)
     try:
         audited = _audit(result, reading, settings, prepared)
     except Exception as exc:  # a fault in the audit must not lose the scan: keep it, unaudited, and exit 5
@@ -495,6 +516,9 @@ def audit_saved(scan_path: str, settings: AuditSettings) -> RunOutcome:
         sources = resolve_sources(spec, saved)
         if sources:
             reading = read_statements(sources, **_fetch_options(settings, saved.options))
+        if spec.needs_scan:
+            reading = reading or StatementReading()
+            reading.discovery = statement_discovery(spec, saved)
     scan = ScanResult.model_construct(**{name: getattr(saved, name) for name in ScanResult.model_fields})
     audited = _audit(scan, reading, settings, prepared)
     code = exit_code(failed=audited.audit.failed, enforced=settings.enforced)

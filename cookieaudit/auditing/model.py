@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..models import PhaseName, ScanResult, SetBy
+from ..statement.discover import StatementDiscovery
 from ..statement.model import Declaration
 
 __all__ = [
@@ -193,6 +194,8 @@ class AuditInfo(_Model):
     rules: List[str] = Field(default_factory=list, description="Extra rule files the cookies were classified with.")
     config: Optional[str] = Field(None, description="The configuration file that was read, if any.")
     exit_code: Optional[int] = Field(None, description="The exit code the command line gave for this result (null from the API).")
+    statement_discovery: Optional[StatementDiscovery] = Field(
+        None, description="--statement auto: which start-page link was taken as the statement, and why (or why none).")
 
 
 class AuditedResult(ScanResult):

@@ -21,6 +21,7 @@ __all__ = ["main", "cli"]
 _COMMANDS = {
     "audit": ("cookieaudit.cli.audit_cmd", "audit_command", "Audit a saved scan against a privacy statement."),
     "baseline": ("cookieaudit.cli.baseline_cmd", "baseline_command", "Write a baseline that accepts a result's findings."),
+    "batch": ("cookieaudit.cli.batch_cmd", "batch_command", "Audit every site in a list, here or on a Dask cluster; resumable."),
     "classify": ("cookieaudit.cli.classify_cmd", "classify_command", "Classify cookie names against the rule set."),
     "declaration": ("cookieaudit.cli.declaration_cmd", "declaration_command",
                     "Draft the cookie declaration a site should publish, from a saved result."),

@@ -28,7 +28,7 @@ def _compose(*decorators):
 AUDIT_OPTIONS = _compose(
     click.option("--statement", "statements", multiple=True, metavar="SOURCE",
                  help="Privacy or cookie statement: URL, HTML, PDF, Markdown, text, or a saved declaration JSON "
-                      "(repeatable; 'none' for no statement)."),
+                      "(repeatable; 'none' for no statement; 'auto' for the one the start page links to)."),
     click.option("--follow/--no-follow", default=None, help="Also read the pages a statement delegates to."),
     click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
                  help="Exit 1 when findings of this severity or worse remain.  [default: error]"),

@@ -13,11 +13,12 @@ storm (the phase replaces its tab after it, and stops its scripts meanwhile).
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Optional
 from urllib.parse import urljoin, urlsplit
 
 from ...domains import registrable_domain
-from ...models import Dialog
+from ...models import Dialog, PageLink
 from ..crawl import normalize_url
 from ..limits import MAX_DIALOGS, MAX_LINKS, MAX_POPUPS
 from .base import Collector, Visit, close_stuck_tab
@@ -26,6 +27,8 @@ __all__ = ["PageCollector", "links_from_html"]
 
 MAX_EXTERNAL_LINKS = 200
 MAX_TITLE = 500
+MAX_START_LINKS = 500
+MAX_LINK_TEXT = 200
 CALL_TIMEOUT = 3.0
 ISOLATED_TIMEOUT = 1.5  # leaves the HTML fallback time within the collection budget
 MAX_HTML_BYTES = 25 * 1024 * 1024  # the fallback parses at most this much of the response
@@ -42,6 +45,46 @@ _FACTS_JS = """((max) => {
   }
   return {title: document.title, links: out, total: total};
 })(%d)"""
+
+
+# The start page's links with their words and area (also inside open shadow roots, where some
+# consent banners live), so the site's statement can be found without another visit.
+_START_LINKS_JS = """([max, maxText]) => {
+  const out = [];
+  const bannerWords = /cookie|consent|gdpr|cmp|privacy-?banner|cc-window|onetrust|cookiebot/i;
+  const label = (el) => [el.id, typeof el.className === "string" ? el.className : "", el.getAttribute("aria-label") || ""].join(" ");
+  const parentOf = (el) => el.parentElement || (el.getRootNode && el.getRootNode().host) || null;
+  const area = (a) => {
+    let found = null;
+    for (let el = parentOf(a); el && el !== document.body && el !== document.documentElement; el = parentOf(el)) {
+      const tag = el.tagName.toLowerCase(), role = (el.getAttribute("role") || "").toLowerCase();
+      if (tag === "dialog" || role === "dialog" || role === "alertdialog" || bannerWords.test(label(el))) return "banner";
+      if (!found) {
+        if (tag === "footer" || role === "contentinfo" || /footer/i.test(label(el))) found = "footer";
+        else if (tag === "nav" || role === "navigation") found = "nav";
+        else if (tag === "header" || role === "banner") found = "header";
+      }
+    }
+    return found || "main";
+  };
+  const textOf = (a) => {
+    let text = (a.innerText || a.textContent || "").replace(/\\s+/g, " ").trim();
+    if (!text) text = a.getAttribute("aria-label") || a.getAttribute("title") || "";
+    if (!text) { const img = a.querySelector("img[alt]"); if (img) text = img.getAttribute("alt"); }
+    return text.slice(0, maxText);
+  };
+  const roots = [document];
+  for (let i = 0; i < roots.length && out.length < max; i++) {
+    for (const el of roots[i].querySelectorAll("*")) {
+      if (out.length >= max) break;
+      if (el.shadowRoot && roots.length < 50) roots.push(el.shadowRoot);
+      if ((el.tagName === "A" || el.tagName === "AREA") && el.hasAttribute("href")) {
+        out.push({url: el.href, text: textOf(el), area: area(el)});
+      }
+    }
+  }
+  return out;
+}"""
 
 
 class PageCollector(Collector):
@@ -143,6 +186,32 @@ class PageCollector(Collector):
             elif len(external) < MAX_EXTERNAL_LINKS:
                 external[normalized] = None
         visit.record.external_links = list(external)
+        if visit.planned.index == 0:
+            await self._record_start_links(visit)
+
+    async def _record_start_links(self, visit: Visit) -> None:
+        """The start page's links with text and area (for finding the statement), read in an
+        isolated world like the page facts, so the page's own scripts cannot change the answer."""
+        session = self.state.sessions.get(visit.tab)
+        try:
+            if session is not None:
+                expression = f"({_START_LINKS_JS})({json.dumps([MAX_START_LINKS, MAX_LINK_TEXT])})"
+                found = await asyncio.wait_for(self._evaluate_isolated(session, expression), CALL_TIMEOUT)
+            else:
+                found = await asyncio.wait_for(visit.tab.evaluate(_START_LINKS_JS, [MAX_START_LINKS, MAX_LINK_TEXT]),
+                                               CALL_TIMEOUT)
+        except Exception:
+            return
+        links, seen = [], set()
+        for item in found or ():
+            url = normalize_url(str(item.get("url") or ""))
+            text = " ".join(str(item.get("text") or "").split())[:MAX_LINK_TEXT]
+            if url is None or (url, text) in seen:
+                continue
+            seen.add((url, text))
+            area = item.get("area") if item.get("area") in ("banner", "footer", "header", "nav", "main") else "main"
+            links.append(PageLink(url=url, text=text, area=area))
+        visit.record.links = links
 
     async def _read_isolated(self, visit: Visit) -> tuple[Optional[dict], str]:
         """(title and links from an isolated world of the main frame, or None; why it failed)."""
