@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from importlib import resources
 from typing import Iterable, Optional, Union
 from urllib.parse import urlsplit
 
@@ -22,7 +21,6 @@ from .models import Cookie, RequestGroup, RequestRecord, SetBy, StorageEntry
 
 __all__ = ["PageAudit", "TrackingBeforeConsent"]
 
-BINDING = "__cookieauditReport"  # the scanner's init script reports through this name
 PHASES = ("before_consent", "after_reject", "after_accept")
 NON_FUNCTIONAL = ("analytic", "marketing")
 _STORAGE_JS = """() => {
@@ -63,9 +61,10 @@ class PageAudit:
         self.context.on("request", self._on_request)
         page.on("load", lambda _page: self.snapshot())
         try:
-            self.context.expose_binding(BINDING, self._on_report)
-            script = resources.files("cookieaudit.scanner").joinpath("js/instrument.js").read_text(encoding="utf-8")
-            self.context.add_init_script(script=script)
+            from .scanner import instrumentation  # the scanner's init script and the binding name it reports through
+
+            self.context.expose_binding(instrumentation.BINDING, self._on_report)
+            self.context.add_init_script(script=instrumentation.source())
         except Exception as exc:  # a second recorder on the same context: header evidence still works
             if "already registered" not in str(exc):
                 raise
