@@ -12,6 +12,7 @@ with ``consent_given("accept")``). Observations are the scanner's models (``Cook
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from typing import Iterable, Optional, Union
@@ -99,6 +100,11 @@ class PageAudit:
 
     def _on_report(self, source, events) -> None:
         """The init script's reports: a batch (list) of events, one binding call per task."""
+        if isinstance(events, str):  # the init script sends JSON batches
+            try:
+                events = json.loads(events)
+            except ValueError:
+                return
         for event in events if isinstance(events, list) else [events]:
             self._on_cookie_event(source, event)
 

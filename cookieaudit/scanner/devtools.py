@@ -6,6 +6,10 @@ the service workers of its pages. Playwright's client sessions cannot address fl
 sessions, so children are reached with ``Target.sendMessageToTarget`` (``flatten: false``); each
 is set up before it runs a script, then resumed.
 
+The init script's reports (``js/instrument.js``) come through a binding of a random name added
+to each target with ``Runtime.addBinding`` (Playwright's ``expose_binding`` would leave
+``__playwright__binding__`` names on every page): ``{"type": "script-batch", "events": [...]}``.
+
 Recorded, as plain event dicts handed to a callback (the phase routes them to the storage
 collector, which merges them with the init script's reports — those know the writing script):
 
@@ -17,7 +21,8 @@ collector, which merges them with the init script's reports — those know the w
   ``IndexedDB.requestDatabaseNames`` / ``CacheStorage.requestCacheNames``;
 * ``{"type": "cdp-service-worker", "scope", "script_url", ...}`` from the ``ServiceWorker`` domain.
 
-Nothing here runs in or is visible to a page.
+Nothing here runs in or is visible to a page but the binding, which the init script deletes
+from the page's global object before any page script runs.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ __all__ = ["TabWatch", "parse_storage_key"]
 COMMAND_TIMEOUT = 10.0
 MAX_STORAGE_KEYS = 200  # storage keys whose IndexedDB and Cache Storage are followed, per tab
 MAX_TARGETS = 200  # child targets attached per tab (an iframe bomb costs a bounded amount)
+MAX_BATCH_EVENTS = 500  # the init script sends at most 200 a batch; more is not from it
+MAX_BATCH_CHARS = 8_000_000
 PAGE_TYPES = ("page", "iframe")
 _AREAS = ("localStorage", "sessionStorage")
 _STORAGE_OPS = {"DOMStorage.domStorageItemAdded": "set", "DOMStorage.domStorageItemUpdated": "set",
@@ -136,7 +143,8 @@ class _Target:
         """Enable what is observed, then let the target run (an attached one waits for us)."""
         try:
             if self.kind in PAGE_TYPES:
-                steps = [self.send("DOMStorage.enable"), self.send("Page.enable"),
+                steps = [self.send("Runtime.addBinding", {"name": self.watch.binding}), self.send("Runtime.enable"),
+                         self.send("DOMStorage.enable"), self.send("Page.enable"),
                          self.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": True,
                                                             "flatten": False})]
                 if self.parent is None:
@@ -175,6 +183,9 @@ class _Target:
                 child = self.children.pop(params.get("sessionId", ""), None)
                 if child is not None:
                     child.detach()
+            elif method == "Runtime.bindingCalled":
+                if params.get("name") == self.watch.binding:
+                    self.watch.on_binding(params.get("payload") or "")
             elif method in _STORAGE_OPS:
                 self.watch.on_dom_storage(self, _STORAGE_OPS[method], params)
             elif method == "Page.frameNavigated":
@@ -204,14 +215,15 @@ class _Target:
 class TabWatch:
     """Records a tab's storage writes through DevTools (see the module docstring)."""
 
-    EVENTS = ("Target.attachedToTarget", "Target.detachedFromTarget", "Target.receivedMessageFromTarget",
+    EVENTS = ("Runtime.bindingCalled", "Target.attachedToTarget", "Target.detachedFromTarget", "Target.receivedMessageFromTarget",
               "Page.frameNavigated", "ServiceWorker.workerRegistrationUpdated", "ServiceWorker.workerVersionUpdated",
               "Storage.indexedDBListUpdated", "Storage.indexedDBContentUpdated",
               "Storage.cacheStorageListUpdated", "Storage.cacheStorageContentUpdated", *_STORAGE_OPS)
 
-    def __init__(self, tab: Any, session: Any, emit: Callable[[Any, dict], None]):
+    def __init__(self, tab: Any, session: Any, emit: Callable[[Any, dict], None], binding: str):
         self.tab = tab
         self.session = session
+        self.binding = binding
         self._emit = emit
         self.root = _Target(self, None, None, "page", "")
         self.targets = 0
@@ -256,6 +268,17 @@ class TabWatch:
         if not self.closed:
             event.setdefault("at", time.time() * 1000)
             self._emit(self.tab, event)
+
+    def on_binding(self, payload: str) -> None:
+        """A batch of the init script's reports (js/instrument.js), from any frame of the tab."""
+        if len(payload) > MAX_BATCH_CHARS:
+            return
+        try:
+            events = json.loads(payload)
+        except ValueError:
+            return
+        if isinstance(events, list):
+            self.emit({"type": "script-batch", "events": events[:MAX_BATCH_EVENTS]})
 
     # -- Web Storage -------------------------------------------------------------------
     def on_dom_storage(self, target: _Target, op: str, params: dict) -> None:

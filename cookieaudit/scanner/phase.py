@@ -168,7 +168,6 @@ class Phase:
         context.on("request", self.state.note_request)  # first: collectors ask it which visit a request is of
         self.activity = NetworkActivity()
         self.activity.attach(context)
-        await context.expose_binding(BINDING, self._on_report)
         await context.add_init_script(script=instrumentation.source())
         for collector in self.collectors:
             await collector.attach(self.browser)
@@ -188,7 +187,7 @@ class Phase:
         try:
             session = await self.browser.context.new_cdp_session(tab)
             self.state.sessions[tab] = session
-            watch = TabWatch(tab, session, self._on_devtools)
+            watch = TabWatch(tab, session, self._on_devtools, BINDING)
             self.state.watches[tab] = watch
             tab.on("close", lambda *_: self._forget_watch(tab))
             await watch.start()
@@ -620,13 +619,13 @@ class Phase:
             return []
 
     # -- init-script reports -------------------------------------------------------
-    def _on_report(self, source: dict, events: Any) -> None:
-        """The init script's events, in batches (a list) or one by one (a dict)."""
-        for event in events if isinstance(events, list) else [events]:
-            self._on_event(source, event)
-
     def _on_devtools(self, tab, event: dict) -> None:
-        """Storage writes recorded through DevTools (devtools.TabWatch), routed like the init script's."""
+        """What devtools.TabWatch records: the init script's report batches, and storage writes
+        (routed like the init script's events)."""
+        if event.get("type") == "script-batch":
+            for item in event.get("events") or ():
+                self._on_event({"page": tab}, item)
+            return
         for collector in self.collectors:
             if event.get("type") in collector.script_events:
                 collector.on_script_event(event, "", tab)
@@ -640,11 +639,7 @@ class Phase:
         if not isinstance(event, dict):
             return
         kind = event.get("type")
-        frame = source.get("frame")
-        try:
-            frame_url = frame.url if frame is not None else ""
-        except Exception:
-            frame_url = ""
+        frame_url = event.get("frame") if isinstance(event.get("frame"), str) else ""  # the reporting document
         tab = source.get("page")
         if kind == "click":
             self._clicks.append(float(event.get("at") or 0) / 1000.0)

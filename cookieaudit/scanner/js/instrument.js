@@ -1,6 +1,7 @@
 // cookieaudit: runs in every frame before the page's own scripts (context.add_init_script).
 // Reports cookie writes (document.cookie, CookieStore) and Web Storage writes to the
-// scanner, with the URL of the script that made them, through an exposed binding.
+// scanner, with the URL of the script that made them, through a binding (Runtime.addBinding,
+// scanner/devtools.py; the pytest plugin exposes one through Playwright) as JSON batches.
 // Invisible to the page: the binding is taken and deleted from the global object at once, no
 // name is added to any page object, and every replaced function looks like the native it
 // replaces (name, length, no prototype, native toString). The natives this script calls are
@@ -8,8 +9,8 @@
 // or Object.defineProperty changes nothing here.
 (() => {
   const BINDING = "__BINDING__";
-  const report = globalThis[BINDING];
-  if (typeof report !== "function") return;  // not ours, or this document is already instrumented
+  const binding = globalThis[BINDING];
+  if (typeof binding !== "function") return;  // not ours, or this document is already instrumented
   try { delete globalThis[BINDING]; } catch (e) {}
 
   const uncurry = (fn) => Function.prototype.call.bind(fn);
@@ -64,7 +65,10 @@
     const batch = queue;
     queue = [];
     if (!batch.length) return;
-    try { promiseCatch(report(batch), () => {}); } catch (e) { /* the binding can vanish while a frame is torn down */ }
+    try {  // a DevTools binding (the scanner) returns nothing, Playwright's (the pytest plugin) a promise
+      const answer = binding(stringify(batch));
+      if (answer instanceof Promise) promiseCatch(answer, () => {});
+    } catch (e) { /* the binding can vanish while a frame is torn down */ }
   }
 
   function send(event, script) {
@@ -117,9 +121,13 @@
     const areas = new WeakMap();  // Storage object -> "localStorage" | "sessionStorage"
     const areaOf = (storage) => weakGet(areas, storage) || "sessionStorage";
     const VALUE_MAX = 10000;
+    const watching = new Map();  // area name -> {script, before} until the property-write check runs
     const clip = (value) => String(value).slice(0, VALUE_MAX);
     replace(proto, "setItem", (native) => ({ setItem(key, value) {
-      send({ type: "storage", area: areaOf(this), key: String(key), value: clip(value), origin: location.origin });
+      const name = areaOf(this);
+      send({ type: "storage", area: name, key: String(key), value: clip(value), origin: location.origin });
+      const seen = watching.get(name);  // reported here: not again by the property-write check
+      if (seen) seen.before.set(String(key), String(value));
       return apply(native, this, arguments);
     } }).setItem);
     // Property-style writes (localStorage.x = 1, localStorage["x"] = 1) call no function but the
@@ -128,7 +136,6 @@
     // and, after DIFF_BUDGET accesses, for the rest of the document (the DevTools record stays).
     const DIFF_MAX_KEYS = 300, DIFF_BUDGET = 2000;
     let diffs = 0;
-    const watching = new Map();  // area name -> {script, before} until the microtask runs
     const contents = (area) => {
       const n = lengthOf(area);
       if (n > DIFF_MAX_KEYS) return null;
