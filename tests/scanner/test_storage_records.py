@@ -21,6 +21,7 @@ pytestmark = pytest.mark.browser
 HOST = "www.opslagstad.nl"
 SITE = f"https://{HOST}"
 WIDGET = "https://widget.kaartdienst-voorbeeld.com"
+GROOT = "https://archief.opslagstad.nl"  # an origin of the site with a big store
 JS = "text/javascript"
 
 WIDGET_JS = """
@@ -34,12 +35,28 @@ PROPERTY_JS = "localStorage.voorkeurTaal = 'nl'; localStorage['thema'] = 'donker
 BIG_STORE_JS = ("for (let i = 0; i < 320; i++) localStorage.setItem('regel' + i, 'x');"
                 "localStorage.naDeLijst = 'ja';")
 
+# A site that replaces built-ins the instrumentation could depend on, then writes: its own code
+# must keep working (the title it sets) and the writes must still be attributed.
+SABOTAGE_JS = """
+const realStringify = JSON.stringify;
+JSON.stringify = function () { throw new Error('geen JSON'); };
+JSON.parse = function () { throw new Error('geen JSON'); };
+Object.defineProperty = function () { throw new Error('geen defineProperty'); };
+Function.prototype.apply = function () { throw new Error('geen apply'); };
+Array.prototype.push = function () { throw new Error('geen push'); };
+localStorage.setItem('na-sabotage', 'ja');
+localStorage.naSabotageEigenschap = 'ook';
+document.cookie = 'sabotage_cookie=1; path=/; max-age=3600';
+setTimeout(function () { document.title = realStringify({werkt: 'nog'}); }, 20);
+"""
+
 
 @pytest.fixture(scope="module")
 def result(testweb, chromium_path):
     testweb.route(WIDGET.split("//")[1], "/frame", html('<script src="/kaart.js"></script>', title="kaart"))
     testweb.route(WIDGET.split("//")[1], "/kaart.js", Response(WIDGET_JS, content_type=JS))
-    links = "".join(f'<a href="{path}">{path}</a>' for path in ("/verder", "/instellingen", "/groot", "/werker"))
+    links = "".join(f'<a href="{path}">{path}</a>' for path in ("/verder", "/instellingen", GROOT + "/groot", "/werker",
+                                                                  "/sabotage", "/speler"))
     testweb.route(HOST, "/", html(
         links + f'<iframe id="kaart" src="{WIDGET}/frame"></iframe>'
         "<script>const f = document.getElementById('kaart'); f.onload = () => f.remove();</script>", title="start"))
@@ -48,12 +65,19 @@ def result(testweb, chromium_path):
     testweb.route("doel.opslagstad.nl", "/klaar", html("klaar", title="klaar"))
     testweb.route(HOST, "/instellingen", html('<script src="/js/voorkeur.js"></script>', title="instellingen"))
     testweb.route(HOST, "/js/voorkeur.js", Response(PROPERTY_JS, content_type=JS))
-    testweb.route(HOST, "/groot", html('<script src="/js/groot.js"></script>', title="groot"))
-    testweb.route(HOST, "/js/groot.js", Response(BIG_STORE_JS, content_type=JS))
+    testweb.route(GROOT.split("//")[1], "/groot", html('<script src="/js/groot.js"></script>', title="groot"))
+    testweb.route(GROOT.split("//")[1], "/js/groot.js", Response(BIG_STORE_JS, content_type=JS))
     testweb.route(HOST, "/werker", html('<script src="/js/registreer.js"></script>', title="werker"))
     testweb.route(HOST, "/js/registreer.js", Response("navigator.serviceWorker.register('/sw.js');", content_type=JS))
     testweb.route(HOST, "/sw.js", Response("self.addEventListener('install', () => self.skipWaiting());",
                                            content_type=JS))
+    testweb.route(HOST, "/sabotage", html('<script src="/js/sabotage.js"></script>', title="voor"))
+    testweb.route(HOST, "/js/sabotage.js", Response(SABOTAGE_JS, content_type=JS))
+    testweb.route(HOST, "/speler", html('<iframe src="https://media.opslagstad.nl/speler"></iframe>', title="speler"))
+    testweb.route("media.opslagstad.nl", "/speler", html('<script src="/speler.js"></script>'))
+    testweb.route("media.opslagstad.nl", "/speler.js", Response(
+        "cookieStore.set({name: 'speler_volume', value: '80', domain: 'opslagstad.nl', expires: Date.now() + 864e5});",
+        content_type=JS))
     return scan(SITE + "/", consent="none", pages=10, insecure=True, browser_args=testweb.browser_args, timeout=60)
 
 
@@ -95,7 +119,7 @@ def test_a_page_that_redirects_away_keeps_its_session_storage(result):
 def test_devtools_records_what_the_page_script_check_skips(result):
     """A store of more than 300 keys is too big for the init script's property-write check;
     the DevTools record still has the write (its writer is unknown, not guessed)."""
-    entry = _entry(result, "localStorage", SITE, "naDeLijst")
+    entry = _entry(result, "localStorage", GROOT, "naDeLijst")
     assert entry.recorded_by[:1] == ["devtools"] or "devtools" in entry.recorded_by
     assert "script" not in entry.recorded_by
     assert entry.set_by is None
@@ -112,3 +136,21 @@ def test_service_worker_registration_is_a_storage_kind(result):
 def test_every_entry_is_recorded_once_per_partition(result):
     keys = [(s.kind, s.origin, s.partition, s.key, s.phase) for s in result.storage]
     assert len(keys) == len(set(keys))
+
+
+def test_a_site_that_replaces_builtins_keeps_working_and_is_recorded(result):
+    page = next(p for p in result.pages if p.url == SITE + "/sabotage")
+    assert page.title == '{"werkt":"nog"}'  # its own timer ran, with its own JSON
+    script = SITE + "/js/sabotage.js"
+    for key in ("na-sabotage", "naSabotageEigenschap"):
+        entry = _entry(result, "localStorage", SITE, key)
+        assert entry.set_by is not None and entry.set_by.url == script, key
+    cookie = next(c for c in result.cookies if c.name == "sabotage_cookie")
+    assert cookie.set_by is not None and cookie.set_by.url == script
+
+
+def test_cookie_store_inside_a_frame_is_attributed_to_the_frame_script(result):
+    cookie = next(c for c in result.cookies if c.name == "speler_volume")
+    assert cookie.set_by is not None
+    assert (cookie.set_by.kind, cookie.set_by.url) == ("cookie-store", "https://media.opslagstad.nl/speler.js")
+    assert cookie.first_seen_url == SITE + "/speler"

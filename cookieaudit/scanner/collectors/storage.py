@@ -54,7 +54,6 @@ _SNAPSHOT_JS = """async ([maxKeys, maxValue]) => {
   const names = async (fn) => { try { return await fn(); } catch (e) { return []; } };
   return {
     origin: location.origin,
-    href: location.href,
     localStorage: read("localStorage"),
     sessionStorage: read("sessionStorage"),
     indexedDB: await names(async () => (await indexedDB.databases()).map(d => d.name).slice(0, maxKeys)),
@@ -179,17 +178,16 @@ class StorageCollector(Collector):
                 continue
             origin = snapshot["origin"]
             partition = self._partition(origin, visit)
-            frame_url = snapshot.get("href")
             for kind in ("localStorage", "sessionStorage"):
                 area = snapshot.get(kind) or {}
                 entries = area.get("entries") or () if isinstance(area, dict) else area
                 for key, value in entries:
-                    self._note(kind, origin, partition, str(key), value, visit, now, "snapshot", frame_url=frame_url)
+                    self._note(kind, origin, partition, str(key), value, visit, now, "snapshot")
                 if isinstance(area, dict):
                     visit.record.dropped.storage_keys += max(0, int(area.get("total") or 0) - len(entries))
             for kind in ("indexedDB", "cacheStorage"):
                 for name in snapshot.get(kind) or ():
-                    self._note(kind, origin, partition, str(name), None, visit, now, "snapshot", frame_url=frame_url)
+                    self._note(kind, origin, partition, str(name), None, visit, now, "snapshot")
 
     async def _read(self, frame) -> Optional[dict]:
         try:
