@@ -37,6 +37,7 @@ FRAME_TIMEOUT = 2.0
 MAX_KEYS = MAX_STORAGE_KEYS  # per origin and kind; a hostile page cannot make the result unbounded
 MAX_VALUE = 100_000
 MAX_WRITERS = 20 * MAX_KEYS  # writing scripts remembered per phase, over all origins
+MAX_DROPPED_REMEMBERED = 200 * MAX_KEYS  # entries left out that are remembered, so each is counted once
 KINDS = ("localStorage", "sessionStorage", "indexedDB", "cacheStorage", "serviceWorker")
 
 # Runs in each frame; everything it touches can throw (sandboxed and opaque origins).
@@ -110,6 +111,8 @@ class StorageCollector(Collector):
         self.entries: dict[tuple, _Entry] = {}
         self.writers: dict[tuple, _Writer] = {}  # (kind, origin, key) -> its earliest writer in crawl order
         self._counts: dict[tuple, int] = {}  # (kind, origin) -> entries kept, at most MAX_KEYS
+        self._dropped: set[tuple] = set()  # entries left out by the cap (each counted once, on one page)
+        self._dropped_counts: dict[tuple, int] = {}  # (kind, origin) -> entries left out so far
 
     # -- records as they happen ------------------------------------------------------------
     def on_script_event(self, event: dict, frame_url: str, tab) -> None:
@@ -183,8 +186,12 @@ class StorageCollector(Collector):
                 entries = area.get("entries") or () if isinstance(area, dict) else area
                 for key, value in entries:
                     self._note(kind, origin, partition, str(key), value, visit, now, "snapshot")
-                if isinstance(area, dict):
-                    visit.record.dropped.storage_keys += max(0, int(area.get("total") or 0) - len(entries))
+                if isinstance(area, dict):  # keys beyond the read ones, less those already counted
+                    unread = max(0, int(area.get("total") or 0) - len(entries))
+                    known = self._dropped_counts.get((kind, origin), 0)
+                    if unread > known:
+                        visit.record.dropped.storage_keys += unread - known
+                        self._dropped_counts[(kind, origin)] = unread
             for kind in ("indexedDB", "cacheStorage"):
                 for name in snapshot.get(kind) or ():
                     self._note(kind, origin, partition, str(name), None, visit, now, "snapshot")
@@ -207,8 +214,12 @@ class StorageCollector(Collector):
         if entry is None:
             kept = self._counts.get((kind, origin), 0)
             if kept >= MAX_KEYS:  # a huge store, or several pages listing different keys of one
-                if visit is not None:
-                    visit.record.dropped.storage_keys += 1
+                dropped = (kind, origin, partition, key)
+                if dropped not in self._dropped and len(self._dropped) < MAX_DROPPED_REMEMBERED:
+                    self._dropped.add(dropped)
+                    self._dropped_counts[(kind, origin)] = self._dropped_counts.get((kind, origin), 0) + 1
+                    if visit is not None:
+                        visit.record.dropped.storage_keys += 1
                 return
             self._counts[(kind, origin)] = kept + 1
             entry = _Entry(kind, origin, partition, key, value, visit, at)
