@@ -13,7 +13,7 @@ from importlib import resources
 
 __all__ = ["BINDING", "PROBE_EVENT", "pending_js", "source"]
 
-BINDING = "_" + secrets.token_hex(8)  # the exposed binding's name (removed from the page at once)
+BINDING = "_" + secrets.token_hex(8)  # the binding the init script reports through (deleted from the page at once)
 PROBE_EVENT = "_" + secrets.token_hex(8)  # the event the late-timer probe answers
 
 

@@ -64,8 +64,6 @@ SCROLL_JS = """() => new Promise((resolve) => {
 })"""
 
 
-
-
 @dataclass
 class _Flight:
     started: float
