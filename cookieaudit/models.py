@@ -148,11 +148,12 @@ class Cookie(_Model):
 
 
 class StorageEntry(_Model):
-    """A Web Storage key, IndexedDB database or Cache Storage cache, per origin and phase."""
+    """A Web Storage key, IndexedDB database, Cache Storage cache or service-worker registration,
+    per origin, partition and phase."""
 
-    kind: Literal["localStorage", "sessionStorage", "indexedDB", "cacheStorage"]
-    origin: str
-    key: str = Field(description="Storage key, or the database / cache name.")
+    kind: Literal["localStorage", "sessionStorage", "indexedDB", "cacheStorage", "serviceWorker"]
+    origin: str = Field(description="The origin of the frame (or worker scope) that wrote it.")
+    key: str = Field(description="Storage key, the database / cache name, or a service worker's scope URL.")
     party: Party
     value: Value = None
     size: Optional[int] = None
@@ -160,6 +161,13 @@ class StorageEntry(_Model):
     first_seen_url: Optional[str] = None
     first_seen_at: Optional[datetime] = None
     phase: PhaseName
+    partition: Optional[str] = Field(
+        None, description="The top-level site the storage is keyed to (scheme://registrable domain of the tab's page).")
+    frame_url: Optional[str] = Field(None, description="The document that wrote it, when known (a frame, also one removed since).")
+    script_url: Optional[str] = Field(None, description="For kind serviceWorker: the worker's script.")
+    recorded_by: List[Literal["devtools", "script", "snapshot"]] = Field(
+        default_factory=list, description=("How it was seen: DevTools storage events as it was written, the init "
+                                           "script's report (knows the writer), the profile read after the page."))
 
 
 class RequestRecord(_Model):

@@ -12,9 +12,9 @@ with ``consent_given("accept")``). Observations are the scanner's models (``Cook
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
-from importlib import resources
 from typing import Iterable, Optional, Union
 from urllib.parse import urlsplit
 
@@ -22,7 +22,6 @@ from .models import Cookie, RequestGroup, RequestRecord, SetBy, StorageEntry
 
 __all__ = ["PageAudit", "TrackingBeforeConsent"]
 
-BINDING = "__cookieauditReport"  # the scanner's init script reports through this name
 PHASES = ("before_consent", "after_reject", "after_accept")
 NON_FUNCTIONAL = ("analytic", "marketing")
 _STORAGE_JS = """() => {
@@ -63,9 +62,10 @@ class PageAudit:
         self.context.on("request", self._on_request)
         page.on("load", lambda _page: self.snapshot())
         try:
-            self.context.expose_binding(BINDING, self._on_report)
-            script = resources.files("cookieaudit.scanner").joinpath("js/instrument.js").read_text(encoding="utf-8")
-            self.context.add_init_script(script=script)
+            from .scanner import instrumentation  # the scanner's init script and the binding name it reports through
+
+            self.context.expose_binding(instrumentation.BINDING, self._on_report)
+            self.context.add_init_script(script=instrumentation.source())
         except Exception as exc:  # a second recorder on the same context: header evidence still works
             if "already registered" not in str(exc):
                 raise
@@ -100,6 +100,11 @@ class PageAudit:
 
     def _on_report(self, source, events) -> None:
         """The init script's reports: a batch (list) of events, one binding call per task."""
+        if isinstance(events, str):  # the init script sends JSON batches
+            try:
+                events = json.loads(events)
+            except ValueError:
+                return
         for event in events if isinstance(events, list) else [events]:
             self._on_cookie_event(source, event)
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import time
-from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
@@ -26,20 +25,21 @@ from urllib.parse import urlsplit
 from ..domains import registrable_domain
 from ..errors import SiteUnreachableError
 from ..models import Page, PhaseInfo
-from . import disguise
+from . import disguise, instrumentation
 from .banner import answer_banner, observe_banner
 from .browser import LaunchedBrowser, launch
 from .collectors import COLLECTORS, Collector, PhaseState, Visit
 from .collectors.base import close_stuck_tab, utcnow
 from .cookiewrite import epoch_to_datetime
 from .crawl import Frontier, PlannedPage, normalize_url
+from .devtools import TabWatch
 from .limits import MAX_SELF_NAVIGATIONS, PROBE_TIMEOUT
 from .settle import NetworkActivity, settle_page
 from .workspace import Workspace
 
 __all__ = ["BINDING", "Phase", "FollowPlan"]
 
-BINDING = "__cookieauditReport"
+BINDING = instrumentation.BINDING  # random per process: a page cannot look for it
 MAX_RESTARTS = 3
 COLLECT_BUDGET = 10.0  # seconds for all collectors' snapshots of one page (less with a short --timeout)
 UNLOAD_TIMEOUT = 2 * PROBE_TIMEOUT  # seconds for a page to unload (its pagehide/unload handlers run in it)
@@ -168,9 +168,7 @@ class Phase:
         context.on("request", self.state.note_request)  # first: collectors ask it which visit a request is of
         self.activity = NetworkActivity()
         self.activity.attach(context)
-        await context.expose_binding(BINDING, self._on_report)
-        script = resources.files("cookieaudit.scanner").joinpath("js/instrument.js").read_text(encoding="utf-8")
-        await context.add_init_script(script=script)
+        await context.add_init_script(script=instrumentation.source())
         for collector in self.collectors:
             await collector.attach(self.browser)
         self._tabs = asyncio.Queue()
@@ -189,6 +187,10 @@ class Phase:
         try:
             session = await self.browser.context.new_cdp_session(tab)
             self.state.sessions[tab] = session
+            watch = TabWatch(tab, session, self._on_devtools, BINDING)
+            self.state.watches[tab] = watch
+            tab.on("close", lambda *_: self._forget_watch(tab))
+            await watch.start()
             if self.browser.presentation is not None:
                 # Last: enabling the Network domain on another session resets navigator.platform.
                 await disguise.apply(session, self.browser.presentation)
@@ -617,20 +619,27 @@ class Phase:
             return []
 
     # -- init-script reports -------------------------------------------------------
-    def _on_report(self, source: dict, events: Any) -> None:
-        """The init script's events, in batches (a list) or one by one (a dict)."""
-        for event in events if isinstance(events, list) else [events]:
-            self._on_event(source, event)
+    def _on_devtools(self, tab, event: dict) -> None:
+        """What devtools.TabWatch records: the init script's report batches, and storage writes
+        (routed like the init script's events)."""
+        if event.get("type") == "script-batch":
+            for item in event.get("events") or ():
+                self._on_event({"page": tab}, item)
+            return
+        for collector in self.collectors:
+            if event.get("type") in collector.script_events:
+                collector.on_script_event(event, "", tab)
+
+    def _forget_watch(self, tab) -> None:
+        watch = self.state.watches.pop(tab, None)
+        if watch is not None:
+            watch.close()
 
     def _on_event(self, source: dict, event: Any) -> None:
         if not isinstance(event, dict):
             return
         kind = event.get("type")
-        frame = source.get("frame")
-        try:
-            frame_url = frame.url if frame is not None else ""
-        except Exception:
-            frame_url = ""
+        frame_url = event.get("frame") if isinstance(event.get("frame"), str) else ""  # the reporting document
         tab = source.get("page")
         if kind == "click":
             self._clicks.append(float(event.get("at") or 0) / 1000.0)

@@ -34,6 +34,7 @@ from typing import Any, Optional
 from urllib.parse import urlsplit
 
 from ..models import PageSettle
+from . import instrumentation
 
 __all__ = ["LATE_TIMER_WINDOW", "LONG_REQUEST", "MAX_REPORTED_HOSTS", "NetworkActivity", "SCROLL_JS", "settle_page"]
 
@@ -61,13 +62,6 @@ SCROLL_JS = """() => new Promise((resolve) => {
   fallback = setTimeout(done, 1500);
   window.scrollTo(0, bottom);
 })"""
-
-# Milliseconds until each late timer of this frame is due (see js/instrument.js); null when
-# the frame is not instrumented.
-PENDING_JS = """() => {
-  const probe = globalThis.__cookieauditPending;
-  return typeof probe === "function" ? probe() : null;
-}"""
 
 
 @dataclass
@@ -209,7 +203,7 @@ async def _late_timers(tab, timeout: float) -> list[float]:
 
 async def _frame_timers(frame, timeout: float) -> list:
     try:
-        answer = await asyncio.wait_for(frame.evaluate(PENDING_JS), timeout)
+        answer = await asyncio.wait_for(frame.evaluate(instrumentation.pending_js()), timeout)
     except Exception:  # detached, navigating, hung or cross-process frame going away
         return []
     return [ms for ms in answer if isinstance(ms, (int, float))] if isinstance(answer, list) else []

@@ -51,8 +51,9 @@ def test_every_tab_looks_like_a_normal_window(wall, testweb, chromium_path):
     assert wall[before:] == [[]] * (1 + botwall.MORE_PAGES)
 
 
-def test_bot_wall_catches_plain_headless_chromium(wall, testweb, chromium_path):
-    """The same page, opened by a plain headless Playwright browser, sees the tells (the checks work)."""
+def _plain_visit(wall, testweb, chromium_path, instrument: bool = False) -> set[str]:
+    """The bot wall's tells for a plain headless Playwright browser; ``instrument``: with a binding
+    exposed the usual way and a setItem wrapped naively (what the scanner must not look like)."""
 
     async def visit() -> None:
         from playwright.async_api import async_playwright
@@ -62,6 +63,11 @@ def test_bot_wall_catches_plain_headless_chromium(wall, testweb, chromium_path):
                 tempfile.mkdtemp(prefix="botmuur-"), executable_path=chromium_path, ignore_https_errors=True,
                 args=standard_switches(testweb.browser_args))
             try:
+                if instrument:
+                    await browser.expose_binding("__cookieauditReport", lambda source, events: None)
+                    await browser.add_init_script(script=(
+                        "const set = Storage.prototype.setItem; Storage.prototype.setItem = function (k, v) {"
+                        " __cookieauditReport([k]); return set.apply(this, arguments); };"))
                 page = browser.pages[0]
                 await page.goto(botwall.START)
                 for _ in range(150):
@@ -75,5 +81,18 @@ def test_bot_wall_catches_plain_headless_chromium(wall, testweb, chromium_path):
     # A thread of its own: pytest-playwright's sync API may already run a loop in this one.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, visit()).result()
-    tells = set(wall[before])
+    return set(wall[before])
+
+
+def test_bot_wall_catches_plain_headless_chromium(wall, testweb, chromium_path):
+    """The same page, opened by a plain headless Playwright browser, sees the tells (the checks work)."""
+    tells = _plain_visit(wall, testweb, chromium_path)
     assert {"headless-ua", "webdriver"} <= tells
+    assert not any(tell.startswith(("automation-globals", "wrapped-")) for tell in tells)  # no instrumentation
+
+
+def test_bot_wall_catches_visible_instrumentation(wall, testweb, chromium_path):
+    """Instrumentation done the naive way gives itself away to the checks the scanner passes
+    (test_bot_wall_sees_a_normal_desktop_chrome): names on window, a wrapper's source text."""
+    tells = _plain_visit(wall, testweb, chromium_path, instrument=True)
+    assert {"automation-globals", "wrapped-setItem"} <= tells

@@ -1,5 +1,5 @@
-"""A bot wall for the test web: a page that looks for the usual automation tells, in the page,
-in a worker and in the request headers, and shows its banner, sets its cookie and loads its
+"""A bot wall for the test web: a page that looks for the usual automation tells, in the page
+(the instrumentation's names and replaced functions among them), in a worker and in the request headers, and shows its banner, sets its cookie and loads its
 tracker only for what looks like a person's desktop Chrome.
 
 ``install(testweb)`` serves it; ``verdicts(testweb)`` returns, per visit, the tells the page
@@ -47,6 +47,21 @@ async function tells() {
   if (!navigator.plugins || navigator.plugins.length === 0) t.push("no-plugins");
   if (!navigator.languages || !navigator.languages.length || navigator.languages[0] !== navigator.language) t.push("languages");
   if (!window.chrome) t.push("no-window-chrome");
+  // Instrumentation: names it leaves on the page, and replaced functions that do not look native.
+  if (Object.getOwnPropertyNames(window).some(n => /cookieaudit|^__playwright|^__pw/i.test(n))) t.push("automation-globals");
+  const looksNative = (f) => typeof f === "function" && !("prototype" in f)
+    && /^function [\w$ ]*\(\) \{\s*\[native code\]\s*\}$/.test(Function.prototype.toString.call(f));
+  const accessor = (owner, name, which) => (Object.getOwnPropertyDescriptor(owner, name) || {})[which];
+  const natives = {
+    "setItem": Storage.prototype.setItem, "setTimeout": setTimeout, "setInterval": setInterval, "open": window.open,
+    "cookie-set": accessor(Document.prototype, "cookie", "set"), "cookie-get": accessor(Document.prototype, "cookie", "get"),
+    "localStorage-get": accessor(window, "localStorage", "get"), "toString": Function.prototype.toString,
+    "idb-open": IDBFactory.prototype.open, "caches-open": CacheStorage.prototype.open,
+    "sw-register": ServiceWorkerContainer.prototype.register,
+  };
+  for (const [name, f] of Object.entries(natives)) if (!looksNative(f)) t.push("wrapped-" + name);
+  if (setTimeout.length !== 1 || setTimeout.name !== "setTimeout" || Storage.prototype.setItem.length !== 2
+      || accessor(window, "localStorage", "get").name !== "get localStorage") t.push("wrapped-signature");
   try {
     const state = (await navigator.permissions.query({name: "notifications"})).state;
     if (Notification.permission === "denied" && state === "prompt") t.push("notification-permissions");

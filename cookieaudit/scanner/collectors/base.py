@@ -94,6 +94,7 @@ class PhaseState:
         self.current: dict[Any, Visit] = {}  # tab -> the visit it is on
         self.last_visit: Optional[Visit] = None
         self.sessions: dict[Any, Any] = {}  # tab -> its DevTools session (opened by the phase)
+        self.watches: dict[Any, Any] = {}  # tab -> its devtools.TabWatch (storage writes as they happen)
         self._openers: "WeakKeyDictionary[Any, Visit]" = WeakKeyDictionary()  # pop-up -> its opener's visit
         self._request_visits: "WeakKeyDictionary[Any, Visit]" = WeakKeyDictionary()  # request -> visit it started in
 
