@@ -31,10 +31,14 @@ def site(testweb):
 
 @pytest.fixture(scope="module")
 def slow(site, chromium_path, testweb):
-    """The pages that are slow by design, in link order, then an ordinary page."""
+    """The pages that are slow by design, in link order, then an ordinary page. One tab: these pages
+    share the site's renderer process, so a script that never yields in one tab can keep the next
+    page's facts from being read beside it (recorded as a page-read error, with the HTML fallback);
+    this fixture checks that each page costs only itself when visited in turn."""
     # A small JavaScript heap, so the page that allocates without limit dies quickly.
     return scan(site.slow_start, consent="none", pages=len(hostile.SLOW_CASES) + 1, timeout=3, quiet_window=0.2,
-                insecure=True, browser_args=testweb.browser_args + ["--js-flags=--max-old-space-size=128"])
+                insecure=True, browser_args=testweb.browser_args + ["--js-flags=--max-old-space-size=128"],
+                concurrency=1)
 
 
 @pytest.fixture(scope="module")
