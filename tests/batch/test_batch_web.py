@@ -22,6 +22,7 @@ from cookieaudit.auditing.model import FINDING_KINDS
 from cookieaudit.batch.rows import COOKIE_COLUMNS, SUMMARY_COLUMNS
 from cookieaudit.batch.unit import TOKEN_VARIABLE
 from cookieaudit.statement.discover import discover_statement
+from tests import needs
 from tests.batch.websites import browser_switch, install
 
 pytestmark = pytest.mark.browser
@@ -176,7 +177,7 @@ def test_long_cookie_table(two_workers, sites):
     summary = {r["site"]: r for r in read_csv(out / "summary.csv")}
     for site in (banner, no_link):
         assert sum(r["site"] == site and r["phase"] == "before_consent" for r in rows) == int(summary[site]["cookies_before_consent"])
-    pq = pytest.importorskip("pyarrow.parquet")
+    pq = needs.module("pyarrow.parquet")
     table = pq.read_table(out / "cookies.parquet")
     assert table.num_rows == len(rows) and table.column_names == list(COOKIE_COLUMNS)
 
@@ -229,7 +230,7 @@ def _comparable(rows: list[dict]) -> list[dict]:
 
 
 def test_dask_local_cluster_gives_the_same_rows_as_two_workers(two_workers, testweb, sites, site_list, tmp_path):
-    pytest.importorskip("distributed")
+    needs.module("distributed")
     local_done, local_out = two_workers
     out = tmp_path / "dask"
     done = batch([str(site_list), "--output-dir", str(out), "--dask", "local", "--workers", "2",

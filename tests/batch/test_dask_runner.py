@@ -13,9 +13,10 @@ from cookieaudit.batch.local import Job
 from cookieaudit.batch.sites import parse_site_list
 from cookieaudit.batch.store import BatchStore
 from cookieaudit.batch.unit import UnitRequest
+from tests import needs
 from tests.batch.dask_tasks import fake_or_dying_task
 
-distributed = pytest.importorskip("distributed")
+distributed = needs.module("distributed")
 
 
 def test_killed_worker_is_a_failed_row_and_the_rest_is_written(tmp_path):

@@ -14,6 +14,7 @@ from cookieaudit.batch.sites import parse_site_list
 from cookieaudit.batch.store import BatchStore, atomic_write
 from cookieaudit.batch.unit import UnitOutcome
 from cookieaudit.errors import InputError
+from tests import needs
 from tests.batch.results import audited_result
 
 
@@ -93,7 +94,7 @@ def test_summaries_and_cookie_tables_are_escaped_and_complete(tmp_path, specs):
     assert list(cookies[0]) == list(COOKIE_COLUMNS) and len(cookies) == 12
     assert {r["site"] for r in cookies} == {"https://www.denhaag.nl/", "https://www.utrecht.nl/"}
     assert "'=cmd|' /C calc'!A0" in {r["name"] for r in cookies}
-    pq = pytest.importorskip("pyarrow.parquet")
+    pq = needs.module("pyarrow.parquet")
     table = pq.read_table(tmp_path / "cookies.parquet")
     assert table.num_rows == 12 and table.column_names == list(COOKIE_COLUMNS)
     assert table.schema.field("max_age_days").type == "double" and table.schema.field("session").type == "bool"

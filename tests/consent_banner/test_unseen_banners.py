@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 import consent_banner
+from tests import needs
 from tests.consent_banner.conftest import TRACKER_COOKIE, cookie_jar
 from tests.consent_banner.eval_sites import load_manifest, npm_missing, serve
 from tests.testweb import html
@@ -23,7 +24,7 @@ def dev_sites(testweb):
     """The dev evaluation banners on the test web (tracker included)."""
     missing = npm_missing(list(DEV.values()))
     if missing:
-        pytest.skip(f"npm fixtures not installed ({', '.join(missing)})")
+        needs.missing(f"npm fixtures not installed ({', '.join(missing)})")
     serve(testweb, "dev")
     return {fx_id: fx.url for fx_id, fx in DEV.items()}
 
