@@ -8,6 +8,7 @@ scanned statement is.
 from __future__ import annotations
 
 import zlib
+from pathlib import Path
 
 
 def _escape(text: str) -> bytes:
@@ -67,3 +68,28 @@ def image_only_pdf() -> bytes:
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
     ]
     return _assemble(objects)
+
+
+def print_html_pdfs(folder: Path, pdfs: dict[str, tuple[str, bool]]) -> None:
+    """Print each HTML file in ``folder`` to a PDF in its parent, as a browser's "save as PDF"
+    does: ``pdfs`` maps source HTML -> (target PDF, tagged with a structure tree)."""
+    from cookieaudit._aio import run_sync
+
+    async def print_all() -> None:
+        from playwright.async_api import async_playwright
+
+        from cookieaudit.browser_discovery import find_browser, standard_switches
+
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=find_browser(), args=standard_switches())
+            try:
+                page = await browser.new_page()
+                for source, (target, tagged) in pdfs.items():
+                    await page.goto((folder / source).as_uri())
+                    await page.pdf(path=str(folder.parent / target), format="A4", print_background=False,
+                                   prefer_css_page_size=True, tagged=tagged)
+                    print(folder.parent / target)
+            finally:
+                await browser.close()
+
+    run_sync(print_all)
