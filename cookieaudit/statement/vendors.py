@@ -66,6 +66,17 @@ def find_vendor(phrase: str) -> Optional[VendorMatch]:
     return VendorMatch(vendor.name, vendor.id)
 
 
+def _classification(name: str):
+    """The rule set's classification of a bare cookie name (None without a rule set or a name)."""
+    classifier = _classifier()
+    if classifier is None or not name:
+        return None
+    try:
+        return classifier.classify(name)
+    except Exception:
+        return None
+
+
 @functools.lru_cache(maxsize=8192)
 def known_cookie(name: str, exact_only: bool = False) -> Optional[tuple[str, str, str, str]]:
     """(rule_id, match kind, vendor name, vendor id) when a rule confidently covers ``name``.
@@ -73,16 +84,12 @@ def known_cookie(name: str, exact_only: bool = False) -> Optional[tuple[str, str
     ``exact_only``: a rule whose exact pattern is this name, even when the rule is scoped to
     a domain (the statement does not say where the cookie lives).
     """
-    classifier = _classifier()
-    if classifier is None or not name:
-        return None
-    try:
-        result = classifier.classify(name)
-    except Exception:
+    result = _classification(name)
+    if result is None:
         return None
     if not result.rule_id:
         return None
-    rule = classifier.rules.get(result.rule_id)
+    rule = _classifier().rules.get(result.rule_id)
     match = rule.match if rule is not None else "exact"
     if exact_only:
         if rule is None or rule.match != "exact" or rule.pattern != name:
@@ -138,12 +145,8 @@ def vendor_of_name(token: str, pattern: str, match: str) -> Optional[VendorMatch
 @functools.lru_cache(maxsize=4096)
 def rule_purpose(name: str) -> Optional[str]:
     """The purpose the rule set gives a cookie name it knows confidently (None when it does not)."""
-    classifier = _classifier()
-    if classifier is None or not name:
-        return None
-    try:
-        result = classifier.classify(name)
-    except Exception:
+    result = _classification(name)
+    if result is None:
         return None
     if not result.rule_id or result.confidence < MIN_RULE_CONFIDENCE or result.purpose not in ("functional", "analytic", "marketing"):
         return None
