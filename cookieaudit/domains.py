@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import ipaddress
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
-__all__ = ["host_of", "is_ip", "party", "registrable_domain", "same_site"]
+__all__ = ["host_of", "is_ip", "party", "registrable_domain", "same_site", "split_url"]
 
 _extractor = None
 
@@ -23,6 +23,14 @@ def _extract(host: str):
         # suffix_list_urls=() and cache_dir=None: bundled snapshot, no network, no disk cache.
         _extractor = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
     return _extractor(host)
+
+
+def split_url(url: str) -> SplitResult:
+    """``urlsplit`` for URLs a page controls: a malformed one (``http://[x``) splits as empty, never raises."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return urlsplit("")
 
 
 def is_ip(host: str) -> bool:
@@ -43,10 +51,8 @@ def host_of(url_or_host: str) -> str:
     'denhaag.nl'
     """
     text = url_or_host.strip()
-    if "://" in text:
-        text = urlsplit(text).hostname or ""
-    elif "/" in text:
-        text = urlsplit("//" + text).hostname or ""
+    if "://" in text or "/" in text:
+        text = split_url(text if "://" in text else "//" + text).hostname or ""
     elif text.count(":") == 1:  # host:port
         text = text.split(":", 1)[0]
     return text.strip(".").lower()

@@ -7,8 +7,8 @@ import functools
 import re
 from dataclasses import dataclass
 from typing import Optional
-from urllib.parse import urlsplit
 
+from ..domains import split_url
 from .document import Document
 from .vocabulary import _alternation, vocabulary
 
@@ -25,7 +25,7 @@ class Delegation:
 
 def _link_points_to_cookies(text: str, href: str) -> bool:
     v = vocabulary()
-    path = urlsplit(href).path if "://" in href or href.startswith("/") else href
+    path = split_url(href).path if "://" in href or href.startswith("/") else href
     return bool(v.delegation_link_words.search(text) or v.delegation_link_words.search(path.replace("/", " ").replace("-", " ")))
 
 
@@ -59,7 +59,7 @@ def _privacy_phrase_matches(text: str):
 
 
 def _path_words(href: str) -> str:
-    path = urlsplit(href).path if "://" in href or href.startswith("/") else href
+    path = split_url(href).path if "://" in href or href.startswith("/") else href
     return re.sub(r"[/_.#-]+", " ", path)
 
 

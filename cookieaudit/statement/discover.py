@@ -19,12 +19,11 @@ import re
 from functools import lru_cache
 from importlib import resources
 from typing import Iterable, List, Literal, Optional, Sequence, Union
-from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..domains import registrable_domain
+from ..domains import registrable_domain, split_url
 
 __all__ = ["StatementCandidate", "StatementDiscovery", "discover_statement", "discover_statement_in_result"]
 
@@ -86,7 +85,7 @@ def _link_fields(link) -> tuple[str, str, str]:
 def _score(url: str, text: str, area: str, words: dict) -> Optional[tuple[str, int, str]]:
     """(kind, score, what matched) for a link that looks like a statement, else None."""
     lowered = " ".join(text.lower().split())
-    path = urlsplit(url).path.lower()
+    path = split_url(url).path.lower()
     best: Optional[tuple[str, int, str]] = None
     for kind, spec in words["kinds"].items():
         hit = next((word for word, pattern in spec["text"] if pattern.search(lowered)), None)
@@ -116,7 +115,7 @@ def discover_statement(links: Sequence[Union[dict, object]], site: str, page: Op
     on the page. Links back to the start page itself (``#`` buttons) are not candidates.
     """
     words = _words()
-    site_domain = registrable_domain(urlsplit(site).hostname or "")
+    site_domain = registrable_domain(split_url(site).hostname or "")
     start_pages = {_without_slash(site)} | ({_without_slash(page)} if page else set())
     scored: list[tuple[tuple, StatementCandidate]] = []
     seen: set[str] = set()
@@ -129,7 +128,7 @@ def discover_statement(links: Sequence[Union[dict, object]], site: str, page: Op
             continue
         kind, score, matched = found
         seen.add(url)
-        same = registrable_domain(urlsplit(url).hostname or "") == site_domain
+        same = registrable_domain(split_url(url).hostname or "") == site_domain
         candidate = StatementCandidate(url=url, text=text, area=area, kind=kind, same_site=same, score=score,
                                        matched=matched)
         scored.append(((not same, -score, position), candidate))

@@ -7,9 +7,10 @@ import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence, Union
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from .._aio import run_sync
+from ..domains import split_url
 from ..errors import InputError, SiteUnreachableError, StatementUnreadableError
 from .claims import merge_claims, read_claims
 from .delegation import Delegation, find_delegations
@@ -172,7 +173,7 @@ def _resolve_link(delegation: Delegation, document: Document) -> Optional[str]:
     if is_url(href):
         return href
     if href.startswith("file://"):
-        href = urlsplit(href).path
+        href = split_url(href).path
     candidate = (Path(document.source).parent / href.split("#")[0]).resolve()
     return str(candidate) if candidate.is_file() else None
 

@@ -124,3 +124,8 @@ def test_audit_of_a_saved_scan_records_why_no_statement_was_found(tmp_path):
     assert discovery is not None and discovery.url is None and discovery.links_read == 1
     assert "looks like a cookie or privacy statement" in discovery.reason
     assert outcome.result.declaration is None
+
+
+def test_malformed_link_urls_are_not_candidates_and_do_not_raise():
+    found = discover_statement([link("http://[x/cookies", "Cookies"), link("/privacy", "Privacyverklaring", "footer")], SITE)
+    assert found.url == "https://www.gemeente.nl/privacy"

@@ -200,3 +200,15 @@ def test_delegation_without_a_link_in_plain_text():
     """A delegation phrase with no link still warns, saying no link was found."""
     declaration = parse_text("Cookies\n\nWij gebruiken cookies; zie onze cookieverklaring op de website.", source="p.txt")
     assert declaration.warnings == ["delegates to another page: \u201czie onze cookieverklaring\u201d (p.txt; no link found)"]
+
+
+def test_malformed_links_in_a_statement_are_warned_about_not_raised(tmp_path):
+    """An href a hostile page wrote ("http://[x/…", an unclosed IPv6 host) is a delegation without a host, not a crash."""
+    html = ("<h1>Cookieverklaring</h1><p>Meer leest u in onze <a href='http://[x/cookies'>cookieverklaring</a>.</p>"
+            "<table><tr><th>Naam</th><th>Doel</th><th>Bewaartermijn</th></tr>"
+            "<tr><td>_ga</td><td>statistiek</td><td>2 jaar</td></tr></table>")
+    path = tmp_path / "hostile.html"
+    path.write_text(html, encoding="utf-8")
+    declaration = parse_statement(path, follow=True)
+    assert [c.pattern for c in declaration.cookies] == ["_ga"]
+    assert any("http://[x/cookies" in warning for warning in declaration.warnings)
