@@ -212,8 +212,7 @@ class Phase:
     def _main_frame_navigated(self, tab, frame) -> None:
         visit = self.state.current.get(tab)
         if visit is not None and frame.parent_frame is None and frame.url.startswith(("http://", "https://")):
-            visit.current_url = frame.url
-            visit.navigations += 1
+            visit.navigated(frame.url)
 
     async def _shutdown(self) -> None:
         if self.browser is not None:
@@ -464,9 +463,14 @@ class Phase:
             elif planned.index == 0 and self.info.banner is None and not tab.is_closed():
                 await self._observe_banner(visit)
         record.final_url = visit.current_url or record.final_url
-        if visit.navigations > MAX_SELF_NAVIGATIONS:
-            self.state.error("navigation", f"the page loaded {visit.navigations} documents by itself (a refresh or "
-                             "script loop); read where it was at the end", planned.url)
+        if visit.navigations > MAX_SELF_NAVIGATIONS or visit.repeated_move is not None:
+            # Counting alone misses a loop on a slow machine; the same move made twice is one at any speed.
+            around = ""
+            if visit.repeated_move is not None:
+                source, target = (url[:200] for url in visit.repeated_move)
+                around = f", going round {source} → {target}"
+            self.state.error("navigation", f"the page loaded {visit.navigations} documents by itself{around} (a refresh "
+                             "or script loop); read where it was at the end", planned.url)
         if tab in self._crashed or tab.is_closed():
             if tab in self._crashed:
                 self.state.error("crash", "the tab crashed", planned.url)

@@ -54,6 +54,19 @@ class Visit:
     storm: bool = False  # a storm or a stuck page: its tab is replaced after it
     closed: bool = False  # the scan closed the tab during the visit (close_stuck_tab)
     navigations: int = 0  # main-frame documents committed during the visit (a refresh loop makes many)
+    moves: set = field(default_factory=set)  # (from, to) main-frame URL pairs the page navigated through
+    repeated_move: Optional[tuple[str, str]] = None  # the first such pair taken twice: the page goes round
+
+    def navigated(self, url: str) -> None:
+        """Count a main-frame document; remember a move the page makes a second time (a loop)."""
+        if self.current_url is not None and self.repeated_move is None:
+            move = (self.current_url, url)
+            if move in self.moves:
+                self.repeated_move = move
+            elif len(self.moves) < 1000:
+                self.moves.add(move)
+        self.current_url = url
+        self.navigations += 1
 
     @property
     def url(self) -> str:
