@@ -53,6 +53,7 @@ def test_switches_merge_user_feature_lists():
     assert len(disabled) == 1
     features = disabled[0].split("=", 1)[1].split(",")
     assert "Foo" in features and "Translate" in features and "ThirdPartyStoragePartitioning" not in features
+    assert "RenderDocument" in features  # a tab keeps its renderer widget between pages (no 0 x 0 outer window)
     assert "--disable-blink-features=AutomationControlled" in switches
     assert switches[-1] == "--lang=nl"
     assert "--disable-background-networking" in switches
