@@ -10,7 +10,10 @@ Parts, scored and printed separately:
   (issue 9, round 2), written by someone else before round 2's tuning and run once at the end
   (same fixture and gold format; the part is reported absent when the folder is);
 - ``round2_unseen``: tests/statement/fixtures/round2_unseen, ten statements written by round 2's
-  tuner before the reader was run on them, run once at the end of round 2; only when named.
+  tuner before the reader was run on them, run once at the end of round 2; only when named;
+- ``heldback3``: tests/statement/fixtures/heldback3 (issue 9, round 3), written by another
+  engineer before round 3's tuning, with many lifetime forms; run once when round 3's reader is
+  believed done, never tuned on; only when named.
 
 Per file and per part it prints:
 
@@ -25,7 +28,7 @@ Per file and per part it prints:
   of extra services the parser reported;
 - claims: claim fields equal to the gold's.
 
-    python benchmarks/statement_eval.py [--part dev|heldback|heldback2|round2_unseen|all] [--only NAME] [--details]
+    python benchmarks/statement_eval.py [--part dev|heldback|heldback2|heldback3|round2_unseen|all] [--only NAME] [--details]
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ PARTS = {"dev": ((SEEDS_DIR, "seed"), (EVAL_DIR, "eval")), "heldback": ((HELDBAC
 PARTS["heldback2"] = ((HELDBACK_DIR, "heldback2"),)  # second held-back set: run once, never tuned on
 ROUND2_UNSEEN_DIR = ROOT / "tests" / "statement" / "fixtures" / "round2_unseen"
 PARTS["round2_unseen"] = ((ROUND2_UNSEEN_DIR, "round2_unseen"),)
+HELDBACK3_DIR = ROOT / "tests" / "statement" / "fixtures" / "heldback3"
+PARTS["heldback3"] = ((HELDBACK3_DIR, "heldback3"),)  # third held-back set (round 3): run once, never tuned on
 SUFFIXES = (".txt", ".html", ".md", ".pdf")
 LIFETIME_TOLERANCE = 0.10  # max_age_days within 10 % counts as right
 CLAIM_FIELDS = ("declared_purposes", "only_purposes", "excluded_purposes", "all_session",
@@ -231,9 +236,11 @@ def summary(part: str, total: Score, statements_count: int) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=("dev", "heldback", "heldback2", "round2_unseen", "all"), default="dev",
+    parser.add_argument("--part", choices=("dev", "heldback", "heldback2", "heldback3", "round2_unseen", "all"),
+                        default="dev",
                         help="which statements: the development part (default), the held-back part (heldback2), "
-                             "round 2's unseen statements, or dev and held-back together")
+                             "round 3's held-back part (heldback3), round 2's unseen statements, "
+                             "or dev and held-back together")
     parser.add_argument("--only", help="only statements whose label contains this")
     parser.add_argument("--details", action="store_true", help="list every difference from the gold")
     args = parser.parse_args(argv)
