@@ -5,6 +5,11 @@ pytest-playwright fixtures are pointed at the same executable here. On a machine
 Chromium they skip, unless ``COOKIEAUDIT_REQUIRE_BROWSER=1`` (set by ``.ci/run``) makes that
 a failure. Seed tests likewise skip without ``../shared/seeds`` unless
 ``COOKIEAUDIT_REQUIRE_SEEDS=1``.
+
+``HYPOTHESIS_PROFILE=ci`` (set by ``.ci/run``) selects a derandomised Hypothesis profile, so CI
+runs the same examples every time; the default profile explores new ones. The profile is loaded
+here, before any test module is imported: a ``@settings(...)`` decorator copies the profile that
+is loaded when its module is imported.
 """
 
 from __future__ import annotations
@@ -14,6 +19,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("ci", derandomize=True, max_examples=150, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow], print_blob=True)
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # tests import the source tree, also under the plain `pytest` command
