@@ -49,10 +49,10 @@ _LAST_OP: dict = {}  # page -> (the last operation the driver started on it, whe
 _perform = driver._async_perform
 
 
-async def _traced_perform(page, op):
+async def _traced_perform(page, op, *rest):
     _LAST_OP[page] = (op, False)
     try:
-        return await _perform(page, op)
+        return await _perform(page, op, *rest)
     except asyncio.CancelledError:  # the guard gave up on it: it never answered
         raise
     finally:
