@@ -6,6 +6,13 @@ the service workers of its pages. Playwright's client sessions cannot address fl
 sessions, so children are reached with ``Target.sendMessageToTarget`` (``flatten: false``); each
 is set up before it runs a script, then resumed.
 
+Service workers run no init script and belong to no tab. One more watch per browser
+(``TabWatch.for_service_workers``, on a browser-level session) discovers every service worker
+and attaches to it for its lifetime (a tab's session loses a worker when its page navigates);
+each session attached to a worker, the tabs' auto-attached ones included, receives its reports,
+and the init script runs once per worker context (``WorkerReports``, shared by the watches of a
+browser, also drops the copies). The worker's reports reach the phase with ``tab`` None.
+
 The init script's reports (``js/instrument.js``) come through a binding of a random name added
 to each target with ``Runtime.addBinding`` (Playwright's ``expose_binding`` would leave
 ``__playwright__binding__`` names on every page): ``{"type": "script-batch", "events": [...]}``.
@@ -22,7 +29,8 @@ collector, which merges them with the init script's reports — those know the w
 * ``{"type": "cdp-service-worker", "scope", "script_url", ...}`` from the ``ServiceWorker`` domain.
 
 Nothing here runs in or is visible to a page but the binding, which the init script deletes
-from the page's global object before any page script runs.
+from the page's global object before any page script runs (and from a worker's, where a later
+session's ``Runtime.addBinding`` puts the name back, at once again).
 """
 
 from __future__ import annotations
@@ -185,9 +193,9 @@ class _Target:
         the copies (``WorkerReports``). The script runs once per worker context (its ``uniqueId``;
         a restarted worker has a new one). A worker's global object gets its secure-context
         interfaces (``CookieStore``) only once its script has loaded (``Inspector.workerScriptLoaded``),
-        so the script runs then. Playwright's own session resumes the worker at once: what its
-        script does at the top level, before the reports are set up, can be missed; its event
-        handlers are not."""
+        so the script runs then. Playwright's own session resumes the worker at once: what it
+        does before the reports are set up (its script's top level, at times the event it was
+        started for) can be missed."""
         if self.watch.workers is None:
             return
         await asyncio.gather(self.send("Runtime.addBinding", {"name": self.watch.binding}), self.send("Runtime.enable"))

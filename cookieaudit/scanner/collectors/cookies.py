@@ -294,7 +294,7 @@ class CookieCollector(Collector):
             if any(e.write.deletes and e.write.at >= write.at and (e.write.name, e.write.domain or e.setter_host) == key
                    for e in self.evidence):
                 continue  # written, then deleted between two snapshots
-            cdp_reasons = self.blocked.get(write.raw) if evidence.kind == "header" else None
+            cdp_reasons = self.blocked.get(write.raw) if evidence.kind in ("header", "service-worker") else None
             if cdp_reasons:
                 reason, source = ", ".join(cdp_reasons), "cdp"
             else:
