@@ -174,7 +174,10 @@ class _Target:
                 # tabs come and go (a tab's session loses a worker when its page navigates). A
                 # browser-level session cannot auto-attach without flat sessions, which Playwright's
                 # client cannot address: targets are discovered and attached one by one instead.
-                await self.send("Target.setDiscoverTargets", {"discover": True, "filter": [{"type": WORKER_TYPE}]})
+                try:
+                    await self.send("Target.setDiscoverTargets", {"discover": True, "filter": [{"type": WORKER_TYPE}]})
+                except Exception:  # a Chromium without target filters: every target, workers picked out
+                    await self.send("Target.setDiscoverTargets", {"discover": True})
             elif self.kind == WORKER_TYPE:
                 await self._set_up_worker()
         except Exception:  # the target went away while being set up
@@ -343,7 +346,8 @@ class WorkerReports:
 class TabWatch:
     """Records a tab's storage writes through DevTools (see the module docstring)."""
 
-    EVENTS = ("Runtime.bindingCalled", "Target.attachedToTarget", "Target.targetCreated", "Target.targetInfoChanged", "Target.detachedFromTarget", "Target.receivedMessageFromTarget",
+    EVENTS = ("Runtime.bindingCalled", "Target.attachedToTarget", "Target.detachedFromTarget", "Target.receivedMessageFromTarget",
+              "Target.targetCreated", "Target.targetInfoChanged",
               "Page.frameNavigated", "ServiceWorker.workerRegistrationUpdated", "ServiceWorker.workerVersionUpdated",
               "Storage.indexedDBListUpdated", "Storage.indexedDBContentUpdated",
               "Storage.cacheStorageListUpdated", "Storage.cacheStorageContentUpdated", *_STORAGE_OPS)
