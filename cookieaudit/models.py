@@ -95,9 +95,12 @@ class BrowserInfo(_Model):
 class SetBy(_Model):
     """Who set a cookie or storage entry: a response's Set-Cookie header or a script."""
 
-    kind: Literal["header", "script", "cookie-store"]
-    url: Optional[str] = Field(None, description="Response URL for 'header'; the calling script's URL otherwise.")
+    kind: Literal["header", "script", "cookie-store", "service-worker"]
+    url: Optional[str] = Field(None, description="Response URL for 'header'; the calling script's URL otherwise "
+                               "('service-worker': the worker's script, whose request the response answered).")
     party: Optional[Party] = None
+    response_url: Optional[str] = Field(None, description="For 'service-worker': the response whose Set-Cookie "
+                                        "header set the cookie.")
 
 
 class CookieChange(_Model):

@@ -6,6 +6,13 @@ the service workers of its pages. Playwright's client sessions cannot address fl
 sessions, so children are reached with ``Target.sendMessageToTarget`` (``flatten: false``); each
 is set up before it runs a script, then resumed.
 
+Service workers run no init script and belong to no tab. One more watch per browser
+(``TabWatch.for_service_workers``, on a browser-level session) discovers every service worker
+and attaches to it for its lifetime (a tab's session loses a worker when its page navigates);
+each session attached to a worker, the tabs' auto-attached ones included, receives its reports,
+and the init script runs once per worker context (``WorkerReports``, shared by the watches of a
+browser, also drops the copies). The worker's reports reach the phase with ``tab`` None.
+
 The init script's reports (``js/instrument.js``) come through a binding of a random name added
 to each target with ``Runtime.addBinding`` (Playwright's ``expose_binding`` would leave
 ``__playwright__binding__`` names on every page): ``{"type": "script-batch", "events": [...]}``.
@@ -22,7 +29,8 @@ collector, which merges them with the init script's reports — those know the w
 * ``{"type": "cdp-service-worker", "scope", "script_url", ...}`` from the ``ServiceWorker`` domain.
 
 Nothing here runs in or is visible to a page but the binding, which the init script deletes
-from the page's global object before any page script runs.
+from the page's global object before any page script runs (and from a worker's, where a later
+session's ``Runtime.addBinding`` puts the name back, at once again).
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ import time
 from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
 
-__all__ = ["TabWatch", "parse_storage_key"]
+__all__ = ["TabWatch", "WorkerReports", "parse_storage_key"]
 
 COMMAND_TIMEOUT = 10.0
 MAX_STORAGE_KEYS = 200  # storage keys whose IndexedDB and Cache Storage are followed, per tab
@@ -41,6 +49,8 @@ MAX_TARGETS = 200  # child targets attached per tab (an iframe bomb costs a boun
 MAX_BATCH_EVENTS = 500  # the init script sends at most 200 a batch; more is not from it
 MAX_BATCH_CHARS = 8_000_000
 PAGE_TYPES = ("page", "iframe")
+WORKER_TYPE = "service_worker"
+BROWSER_TYPE = "browser"  # the root of the browser-wide watch (``TabWatch.for_service_workers``)
 _AREAS = ("localStorage", "sessionStorage")
 _STORAGE_OPS = {"DOMStorage.domStorageItemAdded": "set", "DOMStorage.domStorageItemUpdated": "set",
                 "DOMStorage.domStorageItemRemoved": "remove", "DOMStorage.domStorageItemsCleared": "clear"}
@@ -96,6 +106,11 @@ class _Target:
         self._next_id = 0
         self._waiting: dict[int, asyncio.Future] = {}
         self.closed = False
+        self.context: Optional[str] = None  # a worker's execution context (its uniqueId)
+        self.enabled = False  # a worker's Runtime domain is enabled (its reports reach us)
+        self.target_id = ""
+        self.attaching: set[str] = set()  # the browser-level root: target ids being attached
+        self.script_loaded = asyncio.Event()  # a worker's script has loaded (Inspector.workerScriptLoaded)
 
     async def send(self, method: str, params: Optional[dict] = None, timeout: float = COMMAND_TIMEOUT) -> dict:
         if self.session_id is None:
@@ -131,6 +146,8 @@ class _Target:
 
     def detach(self) -> None:
         self.closed = True
+        if self.watch.workers is not None:
+            self.watch.workers.release(self)
         for future in self._waiting.values():
             if not future.done():
                 future.set_exception(ConnectionError("target detached"))
@@ -152,11 +169,64 @@ class _Target:
                 await asyncio.gather(*steps, return_exceptions=True)
                 tree = await self.send("Page.getFrameTree")
                 self._note_frames(tree.get("frameTree") or {})
+            elif self.kind == BROWSER_TYPE:
+                # Service workers, discovered and attached here for as long as they exist, whichever
+                # tabs come and go (a tab's session loses a worker when its page navigates). A
+                # browser-level session cannot auto-attach without flat sessions, which Playwright's
+                # client cannot address: targets are discovered and attached one by one instead.
+                try:
+                    await self.send("Target.setDiscoverTargets", {"discover": True, "filter": [{"type": WORKER_TYPE}]})
+                except Exception:  # a Chromium without target filters: every target, workers picked out
+                    await self.send("Target.setDiscoverTargets", {"discover": True})
+            elif self.kind == WORKER_TYPE:
+                await self._set_up_worker()
         except Exception:  # the target went away while being set up
             pass
         finally:
             if self.parent is not None:
                 self.watch.spawn(self.send("Runtime.runIfWaitingForDebugger"))
+
+    async def _set_up_worker(self) -> None:
+        """Receive a service worker's reports, and run the init script in it once (init scripts do
+        not reach workers).
+
+        Every session attached to a worker — a tab's (attached before the worker runs, through
+        auto-attach) and the browser-level watch's (attached for the worker's lifetime) — adds
+        the binding and enables Runtime, so each receives the worker's reports; the watches drop
+        the copies (``WorkerReports``). The script runs once per worker context (its ``uniqueId``;
+        a restarted worker has a new one). A worker's global object gets its secure-context
+        interfaces (``CookieStore``) only once its script has loaded (``Inspector.workerScriptLoaded``),
+        so the script runs then. Playwright's own session resumes the worker at once: what it
+        does before the reports are set up (its script's top level, at times the event it was
+        started for) can be missed."""
+        if self.watch.workers is None:
+            return
+        await asyncio.gather(self.send("Runtime.addBinding", {"name": self.watch.binding}), self.send("Runtime.enable"))
+        self.enabled = True
+        if not await self._instrument():
+            self.watch.spawn(self.send("Runtime.runIfWaitingForDebugger"))  # the script loads once resumed
+            await asyncio.wait_for(self.script_loaded.wait(), COMMAND_TIMEOUT)
+            await self._instrument()
+
+    async def _instrument(self) -> bool:
+        """Run the init script in the worker's current context unless it runs there already (or
+        another session is running it); False when the context is not ready for it yet."""
+        workers, context = self.watch.workers, self.context
+        remove_name = {"expression": f"delete globalThis[{json.dumps(self.watch.binding)}]", "silent": True}
+        if context and context in workers.instrumented:
+            await self.send("Runtime.evaluate", remove_name)  # adding the binding put its name back
+            return True
+        if context and workers.claims.setdefault(context, self) is not self:
+            return True  # another session is setting it up (and removes the name when done)
+        expression = ("typeof CookieStore === 'undefined' ? 'later' : (function () {\n"
+                      f"{workers.script}\nreturn 'done';\n}})()")
+        reply = await self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True, "silent": True})
+        if (reply.get("result") or {}).get("value") == "later":
+            return False  # the claim stays: this session runs it once the script has loaded
+        if self.context:
+            workers.instrumented.add(self.context)
+        await self.send("Runtime.evaluate", remove_name)  # a session attached meanwhile may have put it back
+        return True
 
     def _note_frames(self, tree: dict) -> None:
         frame = tree.get("frame") or {}
@@ -185,7 +255,9 @@ class _Target:
                     child.detach()
             elif method == "Runtime.bindingCalled":
                 if params.get("name") == self.watch.binding:
-                    self.watch.on_binding(params.get("payload") or "")
+                    payload = params.get("payload") or ""
+                    if self.kind != WORKER_TYPE or self.watch.workers is None or self.watch.workers.first(payload):
+                        self.watch.on_binding(payload)
             elif method in _STORAGE_OPS:
                 self.watch.on_dom_storage(self, _STORAGE_OPS[method], params)
             elif method == "Page.frameNavigated":
@@ -196,15 +268,45 @@ class _Target:
                 self.watch.on_storage_update(method, params)
             elif method.startswith("ServiceWorker."):
                 self.watch.on_service_worker(method, params)
+            elif method == "Inspector.workerScriptLoaded":
+                self.script_loaded.set()
+            elif method == "Runtime.executionContextCreated" and self.kind == WORKER_TYPE:
+                context = (params.get("context") or {}).get("uniqueId")
+                if context and context != self.context:
+                    restarted = self.context is not None and self.enabled
+                    self.context = context
+                    if restarted:  # the worker was stopped and started again: a new global object
+                        self.watch.spawn(self._instrument())
+            elif method in ("Target.targetCreated", "Target.targetInfoChanged") and self.kind == BROWSER_TYPE:
+                self._discovered(params.get("targetInfo") or {})
         except Exception:  # one malformed event must not stop the others
             pass
+
+    def _discovered(self, info: dict) -> None:
+        """A service worker the browser-level watch is not attached to yet: attach (not flat)."""
+        target_id = info.get("targetId")
+        if info.get("type") != WORKER_TYPE or not target_id or target_id in self.attaching:
+            return
+        if any(child.target_id == target_id and not child.closed for child in self.children.values()):
+            return
+        self.attaching.add(target_id)
+        self.watch.spawn(self._attach(target_id, info))
+
+    async def _attach(self, target_id: str, info: dict) -> None:
+        try:
+            reply = await self.send("Target.attachToTarget", {"targetId": target_id, "flatten": False})
+            if reply.get("sessionId"):
+                self._attached({"sessionId": reply["sessionId"], "targetInfo": info})
+        finally:
+            self.attaching.discard(target_id)
 
     def _attached(self, params: dict) -> None:
         info = params.get("targetInfo") or {}
         session_id = params.get("sessionId")
-        if not session_id:
+        if not session_id or session_id in self.children:  # an attach reported both as event and as reply
             return
         child = _Target(self.watch, self, session_id, info.get("type", "other"), info.get("url", ""))
+        child.target_id = info.get("targetId", "")
         if self.watch.targets >= MAX_TARGETS:  # let it run, unobserved
             child.kind = "unobserved"
         self.watch.targets += 1
@@ -212,26 +314,65 @@ class _Target:
         self.watch.spawn(child.set_up())
 
 
+class WorkerReports:
+    """What the watches of one browser share about service workers: the init script, the worker
+    contexts it runs in, and the reports already passed on (each session attached to a worker
+    receives every report; the first copy counts)."""
+
+    REMEMBERED = 2000
+
+    def __init__(self, script: str):
+        self.script = script
+        self.instrumented: set[str] = set()  # worker execution contexts (uniqueId) the script runs in
+        self.claims: dict[str, Any] = {}  # worker context -> the session setting the script up there
+        self._seen: dict[str, None] = {}  # recent payloads, oldest first
+
+    def release(self, target: Any) -> None:
+        """``target`` is gone: contexts it had not finished setting up are free for another."""
+        for context, holder in list(self.claims.items()):
+            if holder is target and context not in self.instrumented:
+                del self.claims[context]
+
+    def first(self, payload: str) -> bool:
+        """Whether this report has not been passed on yet (and is now)."""
+        if payload in self._seen:
+            return False
+        self._seen[payload] = None
+        if len(self._seen) > self.REMEMBERED:
+            del self._seen[next(iter(self._seen))]
+        return True
+
+
 class TabWatch:
     """Records a tab's storage writes through DevTools (see the module docstring)."""
 
     EVENTS = ("Runtime.bindingCalled", "Target.attachedToTarget", "Target.detachedFromTarget", "Target.receivedMessageFromTarget",
+              "Target.targetCreated", "Target.targetInfoChanged",
               "Page.frameNavigated", "ServiceWorker.workerRegistrationUpdated", "ServiceWorker.workerVersionUpdated",
               "Storage.indexedDBListUpdated", "Storage.indexedDBContentUpdated",
               "Storage.cacheStorageListUpdated", "Storage.cacheStorageContentUpdated", *_STORAGE_OPS)
 
-    def __init__(self, tab: Any, session: Any, emit: Callable[[Any, dict], None], binding: str):
+    def __init__(self, tab: Any, session: Any, emit: Callable[[Any, dict], None], binding: str,
+                 workers: Optional["WorkerReports"] = None):
         self.tab = tab
         self.session = session
         self.binding = binding
+        self.workers = workers  # shared by the watches of one browser; None: service workers are not watched
         self._emit = emit
-        self.root = _Target(self, None, None, "page", "")
+        self.root = _Target(self, None, None, BROWSER_TYPE if tab is None else "page", "")
         self.targets = 0
         self.storage_keys: dict[str, _Target] = {}  # storage key -> the target last seen using it
         self._registrations: dict[str, dict] = {}
         self._scripts: dict[str, str] = {}  # service-worker registration id -> its script URL
         self._tasks: set[asyncio.Task] = set()
         self.closed = False
+
+    @classmethod
+    def for_service_workers(cls, browser_session: Any, emit: Callable[[Any, dict], None], binding: str,
+                            workers: "WorkerReports") -> "TabWatch":
+        """A watch on a browser-level session that attaches to every service worker for its
+        lifetime; its reports are emitted with ``tab`` None (a worker belongs to no tab)."""
+        return cls(None, browser_session, emit, binding, workers)
 
     async def start(self) -> None:
         for method in self.EVENTS:

@@ -32,7 +32,7 @@ from .collectors import COLLECTORS, Collector, PhaseState, Visit
 from .collectors.base import close_stuck_tab, utcnow
 from .cookiewrite import epoch_to_datetime
 from .crawl import Frontier, PlannedPage, normalize_url
-from .devtools import TabWatch
+from .devtools import TabWatch, WorkerReports
 from .limits import MAX_SELF_NAVIGATIONS, PROBE_TIMEOUT
 from .settle import NetworkActivity, settle_page
 from .workspace import Workspace
@@ -127,6 +127,7 @@ class Phase:
         self.finished = False  # set when run() ends; followers stop waiting for pages then
         self.plan_changed = asyncio.Event()  # set whenever the page list grows, and at the end
         self.browser: Optional[LaunchedBrowser] = None
+        self._worker_watch: Optional[TabWatch] = None  # the service workers of the browser (devtools)
         self.activity = NetworkActivity()
         self._profile_dir: Optional[Path] = None
         self._tabs: asyncio.Queue = asyncio.Queue()
@@ -172,6 +173,14 @@ class Phase:
         for collector in self.collectors:
             await collector.attach(self.browser)
         self._tabs = asyncio.Queue()
+        if self._worker_watch is not None:
+            self._worker_watch.close()
+        self._workers = WorkerReports(instrumentation.source())
+        self._worker_watch = TabWatch.for_service_workers(self.browser.cdp, self._on_devtools, BINDING, self._workers)
+        try:
+            await self._worker_watch.start()
+        except Exception as exc:  # the cookies service workers set keep their jar evidence only
+            self.state.error("browser", f"service-worker watch not set up: {_first_line(exc)}")
         tabs = list(context.pages[:1])
         while len(tabs) < self.options.concurrency:
             tabs.append(await self.browser.new_tab())  # a window of its own, as the visitor disguise needs
@@ -187,7 +196,7 @@ class Phase:
         try:
             session = await self.browser.context.new_cdp_session(tab)
             self.state.sessions[tab] = session
-            watch = TabWatch(tab, session, self._on_devtools, BINDING)
+            watch = TabWatch(tab, session, self._on_devtools, BINDING, self._workers)
             self.state.watches[tab] = watch
             tab.on("close", lambda *_: self._forget_watch(tab))
             await watch.start()
@@ -215,6 +224,8 @@ class Phase:
             visit.navigated(frame.url)
 
     async def _shutdown(self) -> None:
+        if self._worker_watch is not None:
+            self._worker_watch.close()
         if self.browser is not None:
             await self.browser.close(timeout=3.0)
             self.browser.remove_profile()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 
@@ -92,15 +91,6 @@ def test_include_values_keeps_values_but_never_passwords(leaky_site, testweb, tm
     run.assert_clean_exit()
 
 
-def _spki(pem: Path) -> str:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
-
-    key = x509.load_pem_x509_certificate(pem.read_bytes()).public_key()
-    der = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return base64.b64encode(hashlib.sha256(der).digest()).decode()
-
-
 def test_certificate_for_another_host_is_an_error_on_its_page(testweb, tmp_path):
     """Without --insecure, the test web is trusted by its key; one subdomain is served by a
     server whose certificate names other hosts (and is not trusted): that page is a
@@ -111,7 +101,7 @@ def test_certificate_for_another_host_is_an_error_on_its_page(testweb, tmp_path)
     with TestWeb() as other:  # its certificate covers localhost only: the wrong host for oud.certstad.nl
         other.route("oud.certstad.nl", "/", html("<p>oud</p>", title="Oud"))
         rules = f"--host-resolver-rules=MAP oud.certstad.nl 127.0.0.1:{other.port}, MAP * 127.0.0.1:{testweb.port}"
-        trust = f"--ignore-certificate-errors-spki-list={_spki(Path(testweb._tmp.name) / 'cert.pem')}"
+        trust = testweb.browser_args[1]  # trusts the test web's key, not the other server's
         result_file = tmp_path / "scan.json"
         run = Run(tmp_path, [f"https://{host}/", "--consent", "none", "--pages", "3", "-o", str(result_file),
                              "--browser-arg", rules, "--browser-arg", trust])

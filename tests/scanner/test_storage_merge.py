@@ -86,3 +86,41 @@ def test_earliest_page_in_crawl_order_wins_and_the_cap_counts_each_key_once():
                                      "origin": SITE, "script": SITE + "/a.js"}, "", early)
     assert len([e for e in storage.results() if e.kind == "sessionStorage"]) == MAX_KEYS
     assert visit.record.dropped.storage_keys == 10
+
+
+def test_worker_reports_pass_each_report_on_once_and_free_unfinished_claims():
+    from cookieaudit.scanner.devtools import WorkerReports
+
+    reports = WorkerReports("/* script */")
+    batch = '[{"type":"cookie","api":"cookieStore","options":{"name":"a","value":"1"},"at":1}]'
+    assert reports.first(batch) is True
+    assert reports.first(batch) is False  # the same call, received by a second attached session
+    assert reports.first(batch.replace('"at":1', '"at":2')) is True
+    for n in range(WorkerReports.REMEMBERED + 1):  # bounded: the oldest are forgotten
+        reports.first(str(n))
+    assert reports.first(batch) is True
+    tab_session, browser_session = object(), object()
+    reports.claims.update({"ctx-1": tab_session, "ctx-2": tab_session, "ctx-3": browser_session})
+    reports.instrumented.add("ctx-2")
+    reports.release(tab_session)  # its session detached: ctx-1 unfinished, free; ctx-2 done, kept
+    assert reports.claims == {"ctx-2": tab_session, "ctx-3": browser_session}
+
+
+def test_a_service_worker_request_names_its_script():
+    from cookieaudit.scanner.collectors.cookies import _service_worker_script
+
+    class Worker:
+        url = SITE + "/sw.js"
+
+    class Request:
+        def __init__(self, worker):
+            self.service_worker = worker
+
+    class Broken:
+        @property
+        def service_worker(self):
+            raise RuntimeError("target closed")
+
+    assert _service_worker_script(Request(Worker())) == SITE + "/sw.js"
+    assert _service_worker_script(Request(None)) is None  # a page's request
+    assert _service_worker_script(Broken()) is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import mimetypes
 import socket
 import ssl
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["Request", "Response", "TestWeb", "html", "redirect"]
+__all__ = ["Request", "Response", "TestWeb", "html", "redirect", "spki_hash"]
 
 
 @dataclass
@@ -120,13 +122,21 @@ class TestWeb:
 
     @property
     def browser_args(self) -> list[str]:
-        """Chromium switches that send every host name to this server."""
-        return [f"--host-resolver-rules=MAP * 127.0.0.1:{self.port}, EXCLUDE localhost"]
+        """Chromium switches that send every host name to this server and trust its certificate.
+
+        The first is the host mapping alone. The second trusts the certificate by its key
+        (``--ignore-certificate-errors-spki-list``, honoured as the browser runs with a
+        ``--user-data-dir``, as Playwright starts it): a certificate error that is merely
+        ignored (``--insecure``) still stops service-worker scripts from being fetched, a trusted
+        one does not — no system trust store, package or HOME is involved."""
+        return [f"--host-resolver-rules=MAP * 127.0.0.1:{self.port}, EXCLUDE localhost",
+                f"--ignore-certificate-errors-spki-list={self.spki_hash}"]
 
     def start(self) -> "TestWeb":
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         cert, key = self._make_certificate()
         context.load_cert_chain(cert, key)
+        self.spki_hash = spki_hash(Path(cert).read_bytes())
         web = self
 
         class _Handler(_RequestHandler):
@@ -157,7 +167,7 @@ class TestWeb:
         self.stop()
 
     def _make_certificate(self) -> tuple[str, str]:
-        """A self-signed certificate made now (browsers are told to accept it: --insecure)."""
+        """A certificate made now by a throwaway CA (browsers trust it by its key: ``browser_args``)."""
         import trustme
 
         ca = trustme.CA()
@@ -189,6 +199,17 @@ class TestWeb:
     def requests_to(self, host: str) -> list[Request]:
         with self._lock:
             return [r for r in self.requests if r.host == host]
+
+
+def spki_hash(pem: bytes) -> str:
+    """base64(SHA-256(SubjectPublicKeyInfo)) of a PEM certificate: the form Chromium's
+    ``--ignore-certificate-errors-spki-list`` takes."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    key = x509.load_pem_x509_certificate(pem).public_key()
+    der = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return base64.b64encode(hashlib.sha256(der).digest()).decode()
 
 
 class _QuietServer(ThreadingHTTPServer):

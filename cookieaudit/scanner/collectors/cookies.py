@@ -1,8 +1,10 @@
 """Cookies: the jar after every page, with who set each cookie and what the browser refused.
 
 Evidence comes from three places. Every response's ``Set-Cookie`` headers (Playwright
-reports responses of every frame, cross-site iframes included); the init script's reports
-of ``document.cookie`` and CookieStore writes with the calling script; and the DevTools
+reports responses of every frame, cross-site iframes included, and of service workers: a
+response to a worker's own request is the worker's write, kind ``service-worker``); the init
+script's reports of ``document.cookie`` and CookieStore writes with the calling script (in
+service workers too, where ``devtools`` runs it); and the DevTools
 protocol's ``Network.responseReceivedExtraInfo``, whose ``blockedCookies`` say why the
 browser refused a header cookie. The jar (``Storage.getCookies``) after each page is the
 truth about what was stored; evidence only says who set it and what was asked for.
@@ -41,11 +43,17 @@ class _Evidence:
     """A cookie write and where it came from."""
 
     write: CookieWrite
-    kind: str  # header | script | cookie-store
-    url: Optional[str]  # response URL or calling script
+    kind: str  # header | script | cookie-store | service-worker
+    url: Optional[str]  # response URL or calling script (a service worker's script for its requests)
     setter_host: str  # host the write applies to: response host or the frame's host
     visit: Optional[Visit]  # the visit that caused it
     seq: int = 0  # arrival order, for writes in the same millisecond
+    response_url: Optional[str] = None  # "service-worker": the response that carried the header
+
+    @property
+    def classified_by(self) -> Optional[str]:
+        """The URL that tells which tool set it: the response for header cookies of a worker's request."""
+        return self.response_url or self.url
 
     @property
     def page_url(self) -> Optional[str]:
@@ -144,10 +152,15 @@ class CookieCollector(Collector):
         if not lines:
             return
         url = response.url
+        worker = _service_worker_script(response.request)
         for block in lines:
             for line in block.split("\n"):  # some stacks fold several cookies into one header value
                 write = parse_header_line(line, at)
-                if write is not None:
+                if write is None:
+                    continue
+                if worker:  # a request of a service worker (not one a page made): the worker set it
+                    self._add(_Evidence(write, "service-worker", worker, host_of(url), visit, response_url=url))
+                else:
                     self._add(_Evidence(write, "header", url, host_of(url), visit))
 
     def on_script_event(self, event: dict, frame_url: str, tab) -> None:
@@ -258,16 +271,17 @@ class CookieCollector(Collector):
             value=self.state.value(jar.get("value")),
             size=jar.get("size"),
             changes=seen.changes,
-            **self.state.classify_cookie(jar["name"], domain, setter=evidence.url if evidence else None),
+            **self.state.classify_cookie(jar["name"], domain, setter=evidence.classified_by if evidence else None),
         )
 
     def _set_by(self, evidence: Optional[_Evidence]) -> Optional[SetBy]:
         if evidence is None:
             return None
-        url = evidence.url
-        if url and not self.state.options.include_values:
-            url = redact_url(url)
-        return SetBy(kind=evidence.kind, url=url, party=self.state.party(url) if url else None)
+        url, response_url = evidence.url, evidence.response_url
+        if not self.state.options.include_values:
+            url = redact_url(url) if url else url
+            response_url = redact_url(response_url) if response_url else response_url
+        return SetBy(kind=evidence.kind, url=url, party=self.state.party(url) if url else None, response_url=response_url)
 
     def _refused_cookies(self) -> list[Cookie]:
         refused: dict[tuple, Cookie] = {}
@@ -280,7 +294,7 @@ class CookieCollector(Collector):
             if any(e.write.deletes and e.write.at >= write.at and (e.write.name, e.write.domain or e.setter_host) == key
                    for e in self.evidence):
                 continue  # written, then deleted between two snapshots
-            cdp_reasons = self.blocked.get(write.raw) if evidence.kind == "header" else None
+            cdp_reasons = self.blocked.get(write.raw) if evidence.kind in ("header", "service-worker") else None
             if cdp_reasons:
                 reason, source = ", ".join(cdp_reasons), "cdp"
             else:
@@ -299,7 +313,7 @@ class CookieCollector(Collector):
                 reason=reason, reason_source=source, phase=self.state.phase, value=self.state.value(write.value),
                 size=len(write.name) + len(write.value),
                 **self.state.classify_cookie(write.name, _classification_domain(domain, evidence.setter_host),
-                                             setter=evidence.url),
+                                             setter=evidence.classified_by),
             )
         return list(refused.values())
 
@@ -312,6 +326,16 @@ class CookieCollector(Collector):
 
 
 NOT_IN_JAR = "not in the cookie jar after the page"
+
+
+def _service_worker_script(request) -> Optional[str]:
+    """The script URL of the service worker that made ``request``; None for a page's request
+    (also one a worker answered: its Set-Cookie came from the worker's own request)."""
+    try:
+        worker = request.service_worker
+        return worker.url if worker is not None else None
+    except Exception:
+        return None
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,5 @@
-// cookieaudit: runs in every frame before the page's own scripts (context.add_init_script).
+// cookieaudit: runs in every frame before the page's own scripts (context.add_init_script),
+// and in every service worker before its script (Runtime.evaluate, scanner/devtools.py).
 // Reports cookie writes (document.cookie, CookieStore) and Web Storage writes to the
 // scanner, with the URL of the script that made them, through a binding (Runtime.addBinding,
 // scanner/devtools.py; the pytest plugin exposes one through Playwright) as JSON batches.
@@ -84,7 +85,7 @@
 
   const plain = (options) => { try { return parse(stringify(options)); } catch (e) { return {}; } };
 
-  const cookie = getDescriptor(Document.prototype, "cookie");
+  const cookie = typeof Document !== "undefined" && getDescriptor(Document.prototype, "cookie");  // none in a worker
   if (cookie && cookie.set) {
     const accessors = {
       get cookie() { return apply(cookie.get, this, []); },
