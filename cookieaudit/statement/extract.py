@@ -235,7 +235,7 @@ class _Reader:
     def record(self, cell: dict[str, str], text: str, start: int, end: int, code: tuple[str, ...],
                purpose_context: Optional[str], vendor_context: Optional[VendorMatch], confidence: float = 1.0) -> None:
         """One cookie table row, or one label/value record ("Naam: _ga / Vervaltermijn: 13 maanden")."""
-        if " ".join(cell.get("kind", "").lower().split()) in self.v.non_cookie_types:
+        if " ".join(cell.get("kind", "").lower().replace("_", " ").split()) in self.v.non_cookie_types:
             return  # local storage, pixels: not cookies (the audit compares cookies)
         names = cell_names(cell.get("name", ""), code)
         if not names:

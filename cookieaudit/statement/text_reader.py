@@ -143,6 +143,46 @@ def _heads_paragraph(segment: str) -> bool:
     return heading_purpose(first) is not None
 
 
+_LABEL_LINE = re.compile(r"^\s*[-–•*]?\s*([^:\n]{1,40}?)\s*:(?:\s|$)")
+
+
+def _label_line(line: str) -> bool:
+    from .runtogether import label_role
+
+    match = _LABEL_LINE.match(line)
+    return bool(match) and label_role(match.group(1)) is not None
+
+
+def _record_lines(segment: str, start: int) -> Optional[list[tuple[int, int]]]:
+    """The spans of a paragraph that is one label record written a line per field: a first
+    line that is a cookie name (or a label line) and label lines after it ("Doel: …",
+    "Vervalt na: …"; a line without a label continues the value above it). None otherwise."""
+    from .runtogether import table_names_ok
+
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    labelled = 0
+    for number, line in enumerate(segment.split("\n")):
+        line_start, line_end = start + offset, start + offset + len(line.rstrip())
+        offset += len(line) + 1
+        if not line.strip():
+            continue
+        if _label_line(line):
+            labelled += 1
+            spans.append((line_start + len(line) - len(line.lstrip()), line_end))
+        elif number == 0:
+            if not table_names_ok(line.strip().rstrip(":")):
+                return None
+            spans.append((line_start + len(line) - len(line.lstrip()), line_end))
+        elif spans and labelled:
+            spans[-1] = (spans[-1][0], line_end)  # a wrapped value
+        else:
+            return None
+    if labelled < 1 or len(spans) < 2 or (labelled < 2 and _label_line(segment.split("\n", 1)[0])):
+        return None
+    return spans
+
+
 def read_text(text: str, source: str, source_kind: str = "text") -> Document:
     """Read plain text or Markdown into a Document."""
     builder = _Builder(text)
@@ -250,6 +290,13 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             block.text = block.text.strip()
             continue
         segment = masked[start:end]
+        lines = _record_lines(segment, start) if kind == "paragraph" and line_count > 1 else None
+        if lines:
+            # "SSESS[id]" / "Doel: …" / "Vervalt na: …" without blank lines: one block a line,
+            # so that the name line and each labelled line are read as one record's parts
+            for line_start, line_end in lines:
+                builder.add("paragraph", line_start, line_end)
+            continue
         if kind == "paragraph" and line_count > 1 and _heads_paragraph(segment):
             # "Lijst van essentiële cookies" over its paragraph without a blank line between
             first_end = start + segment.index("\n")
