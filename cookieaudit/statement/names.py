@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from .vendors import find_vendor, known_cookie
+from .vendors import LIGATURES, find_vendor, known_cookie
 from .vocabulary import vocabulary
 
 __all__ = ["NameHit", "close_placeholders", "find_names", "is_name_word", "pattern_of"]
@@ -45,7 +45,7 @@ class NameHit:
 
 def pattern_of(token: str, prefix: bool = False) -> Optional[tuple[str, str]]:
     """(pattern, match) for a written name: a variable tail makes a prefix, a variable middle a glob."""
-    token = token.strip()
+    token = token.strip().translate(LIGATURES)
     if not token:
         return None
     tail = _VARIABLE_TAIL.search(token)

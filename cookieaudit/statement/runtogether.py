@@ -277,10 +277,10 @@ def table_names_ok(cell: str) -> bool:
     """Whether a name cell holds cookie names: shaped like names, known to the rule set, or
     plain lower-case words (a short name such as "lang" is a name by its place in a row);
     never a column or category word, never a capitalised plain word ("Remembers")."""
-    from .names import _shape, close_placeholders, is_name_word
+    from .names import LIGATURES, _shape, close_placeholders, is_name_word
     from .vendors import known_cookie
 
-    cell = close_placeholders(cell)
+    cell = close_placeholders(cell).translate(LIGATURES)
     tokens = [t.strip("`'\"‘’“”") for t in re.split(r"\s*,\s*|\s*;\s*|\s+(?:and|en|&|or|of)\s+", cell.strip()) if t.strip()]
     if not tokens:
         return False

@@ -401,24 +401,32 @@ def _aligned_rows(lines: list[str], table: TextTable, start: int) -> int:
         # where the row above has its whole lifetime and this line holds more of that column
         if name_index != 0 or offset == 0 or not body[offset - 1].strip():
             return False
-        if life_index is not None and cells[life_index] and (
-                lifetime_line(cells[life_index]) or lifetime_line(rows[-1][2][life_index])):
-            return False
-        return _name_goes_on(rows[-1][2][0], cells[0], name_width)
+        if life_index is not None and cells[life_index]:
+            above = rows[-1][2][life_index]
+            if lifetime_line(above):
+                return False
+            # "End of" / "session": the lifetime above is broken over lines, not complete
+            if lifetime_line(cells[life_index]) and not (above and lifetime_line(f"{above} {cells[life_index]}")):
+                return False
+        if rows[-1][2][0].endswith((",", ";")):
+            return True  # a name list broken after its comma ("ARRAffinity," / "ARRAffinitySameSite")
+        return _name_goes_on(rows[-1][3], cells[0], name_width)
 
     rows: list[list] = []
     for offset, cells in enumerate(lined):
         if not any(cells):
             continue
         if cells[0] and (not rows or not name_goes_on(offset, cells)):
-            rows.append([start + offset, start + offset, cells])
+            rows.append([start + offset, start + offset, cells, cells[name_index]])
         elif rows:
             rows[-1][1] = start + offset
             joined = [" ".join(filter(None, (a, b))) for a, b in zip(rows[-1][2], cells)]
-            if cells[name_index] and _name_goes_on(rows[-1][2][name_index], cells[name_index], name_width):
+            # the name's last line (not the whole name so far) tells whether this line goes on with it
+            if cells[name_index] and _name_goes_on(rows[-1][3], cells[name_index], name_width):
                 joined[name_index] = rows[-1][2][name_index] + cells[name_index]
             rows[-1][2] = joined
-    for first, last, cells in rows:
+            rows[-1][3] = cells[name_index] or rows[-1][3]
+    for first, last, cells, _ in rows:
         if table_names_ok(cells[name_index]):
             table.rows.append(TableRow(first, last, tuple(cells)))
     return end
@@ -441,7 +449,7 @@ def _name_goes_on(previous: str, piece: str, width: int) -> bool:
         return False
     # a line breaks a name after a hyphen, dot or underscore, or where the column is full; a
     # placeholder never starts a name ("_pk_id.<site-id>." / "<hash>")
-    if not (previous.endswith(("-", ".", "_", "/")) or piece.startswith(("<", "{", "[")) or len(previous) >= width - 1):
+    if not (previous.endswith(("-", ".", "_", "/", "~")) or piece.startswith(("<", "{", "[")) or len(previous) >= width - 1):
         return False
     return known_cookie(piece) is None and known_cookie(piece, exact_only=True) is None and table_names_ok(previous + piece)
 
