@@ -638,10 +638,22 @@ def _warn_unread_tables(reader: "_Reader", section: CookieSection) -> None:
             continue
         if block.table in reader.tables_read or "name" not in {column_role(c) for c in block.cells}:
             continue
+        if _records_follow(reader, section, block):
+            continue
         warned.add(block.table)
         reader.result.warnings.append(
             f"cookie table without readable rows: {' | '.join(block.cells)[:120]!r} "
             f"({reader.document.source}, line {reader.document.line_of(block.start)}); its cookies are not in the declaration")
+
+
+def _records_follow(reader: "_Reader", section: CookieSection, header: Block) -> bool:
+    """Whether cookies were read, as label records, between a header row without rows and the
+    next table header of the section (a mobile layout: "Naam Doel Vervalt", then "Naam" /
+    "_ga" / "Doel" / … a line each)."""
+    following = [b.start for b in section.blocks if b.kind == "row" and b.header and b.start > header.start]
+    stop = min(following, default=section.blocks[-1].end + 1)
+    return any(header.end <= c.evidence.position.char_start < stop for c in reader.result.cookies
+               if c.evidence.source == reader.document.source)
 
 
 _ALL_THESE = re.compile(r"\b(?:all (?:of )?(?:these|the|our|the above) cookies|these cookies are all|al deze cookies"

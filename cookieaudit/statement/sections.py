@@ -110,6 +110,7 @@ def find_cookie_sections(document: Document) -> list[CookieSection]:
                 body_end = headings[end_index + 1] if end_index + 1 < len(headings) else len(blocks)
                 body = blocks[headings[end_index] + 1:body_end]
                 if nxt.level > 0 or not (_is_cookie_heading(nxt.text) or _names_a_cookie(nxt.text) or lifetime_line(nxt.text)
+                                         or _is_label(nxt.text)
                                          or not body or any(mentions_cookies(b.text) or _declares_names(b) for b in body)):
                     break
                 end_index += 1
@@ -174,6 +175,13 @@ def _is_name_label(text: str) -> bool:
     from .runtogether import label_role
 
     return label_role(text) == "name"
+
+
+def _is_label(text: str) -> bool:
+    """A record's field label standing alone ("Doel", "Vervalt"): the record goes on."""
+    from .runtogether import label_role
+
+    return label_role(text) is not None
 
 
 def _fallback_section(document: Document) -> list[CookieSection]:

@@ -183,6 +183,30 @@ def _record_lines(segment: str, start: int) -> Optional[list[tuple[int, int]]]:
     return spans
 
 
+def _label_value_lines(segment: str, start: int) -> Optional[list[tuple[int, int]]]:
+    """The spans of a paragraph that runs into label records written a label line and a value
+    line each ("Naam" / "lang" / "Host" / ".zuidwold.nl" / "Duur" / "Sessie", a CMP's cookie
+    list copied as text): the lines before the first name label stay one paragraph, every line
+    from there is a block of its own. None when the paragraph has no such record."""
+    from .runtogether import label_role
+
+    pieces: list[tuple[int, int, str]] = []
+    offset = 0
+    for line in segment.split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            pieces.append((start + offset + lead, start + offset + len(line.rstrip()), line.strip()))
+        offset += len(line) + 1
+    roles = [label_role(text) if len(text) <= 30 else None for _, _, text in pieces]
+    first = next((i for i in range(len(pieces) - 3)
+                  if roles[i] == "name" and roles[i + 1] is None and roles[i + 2] not in (None, "name")
+                  and roles[i + 3] is None), None)
+    if first is None:
+        return None
+    spans = [(pieces[0][0], pieces[first - 1][1])] if first else []
+    return spans + [(a, b) for a, b, _ in pieces[first:]]
+
+
 def read_text(text: str, source: str, source_kind: str = "text") -> Document:
     """Read plain text or Markdown into a Document."""
     builder = _Builder(text)
@@ -290,10 +314,17 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             block.text = block.text.strip()
             continue
         segment = masked[start:end]
-        lines = _record_lines(segment, start) if kind == "paragraph" and line_count > 1 else None
+        lines = (_record_lines(segment, start) or _label_value_lines(segment, start)) \
+            if kind == "paragraph" and line_count > 1 else None
         if lines:
             # "SSESS[id]" / "Doel: …" / "Vervalt na: …" without blank lines: one block a line,
             # so that the name line and each labelled line are read as one record's parts
+            first_start, first_end = lines[0]
+            lead = masked[first_start:first_end]
+            if "\n" in lead and _heads_paragraph(lead):  # a heading over the text before the records
+                cut = first_start + lead.index("\n")
+                builder.add("heading", first_start, cut, level=0)
+                lines[0] = (cut + 1, first_end)
             for line_start, line_end in lines:
                 builder.add("paragraph", line_start, line_end)
             continue
