@@ -28,6 +28,8 @@ from .sections import CookieSection, Sentence, mentions_cookies, sentences
 from .vendors import VendorMatch, find_vendor, known_cookie, rule_purpose, vendor_mentions, vendor_of_name
 from .vocabulary import vocabulary
 
+# A company's legal form after its name: "Google LLC", "Microsoft Corporation", "Meta Platforms Ireland Ltd."
+_LEGAL_FORM = re.compile(r"[\s,]+(?:platforms\s+)?(?:ireland\s+)?(?:llc|inc\.?|ltd\.?|limited|b\.?v\.?|n\.?v\.?|gmbh|corporation|corp\.?|ag|sa|s\.a\.)$")
 _DOMAIN_CELL = re.compile(r"(?:https?://)?\.?(?:[a-z0-9-]+\.)+[a-z]{2,12}/?", re.IGNORECASE)
 
 __all__ = ["Extraction", "evidence_for", "extract_items", "phrase_name"]
@@ -278,7 +280,8 @@ class _Reader:
                 found = vendor_mentions(vendor_cell, self.v.bare_company_names)
                 vendor = found[0][2] if found else None
         name_vendors = {}
-        if domain or vendor_cell.casefold() in self.v.bare_company_names:
+        company = _LEGAL_FORM.sub("", vendor_cell.casefold()).strip()
+        if domain or company in self.v.bare_company_names:
             for hit in names:
                 known = vendor_of_name(hit.token, hit.pattern, hit.match)
                 if known is not None:
@@ -546,6 +549,7 @@ def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, st
     clause_start = 0
     breaks = [m for m in _CLAUSE_BREAK.finditer(text)] + [None]
     previous: list = []
+    labelled: list = []
     for brk in breaks:
         clause_end = brk.start() + 1 if brk else len(text)
         clause = text[clause_start:clause_end]
@@ -553,6 +557,9 @@ def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, st
                    if re.search(r"(?<![\w-])" + re.escape(token) + r"(?![\w-])", clause)]
         if not present and len(previous) == 1 and _RELATIVE.match(clause):
             present = previous  # "_ga, which lasts 2 years": the clause after a name is about it
+        if not present and labelled:
+            present = labelled  # "sp_landing: 1 dag; sp_t: 1 jaar": the value after a name and its colon
+        labelled = present if len(present) == 1 and clause.rstrip().endswith(":") else []
         previous = present or previous
         if len(present) == 1 and present[0] not in own:
             blanked = clause

@@ -225,7 +225,7 @@ def _vendor_end(text: str, start: int) -> int:
     domain = _DOMAIN.match(rest)
     if domain:
         return start + domain.end()
-    words = list(re.finditer(r"[A-Za-z0-9][\w&.'-]*?(?=[A-Z][a-z]|(?<=[a-z])\d|\s|$)|\s+", rest[:80]))
+    words = list(re.finditer(r"[A-Za-z0-9][\w&.'-]*?(?=[A-Z][a-z]|(?<=[A-Za-z])\d|\s|$)|\s+", rest[:80]))
     # try the longest run of words that names a rule-set vendor
     boundaries = [m.end() for m in words if not m.group(0).isspace()]
     for end in sorted(boundaries, reverse=True):

@@ -183,6 +183,30 @@ def _record_lines(segment: str, start: int) -> Optional[list[tuple[int, int]]]:
     return spans
 
 
+_NAME_VALUE = re.compile(r"^\s*[-–•*]?\s*([^:\s][^:]{0,80}?)\s*:\s+(\S.*)$")
+
+
+def _name_value_lines(segment: str, start: int) -> Optional[list[tuple[int, int]]]:
+    """The lines of a paragraph in which two lines or more are a cookie name and its
+    duration ("zo_sessie: duur van de sessie" / "zo_volume: 1 jaar"), one block each, so that
+    each duration stays with its own name. None otherwise."""
+    from .cells import lifetime_line
+    from .runtogether import table_names_ok
+
+    spans: list[tuple[int, int]] = []
+    pairs = 0
+    offset = 0
+    for line in segment.split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            spans.append((start + offset + lead, start + offset + len(line.rstrip())))
+            match = _NAME_VALUE.match(line)
+            if match and table_names_ok(match.group(1)) and lifetime_line(match.group(2).strip()):
+                pairs += 1
+        offset += len(line) + 1
+    return spans if pairs >= 2 else None
+
+
 def _label_value_lines(segment: str, start: int) -> Optional[list[tuple[int, int]]]:
     """The spans of a paragraph that runs into label records written a label line and a value
     line each ("Naam" / "lang" / "Host" / ".zuidwold.nl" / "Duur" / "Sessie", a CMP's cookie
@@ -314,7 +338,7 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             block.text = block.text.strip()
             continue
         segment = masked[start:end]
-        lines = (_record_lines(segment, start) or _label_value_lines(segment, start)) \
+        lines = (_record_lines(segment, start) or _label_value_lines(segment, start) or _name_value_lines(segment, start)) \
             if kind == "paragraph" and line_count > 1 else None
         if lines:
             # "SSESS[id]" / "Doel: …" / "Vervalt na: …" without blank lines: one block a line,
