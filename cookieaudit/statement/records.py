@@ -23,6 +23,7 @@ from .cells import lifetime_line
 from .document import Block
 from .runtogether import label_role, table_names_ok
 from .vocabulary import vocabulary
+from .vendors import find_vendor
 
 __all__ = ["Record", "inline_records", "label_lines", "name_record"]
 
@@ -191,6 +192,18 @@ def label_lines(blocks: list[Block], index: int) -> Optional[Record]:
     j = index + 1
     while j < len(blocks) and j - index <= 12:
         pair = _pair(blocks[j])
+        if pair is not None and pair[0] == "name" and not table_names_ok(cells["name"]) and table_names_ok(pair[1]) \
+                and find_vendor(cells["name"]) is not None:
+            # "Naam: WooCommerce" … "Cookie naam: woocommerce_cart_hash": the first name is the service's
+            cells["vendor"] = cells["name"]
+            cells["name"] = pair[1]
+            code.extend(blocks[j].code)
+            end = blocks[j].end
+            j += 1
+            continue
+        if pair is None and blocks[j].kind == "row" and blocks[j].table is None and len(blocks[j].cells) == 2:
+            j += 1  # a field of the record this reader has no use for ("Privacybeleid", "Host(s)")
+            continue
         if pair is None or pair[0] == "name":
             break
         cells.setdefault(pair[0], pair[1])

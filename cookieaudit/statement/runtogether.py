@@ -55,6 +55,9 @@ def label_role(text: str) -> Optional[str]:
         match = patterns[role].match(label)
         if match and match.end() == len(label):
             return role
+    lead = re.match(r"cookie[-\s]?(?=\w)", label, re.IGNORECASE)
+    if lead:  # "Cookie looptijd", "Cookie-doel": the label of a cookie's field
+        return label_role(label[lead.end():])
     return None
 
 

@@ -183,6 +183,28 @@ def _record_lines(segment: str, start: int) -> Optional[list[tuple[int, int]]]:
     return spans
 
 
+def _tab_label_lines(segment: str, start: int) -> Optional[list[tuple[int, int, tuple[str, str]]]]:
+    """A paragraph of "label<TAB>value" lines (a CMP's service box copied as text: "Naam\tWooCommerce",
+    "Cookie naam\twoocommerce_cart_hash, …", "Cookie looptijd\tSessie / 2 dagen"): each line's
+    span and its (label, value). None unless two lines or more are such pairs, and all are."""
+    from .runtogether import label_role
+
+    out: list[tuple[int, int, tuple[str, str]]] = []
+    offset = 0
+    for line in segment.split("\n"):
+        line_start = start + offset
+        offset += len(line) + 1
+        if not line.strip():
+            continue
+        label, tab, value = line.strip().partition("\t")
+        if not tab or not value.strip() or len(label) > 30:
+            return None
+        lead = len(line) - len(line.lstrip())
+        out.append((line_start + lead, line_start + len(line.rstrip()), (label.strip(), " ".join(value.split()))))
+    known = sum(1 for _, _, (label, _) in out if label_role(label.rstrip(":")) is not None)
+    return out if known >= 2 and any(label_role(label.rstrip(":")) == "name" for _, _, (label, _) in out) else None
+
+
 _NAME_VALUE = re.compile(r"^\s*[-–•*]?\s*([^:\s][^:]{0,80}?)\s*:\s+(\S.*)$")
 
 
@@ -338,6 +360,11 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             block.text = block.text.strip()
             continue
         segment = masked[start:end]
+        pairs = _tab_label_lines(segment, start) if kind == "paragraph" and line_count > 1 else None
+        if pairs:
+            for line_start, line_end, cells in pairs:
+                builder.add("row", line_start, line_end, cells=cells, table=None)
+            continue
         lines = (_record_lines(segment, start) or _label_value_lines(segment, start) or _name_value_lines(segment, start)) \
             if kind == "paragraph" and line_count > 1 else None
         if lines:
