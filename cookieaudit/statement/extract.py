@@ -544,6 +544,9 @@ def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, st
                 own.update(zip(keys, lifetimes))
                 used.append((offset, offset + len(written)))
                 break
+    # names listed together ("_ga, _ga_<ID> – … – 2 jaar") share what follows the list
+    # (a clause that starts at the second name of a list is not that name's own)
+    list_tails = {h.start for group in groups if len({(g.pattern, g.match) for g in group}) >= 2 for h in group[1:]}
     # clauses that name exactly one of the names
     tokens = {(h.pattern, h.match): h.token for h in names}
     clause_start = 0
@@ -561,7 +564,7 @@ def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, st
             present = labelled  # "sp_landing: 1 dag; sp_t: 1 jaar": the value after a name and its colon
         labelled = present if len(present) == 1 and clause.rstrip().endswith(":") else []
         previous = present or previous
-        if len(present) == 1 and present[0] not in own:
+        if len(present) == 1 and present[0] not in own and not _starts_with_list_tail(clause, clause_start, list_tails):
             blanked = clause
             for token in tokens.values():
                 blanked = re.sub(r"(?<![\w-])" + re.escape(token) + r"(?![\w-])", lambda m: " " * len(m.group(0)), blanked)
@@ -583,6 +586,12 @@ def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, st
                 chars[i] = " "
         rest = "".join(chars)
     return own, rest
+
+
+def _starts_with_list_tail(clause: str, clause_start: int, list_tails: set[int]) -> bool:
+    """Whether a clause begins with a name that continues a list begun in the clause before."""
+    lead = len(clause) - len(clause.lstrip())
+    return clause_start + lead in list_tails
 
 
 def _labels(blocks: list[Block], index: int) -> Optional[tuple[dict[str, str], int, int, tuple[str, ...], int]]:
