@@ -418,6 +418,9 @@ def cell_names(text: str, code: tuple[str, ...] = ()) -> list[NameHit]:
     from .names import close_placeholders, is_name_word
 
     text = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), close_placeholders(text))
+    label = re.match(r"\s*([^:\n]{1,30}):\s+", text)
+    if label and label_role(label.group(1)) is not None:
+        text = " " * label.end() + text[label.end():]  # a cell's own (visually hidden) label: "Cookie: .ASPXAUTH"
     hits: list[NameHit] = []
     position = 0
     for piece in _CELL_SPLIT.split(text):
