@@ -45,6 +45,7 @@ def column_role(header_cell: str) -> Optional[str]:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def label_role(text: str) -> Optional[str]:
     """The column role of a text that is nothing but a column label ("Naam", "Vervaltermijn:")."""
     label = text.strip().rstrip(":").strip()

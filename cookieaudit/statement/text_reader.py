@@ -205,9 +205,6 @@ def _tab_label_lines(segment: str, start: int) -> Optional[list[tuple[int, int, 
     return out if known >= 2 and any(label_role(label.rstrip(":")) == "name" for _, _, (label, _) in out) else None
 
 
-_NAME_VALUE = re.compile(r"^\s*[-–•*]?\s*([^:\s][^:]{0,80}?)\s*:\s+(\S.*)$")
-
-
 def _name_value_lines(segment: str, start: int) -> Optional[list[tuple[int, int]]]:
     """The lines of a paragraph in which two lines or more are a cookie name and its
     duration ("zo_sessie: duur van de sessie" / "zo_volume: 1 jaar"), one block each, so that
@@ -222,8 +219,10 @@ def _name_value_lines(segment: str, start: int) -> Optional[list[tuple[int, int]
         if line.strip():
             lead = len(line) - len(line.lstrip())
             spans.append((start + offset + lead, start + offset + len(line.rstrip())))
-            match = _NAME_VALUE.match(line)
-            if match and table_names_ok(match.group(1)) and lifetime_line(match.group(2).strip()):
+            head, colon, value = line.partition(":")
+            head = head.strip().lstrip("-–•* ")
+            if colon and 0 < len(head) <= 80 and value[:1].isspace() and table_names_ok(head) \
+                    and lifetime_line(value.strip()):
                 pairs += 1
         offset += len(line) + 1
     return spans if pairs >= 2 else None
