@@ -94,7 +94,21 @@ def looks_like_heading(text: str) -> bool:
         return False
     if stripped.endswith("?"):
         return True
-    return not _HEADING_END.search(stripped) and not _is_record_line(stripped)
+    return not _HEADING_END.search(stripped) and not _is_record_line(stripped) and not _names_a_duration(stripped)
+
+
+def _names_a_duration(text: str) -> bool:
+    """A line giving a cookie name its duration ("… _fbp: 3 maanden; fr: 90 dagen"): no heading."""
+    if ": " not in text:
+        return False
+    from .cells import leading_lifetime
+    from .names import _shape
+
+    for colon in re.finditer(r":\s+", text):
+        words = text[:colon.start()].split()
+        if words and _shape(words[-1]) == "strong" and leading_lifetime(text[colon.end():]):
+            return True
+    return False
 
 
 def _is_record_line(text: str) -> bool:
