@@ -665,6 +665,25 @@ def _warn_unread_tables(reader: "_Reader", section: CookieSection) -> None:
             f"({reader.document.source}, line {reader.document.line_of(block.start)}); its cookies are not in the declaration")
 
 
+def _lifetime_after(blocks: list[Block], record) -> None:
+    """A record without a lifetime field whose lifetime is the sentence right after it ("Naam
+    cookie: _ga / Type: … / Doel: …", then "Deze cookies blijven maximaal twee jaar op de
+    computer van de bezoeker."): that paragraph joins the record as its lifetime."""
+    if "lifetime" in record.cells or record.next_index >= len(blocks):
+        return
+    block = blocks[record.next_index]
+    if block.kind != "paragraph" or len(block.text) > 300 or not mentions_cookies(block.text) \
+            or find_names(block.text, code=block.code) or label_lines(blocks, record.next_index) is not None:
+        return
+    lifetime = read_lifetime(block.text)
+    if lifetime.lifetime is None:
+        return
+    record.cells["lifetime"] = block.text
+    record.text = f"{record.text} {block.text}"
+    record.end = block.end
+    record.next_index += 1
+
+
 def _records_follow(reader: "_Reader", section: CookieSection, header: Block) -> bool:
     """Whether cookies were read, as label records, between a header row without rows and the
     next table header of the section (a mobile layout: "Naam Doel Vervalt", then "Naam" /
@@ -707,6 +726,7 @@ def _read_section(reader: "_Reader", section: CookieSection) -> None:
         vendor_context = next((v for _, _, v in reversed(context) if v), None)
         lines = label_lines(blocks, index)
         if lines is not None:
+            _lifetime_after(blocks, lines)
             reader.record(lines.cells, lines.text, lines.start, lines.end, lines.code, purpose, vendor_context)
             reader.result.record_blocks.update(id(b) for b in blocks[index:lines.next_index])
             index = lines.next_index
