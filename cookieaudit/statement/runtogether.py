@@ -56,9 +56,15 @@ def label_role(text: str) -> Optional[str]:
         match = patterns[role].match(label)
         if match and match.end() == len(label):
             return role
-    lead = re.match(r"cookie[-\s]?(?=\w)", label, re.IGNORECASE)
-    if lead:  # "Cookie looptijd", "Cookie-doel": the label of a cookie's field
+    lead = re.match(r"cookie[-\s]?(?=\w)|max(?:imale?|imum|\.)?\s+(?=\w)", label, re.IGNORECASE)
+    if lead:  # "Cookie looptijd", "Cookie-doel", "Max. opslagduur": the label of a cookie's field
         return label_role(label[lead.end():])
+    if label.endswith("?"):  # "Wat doet deze cookie?"
+        return label_role(label[:-1])
+    tail = re.search(r"\s+(?:van\s+(?:de|het)\s+|of\s+the\s+)?cookies?$", label, re.IGNORECASE)
+    if tail and tail.start() > 0:  # "Looptijd cookie", "Bewaartermijn van de cookie" (never "Functionele cookies")
+        role = label_role(label[:tail.start()])
+        return role if role in ("lifetime", "purpose", "vendor") else None
     return None
 
 

@@ -92,6 +92,11 @@ def test_cookie_label_prefix_has_the_labels_role():
     assert label_role("Cookie-doel") == "purpose"
     assert label_role("Vervalt in:") == "lifetime"
     assert label_role("Cookienamen") == "name"
+    assert label_role("Max. opslagduur") == "lifetime"
+    assert label_role("Looptijd cookie") == "lifetime"
+    assert label_role("Bewaartermijn van de cookie") == "lifetime"
+    assert label_role("Vervaldag") == "lifetime"
+    assert label_role("Wat doet deze cookie?") == "purpose"
     assert label_role("Cookie monster") is None
 
 
