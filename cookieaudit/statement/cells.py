@@ -60,6 +60,13 @@ def _lifetime_atoms() -> tuple[str, str]:
     return duration, words
 
 
+# A condition on a lifetime, in parentheses or after it: "1 year (if you use the banner)",
+# "Session, or 1 year if you tick Remember me", "Up to 10 minutes after you leave the queue".
+_CONDITION_WORDS = r"(?:if|when|unless|after|as long as|als|wanneer|indien|tenzij|nadat|zolang)"
+_CONDITION_PAREN = rf"\s*\(\s*{_CONDITION_WORDS}\b[^()]{{0,80}}\)"
+_CONDITION_TAIL = rf"(?:\s+{_CONDITION_WORDS}\b[^.;()]{{0,60}}?)?"
+
+
 @functools.lru_cache(maxsize=1)
 def _lifetime_phrase() -> str:
     """Parts of one lifetime cell: a joiner between any two parts ("Session / 7 days"), none
@@ -71,7 +78,7 @@ def _lifetime_phrase() -> str:
     durations = rf"(?:(?:{prefix})\s*)?{duration}(?:\s*{duration})*"
     part = rf"(?:{durations}|(?:(?:{prefix})\s*)?(?:{words}))"
     suffix = _alternation(raw["lifetime_cell_suffixes"])
-    unit = rf"{part}(?:\s*\(\s*{part}\s*\))?(?:\s*(?:{suffix}))?"
+    unit = rf"{part}(?:\s*\(\s*{part}\s*\))?(?:{_CONDITION_PAREN})?(?:\s*(?:{suffix}))?"
     return rf"{unit}(?:\s*(?:{joiners})\s*{unit})*"
 
 
@@ -87,7 +94,7 @@ _CELL_START = r"(?:(?<![^\W_])|(?<=(?-i:[a-z0-9.]))(?=(?-i:[A-Z]))|(?<=[^\W\d_])
 
 @functools.lru_cache(maxsize=1)
 def _trailing() -> re.Pattern:
-    return re.compile(rf"{_CELL_START}(?:{_lifetime_phrase()})[\s.]*$", re.IGNORECASE)
+    return re.compile(rf"{_CELL_START}(?:{_lifetime_phrase()}){_CONDITION_TAIL}[\s.]*$", re.IGNORECASE)
 
 
 def leading_lifetime(text: str) -> int:

@@ -28,6 +28,8 @@ from .sections import CookieSection, Sentence, mentions_cookies, sentences
 from .vendors import VendorMatch, find_vendor, known_cookie, rule_purpose, vendor_mentions, vendor_of_name
 from .vocabulary import vocabulary
 
+# A company's legal form after its name: "Google LLC", "Microsoft Corporation", "Meta Platforms Ireland Ltd."
+_LEGAL_FORM = re.compile(r"[\s,]+(?:platforms\s+)?(?:ireland\s+)?(?:llc|inc\.?|ltd\.?|limited|b\.?v\.?|n\.?v\.?|gmbh|corporation|corp\.?|ag|sa|s\.a\.)$")
 _DOMAIN_CELL = re.compile(r"(?:https?://)?\.?(?:[a-z0-9-]+\.)+[a-z]{2,12}/?", re.IGNORECASE)
 
 __all__ = ["Extraction", "evidence_for", "extract_items", "phrase_name"]
@@ -235,7 +237,7 @@ class _Reader:
     def record(self, cell: dict[str, str], text: str, start: int, end: int, code: tuple[str, ...],
                purpose_context: Optional[str], vendor_context: Optional[VendorMatch], confidence: float = 1.0) -> None:
         """One cookie table row, or one label/value record ("Naam: _ga / Vervaltermijn: 13 maanden")."""
-        if " ".join(cell.get("kind", "").lower().split()) in self.v.non_cookie_types:
+        if " ".join(cell.get("kind", "").lower().replace("_", " ").split()) in self.v.non_cookie_types:
             return  # local storage, pixels: not cookies (the audit compares cookies)
         names = cell_names(cell.get("name", ""), code)
         if not names:
@@ -278,7 +280,8 @@ class _Reader:
                 found = vendor_mentions(vendor_cell, self.v.bare_company_names)
                 vendor = found[0][2] if found else None
         name_vendors = {}
-        if domain or vendor_cell.casefold() in self.v.bare_company_names:
+        company = _LEGAL_FORM.sub("", vendor_cell.casefold()).strip()
+        if domain or company in self.v.bare_company_names:
             for hit in names:
                 known = vendor_of_name(hit.token, hit.pattern, hit.match)
                 if known is not None:
@@ -415,6 +418,9 @@ def cell_names(text: str, code: tuple[str, ...] = ()) -> list[NameHit]:
     from .names import close_placeholders, is_name_word
 
     text = re.sub(r"\([^)]*\)", lambda m: " " * len(m.group(0)), close_placeholders(text))
+    label = re.match(r"\s*([^:\n]{1,30}):\s+", text)
+    if label and label_role(label.group(1)) is not None:
+        text = " " * label.end() + text[label.end():]  # a cell's own (visually hidden) label: "Cookie: .ASPXAUTH"
     hits: list[NameHit] = []
     position = 0
     for piece in _CELL_SPLIT.split(text):
@@ -541,11 +547,15 @@ def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, st
                 own.update(zip(keys, lifetimes))
                 used.append((offset, offset + len(written)))
                 break
+    # names listed together ("_ga, _ga_<ID> – … – 2 jaar") share what follows the list
+    # (a clause that starts at the second name of a list is not that name's own)
+    list_tails = {h.start for group in groups if len({(g.pattern, g.match) for g in group}) >= 2 for h in group[1:]}
     # clauses that name exactly one of the names
     tokens = {(h.pattern, h.match): h.token for h in names}
     clause_start = 0
     breaks = [m for m in _CLAUSE_BREAK.finditer(text)] + [None]
     previous: list = []
+    labelled: list = []
     for brk in breaks:
         clause_end = brk.start() + 1 if brk else len(text)
         clause = text[clause_start:clause_end]
@@ -553,8 +563,11 @@ def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, st
                    if re.search(r"(?<![\w-])" + re.escape(token) + r"(?![\w-])", clause)]
         if not present and len(previous) == 1 and _RELATIVE.match(clause):
             present = previous  # "_ga, which lasts 2 years": the clause after a name is about it
+        if not present and labelled:
+            present = labelled  # "sp_landing: 1 dag; sp_t: 1 jaar": the value after a name and its colon
+        labelled = present if len(present) == 1 and clause.rstrip().endswith(":") else []
         previous = present or previous
-        if len(present) == 1 and present[0] not in own:
+        if len(present) == 1 and present[0] not in own and not _starts_with_list_tail(clause, clause_start, list_tails):
             blanked = clause
             for token in tokens.values():
                 blanked = re.sub(r"(?<![\w-])" + re.escape(token) + r"(?![\w-])", lambda m: " " * len(m.group(0)), blanked)
@@ -576,6 +589,12 @@ def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, st
                 chars[i] = " "
         rest = "".join(chars)
     return own, rest
+
+
+def _starts_with_list_tail(clause: str, clause_start: int, list_tails: set[int]) -> bool:
+    """Whether a clause begins with a name that continues a list begun in the clause before."""
+    lead = len(clause) - len(clause.lstrip())
+    return clause_start + lead in list_tails
 
 
 def _labels(blocks: list[Block], index: int) -> Optional[tuple[dict[str, str], int, int, tuple[str, ...], int]]:
@@ -638,10 +657,41 @@ def _warn_unread_tables(reader: "_Reader", section: CookieSection) -> None:
             continue
         if block.table in reader.tables_read or "name" not in {column_role(c) for c in block.cells}:
             continue
+        if _records_follow(reader, section, block):
+            continue
         warned.add(block.table)
         reader.result.warnings.append(
             f"cookie table without readable rows: {' | '.join(block.cells)[:120]!r} "
             f"({reader.document.source}, line {reader.document.line_of(block.start)}); its cookies are not in the declaration")
+
+
+def _lifetime_after(blocks: list[Block], record) -> None:
+    """A record without a lifetime field whose lifetime is the sentence right after it ("Naam
+    cookie: _ga / Type: … / Doel: …", then "Deze cookies blijven maximaal twee jaar op de
+    computer van de bezoeker."): that paragraph joins the record as its lifetime."""
+    if "lifetime" in record.cells or record.next_index >= len(blocks):
+        return
+    block = blocks[record.next_index]
+    if block.kind != "paragraph" or len(block.text) > 300 or not mentions_cookies(block.text) \
+            or find_names(block.text, code=block.code) or label_lines(blocks, record.next_index) is not None:
+        return
+    lifetime = read_lifetime(block.text)
+    if lifetime.lifetime is None:
+        return
+    record.cells["lifetime"] = block.text
+    record.text = f"{record.text} {block.text}"
+    record.end = block.end
+    record.next_index += 1
+
+
+def _records_follow(reader: "_Reader", section: CookieSection, header: Block) -> bool:
+    """Whether cookies were read, as label records, between a header row without rows and the
+    next table header of the section (a mobile layout: "Naam Doel Vervalt", then "Naam" /
+    "_ga" / "Doel" / … a line each)."""
+    following = [b.start for b in section.blocks if b.kind == "row" and b.header and b.start > header.start]
+    stop = min(following, default=section.blocks[-1].end + 1)
+    return any(header.end <= c.evidence.position.char_start < stop for c in reader.result.cookies
+               if c.evidence.source == reader.document.source)
 
 
 _ALL_THESE = re.compile(r"\b(?:all (?:of )?(?:these|the|our|the above) cookies|these cookies are all|al deze cookies"
@@ -676,6 +726,7 @@ def _read_section(reader: "_Reader", section: CookieSection) -> None:
         vendor_context = next((v for _, _, v in reversed(context) if v), None)
         lines = label_lines(blocks, index)
         if lines is not None:
+            _lifetime_after(blocks, lines)
             reader.record(lines.cells, lines.text, lines.start, lines.end, lines.code, purpose, vendor_context)
             reader.result.record_blocks.update(id(b) for b in blocks[index:lines.next_index])
             index = lines.next_index

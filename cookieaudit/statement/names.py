@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from .vendors import find_vendor, known_cookie
+from .vendors import LIGATURES, find_vendor, known_cookie
 from .vocabulary import vocabulary
 
 __all__ = ["NameHit", "close_placeholders", "find_names", "is_name_word", "pattern_of"]
@@ -45,7 +45,7 @@ class NameHit:
 
 def pattern_of(token: str, prefix: bool = False) -> Optional[tuple[str, str]]:
     """(pattern, match) for a written name: a variable tail makes a prefix, a variable middle a glob."""
-    token = token.strip()
+    token = token.strip().translate(LIGATURES)
     if not token:
         return None
     tail = _VARIABLE_TAIL.search(token)
@@ -132,6 +132,14 @@ def _inside(position: int, zones: Iterable[tuple[int, int]]) -> bool:
     return any(start <= position < end for start, end in zones)
 
 
+def _duration_follows(text: str, end: int) -> bool:
+    """A name's own duration right after it and its colon: "…; fr: 3 maanden"."""
+    from .cells import leading_lifetime
+
+    colon = re.match(r"\s*:\s*", text[end:end + 4])
+    return bool(colon) and bool(leading_lifetime(text[end + colon.end():end + colon.end() + 60]))
+
+
 def find_names(text: str, code: Iterable[str] = (), name_cell: bool = False) -> list[NameHit]:
     """Cookie names in ``text`` in order; ``name_cell`` when the text is a table's name cell."""
     return list(_find_names(text, tuple(code), name_cell))
@@ -153,7 +161,9 @@ def _find_names(text: str, code: tuple[str, ...], name_cell: bool) -> tuple[Name
             # "the cookies nmstat (...) and siteimproveses (...)"
             if not (token.islower() and len(token) >= 4 and not _is_excluded(token)
                     and _named_here(text, match.start(), paren_zones, hits)
-                    and known_cookie(token, exact_only=True) is not None):
+                    and known_cookie(token, exact_only=True) is not None) \
+                    and not (token.islower() and _duration_follows(text, match.end())
+                             and known_cookie(token, exact_only=True) is not None):
                 continue
             hits.append(NameHit(match.start(), match.end(), token, token, "exact"))
             continue

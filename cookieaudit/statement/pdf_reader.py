@@ -27,6 +27,9 @@ _SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●■–*-]|\d{1,2}[.)])\s")
 _SENTENCE_END = re.compile(r"[.:;!?]\s*$")
 _BULLET_OR_CAPITAL = re.compile(r"^\s*(?:[•·▪◦●■–*-]\s|\d{1,2}[.)]\s|[A-ZÀ-Ý0-9\"'‘“(])")
+# Typographic ligatures that PDF text gives as one character, spelt out in running text.
+_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+_LIGATURE = re.compile("[" + "".join(_LIGATURES) + "]")
 
 
 def separate_headings(text: str) -> str:
@@ -54,6 +57,7 @@ def separate_headings(text: str) -> str:
     return "\n".join(out)
 
 
+
 def _page_text(page, carried_header: Optional[list[str]] = None) -> tuple[str, Optional[list[str]]]:
     """A page's text, and the header of a table that runs on to the next page (or None).
 
@@ -61,14 +65,14 @@ def _page_text(page, carried_header: Optional[list[str]] = None) -> tuple[str, O
     continues under its own column), so the table is read from word positions; the rest of the
     page is read as plain lines. A page that starts with rows of a table begun on the page
     before is read under that table's header."""
-    plain = page.extract_text() or ""
+    plain = _LIGATURE.sub(lambda m: _LIGATURES[m.group()], page.extract_text() or "")
     if not plain.strip():
         return "", None
     try:
         layout = page.extract_text(extraction_mode="layout") or ""
     except Exception:  # layout mode is a help: a page it cannot lay out is read as plain text
         return separate_headings(plain), None
-    lines = [line.rstrip() for line in layout.split("\n")]
+    lines = [line.rstrip() for line in layout.split("\n")]  # ligatures kept: they hold one column place
     if carried_header is not None:
         first = next((line for line in lines if line.strip()), "")
         cells = [c for c in re.split(r"\s{2,}", first.strip()) if c]

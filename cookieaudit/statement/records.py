@@ -23,6 +23,7 @@ from .cells import lifetime_line
 from .document import Block
 from .runtogether import label_role, table_names_ok
 from .vocabulary import vocabulary
+from .vendors import find_vendor
 
 __all__ = ["Record", "inline_records", "label_lines", "name_record"]
 
@@ -71,6 +72,18 @@ def _ends_record(block: Block, head: Block) -> bool:
     return False
 
 
+_COOKIE_WORD = re.compile(r"cookie|tracker|opgeslagen|stored|bewaard|browser", re.IGNORECASE)
+
+
+def _cookie_like(text: str) -> bool:
+    """Names that are cookies by their shape or by the rule set, not only by standing alone."""
+    from .names import _shape
+    from .vendors import known_cookie
+
+    tokens = [t for t in re.split(r"[\s,;]+", text) if t and t.lower() not in ("en", "and", "of", "or")]
+    return any(_shape(t) == "strong" or known_cookie(t) is not None for t in tokens)
+
+
 def name_record(blocks: list[Block], index: int) -> Optional[Record]:
     """A record headed by blocks[index] when that block is only a cookie name (or names)."""
     from .names import find_names
@@ -103,6 +116,10 @@ def name_record(blocks: list[Block], index: int) -> Optional[Record]:
     if j == index + 1:
         return None
     if "lifetime" not in cells and not any(lifetime_line(t) or _says_lifetime(t) for t in loose) and len(cells) < 2:
+        return None
+    if len(cells) == 1 and not _cookie_like(cells["name"]) and not any(_COOKIE_WORD.search(t) or lifetime_line(t) for t in loose):
+        # a capitalised heading over prose that never speaks of cookies and has no lifetime
+        # cell of its own ("CCTV" / "Recordings are overwritten after 30 days")
         return None
     if loose:
         cells["purpose"] = " ".join(filter(None, (cells.get("purpose"), *loose)))
@@ -191,6 +208,18 @@ def label_lines(blocks: list[Block], index: int) -> Optional[Record]:
     j = index + 1
     while j < len(blocks) and j - index <= 12:
         pair = _pair(blocks[j])
+        if pair is not None and pair[0] == "name" and not table_names_ok(cells["name"]) and table_names_ok(pair[1]) \
+                and find_vendor(cells["name"]) is not None:
+            # "Naam: WooCommerce" … "Cookie naam: woocommerce_cart_hash": the first name is the service's
+            cells["vendor"] = cells["name"]
+            cells["name"] = pair[1]
+            code.extend(blocks[j].code)
+            end = blocks[j].end
+            j += 1
+            continue
+        if pair is None and blocks[j].kind == "row" and blocks[j].table is None and len(blocks[j].cells) == 2:
+            j += 1  # a field of the record this reader has no use for ("Privacybeleid", "Host(s)")
+            continue
         if pair is None or pair[0] == "name":
             break
         cells.setdefault(pair[0], pair[1])

@@ -119,6 +119,8 @@ def _glued_split(text: str, next_role: Optional[str], context: RowContext) -> tu
         for domain in context.domains:
             at = head.find(domain, 1)
             if at > 0:
+                if head[:at].endswith("www.") and at > 4:  # a host name starts "www.", a cookie name never ends so
+                    return list_start + at - 4, 1.0
                 return list_start + at, 1.0 if domain.startswith(("www.", ".")) else 0.9
         known = _known_name_end(head)
         if known:
@@ -163,7 +165,7 @@ def split_cells(line: str, header: list[str], context: Optional[RowContext] = No
 
 @functools.lru_cache(maxsize=1024)
 def _split_cached(line: str, header: tuple[str, ...], domains: tuple[str, ...], glued: bool) -> tuple[tuple[str, ...], float]:
-    from .runtogether import _vendor_end
+    from .runtogether import _GLUED_DOMAIN, _vendor_end
 
     context = RowContext(domains=list(domains), glued=glued)
     kinds = column_kinds(list(header))
@@ -205,12 +207,14 @@ def _split_cached(line: str, header: tuple[str, ...], domains: tuple[str, ...], 
             if not cut:
                 return (), 0.0
         elif kind == "vendor":
-            domain = next((d for d in context.domains if rest.startswith(d)), None)
+            domain = next((d for d in context.domains if rest.startswith(d) or rest.startswith("www." + d)), None)
             match = DOMAIN.match(rest)
+            glued_domain = _GLUED_DOMAIN.match(rest) if context.glued else None
             if domain:
-                cut = len(domain)
-            elif match:
-                cut = match.end()
+                cut = len(domain) + (4 if not rest.startswith(domain) else 0)
+            elif match or glued_domain:
+                # a host name run into the lifetime after it ("www.example.org.uk1 month")
+                cut = max(m.end() for m in (match, glued_domain) if m)
             else:
                 cut = _vendor_end(rest, 0) if left < right else len(rest)
                 more = re.match(r"\s*/\s*[A-Z][a-z]+(?=[A-Z]|\s[A-Z])", rest[cut:])  # "Vercel / Hosting"

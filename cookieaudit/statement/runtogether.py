@@ -18,7 +18,9 @@ from .vocabulary import vocabulary
 
 __all__ = ["column_role", "find_header", "header_cell", "is_row", "label_role", "split_row", "table_names_ok"]
 
-_DOMAIN = re.compile(r"(?:www\.|\.)?(?:[a-z0-9-]+\.)+[a-z]{2,6}(?=[A-Z\s]|$)")
+_DOMAIN = re.compile(r"(?:www\.|\.)?(?:[a-z0-9-]+\.)+[a-z]{2,6}(?=[A-Z\d\s]|$)")
+# A host name run into the cell before it, lower case, ending where a capital, a digit or a space starts
+_GLUED_DOMAIN = re.compile(r"(?:www\.|\.)?(?:[a-z0-9-]+\.)+[a-z]{2,6}(?=[A-Z\d\s]|$)")
 _CAPITALISED_WORD = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+(?=[\s,:;]|\.\s|\.$|$)")
 
 
@@ -43,6 +45,7 @@ def column_role(header_cell: str) -> Optional[str]:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def label_role(text: str) -> Optional[str]:
     """The column role of a text that is nothing but a column label ("Naam", "Vervaltermijn:")."""
     label = text.strip().rstrip(":").strip()
@@ -53,6 +56,15 @@ def label_role(text: str) -> Optional[str]:
         match = patterns[role].match(label)
         if match and match.end() == len(label):
             return role
+    lead = re.match(r"cookie[-\s]?(?=\w)|max(?:imale?|imum|\.)?\s+(?=\w)", label, re.IGNORECASE)
+    if lead:  # "Cookie looptijd", "Cookie-doel", "Max. opslagduur": the label of a cookie's field
+        return label_role(label[lead.end():])
+    if label.endswith("?"):  # "Wat doet deze cookie?"
+        return label_role(label[:-1])
+    tail = re.search(r"\s+(?:van\s+(?:de|het)\s+|of\s+the\s+)?cookies?$", label, re.IGNORECASE)
+    if tail and tail.start() > 0:  # "Looptijd cookie", "Bewaartermijn van de cookie" (never "Functionele cookies")
+        role = label_role(label[:tail.start()])
+        return role if role in ("lifetime", "purpose", "vendor") else None
     return None
 
 
@@ -199,15 +211,16 @@ def _known_name_end(text: str) -> int:
     limit = min(len(text), 60)
     for end in range(limit, 1, -1):
         following = text[end:end + 1]
-        if following and (following.islower() or following in "_-") and not text.startswith("www.", end):
+        if following and (following.islower() or following in "_-") and not text.startswith("www.", end) \
+                and not _GLUED_DOMAIN.match(text, end):
             continue
         found = known_cookie(text[:end])
         if found and found[1] == "exact":
             return end
-    # a rule's exact name scoped to the vendor's domain ("NID" + "Google...")
+    # a rule's exact name scoped to the vendor's domain ("NID" + "Google...", "IDE" + "doubleclick.net")
     for end in range(limit, 1, -1):
         following = text[end:end + 1]
-        if not following or not following.isupper():
+        if not following or not (following.isupper() or (following.islower() and _GLUED_DOMAIN.match(text, end))):
             continue
         if known_cookie(text[:end], exact_only=True):
             return end
@@ -222,7 +235,7 @@ def _vendor_end(text: str, start: int) -> int:
     domain = _DOMAIN.match(rest)
     if domain:
         return start + domain.end()
-    words = list(re.finditer(r"[A-Za-z0-9][\w&.'-]*?(?=[A-Z][a-z]|\s|$)|\s+", rest[:80]))
+    words = list(re.finditer(r"[A-Za-z0-9][\w&.'-]*?(?=[A-Z][a-z]|(?<=[A-Za-z])\d|\s|$)|\s+", rest[:80]))
     # try the longest run of words that names a rule-set vendor
     boundaries = [m.end() for m in words if not m.group(0).isspace()]
     for end in sorted(boundaries, reverse=True):
@@ -241,7 +254,7 @@ def _names_vendor(text: str, start: int) -> bool:
     """Whether a rule-set vendor's name starts at ``start``."""
     from .vendors import find_vendor
 
-    for match in re.finditer(r"(?=[A-Z\s]|$)", text[start + 1:start + 60]):
+    for match in re.finditer(r"(?=[A-Z\d\s]|$)", text[start + 1:start + 60]):  # "CookieYes11 months"
         if find_vendor(text[start:start + 1 + match.start()]) is not None:
             return True
     return False
@@ -277,10 +290,10 @@ def table_names_ok(cell: str) -> bool:
     """Whether a name cell holds cookie names: shaped like names, known to the rule set, or
     plain lower-case words (a short name such as "lang" is a name by its place in a row);
     never a column or category word, never a capitalised plain word ("Remembers")."""
-    from .names import _shape, close_placeholders, is_name_word
+    from .names import LIGATURES, _shape, close_placeholders, is_name_word
     from .vendors import known_cookie
 
-    cell = close_placeholders(cell)
+    cell = close_placeholders(cell).translate(LIGATURES)
     tokens = [t.strip("`'\"‘’“”") for t in re.split(r"\s*,\s*|\s*;\s*|\s+(?:and|en|&|or|of)\s+", cell.strip()) if t.strip()]
     if not tokens:
         return False

@@ -110,6 +110,7 @@ def find_cookie_sections(document: Document) -> list[CookieSection]:
                 body_end = headings[end_index + 1] if end_index + 1 < len(headings) else len(blocks)
                 body = blocks[headings[end_index] + 1:body_end]
                 if nxt.level > 0 or not (_is_cookie_heading(nxt.text) or _names_a_cookie(nxt.text) or lifetime_line(nxt.text)
+                                         or _is_label(nxt.text)
                                          or not body or any(mentions_cookies(b.text) or _declares_names(b) for b in body)):
                     break
                 end_index += 1
@@ -140,12 +141,17 @@ def _declares_names(block: Block) -> bool:
 
 
 def _without_general(blocks: list[Block]) -> list[Block]:
-    """Drops the chunks under general-explanation headings ("Wat zijn cookies?")."""
+    """Drops the chunks under general-explanation headings ("Wat zijn cookies?"); a deeper
+    heading under one whose chunk names cookies ("Hoe kan ik cookies beheren?" > "Essentiële
+    websitecookies" with its cookie tables) is a declaration again."""
     kept: list[Block] = []
     skipping_level = None
-    for block in blocks:
+    for index, block in enumerate(blocks):
         if block.kind == "heading":
             if skipping_level is not None and (block.level == 0 or block.level <= skipping_level):
+                skipping_level = None
+            elif skipping_level is not None and block.level > skipping_level and not _is_general_heading(block.text) \
+                    and _chunk_declares(blocks, index):
                 skipping_level = None
             if skipping_level is None and _is_general_heading(block.text):
                 skipping_level = block.level
@@ -153,6 +159,29 @@ def _without_general(blocks: list[Block]) -> list[Block]:
         if skipping_level is None:
             kept.append(block)
     return kept
+
+
+def _chunk_declares(blocks: list[Block], index: int) -> bool:
+    """Whether the blocks under the heading blocks[index] (to the next heading) name cookies."""
+    for block in blocks[index + 1:]:
+        if block.kind == "heading":
+            return False
+        if _declares_names(block) or (block.kind == "row" and len(block.cells) == 2 and _is_name_label(block.cells[0])):
+            return True
+    return False
+
+
+def _is_name_label(text: str) -> bool:
+    from .runtogether import label_role
+
+    return label_role(text) == "name"
+
+
+def _is_label(text: str) -> bool:
+    """A record's field label standing alone ("Doel", "Vervalt"): the record goes on."""
+    from .runtogether import label_role
+
+    return label_role(text) is not None
 
 
 def _fallback_section(document: Document) -> list[CookieSection]:

@@ -94,7 +94,21 @@ def looks_like_heading(text: str) -> bool:
         return False
     if stripped.endswith("?"):
         return True
-    return not _HEADING_END.search(stripped) and not _is_record_line(stripped)
+    return not _HEADING_END.search(stripped) and not _is_record_line(stripped) and not _names_a_duration(stripped)
+
+
+def _names_a_duration(text: str) -> bool:
+    """A line giving a cookie name its duration ("… _fbp: 3 maanden; fr: 90 dagen"): no heading."""
+    if ": " not in text:
+        return False
+    from .cells import leading_lifetime
+    from .names import _shape
+
+    for colon in re.finditer(r":\s+", text):
+        words = text[:colon.start()].split()
+        if words and _shape(words[-1]) == "strong" and leading_lifetime(text[colon.end():]):
+            return True
+    return False
 
 
 def _is_record_line(text: str) -> bool:
@@ -141,6 +155,115 @@ def _heads_paragraph(segment: str) -> bool:
         # a service's name over its description ("YouTube" / "Sommige pagina's tonen …")
         return "".join(c for c in vendor.name.casefold() if c.isalnum()) == "".join(c for c in first.casefold() if c.isalnum())
     return heading_purpose(first) is not None
+
+
+_LABEL_LINE = re.compile(r"^\s*[-–•*]?\s*([^:\n]{1,40}?)\s*:(?:\s|$)")
+
+
+def _label_line(line: str) -> bool:
+    from .runtogether import label_role
+
+    match = _LABEL_LINE.match(line)
+    return bool(match) and label_role(match.group(1)) is not None
+
+
+def _record_lines(segment: str, start: int) -> Optional[list[tuple[int, int]]]:
+    """The spans of a paragraph that is one label record written a line per field: a first
+    line that is a cookie name (or a label line) and label lines after it ("Doel: …",
+    "Vervalt na: …"; a line without a label continues the value above it). None otherwise."""
+    from .runtogether import table_names_ok
+
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    labelled = 0
+    for number, line in enumerate(segment.split("\n")):
+        line_start, line_end = start + offset, start + offset + len(line.rstrip())
+        offset += len(line) + 1
+        if not line.strip():
+            continue
+        if _label_line(line):
+            labelled += 1
+            spans.append((line_start + len(line) - len(line.lstrip()), line_end))
+        elif number == 0:
+            if not table_names_ok(line.strip().rstrip(":")):
+                return None
+            spans.append((line_start + len(line) - len(line.lstrip()), line_end))
+        elif spans and labelled:
+            spans[-1] = (spans[-1][0], line_end)  # a wrapped value
+        else:
+            return None
+    if labelled < 1 or len(spans) < 2 or (labelled < 2 and _label_line(segment.split("\n", 1)[0])):
+        return None
+    return spans
+
+
+def _tab_label_lines(segment: str, start: int) -> Optional[list[tuple[int, int, tuple[str, str]]]]:
+    """A paragraph of "label<TAB>value" lines (a CMP's service box copied as text: "Naam\tWooCommerce",
+    "Cookie naam\twoocommerce_cart_hash, …", "Cookie looptijd\tSessie / 2 dagen"): each line's
+    span and its (label, value). None unless two lines or more are such pairs, and all are."""
+    from .runtogether import label_role
+
+    out: list[tuple[int, int, tuple[str, str]]] = []
+    offset = 0
+    for line in segment.split("\n"):
+        line_start = start + offset
+        offset += len(line) + 1
+        if not line.strip():
+            continue
+        label, tab, value = line.strip().partition("\t")
+        if not tab or not value.strip() or len(label) > 30:
+            return None
+        lead = len(line) - len(line.lstrip())
+        out.append((line_start + lead, line_start + len(line.rstrip()), (label.strip(), " ".join(value.split()))))
+    known = sum(1 for _, _, (label, _) in out if label_role(label.rstrip(":")) is not None)
+    return out if known >= 2 and any(label_role(label.rstrip(":")) == "name" for _, _, (label, _) in out) else None
+
+
+def _name_value_lines(segment: str, start: int) -> Optional[list[tuple[int, int]]]:
+    """The lines of a paragraph in which two lines or more are a cookie name and its
+    duration ("zo_sessie: duur van de sessie" / "zo_volume: 1 jaar"), one block each, so that
+    each duration stays with its own name. None otherwise."""
+    from .cells import lifetime_line
+    from .runtogether import table_names_ok
+
+    spans: list[tuple[int, int]] = []
+    pairs = 0
+    offset = 0
+    for line in segment.split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            spans.append((start + offset + lead, start + offset + len(line.rstrip())))
+            head, colon, value = line.partition(":")
+            head = head.strip().lstrip("-–•* ")
+            if colon and 0 < len(head) <= 80 and value[:1].isspace() and table_names_ok(head) \
+                    and lifetime_line(value.strip()):
+                pairs += 1
+        offset += len(line) + 1
+    return spans if pairs >= 2 else None
+
+
+def _label_value_lines(segment: str, start: int) -> Optional[list[tuple[int, int]]]:
+    """The spans of a paragraph that runs into label records written a label line and a value
+    line each ("Naam" / "lang" / "Host" / ".zuidwold.nl" / "Duur" / "Sessie", a CMP's cookie
+    list copied as text): the lines before the first name label stay one paragraph, every line
+    from there is a block of its own. None when the paragraph has no such record."""
+    from .runtogether import label_role
+
+    pieces: list[tuple[int, int, str]] = []
+    offset = 0
+    for line in segment.split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            pieces.append((start + offset + lead, start + offset + len(line.rstrip()), line.strip()))
+        offset += len(line) + 1
+    roles = [label_role(text) if len(text) <= 30 else None for _, _, text in pieces]
+    first = next((i for i in range(len(pieces) - 3)
+                  if roles[i] == "name" and roles[i + 1] is None and roles[i + 2] not in (None, "name")
+                  and roles[i + 3] is None), None)
+    if first is None:
+        return None
+    spans = [(pieces[0][0], pieces[first - 1][1])] if first else []
+    return spans + [(a, b) for a, b, _ in pieces[first:]]
 
 
 def read_text(text: str, source: str, source_kind: str = "text") -> Document:
@@ -250,6 +373,25 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             block.text = block.text.strip()
             continue
         segment = masked[start:end]
+        pairs = _tab_label_lines(segment, start) if kind == "paragraph" and line_count > 1 else None
+        if pairs:
+            for line_start, line_end, cells in pairs:
+                builder.add("row", line_start, line_end, cells=cells, table=None)
+            continue
+        lines = (_record_lines(segment, start) or _label_value_lines(segment, start) or _name_value_lines(segment, start)) \
+            if kind == "paragraph" and line_count > 1 else None
+        if lines:
+            # "SSESS[id]" / "Doel: …" / "Vervalt na: …" without blank lines: one block a line,
+            # so that the name line and each labelled line are read as one record's parts
+            first_start, first_end = lines[0]
+            lead = masked[first_start:first_end]
+            if "\n" in lead and _heads_paragraph(lead):  # a heading over the text before the records
+                cut = first_start + lead.index("\n")
+                builder.add("heading", first_start, cut, level=0)
+                lines[0] = (cut + 1, first_end)
+            for line_start, line_end in lines:
+                builder.add("paragraph", line_start, line_end)
+            continue
         if kind == "paragraph" and line_count > 1 and _heads_paragraph(segment):
             # "Lijst van essentiële cookies" over its paragraph without a blank line between
             first_end = start + segment.index("\n")

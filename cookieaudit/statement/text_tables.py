@@ -321,6 +321,75 @@ def _one_cell_per_line(lines: list[str], table: TextTable, start: int) -> int:
     return i
 
 
+def _cells_per_line(lines: list[str], table: TextTable, start: int) -> int:
+    """One cell per line; when cells are wrapped over lines and the lifetime is the last
+    column, each row is read as the lines up to its lifetime line instead."""
+    kinds = column_kinds(table.header)
+    trial = TextTable(table.header_first, table.header_last, table.header)
+    end = _one_cell_per_line(lines, trial, start)
+    life = len(kinds) - 1
+    if kinds[life] == "lifetime" and len(kinds) >= 3 and any(not lifetime_line(row.cells[life]) for row in trial.rows):
+        wrapped = TextTable(table.header_first, table.header_last, table.header)
+        wrapped_end = _rows_ended_by_lifetime(lines, wrapped, start, kinds)
+        if wrapped.rows and wrapped_end >= end:
+            table.rows = wrapped.rows
+            return wrapped_end
+    table.rows = trial.rows
+    return end
+
+
+def _rows_ended_by_lifetime(lines: list[str], table: TextTable, start: int, kinds: list[str]) -> int:
+    """Rows of one cell per line with wrapped cells, each ending at a line that is its
+    lifetime ("waterland-melding-" / "gesloten" / "Sportbedrijf" / "Waterland" / "Onthoudt …" /
+    "… weggeklikt." / "14 dagen"): the name (a name broken after a hyphen goes on), short
+    capitalised lines for the columns before the purpose, the rest the purpose."""
+    i = start
+    chunk: list[tuple[int, str]] = []
+    while i < len(lines):
+        text = _clean(lines[i])
+        if not text:
+            following = _next_filled(lines, i)
+            if chunk or following >= len(lines) or not _name_line(_clean(lines[following])):
+                break
+            i += 1
+            continue
+        if not chunk and (not _name_line(text) or _starts_header(lines, i)):
+            break
+        chunk.append((i, text))
+        if len(chunk) >= 2 and lifetime_line(text) and len(text.split()) <= 8:
+            table.rows.append(TableRow(chunk[0][0], i, _wrapped_cells([t for _, t in chunk], kinds)))
+            chunk = []
+        elif len(chunk) > 12:
+            return chunk[0][0]
+        i += 1
+    return chunk[0][0] if chunk else i
+
+
+def _wrapped_cells(texts: list[str], kinds: list[str]) -> tuple[str, ...]:
+    name = texts[0]
+    k = 1
+    while k < len(texts) - 1 and name.endswith(("-", "_", ".")) and " " not in texts[k] and texts[k][:1].islower():
+        name += texts[k]
+        k += 1
+    cells = [""] * len(kinds)
+    cells[0], cells[-1] = name, texts[-1]
+    middle = texts[k:-1]
+    free = list(range(1, len(kinds) - 1))
+    purpose = next((j for j in free if kinds[j] == "purpose"), free[-1] if free else None)
+    for j in free:
+        if j == purpose or not middle:
+            break
+        taken = []
+        while middle and len(middle[0].split()) <= 2 and middle[0][:1].isupper() and not middle[0].endswith("."):
+            taken.append(middle.pop(0))
+            if len(taken) == 2:
+                break
+        cells[j] = " ".join(taken)
+    if purpose is not None:
+        cells[purpose] = " ".join(middle)
+    return tuple(cells)
+
+
 def _lifetime_sentence(text: str) -> bool:
     """A short line that gives a lifetime ("365 days duration.", "Expires after one year")."""
     from .attributes import read_lifetime
@@ -401,24 +470,32 @@ def _aligned_rows(lines: list[str], table: TextTable, start: int) -> int:
         # where the row above has its whole lifetime and this line holds more of that column
         if name_index != 0 or offset == 0 or not body[offset - 1].strip():
             return False
-        if life_index is not None and cells[life_index] and (
-                lifetime_line(cells[life_index]) or lifetime_line(rows[-1][2][life_index])):
-            return False
-        return _name_goes_on(rows[-1][2][0], cells[0], name_width)
+        if life_index is not None and cells[life_index]:
+            above = rows[-1][2][life_index]
+            if lifetime_line(above):
+                return False
+            # "End of" / "session": the lifetime above is broken over lines, not complete
+            if lifetime_line(cells[life_index]) and not (above and lifetime_line(f"{above} {cells[life_index]}")):
+                return False
+        if rows[-1][2][0].endswith((",", ";")):
+            return True  # a name list broken after its comma ("ARRAffinity," / "ARRAffinitySameSite")
+        return _name_goes_on(rows[-1][3], cells[0], name_width)
 
     rows: list[list] = []
     for offset, cells in enumerate(lined):
         if not any(cells):
             continue
         if cells[0] and (not rows or not name_goes_on(offset, cells)):
-            rows.append([start + offset, start + offset, cells])
+            rows.append([start + offset, start + offset, cells, cells[name_index]])
         elif rows:
             rows[-1][1] = start + offset
             joined = [" ".join(filter(None, (a, b))) for a, b in zip(rows[-1][2], cells)]
-            if cells[name_index] and _name_goes_on(rows[-1][2][name_index], cells[name_index], name_width):
+            # the name's last line (not the whole name so far) tells whether this line goes on with it
+            if cells[name_index] and _name_goes_on(rows[-1][3], cells[name_index], name_width):
                 joined[name_index] = rows[-1][2][name_index] + cells[name_index]
             rows[-1][2] = joined
-    for first, last, cells in rows:
+            rows[-1][3] = cells[name_index] or rows[-1][3]
+    for first, last, cells, _ in rows:
         if table_names_ok(cells[name_index]):
             table.rows.append(TableRow(first, last, tuple(cells)))
     return end
@@ -441,7 +518,7 @@ def _name_goes_on(previous: str, piece: str, width: int) -> bool:
         return False
     # a line breaks a name after a hyphen, dot or underscore, or where the column is full; a
     # placeholder never starts a name ("_pk_id.<site-id>." / "<hash>")
-    if not (previous.endswith(("-", ".", "_", "/")) or piece.startswith(("<", "{", "[")) or len(previous) >= width - 1):
+    if not (previous.endswith(("-", ".", "_", "/", "~")) or piece.startswith(("<", "{", "[")) or len(previous) >= width - 1):
         return False
     return known_cookie(piece) is None and known_cookie(piece, exact_only=True) is None and table_names_ok(previous + piece)
 
@@ -473,7 +550,7 @@ def read_table_at(lines: list[str], index: int) -> Optional[TextTable]:
             first += 1
         if first < len(lines) and _name_line(_clean(lines[first])) and len(header) >= 3 \
                 and (first + 1 < len(lines) and not _is_row(lines[first], header, _context(lines, first, glued))):
-            table.next_line = _one_cell_per_line(lines, table, first)
+            table.next_line = _cells_per_line(lines, table, first)
         else:
             table.next_line = _one_row_per_line(lines, table, index + 1, _context(lines, index + 1, glued))
         return table
@@ -481,7 +558,7 @@ def read_table_at(lines: list[str], index: int) -> Optional[TextTable]:
     if multi is not None:
         cells, last = multi
         table = TextTable(index, last, cells)
-        table.next_line = _one_cell_per_line(lines, table, last + 1)
+        table.next_line = _cells_per_line(lines, table, last + 1)
         return table if table.rows else None
     return None
 

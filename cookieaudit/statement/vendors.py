@@ -16,6 +16,8 @@ __all__ = ["VendorMatch", "find_vendor", "known_cookie", "rule_purpose", "vendor
 # A rule match below this confidence (a domain-scoped rule matched without its domain,
 # a catch-all) says too little about a name found in prose.
 MIN_RULE_CONFIDENCE = 0.7
+# Typographic ligatures a PDF's text may hold inside a name ("ARRAﬃnity", "Veriﬁcation").
+LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 
 _CAPITALISED_RUN = re.compile(r"(?<![\w-])(?:[A-Z0-9][\w.&'-]*)(?:[ \t]+(?:[A-Z0-9][\w.&'-]*|for|van|de|voor))*(?![\w-])")
 
@@ -72,7 +74,7 @@ def _classification(name: str):
     if classifier is None or not name:
         return None
     try:
-        return classifier.classify(name)
+        return classifier.classify(name.translate(LIGATURES))
     except Exception:
         return None
 
