@@ -48,10 +48,10 @@ _LAST_OP: dict = {}  # page -> (the last operation the driver started on it, whe
 _perform = driver._async_perform
 
 
-async def _traced_perform(page, op):
+async def _traced_perform(page, op, *args):
     _LAST_OP[page] = (op, False)
     try:
-        return await _perform(page, op)
+        return await _perform(page, op, *args)
     except asyncio.CancelledError:  # the guard gave up on it: it never answered
         raise
     finally:

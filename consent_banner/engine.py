@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Generator, Optional
 
 from . import decide, ops
-from .models import Outcome, Step
+from .models import Detection, Outcome, Step
 from .rules import CmpRule
 from .vocabulary import Vocabulary, clean_text
 
@@ -196,8 +196,12 @@ def _next_look_ms(snapshot: Optional[dict]) -> int:
 
 
 def detect_flow(rules: tuple[CmpRule, ...], vocabulary: Vocabulary, timeout: float = DEFAULT_TIMEOUT) -> Flow:
-    """Detect the banner; return a Detection (``found=False`` when none shows)."""
-    _, detection, _ = yield from find_flow(rules, vocabulary, timeout)
+    """Detect the banner; return a Detection (``found=False`` when none shows, or when the browser
+    stopped answering: the note says which operation timed out)."""
+    try:
+        _, detection, _ = yield from find_flow(rules, vocabulary, timeout)
+    except ops.TimedOut as exc:
+        return Detection(found=False, note=f"the browser gave no answer: {exc}")
     return detection
 
 
@@ -526,9 +530,22 @@ def _path_available(path: list[decide.PlanStep]) -> Flow:
 
 def answer_flow(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary, timeout: float = DEFAULT_TIMEOUT,
                 screenshot_dir: Optional[Path] = None) -> Flow:
-    """Find the banner and answer it with ``action`` ('accept' or 'reject'); return an Outcome."""
+    """Find the banner and answer it with ``action`` ('accept' or 'reject'); return an Outcome.
+    An operation the browser never answers ends the flow: not verified, the reason names it."""
     outcome = Outcome(action=action)
     run = _Run(outcome, vocabulary)
+    try:
+        yield from _answer(action, rules, vocabulary, timeout, screenshot_dir, run)
+    except ops.TimedOut as exc:
+        outcome.verified = False
+        why = f"the browser gave no answer: {exc}"
+        outcome.reason = f"{outcome.reason}; {why}" if outcome.reason else why
+    return outcome
+
+
+def _answer(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary, timeout: float,
+            screenshot_dir: Optional[Path], run: _Run) -> Flow:
+    outcome = run.outcome
     banner, detection, first_seen = yield from find_flow(rules, vocabulary, timeout)
     outcome.detection, outcome.cmp = detection, detection.cmp
     if banner is None:

@@ -276,3 +276,50 @@ def test_a_control_known_only_by_its_click_handler_is_offered():
     detection, _ = _drive(engine.detect_flow(RULES, WORDS, timeout=1), answer)
     assert asked == ["c1"]
     assert [(b.role, b.text) for b in detection.buttons] == [("accept", "Accepteren"), ("reject", "Weigeren")]
+
+
+class _FakePage:
+    """Just enough of a Playwright page for the driver's request tracker."""
+
+    main_frame = object()
+
+    def on(self, event, handler):
+        pass
+
+
+def test_an_operation_that_never_answers_is_thrown_into_the_flow_and_ends_the_phase(monkeypatch):
+    """The async driver gives each operation its budget: one that never returns (the state read after
+    the banner was found) ends answer_flow with the reason; detect_flow says so in its note."""
+    import asyncio
+
+    from consent_banner import driver
+
+    banner = {"ref": "c1", "kind": "fixed", "text": "Wij gebruiken cookies. Accepteren Weigeren", "box": {"x": 0, "y": 0, "width": 800, "height": 90},
+              "buttons": [{"ref": "b1", "text": "Accepteren", "tag": "button"}, {"ref": "b2", "text": "Weigeren", "tag": "button"}]}
+    seen = []
+
+    async def perform(page, op, before_click=None):
+        seen.append(op)
+        if isinstance(op, ops.Cookies) and any(isinstance(o, ops.Geometry) for o in seen):
+            await asyncio.Event().wait()  # never answers
+        if isinstance(op, ops.Evaluate) and op.name == "probe":
+            return ops.OpResult(True, _probe(candidates=[banner]) | {"candidates": [banner]})
+        if isinstance(op, ops.Geometry):
+            return ops.OpResult(True, {"box": {"x": 0, "y": 0, "width": 800, "height": 90}, "enabled": True,
+                                       "point": {"x": 10, "y": 10}, "text": ""})
+        if isinstance(op, ops.Cookies):
+            return ops.OpResult(True, [])
+        return ops.OpResult(True, {})
+
+    monkeypatch.setattr(driver, "_async_perform", perform)
+    flow = engine.answer_flow("reject", RULES, WORDS, timeout=1)
+    outcome = asyncio.run(driver.run_async(flow, _FakePage(), op_budget=0.5))
+    assert outcome.detected and not outcome.verified
+    assert outcome.reason == "the browser gave no answer: Cookies timed out after 0.5 s"
+
+    async def never(page, op, before_click=None):
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(driver, "_async_perform", never)
+    detection = asyncio.run(driver.run_async(engine.detect_flow(RULES, WORDS, timeout=1), _FakePage(), op_budget=0.2))
+    assert not detection.found and detection.note == "the browser gave no answer: Evaluate probe timed out after 0.2 s"

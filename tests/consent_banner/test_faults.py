@@ -88,3 +88,36 @@ def test_banner_that_ignores_early_clicks_is_clicked_again(page, fault_sites):
     assert outcome.verified, outcome
     assert [s.text for s in outcome.steps if s.action == "click"] == ["Tout accepter", "Tout accepter"]
     assert "!gtag=true" in cookie_jar(page)["tarteaucitron"]
+
+
+BLOCKING_BANNER = """<h1>Gemeente Vastloop</h1>
+<div id="melding" style="position:fixed;bottom:0;left:0;right:0;background:#fff;padding:16px;border-top:2px solid #333">
+<p>Wij gebruiken cookies om onze website te verbeteren.</p>
+<button id="ja">Accepteren</button> <button id="nee">Weigeren</button></div>
+<script>
+// Refusing asks the server synchronously, and the server never answers in time: the page's main
+// thread is blocked, so the click and every look at the page after it get no answer.
+document.getElementById("nee").addEventListener("click", function () {
+  var request = new XMLHttpRequest();
+  request.open("POST", "/toestemming", false);
+  request.send("nee");
+  document.getElementById("melding").remove();
+});
+document.getElementById("ja").addEventListener("click", function () {
+  document.cookie = "vl_cookies=ja; path=/"; document.getElementById("melding").remove();
+});
+</script>"""
+
+
+def test_an_operation_that_never_answers_ends_the_phase_with_a_reason(page, testweb, monkeypatch):
+    """The page blocks in a synchronous request as the reject is clicked: the operations on it get
+    no answer; each has a budget, so reject() returns (not verified, the reason says what timed out)
+    instead of hanging. Without the budget this waits the whole minute the server takes, then is verified."""
+    testweb.route("www.vastloop-proefdorp.nl", "/", html(BLOCKING_BANNER, title="Vastloop"))
+    testweb.route("www.vastloop-proefdorp.nl", "/toestemming", Response("ok", content_type="text/plain", delay=60))
+    monkeypatch.setattr(consent_banner.ops, "OP_BUDGET_S", 10.0)
+    page.goto("https://www.vastloop-proefdorp.nl/")
+    outcome = consent_banner.reject(page)
+    assert outcome.detected and not outcome.verified
+    assert "timed out after" in outcome.reason, outcome.reason
+    assert outcome.reason.startswith("the browser gave no answer") or "; the browser gave no answer" in outcome.reason
