@@ -220,6 +220,10 @@ def _generic_banner(snapshot: dict, vocabulary: Vocabulary, present: list[str],
         if candidate.get("kind") == "top-bar" and not roles & {"accept", "reject"} and not settings_layer:
             continue  # a strip at the top is a banner only when it offers the choice itself
         score = (10 if answerable else 0) + (3 if candidate.get("kind") in POSITIONED else 0)
+        if settings_layer and roles & {"reject", "save", "close"}:
+            # Just after a settings button: the layer that opened offers the settings' own answers;
+            # the first layer (often still drawn beneath it) offers only accept and settings.
+            score += 5
         if candidate.get("kind") == "document":
             score -= 1  # in an iframe: a positioned banner inside it is the better candidate
         key = (score, -len(text))

@@ -159,6 +159,18 @@ def test_a_settings_panel_that_never_says_cookie_is_found_only_as_a_settings_lay
     assert banner is not None and [c.role for c in banner.controls] == ["save"]
 
 
+def test_the_settings_layer_is_preferred_to_the_first_layer_still_drawn_beneath_it():
+    """After "Aanpassen" both layers show: the one offering save (longer text, toggles) is the settings."""
+    bar = _candidate("Wij gebruiken cookies. Kies via Aanpassen.", ["Alles accepteren", "Aanpassen"], ref="r1")
+    dialog = _candidate("Cookievoorkeuren aanpassen. Noodzakelijk, altijd actief. Analytisch: bezoekersstatistieken. "
+                        "Marketing: sociale media.", ["Mijn voorkeuren opslaan", "Alles accepteren"],
+                        {"total": 4, "enabled": 3, "checked": 3}, kind="dialog", ref="r2")
+    snapshot = _probe() | {"candidates": [bar, dialog]}
+    assert decide.find_banner(snapshot, (), WORDS).target == decide.ref_selector("r1")  # the first layer, as first found
+    layer = decide.find_banner(snapshot, (), WORDS, settings_layer=True)
+    assert layer.target == decide.ref_selector("r2") and "save" in [c.role for c in layer.controls]
+
+
 def test_first_layer_toggles_and_a_save_button_make_a_reject_path():
     """No reject button, but pre-ticked boxes and "Selectie opslaan": untick everything, then save."""
     snapshot = _probe() | {"candidates": [_candidate("Wij gebruiken cookies. Kies welke u toestaat.",
