@@ -77,11 +77,12 @@ class Banner:
 
 @dataclass(frozen=True)
 class PlanStep:
-    """One step the engine will perform: click, switch-off, wait-for, wait, or second-layer.
+    """One step the engine will perform: click, switch-off, switch-on, wait-for, wait, or second-layer.
 
     ``switch-off``: every category toggle that is on (not necessary, not disabled) inside the
     element ``selector`` is clicked off and checked; with ``role="select"`` the selector names the
-    toggles themselves (a CMP rule's ``toggle_off``)."""
+    toggles themselves (a CMP rule's ``toggle_off``). ``switch-on``: every one that is off is
+    clicked on (accepting where the only answer saves the ticked boxes)."""
 
     kind: str
     selector: Optional[str] = None
@@ -418,6 +419,12 @@ def plan(action: str, banner: Banner) -> list[list[PlanStep]]:
     wanted = [c for c in banner.controls if c.role == action]
     for control in wanted:
         paths.append([PlanStep("click", control.target, frame, control.text, control.shown_as, role=action)])
+    if action == "accept" and not paths and (banner.toggles or {}).get("enabled"):
+        # No "accept": the only answer saves the ticked boxes. Accepting is ticking every one, then saving.
+        inner = banner.target if frame == "main" else None
+        for control in (c for c in banner.controls if c.role == "save"):
+            paths.append([PlanStep("switch-on", inner, frame, shown_as="toggles on the banner"),
+                          PlanStep("click", control.target, frame, control.text, control.shown_as, role="save")])
     if action == "reject":
         # Toggles on the first layer and a "save my selection" button: switch all off, then save.
         toggles = banner.toggles or {}

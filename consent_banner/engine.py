@@ -342,11 +342,12 @@ def _run_step(step: decide.PlanStep, run: _Run) -> Flow:
         return True
     if step.kind == "second-layer":
         return (yield from _second_layer(step.frame, run))
-    if step.kind == "switch-off":
+    if step.kind in ("switch-off", "switch-on"):
+        on = step.kind == "switch-on"
         if step.role == "select":
-            ok, _ = yield from _switch_off(None, step.frame, run, select=step.selector)
+            ok, _ = yield from _switch_off(None, step.frame, run, select=step.selector, on=on)
         else:
-            ok, _ = yield from _switch_off(step.selector, step.frame, run)
+            ok, _ = yield from _switch_off(step.selector, step.frame, run, on=on)
         return ok or step.optional
     # The banner as a whole was already seen still; one element only needs two equal readings.
     failure = yield from _wait_ready(step.selector, step.frame, Patience.of(STEP), stable_ms=90)
@@ -405,11 +406,13 @@ def _read_toggles(run: _Run, css: Optional[str], select: Optional[str], frame: s
     return result
 
 
-def _switch_off(container: Optional[str], frame: str, run: _Run, select: Optional[str] = None) -> Flow:
+def _switch_off(container: Optional[str], frame: str, run: _Run, select: Optional[str] = None, on: bool = False) -> Flow:
     """Switch off every category control that is on inside ``container`` (None: the whole frame),
     except necessary or disabled ones, tab by tab; wait until each shows it is off after its
-    click. Every switch and tab is a step with its label. Returns (ok, toggles found)."""
+    click. Every switch and tab is a step with its label. Returns (ok, toggles found).
+    ``on``: switch every one that is off on instead (accepting through a "save" button)."""
     outcome = run.outcome
+    verb = "toggle-on" if on else "toggle-off"
     css, pierce = decide.as_css(container) if container else (None, True)
     pierce = pierce or frame != "main" or container is None
     seen_tabs: set[str] = set()
@@ -419,7 +422,7 @@ def _switch_off(container: Optional[str], frame: str, run: _Run, select: Optiona
     for _ in range(MAX_TABS + 1):
         result = yield from _read_toggles(run, css, select, frame, pierce)
         if not result.ok:
-            outcome.steps.append(Step(action="toggle-off", text="settings toggles", ok=False, error=result.error))
+            outcome.steps.append(Step(action=verb, text="settings toggles", ok=False, error=result.error))
             return False, found
         toggles = [t for t in result.value["toggles"] if not t["necessary"] and not t["disabled"]]
         found = max(found, len(result.value["toggles"]))
@@ -429,15 +432,16 @@ def _switch_off(container: Optional[str], frame: str, run: _Run, select: Optiona
             outcome.preticked = True
         clicked: dict[str, tuple[str, str]] = {}  # toggle ref -> (label, frame URL)
         for toggle in toggles:
-            if not toggle["on"] or not toggle["clickRef"] or toggle["ref"] in done:
+            click_ref = toggle.get("onClickRef") if on and toggle["kind"] == "radio" else toggle["clickRef"]
+            if bool(toggle["on"]) is on or not click_ref or toggle["ref"] in done:
                 continue
             label = clean_text(toggle["label"], 80) or toggle["kind"]
-            target = decide.target_of({"ref": toggle["clickRef"], "closed": toggle.get("closed")})
+            target = decide.target_of({"ref": click_ref, "closed": toggle.get("closed")})
             failure = yield from _wait_ready(target, frame, Patience.of(SWITCHED), stable_ms=60)
             click = (yield from _click(target, frame, run)) if failure is None else ops.OpResult(False, error=failure)
             done.add(toggle["ref"])
             if not click.ok:
-                outcome.steps.append(Step(action="toggle-off", text=label, frame=click.frame_url, ok=False, error=click.error))
+                outcome.steps.append(Step(action=verb, text=label, frame=click.frame_url, ok=False, error=click.error))
                 ok = False
                 continue
             clicked[toggle["ref"]] = (label, click.frame_url)
@@ -448,14 +452,14 @@ def _switch_off(container: Optional[str], frame: str, run: _Run, select: Optiona
                 check = yield from _read_toggles(run, css, select, frame, pierce)
                 patience.look()
                 state = {t["ref"]: t["on"] for t in (check.value or {}).get("toggles", [])} if check.ok else {}
-                if all(state.get(ref) is not True for ref in clicked) or patience.done:
+                if all((state.get(ref) is True) is on for ref in clicked) or patience.done:
                     break
                 yield ops.Sleep(100)
             for ref, (label, where) in clicked.items():
-                still_on = state.get(ref) is True
-                outcome.steps.append(Step(action="toggle-off", text=label, frame=where, ok=not still_on,
-                                          error="still on after the click" if still_on else None))
-                ok = ok and not still_on
+                unchanged = (state.get(ref) is True) is not on
+                outcome.steps.append(Step(action=verb, text=label, frame=where, ok=not unchanged,
+                                          error=f"still {'off' if on else 'on'} after the click" if unchanged else None))
+                ok = ok and not unchanged
         for t in result.value["tabs"]:
             if t["selected"]:
                 seen_tabs.add(t["ref"])
@@ -521,7 +525,7 @@ def _second_layer(frame: str, run: _Run) -> Flow:
 
 def _path_available(path: list[decide.PlanStep]) -> Flow:
     # A path that starts by switching toggles off is there when its save button is.
-    first = next((s for s in path if s.kind != "switch-off"), path[0])
+    first = next((s for s in path if s.kind not in ("switch-off", "switch-on")), path[0])
     if first.selector is None:
         return True
     result = yield ops.Geometry(first.selector, first.frame)

@@ -181,6 +181,17 @@ def test_first_layer_toggles_and_a_save_button_make_a_reject_path():
     assert paths[0][0].selector == banner.target and paths[0][1].text == "Selectie opslaan"  # switch off inside the banner
 
 
+def test_accepting_where_the_only_answer_saves_the_ticked_boxes_ticks_them_all_first():
+    """No accept button: tick every category, then save (and refusing unticks them, then saves)."""
+    snapshot = _probe() | {"candidates": [_candidate("Wij gebruiken cookies. Kies welke u toestaat.",
+                                                     ["Voorkeuren opslaan"], {"total": 3, "enabled": 2, "checked": 2})]}
+    banner = decide.find_banner(snapshot, (), WORDS)
+    accept, reject = decide.plan("accept", banner), decide.plan("reject", banner)
+    assert [[s.kind for s in path] for path in accept] == [["switch-on", "click"]]
+    assert [[s.kind for s in path] for path in reject] == [["switch-off", "click"]]
+    assert accept[0][1].text == reject[0][1].text == "Voorkeuren opslaan"
+
+
 def test_a_cookie_notice_without_buttons_yet_is_not_answerable():
     """A bar still animating in (text, no buttons) is kept as a fallback while the engine looks on."""
     snapshot = _probe() | {"candidates": [_candidate("Wij gebruiken cookies voor het analyseren van websitebezoek.", [])]}
