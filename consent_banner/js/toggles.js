@@ -131,13 +131,16 @@
       radioGroups.add(el.name);
       const root = el.getRootNode();
       const group = Array.from(root.querySelectorAll("input[type=radio]")).filter((r) => r.name === el.name);
-      const no = group.find((r) => offWord.test(labelOf(r)) || offWord.test(r.value || ""));
+      const OFF_VALUE = /^(0|false|no|off|n|deny|reject|nee|nein|non)$/i;
+      const no = group.find((r) => offWord.test(labelOf(r)) || OFF_VALUE.test(r.value || ""))
+        || group.find((r) => offWord.test(r.value || ""));
       const checked = group.find((r) => r.checked);
       if (!no) continue;
       const target = clickTargetOf(no);
       const yes = group.find((r) => r !== no && !offWord.test(labelOf(r)));
       const yesTarget = yes ? clickTargetOf(yes) : null;
-      const label = labelOf(el.closest("fieldset") || el.parentElement || el);
+      const legend = el.closest("fieldset") && el.closest("fieldset").querySelector("legend");
+      const label = legend && short(legend.innerText) ? short(legend.innerText) : labelOf(el.closest("fieldset") || el.parentElement || el);
       toggles.push({ ref: stamp(no), clickRef: target ? stamp(target) : null, onClickRef: yesTarget ? stamp(yesTarget) : null,
                      label, on: Boolean(checked && checked !== no),
                      disabled: Boolean(no.disabled), necessary: necessary.test(label), visible: Boolean(target), kind: "radio",
