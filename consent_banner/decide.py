@@ -298,10 +298,18 @@ def frame_banner(frame_snapshot: dict, iframe: dict, frame_url: str, vocabulary:
 
 
 @functools.lru_cache(maxsize=1)
+def _signals() -> dict:
+    return yaml.safe_load(resources.files("consent_banner").joinpath("signals.yaml").read_text(encoding="utf-8")) or {}
+
+
 def tag_manager_scripts() -> tuple[str, ...]:
     """URL fragments of tag-manager scripts (``signals.yaml``)."""
-    data = yaml.safe_load(resources.files("consent_banner").joinpath("signals.yaml").read_text(encoding="utf-8")) or {}
-    return tuple(str(x).lower() for x in data.get("tag_manager_scripts") or ())
+    return tuple(str(x).lower() for x in _signals().get("tag_manager_scripts") or ())
+
+
+def consent_mode_tracking() -> frozenset[str]:
+    """The Google consent-mode types a refusal must leave denied (``signals.yaml``)."""
+    return frozenset(str(x) for x in _signals().get("consent_mode_tracking") or ())
 
 
 def waiting_signal(snapshot: Optional[dict], rules: tuple[CmpRule, ...]) -> Optional[str]:
@@ -508,12 +516,13 @@ def _refusal_state(tcf: Optional[dict], consent_mode: Optional[dict]) -> tuple[l
         if tcf["purposeConsents"]:
             evidence.append(f"TCF {tcf['eventStatus']} with no purpose consented")
     update = (consent_mode or {}).get("update") or {}
-    granted = sorted(k for k, v in update.items() if k.endswith("_storage") and k not in ("functionality_storage", "security_storage")
-                     and v == "granted")
+    tracking = consent_mode_tracking()
+    granted = sorted(k for k, v in update.items() if k in tracking and v == "granted")
     if granted:
         return evidence, f"consent mode updated to granted ({', '.join(granted)}) after the refusal"
-    if update and any(v == "denied" for v in update.values()):
-        evidence.append("consent mode update: denied")
+    denied = sorted(k for k, v in update.items() if k in tracking and v == "denied")
+    if denied:
+        evidence.append(f"consent mode update: {', '.join(denied)} denied")
     return evidence, None
 
 

@@ -92,8 +92,16 @@ def test_a_refusal_must_agree_with_consent_mode():
     assert decide.judge("reject", GENERIC, {}, after, False, None, granted)[2] == \
         "consent mode updated to granted (analytics_storage) after the refusal"
     ok, how, _ = decide.judge("reject", GENERIC, {}, after, False, None, denied)
-    assert ok and how.endswith("consent mode update: denied")
+    assert ok and how.endswith("consent mode update: ad_storage, analytics_storage denied")
     assert decide.judge("accept", GENERIC, {}, after, False, None, granted)[0]  # granting is what accept does
+    # A CMP without a preferences category grants the preference types on "reject all": no contradiction.
+    preferences = {"update": {"analytics_storage": "denied", "ad_storage": "denied", "ad_user_data": "denied",
+                              "ad_personalization": "denied", "functionality_storage": "granted",
+                              "personalization_storage": "granted", "security_storage": "granted"}, "default": {}}
+    assert decide.judge("reject", GENERIC, {}, after, False, None, preferences)[0]
+    marketing = {"update": {"analytics_storage": "denied", "ad_personalization": "granted"}, "default": {}}
+    assert decide.judge("reject", GENERIC, {}, after, False, None, marketing)[2] == \
+        "consent mode updated to granted (ad_personalization) after the refusal"
 
 
 def test_the_verification_names_the_record_not_the_tracker():
