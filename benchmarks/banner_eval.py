@@ -10,7 +10,8 @@ how long answering takes on pages with no banner (the cost the scanner pays per 
 
 ``--part dev`` (the default) runs the set the engine is tuned against; ``--part heldback`` the
 banners written before that tuning (run it once before and once after a change, never to tune),
-``--part heldback2`` the second such set; ``--part all`` every part. Every context hides
+``--part heldback2`` the second such set (development material since round 3 of issue 13: its
+entries are ``part: dev`` now); ``--part all`` every part. Every context hides
 ``navigator.webdriver``, as the scanner does. A phase that gets no answer in 300 s counts as failed
 ("hung", with the last browser operation).
 
