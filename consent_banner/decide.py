@@ -427,12 +427,18 @@ def plan(action: str, banner: Banner) -> list[list[PlanStep]]:
     wanted = [c for c in banner.controls if c.role == action]
     for control in wanted:
         paths.append([PlanStep("click", control.target, frame, control.text, control.shown_as, role=action)])
-    if action == "accept" and not paths and (banner.toggles or {}).get("enabled"):
-        # No "accept": the only answer saves the ticked boxes. Accepting is ticking every one, then saving.
-        inner = banner.target if frame == "main" else None
-        for control in (c for c in banner.controls if c.role == "save"):
-            paths.append([PlanStep("switch-on", inner, frame, shown_as="toggles on the banner"),
-                          PlanStep("click", control.target, frame, control.text, control.shown_as, role="save")])
+    if action == "accept" and not paths:
+        if (banner.toggles or {}).get("enabled"):
+            # No "accept": the only answer saves the ticked boxes. Accepting is ticking every one, then saving.
+            inner = banner.target if frame == "main" else None
+            for control in (c for c in banner.controls if c.role == "save"):
+                paths.append([PlanStep("switch-on", inner, frame, shown_as="toggles on the banner"),
+                              PlanStep("click", control.target, frame, control.text, control.shown_as, role="save")])
+        if not paths:
+            # Only a settings button: accept on the settings layer (its "accept all", or every switch on and save).
+            for control in (c for c in banner.controls if c.role == "settings"):
+                paths.append([PlanStep("click", control.target, frame, control.text, control.shown_as, role=control.role),
+                              PlanStep("second-layer", frame=frame, role="accept")])
     if action == "reject":
         # Toggles on the first layer and a "save my selection" button: switch all off, then save.
         toggles = banner.toggles or {}

@@ -341,7 +341,7 @@ def _run_step(step: decide.PlanStep, run: _Run) -> Flow:
         outcome.steps.append(Step(action="wait", text=f"{step.ms} ms"))
         return True
     if step.kind == "second-layer":
-        return (yield from _second_layer(step.frame, run))
+        return (yield from _second_layer(step.frame, run, accept=step.role == "accept"))
     if step.kind in ("switch-off", "switch-on"):
         on = step.kind == "switch-on"
         if step.role == "select":
@@ -482,9 +482,13 @@ def _switch_off(container: Optional[str], frame: str, run: _Run, select: Optiona
     return ok, found
 
 
-def _second_layer(frame: str, run: _Run) -> Flow:
+def _second_layer(frame: str, run: _Run, accept: bool = False) -> Flow:
     """After a settings button: the settings layer (in the main document, an iframe or a shadow
-    root): press its reject, or switch every category off (tab by tab) and press save, else close."""
+    root): press its reject, or switch every category off (tab by tab) and press save, else close.
+    ``accept`` (a banner whose only option is its settings): press the layer's accept, or switch
+    every category on and press save."""
+    if accept:
+        return (yield from _second_layer_accept(frame, run))
     outcome, vocabulary = run.outcome, run.vocabulary
     patience = Patience.of(LAYER)
     banner, reject, save, close = None, [], [], []
@@ -521,6 +525,37 @@ def _second_layer(frame: str, run: _Run) -> Flow:
     control = (save or close)[0]
     return (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as,
                                                  role=control.role), run))
+
+
+def _second_layer_accept(frame: str, run: _Run) -> Flow:
+    outcome, vocabulary = run.outcome, run.vocabulary
+    patience = Patience.of(LAYER)
+    arg = decide.probe_arg((), ref_prefix="s", whole_document=frame != "main")
+    while True:
+        yield ops.Sleep(POLL_MS)
+        probe = yield from _look(arg, vocabulary, frame=frame, pierce=True)
+        patience.look()
+        banner = decide.find_banner(probe.value, (), vocabulary, settings_layer=True) if probe.ok else None
+        if banner is not None:
+            accept = [c for c in banner.controls if c.role == "accept"]
+            save = [c for c in banner.controls if c.role == "save"]
+            if accept or save:
+                break
+        if patience.done:
+            outcome.steps.append(Step(action="wait-for", text="settings with an accept or save option", ok=False,
+                                      error="the settings showed no accept or save option"))
+            return False
+    if accept:
+        control = accept[0]
+        return (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as,
+                                                     role="accept"), run))
+    yield from _wait_ready(banner.target if frame == "main" else "body", frame, Patience.of(SWITCHED), control=False)
+    ok, _ = yield from _switch_off(banner.target if frame == "main" else None, frame, run, on=True)
+    if not ok:
+        return False
+    control = save[0]
+    return (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as,
+                                                 role="save"), run))
 
 
 def _path_available(path: list[decide.PlanStep]) -> Flow:
