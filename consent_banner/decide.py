@@ -6,6 +6,7 @@ whether the consent record proves the choice. No browser here: inputs are the JS
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -532,6 +533,62 @@ def _refusal_state(tcf: Optional[dict], consent_mode: Optional[dict]) -> tuple[l
     return evidence, None
 
 
+def record_tracking_categories() -> Optional[re.Pattern]:
+    """Key names in a consent record's value that stand for tracking categories (``signals.yaml``)."""
+    words = [str(x) for x in _signals().get("record_tracking_categories") or ()]
+    return re.compile("|".join(f"(?:{w})" for w in words), re.I) if words else None
+
+
+_ON_VALUES = {"true", "1", "yes", "granted", "accepted", "allow", "allowed", "on", "ja", "oui"}
+_FLAG_KEYS = re.compile(r"^(accepted|enabled|granted|consent(ed)?|allowed|checked|value|status|state|active)$", re.I)
+_REFUSED_KEYS = re.compile(r"reject|refus|den(y|ied)|declin|weiger|revoked|disabled", re.I)
+
+
+def _record_flags(value: str) -> dict[str, bool]:
+    """Category flags a consent record's value states: a JSON object (nested ones too) of
+    booleans or yes/no words, or a ``key:value`` / ``key=value`` list."""
+    text = unquote(value or "")
+    flags: dict[str, bool] = {}
+
+    def walk(node, parent="", depth=0):
+        if depth > 4:
+            return
+        if isinstance(node, dict):
+            for key, item in node.items():
+                key = str(key)
+                # {"statistics": {"accepted": true}}: the flag belongs to the category around it
+                name = parent if parent and _FLAG_KEYS.match(key) else key
+                if isinstance(item, (bool, int)) or (isinstance(item, str) and len(item) <= 12):
+                    flags[name] = flags.get(name, False) or str(item).strip().lower() in _ON_VALUES
+                else:
+                    walk(item, key, depth + 1)
+        elif isinstance(node, list) and not _REFUSED_KEYS.search(parent):
+            for item in node[:50]:  # {"categories": ["necessary", "analytics"]}: the categories consented to
+                if isinstance(item, str) and len(item) <= 40:
+                    flags[item] = True
+                else:
+                    walk(item, parent, depth + 1)
+
+    try:
+        walk(json.loads(text))
+    except ValueError:
+        for key, item in re.findall(r"([A-Za-z_][\w-]{1,40})\s*[:=]\s*([A-Za-z0-9]{1,12})\b", text[:2000]):
+            flags[key] = item.lower() in _ON_VALUES
+    return flags
+
+
+def _record_contradiction(chosen: list[tuple[str, str]], after: dict[str, str]) -> Optional[str]:
+    """After a refusal: a custom banner's own record that says a tracking category is on."""
+    tracking = record_tracking_categories()
+    if tracking is None:
+        return None
+    for key, _ in chosen:
+        on = sorted(k for k, v in _record_flags(after.get(key, "")).items() if v and tracking.search(k))
+        if on:
+            return f"consent record {key.replace(':', ' ', 1)} records consent to {', '.join(on[:5])} after the refusal"
+    return None
+
+
 def judge(action: str, banner: Banner, before: dict[str, str], after: dict[str, str], shown: bool,
           tcf: Optional[dict], consent_mode: Optional[dict] = None) -> tuple[bool, Optional[str], Optional[str]]:
     """(verified, how, why not): the banner must be gone and a consent record written or changed;
@@ -551,6 +608,7 @@ def judge(action: str, banner: Banner, before: dict[str, str], after: dict[str, 
         return False, None, "banner still visible after clicking"
     if action == "reject":
         state, contradiction = _refusal_state(tcf, consent_mode)
+        contradiction = contradiction or (_record_contradiction(chosen, after) if rule is None else None)
         if contradiction:
             return False, None, contradiction
         if evidence:

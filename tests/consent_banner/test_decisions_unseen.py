@@ -171,3 +171,20 @@ def test_the_document_of_a_same_process_iframe_is_found_in_the_pierced_tree():
     assert document_of_frame(tree, "r7") is inner and document_of_frame(tree, "r8") is None
     assert closed_root_ids(tree, []) == [5]  # the main document's own closed roots only
     assert closed_root_ids(inner, []) == [32]
+
+
+@pytest.mark.parametrize("value, verified", [
+    ('{"necessary":true,"analytics":false,"marketing":false}', True),
+    ("%7B%22necessary%22%3Atrue%2C%22analytics%22%3Atrue%7D", False),  # URL-encoded JSON, analytics still on
+    ("analytisch:0|marketing:0|voorkeuren:1", True),
+    ("analytisch:0|marketing:1", False),
+    ('{"categories":{"statistics":{"accepted":true},"preferences":{"accepted":true}}}', False),
+    ('{"accepted":["necessary","preferences"],"rejected":["analytics","marketing"]}', True),
+    ("nee", True),
+])
+def test_a_refusal_must_agree_with_the_banners_own_record(value, verified):
+    """A custom banner's record that states its categories must not say a tracking one is on after a refusal."""
+    ok, how, why = decide.judge("reject", GENERIC, {}, {"localStorage:site_consent": value}, False, None)
+    assert ok is verified, (how, why)
+    if not verified:
+        assert why.startswith("consent record localStorage site_consent records consent to ") and why.endswith("after the refusal")
