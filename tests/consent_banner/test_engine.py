@@ -314,6 +314,7 @@ def test_an_operation_that_never_answers_is_thrown_into_the_flow_and_ends_the_ph
     """The async driver gives each operation its budget: one that never returns (the state read after
     the banner was found) ends answer_flow with the reason; detect_flow says so in its note."""
     import asyncio
+    import concurrent.futures
 
     from consent_banner import driver
 
@@ -334,9 +335,13 @@ def test_an_operation_that_never_answers_is_thrown_into_the_flow_and_ends_the_ph
             return ops.OpResult(True, [])
         return ops.OpResult(True, {})
 
+    def run(flow, budget):
+        # in a thread of its own: pytest-playwright's sync API may own this thread's event loop
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, driver.run_async(flow, _FakePage(), op_budget=budget)).result(timeout=120)
+
     monkeypatch.setattr(driver, "_async_perform", perform)
-    flow = engine.answer_flow("reject", RULES, WORDS, timeout=1)
-    outcome = asyncio.run(driver.run_async(flow, _FakePage(), op_budget=0.5))
+    outcome = run(engine.answer_flow("reject", RULES, WORDS, timeout=1), 0.5)
     assert outcome.detected and not outcome.verified
     assert outcome.reason == "the browser gave no answer: Cookies timed out after 0.5 s"
 
@@ -344,5 +349,5 @@ def test_an_operation_that_never_answers_is_thrown_into_the_flow_and_ends_the_ph
         await asyncio.Event().wait()
 
     monkeypatch.setattr(driver, "_async_perform", never)
-    detection = asyncio.run(driver.run_async(engine.detect_flow(RULES, WORDS, timeout=1), _FakePage(), op_budget=0.2))
+    detection = run(engine.detect_flow(RULES, WORDS, timeout=1), 0.2)
     assert not detection.found and detection.note == "the browser gave no answer: Evaluate probe timed out after 0.2 s"
