@@ -26,9 +26,12 @@ def fault_sites(testweb, tracker):
         'window.spMessageUrl = "/sp/index.html?message_id=903655&detach=1";\n' + (FIXTURES / "sourcepoint.js").read_text(),
         content_type="application/javascript"))
     testweb.route("www.krant-proefdorp.nl", "/", html('<h1>Krant</h1><script src="/sp/wrapper.js"></script>'))
-    # tarteaucitron that ignores clicks for its first second.
-    serve_site(testweb, "www.tarteaucitron.proefsite.nl", "https://tarteaucitron.io/load.js?domain=proefsite.nl",
-               fake_cmp_script("tarteaucitron.js"))
+    # tarteaucitron whose handlers are not attached yet at the first click: that click is lost, however
+    # late it comes (a time window alone let a loaded machine's first click arrive after it).
+    late = fake_cmp_script("tarteaucitron.js")
+    late.body = late.body.replace("ignoreClicksFor: 1800,", "ignoreFirstClicks: 1,")
+    assert "ignoreFirstClicks" in late.body
+    serve_site(testweb, "www.tarteaucitron.proefsite.nl", "https://tarteaucitron.io/load.js?domain=proefsite.nl", late)
     return {"navigates": "https://www.webwinkel-proefdorp.nl/", "reappears": "https://www.camping-proefdorp.nl/",
             "missing-script": "https://www.bakkerij-proefdorp.nl/", "detaches": "https://www.krant-proefdorp.nl/",
             "slow-handlers": "https://www.tarteaucitron.proefsite.nl/"}
@@ -57,7 +60,9 @@ def test_banner_that_reappears(page, fault_sites):
     page.goto(fault_sites["reappears"])
     outcome = consent_banner.reject(page)
     assert not outcome.verified
-    assert outcome.reason == "banner reappeared after it was answered"
+    # It comes back 300 ms after the answer: a loaded machine's first look after the click may
+    # already find it back (never seen gone); either way the answer is not taken as verified.
+    assert outcome.reason in ("banner reappeared after it was answered", "banner still visible after clicking")
     assert outcome.steps[0].ok and outcome.steps[0].text == "Alles weigeren"
 
 
