@@ -345,9 +345,9 @@ def _run_step(step: decide.PlanStep, run: _Run) -> Flow:
     if step.kind in ("switch-off", "switch-on"):
         on = step.kind == "switch-on"
         if step.role == "select":
-            ok, _ = yield from _switch_off(None, step.frame, run, select=step.selector, on=on)
+            ok, _ = yield from _switch_categories(None, step.frame, run, select=step.selector, on=on)
         else:
-            ok, _ = yield from _switch_off(step.selector, step.frame, run, on=on)
+            ok, _ = yield from _switch_categories(step.selector, step.frame, run, on=on)
         return ok or step.optional
     # The banner as a whole was already seen still; one element only needs two equal readings.
     failure = yield from _wait_ready(step.selector, step.frame, Patience.of(STEP), stable_ms=90)
@@ -406,7 +406,7 @@ def _read_toggles(run: _Run, css: Optional[str], select: Optional[str], frame: s
     return result
 
 
-def _switch_off(container: Optional[str], frame: str, run: _Run, select: Optional[str] = None, on: bool = False) -> Flow:
+def _switch_categories(container: Optional[str], frame: str, run: _Run, select: Optional[str] = None, on: bool = False) -> Flow:
     """Switch off every category control that is on inside ``container`` (None: the whole frame),
     except necessary or disabled ones, tab by tab; wait until each shows it is off after its
     click. Every switch and tab is a step with its label. Returns (ok, toggles found).
@@ -515,7 +515,7 @@ def _second_layer(frame: str, run: _Run, accept: bool = False) -> Flow:
     # The layer may still be sliding or fading in: its toggles are clicked once it stands still.
     yield from _wait_ready(banner.target if frame == "main" else "body", frame, Patience.of(SWITCHED), control=False)
     container = banner.target if frame == "main" else None  # in an iframe: the whole frame, closed roots too
-    ok, found = yield from _switch_off(container, frame, run)
+    ok, found = yield from _switch_categories(container, frame, run)
     if not ok:
         return False
     if not found and not save:
@@ -550,7 +550,7 @@ def _second_layer_accept(frame: str, run: _Run) -> Flow:
         return (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as,
                                                      role="accept"), run))
     yield from _wait_ready(banner.target if frame == "main" else "body", frame, Patience.of(SWITCHED), control=False)
-    ok, _ = yield from _switch_off(banner.target if frame == "main" else None, frame, run, on=True)
+    ok, _ = yield from _switch_categories(banner.target if frame == "main" else None, frame, run, on=True)
     if not ok:
         return False
     control = save[0]
