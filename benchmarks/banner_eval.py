@@ -10,8 +10,9 @@ how long answering takes on pages with no banner (the cost the scanner pays per 
 
 ``--part dev`` (the default) runs the set the engine is tuned against; ``--part heldback`` the
 banners written before that tuning (run it once before and once after a change, never to tune),
-``--part heldback2`` the second such set, ``--part heldback3`` the third (written before the third
-round of tuning); ``--part all`` every part. Every context hides
+``--part heldback2`` the second such set (development material since round 3 of issue 13: its
+entries are ``part: dev`` now), ``--part heldback3`` the third (written before the third round
+of tuning); ``--part all`` every part. Every context hides
 ``navigator.webdriver``, as the scanner does. A phase that gets no answer in 300 s counts as failed
 ("hung", with the last browser operation).
 
@@ -49,10 +50,10 @@ _LAST_OP: dict = {}  # page -> (the last operation the driver started on it, whe
 _perform = driver._async_perform
 
 
-async def _traced_perform(page, op, *rest):
+async def _traced_perform(page, op, *args):
     _LAST_OP[page] = (op, False)
     try:
-        return await _perform(page, op, *rest)
+        return await _perform(page, op, *args)
     except asyncio.CancelledError:  # the guard gave up on it: it never answered
         raise
     finally:

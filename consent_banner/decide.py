@@ -6,6 +6,7 @@ whether the consent record proves the choice. No browser here: inputs are the JS
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -77,11 +78,12 @@ class Banner:
 
 @dataclass(frozen=True)
 class PlanStep:
-    """One step the engine will perform: click, switch-off, wait-for, wait, or second-layer.
+    """One step the engine will perform: click, switch-off, switch-on, wait-for, wait, or second-layer.
 
     ``switch-off``: every category toggle that is on (not necessary, not disabled) inside the
     element ``selector`` is clicked off and checked; with ``role="select"`` the selector names the
-    toggles themselves (a CMP rule's ``toggle_off``)."""
+    toggles themselves (a CMP rule's ``toggle_off``). ``switch-on``: every one that is off is
+    clicked on (accepting where the only answer saves the ticked boxes)."""
 
     kind: str
     selector: Optional[str] = None
@@ -220,6 +222,10 @@ def _generic_banner(snapshot: dict, vocabulary: Vocabulary, present: list[str],
         if candidate.get("kind") == "top-bar" and not roles & {"accept", "reject"} and not settings_layer:
             continue  # a strip at the top is a banner only when it offers the choice itself
         score = (10 if answerable else 0) + (3 if candidate.get("kind") in POSITIONED else 0)
+        if settings_layer and roles & {"reject", "save", "close"}:
+            # Just after a settings button: the layer that opened offers the settings' own answers;
+            # the first layer (often still drawn beneath it) offers only accept and settings.
+            score += 5
         if candidate.get("kind") == "document":
             score -= 1  # in an iframe: a positioned banner inside it is the better candidate
         key = (score, -len(text))
@@ -293,10 +299,18 @@ def frame_banner(frame_snapshot: dict, iframe: dict, frame_url: str, vocabulary:
 
 
 @functools.lru_cache(maxsize=1)
+def _signals() -> dict:
+    return yaml.safe_load(resources.files("consent_banner").joinpath("signals.yaml").read_text(encoding="utf-8")) or {}
+
+
 def tag_manager_scripts() -> tuple[str, ...]:
     """URL fragments of tag-manager scripts (``signals.yaml``)."""
-    data = yaml.safe_load(resources.files("consent_banner").joinpath("signals.yaml").read_text(encoding="utf-8")) or {}
-    return tuple(str(x).lower() for x in data.get("tag_manager_scripts") or ())
+    return tuple(str(x).lower() for x in _signals().get("tag_manager_scripts") or ())
+
+
+def consent_mode_tracking() -> frozenset[str]:
+    """The Google consent-mode types a refusal must leave denied (``signals.yaml``)."""
+    return frozenset(str(x) for x in _signals().get("consent_mode_tracking") or ())
 
 
 def waiting_signal(snapshot: Optional[dict], rules: tuple[CmpRule, ...]) -> Optional[str]:
@@ -414,6 +428,18 @@ def plan(action: str, banner: Banner) -> list[list[PlanStep]]:
     wanted = [c for c in banner.controls if c.role == action]
     for control in wanted:
         paths.append([PlanStep("click", control.target, frame, control.text, control.shown_as, role=action)])
+    if action == "accept" and not paths:
+        if (banner.toggles or {}).get("enabled"):
+            # No "accept": the only answer saves the ticked boxes. Accepting is ticking every one, then saving.
+            inner = banner.target if frame == "main" else None
+            for control in (c for c in banner.controls if c.role == "save"):
+                paths.append([PlanStep("switch-on", inner, frame, shown_as="toggles on the banner"),
+                              PlanStep("click", control.target, frame, control.text, control.shown_as, role="save")])
+        if not paths:
+            # Only a settings button: accept on the settings layer (its "accept all", or every switch on and save).
+            for control in (c for c in banner.controls if c.role == "settings"):
+                paths.append([PlanStep("click", control.target, frame, control.text, control.shown_as, role=control.role),
+                              PlanStep("second-layer", frame=frame, role="accept")])
     if action == "reject":
         # Toggles on the first layer and a "save my selection" button: switch all off, then save.
         toggles = banner.toggles or {}
@@ -497,13 +523,70 @@ def _refusal_state(tcf: Optional[dict], consent_mode: Optional[dict]) -> tuple[l
         if tcf["purposeConsents"]:
             evidence.append(f"TCF {tcf['eventStatus']} with no purpose consented")
     update = (consent_mode or {}).get("update") or {}
-    granted = sorted(k for k, v in update.items() if k.endswith("_storage") and k not in ("functionality_storage", "security_storage")
-                     and v == "granted")
+    tracking = consent_mode_tracking()
+    granted = sorted(k for k, v in update.items() if k in tracking and v == "granted")
     if granted:
         return evidence, f"consent mode updated to granted ({', '.join(granted)}) after the refusal"
-    if update and any(v == "denied" for v in update.values()):
-        evidence.append("consent mode update: denied")
+    denied = sorted(k for k, v in update.items() if k in tracking and v == "denied")
+    if denied:
+        evidence.append(f"consent mode update: {', '.join(denied)} denied")
     return evidence, None
+
+
+def record_tracking_categories() -> Optional[re.Pattern]:
+    """Key names in a consent record's value that stand for tracking categories (``signals.yaml``)."""
+    words = [str(x) for x in _signals().get("record_tracking_categories") or ()]
+    return re.compile("|".join(f"(?:{w})" for w in words), re.I) if words else None
+
+
+_ON_VALUES = {"true", "1", "yes", "granted", "accepted", "allow", "allowed", "on", "ja", "oui"}
+_FLAG_KEYS = re.compile(r"^(accepted|enabled|granted|consent(ed)?|allowed|checked|value|status|state|active)$", re.I)
+_REFUSED_KEYS = re.compile(r"reject|refus|den(y|ied)|declin|weiger|revoked|disabled", re.I)
+
+
+def _record_flags(value: str) -> dict[str, bool]:
+    """Category flags a consent record's value states: a JSON object (nested ones too) of
+    booleans or yes/no words, or a ``key:value`` / ``key=value`` list."""
+    text = unquote(value or "")
+    flags: dict[str, bool] = {}
+
+    def walk(node, parent="", depth=0):
+        if depth > 4:
+            return
+        if isinstance(node, dict):
+            for key, item in node.items():
+                key = str(key)
+                # {"statistics": {"accepted": true}}: the flag belongs to the category around it
+                name = parent if parent and _FLAG_KEYS.match(key) else key
+                if isinstance(item, (bool, int)) or (isinstance(item, str) and len(item) <= 12):
+                    flags[name] = flags.get(name, False) or str(item).strip().lower() in _ON_VALUES
+                else:
+                    walk(item, key, depth + 1)
+        elif isinstance(node, list) and not _REFUSED_KEYS.search(parent):
+            for item in node[:50]:  # {"categories": ["necessary", "analytics"]}: the categories consented to
+                if isinstance(item, str) and len(item) <= 40:
+                    flags[item] = True
+                else:
+                    walk(item, parent, depth + 1)
+
+    try:
+        walk(json.loads(text))
+    except ValueError:
+        for key, item in re.findall(r"([A-Za-z_][\w-]{1,40})\s*[:=]\s*([A-Za-z0-9]{1,12})\b", text[:2000]):
+            flags[key] = item.lower() in _ON_VALUES
+    return flags
+
+
+def _record_contradiction(chosen: list[tuple[str, str]], after: dict[str, str]) -> Optional[str]:
+    """After a refusal: a custom banner's own record that says a tracking category is on."""
+    tracking = record_tracking_categories()
+    if tracking is None:
+        return None
+    for key, _ in chosen:
+        on = sorted(k for k, v in _record_flags(after.get(key, "")).items() if v and tracking.search(k))
+        if on:
+            return f"consent record {key.replace(':', ' ', 1)} records consent to {', '.join(on[:5])} after the refusal"
+    return None
 
 
 def judge(action: str, banner: Banner, before: dict[str, str], after: dict[str, str], shown: bool,
@@ -525,6 +608,7 @@ def judge(action: str, banner: Banner, before: dict[str, str], after: dict[str, 
         return False, None, "banner still visible after clicking"
     if action == "reject":
         state, contradiction = _refusal_state(tcf, consent_mode)
+        contradiction = contradiction or (_record_contradiction(chosen, after) if rule is None else None)
         if contradiction:
             return False, None, contradiction
         if evidence:

@@ -19,10 +19,19 @@ Closed shadow roots are found through the DevTools protocol's pierced DOM (``DOM
 with ``pierce``), in the main document and in iframes (same-process ones through the page's
 session, out-of-process ones through a session of their own); a script then runs with the
 roots as arguments (``Runtime.callFunctionOn``). The page's ``attachShadow`` is never touched.
+
+Every operation has a budget (``ops.budget_of``, ``op_budget`` seconds plus the time it waits by
+design): a frame, a DevTools session or a page that never answers (a closed shadow root in a
+cross-origin iframe that went away, a page blocked in a synchronous request) makes the driver
+throw ``ops.TimedOut`` into the flow, which ends its phase with the reason. On an async page the
+operation runs under ``asyncio.wait_for``; on a sync page a timer on Playwright's own event loop
+cancels the sync API calls the operation started (they run as tasks of that loop while the caller
+waits), so the caller gets its answer back instead of waiting forever.
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import re
 import time
@@ -327,15 +336,49 @@ def _sync_perform(page, op, before_click=None) -> ops.OpResult:
     raise TypeError(f"unknown operation {op!r}")
 
 
-def run_sync(flow: Flow, page, before_click=None) -> Any:
-    """Drive ``flow`` with a sync Playwright page until it returns."""
+def _sync_guarded(page, op, before_click, budget: float) -> ops.OpResult:
+    """``_sync_perform`` within ``ops.budget_of(op)``: when the time is up, a timer on the
+    Playwright loop cancels the sync API calls this operation started (tasks marked by
+    Playwright's ``_sync``), and the operation raises ``ops.TimedOut``."""
+    loop = getattr(page, "_loop", None)
+    if loop is None or loop.is_closed():
+        return _sync_perform(page, op, before_click)
+    seconds = ops.budget_of(op, budget)
+    before = asyncio.all_tasks(loop)
+    expired: list[bool] = []
+
+    def expire() -> None:
+        expired.append(True)
+        for task in asyncio.all_tasks(loop) - before:
+            if hasattr(task, "__pw_stack__"):  # a call of the sync API, made by this operation
+                task.cancel()
+
+    timer = loop.call_later(seconds, expire)
+    try:
+        return _sync_perform(page, op, before_click)
+    except asyncio.CancelledError:
+        if expired:
+            raise ops.TimedOut(op, seconds) from None
+        raise
+    finally:
+        timer.cancel()
+
+
+def run_sync(flow: Flow, page, before_click=None, op_budget: Optional[float] = None) -> Any:
+    """Drive ``flow`` with a sync Playwright page until it returns; each operation gets
+    ``op_budget`` seconds (default ``ops.OP_BUDGET_S``; see ``ops.budget_of``) before
+    ``ops.TimedOut`` is thrown into the flow."""
     _tracker(page)
-    answer = None
+    op_budget = ops.OP_BUDGET_S if op_budget is None else op_budget
+    answer, thrown = None, None
     try:
         while True:
-            op = flow.send(answer)
+            op = flow.send(answer) if thrown is None else flow.throw(thrown)
+            thrown = None
             try:
-                answer = _sync_perform(page, op, before_click)
+                answer = _sync_guarded(page, op, before_click, op_budget)
+            except ops.TimedOut as exc:
+                thrown = exc
             except Exception as exc:  # a browser failure is an answer for the engine, not a crash
                 answer = ops.OpResult(False, error=_error_text(exc))
     except StopIteration as done:
@@ -497,15 +540,27 @@ async def _async_perform(page, op, before_click=None) -> ops.OpResult:
     raise TypeError(f"unknown operation {op!r}")
 
 
-async def run_async(flow: Flow, page, before_click=None) -> Any:
-    """Drive ``flow`` with an async Playwright page until it returns."""
+async def _async_guarded(page, op, before_click, budget: float) -> ops.OpResult:
+    seconds = ops.budget_of(op, budget)
+    try:
+        return await asyncio.wait_for(_async_perform(page, op, before_click), seconds)
+    except asyncio.TimeoutError:
+        raise ops.TimedOut(op, seconds) from None
+
+
+async def run_async(flow: Flow, page, before_click=None, op_budget: Optional[float] = None) -> Any:
+    """Drive ``flow`` with an async Playwright page until it returns (budgets as ``run_sync``)."""
     _tracker(page)
-    answer = None
+    op_budget = ops.OP_BUDGET_S if op_budget is None else op_budget
+    answer, thrown = None, None
     try:
         while True:
-            op = flow.send(answer)
+            op = flow.send(answer) if thrown is None else flow.throw(thrown)
+            thrown = None
             try:
-                answer = await _async_perform(page, op, before_click)
+                answer = await _async_guarded(page, op, before_click, op_budget)
+            except ops.TimedOut as exc:
+                thrown = exc
             except Exception as exc:  # a browser failure is an answer for the engine, not a crash
                 answer = ops.OpResult(False, error=_error_text(exc))
     except StopIteration as done:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Generator, Optional
 
 from . import decide, ops
-from .models import Outcome, Step
+from .models import Detection, Outcome, Step
 from .rules import CmpRule
 from .vocabulary import Vocabulary, clean_text
 
@@ -196,8 +196,12 @@ def _next_look_ms(snapshot: Optional[dict]) -> int:
 
 
 def detect_flow(rules: tuple[CmpRule, ...], vocabulary: Vocabulary, timeout: float = DEFAULT_TIMEOUT) -> Flow:
-    """Detect the banner; return a Detection (``found=False`` when none shows)."""
-    _, detection, _ = yield from find_flow(rules, vocabulary, timeout)
+    """Detect the banner; return a Detection (``found=False`` when none shows, or when the browser
+    stopped answering: the note says which operation timed out)."""
+    try:
+        _, detection, _ = yield from find_flow(rules, vocabulary, timeout)
+    except ops.TimedOut as exc:
+        return Detection(found=False, note=f"the browser gave no answer: {exc}")
     return detection
 
 
@@ -337,12 +341,13 @@ def _run_step(step: decide.PlanStep, run: _Run) -> Flow:
         outcome.steps.append(Step(action="wait", text=f"{step.ms} ms"))
         return True
     if step.kind == "second-layer":
-        return (yield from _second_layer(step.frame, run))
-    if step.kind == "switch-off":
+        return (yield from _second_layer(step.frame, run, accept=step.role == "accept"))
+    if step.kind in ("switch-off", "switch-on"):
+        on = step.kind == "switch-on"
         if step.role == "select":
-            ok, _ = yield from _switch_off(None, step.frame, run, select=step.selector)
+            ok, _ = yield from _switch_categories(None, step.frame, run, select=step.selector, on=on)
         else:
-            ok, _ = yield from _switch_off(step.selector, step.frame, run)
+            ok, _ = yield from _switch_categories(step.selector, step.frame, run, on=on)
         return ok or step.optional
     # The banner as a whole was already seen still; one element only needs two equal readings.
     failure = yield from _wait_ready(step.selector, step.frame, Patience.of(STEP), stable_ms=90)
@@ -401,11 +406,13 @@ def _read_toggles(run: _Run, css: Optional[str], select: Optional[str], frame: s
     return result
 
 
-def _switch_off(container: Optional[str], frame: str, run: _Run, select: Optional[str] = None) -> Flow:
+def _switch_categories(container: Optional[str], frame: str, run: _Run, select: Optional[str] = None, on: bool = False) -> Flow:
     """Switch off every category control that is on inside ``container`` (None: the whole frame),
     except necessary or disabled ones, tab by tab; wait until each shows it is off after its
-    click. Every switch and tab is a step with its label. Returns (ok, toggles found)."""
+    click. Every switch and tab is a step with its label. Returns (ok, toggles found).
+    ``on``: switch every one that is off on instead (accepting through a "save" button)."""
     outcome = run.outcome
+    verb = "toggle-on" if on else "toggle-off"
     css, pierce = decide.as_css(container) if container else (None, True)
     pierce = pierce or frame != "main" or container is None
     seen_tabs: set[str] = set()
@@ -415,7 +422,7 @@ def _switch_off(container: Optional[str], frame: str, run: _Run, select: Optiona
     for _ in range(MAX_TABS + 1):
         result = yield from _read_toggles(run, css, select, frame, pierce)
         if not result.ok:
-            outcome.steps.append(Step(action="toggle-off", text="settings toggles", ok=False, error=result.error))
+            outcome.steps.append(Step(action=verb, text="settings toggles", ok=False, error=result.error))
             return False, found
         toggles = [t for t in result.value["toggles"] if not t["necessary"] and not t["disabled"]]
         found = max(found, len(result.value["toggles"]))
@@ -425,15 +432,16 @@ def _switch_off(container: Optional[str], frame: str, run: _Run, select: Optiona
             outcome.preticked = True
         clicked: dict[str, tuple[str, str]] = {}  # toggle ref -> (label, frame URL)
         for toggle in toggles:
-            if not toggle["on"] or not toggle["clickRef"] or toggle["ref"] in done:
+            click_ref = toggle.get("onClickRef") if on and toggle["kind"] == "radio" else toggle["clickRef"]
+            if bool(toggle["on"]) is on or not click_ref or toggle["ref"] in done:
                 continue
             label = clean_text(toggle["label"], 80) or toggle["kind"]
-            target = decide.target_of({"ref": toggle["clickRef"], "closed": toggle.get("closed")})
+            target = decide.target_of({"ref": click_ref, "closed": toggle.get("closed")})
             failure = yield from _wait_ready(target, frame, Patience.of(SWITCHED), stable_ms=60)
             click = (yield from _click(target, frame, run)) if failure is None else ops.OpResult(False, error=failure)
             done.add(toggle["ref"])
             if not click.ok:
-                outcome.steps.append(Step(action="toggle-off", text=label, frame=click.frame_url, ok=False, error=click.error))
+                outcome.steps.append(Step(action=verb, text=label, frame=click.frame_url, ok=False, error=click.error))
                 ok = False
                 continue
             clicked[toggle["ref"]] = (label, click.frame_url)
@@ -444,14 +452,14 @@ def _switch_off(container: Optional[str], frame: str, run: _Run, select: Optiona
                 check = yield from _read_toggles(run, css, select, frame, pierce)
                 patience.look()
                 state = {t["ref"]: t["on"] for t in (check.value or {}).get("toggles", [])} if check.ok else {}
-                if all(state.get(ref) is not True for ref in clicked) or patience.done:
+                if all((state.get(ref) is True) is on for ref in clicked) or patience.done:
                     break
                 yield ops.Sleep(100)
             for ref, (label, where) in clicked.items():
-                still_on = state.get(ref) is True
-                outcome.steps.append(Step(action="toggle-off", text=label, frame=where, ok=not still_on,
-                                          error="still on after the click" if still_on else None))
-                ok = ok and not still_on
+                unchanged = (state.get(ref) is True) is not on
+                outcome.steps.append(Step(action=verb, text=label, frame=where, ok=not unchanged,
+                                          error=f"still {'off' if on else 'on'} after the click" if unchanged else None))
+                ok = ok and not unchanged
         for t in result.value["tabs"]:
             if t["selected"]:
                 seen_tabs.add(t["ref"])
@@ -474,9 +482,13 @@ def _switch_off(container: Optional[str], frame: str, run: _Run, select: Optiona
     return ok, found
 
 
-def _second_layer(frame: str, run: _Run) -> Flow:
+def _second_layer(frame: str, run: _Run, accept: bool = False) -> Flow:
     """After a settings button: the settings layer (in the main document, an iframe or a shadow
-    root): press its reject, or switch every category off (tab by tab) and press save, else close."""
+    root): press its reject, or switch every category off (tab by tab) and press save, else close.
+    ``accept`` (a banner whose only option is its settings): press the layer's accept, or switch
+    every category on and press save."""
+    if accept:
+        return (yield from _second_layer_accept(frame, run))
     outcome, vocabulary = run.outcome, run.vocabulary
     patience = Patience.of(LAYER)
     banner, reject, save, close = None, [], [], []
@@ -503,7 +515,7 @@ def _second_layer(frame: str, run: _Run) -> Flow:
     # The layer may still be sliding or fading in: its toggles are clicked once it stands still.
     yield from _wait_ready(banner.target if frame == "main" else "body", frame, Patience.of(SWITCHED), control=False)
     container = banner.target if frame == "main" else None  # in an iframe: the whole frame, closed roots too
-    ok, found = yield from _switch_off(container, frame, run)
+    ok, found = yield from _switch_categories(container, frame, run)
     if not ok:
         return False
     if not found and not save:
@@ -515,9 +527,40 @@ def _second_layer(frame: str, run: _Run) -> Flow:
                                                  role=control.role), run))
 
 
+def _second_layer_accept(frame: str, run: _Run) -> Flow:
+    outcome, vocabulary = run.outcome, run.vocabulary
+    patience = Patience.of(LAYER)
+    arg = decide.probe_arg((), ref_prefix="s", whole_document=frame != "main")
+    while True:
+        yield ops.Sleep(POLL_MS)
+        probe = yield from _look(arg, vocabulary, frame=frame, pierce=True)
+        patience.look()
+        banner = decide.find_banner(probe.value, (), vocabulary, settings_layer=True) if probe.ok else None
+        if banner is not None:
+            accept = [c for c in banner.controls if c.role == "accept"]
+            save = [c for c in banner.controls if c.role == "save"]
+            if accept or save:
+                break
+        if patience.done:
+            outcome.steps.append(Step(action="wait-for", text="settings with an accept or save option", ok=False,
+                                      error="the settings showed no accept or save option"))
+            return False
+    if accept:
+        control = accept[0]
+        return (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as,
+                                                     role="accept"), run))
+    yield from _wait_ready(banner.target if frame == "main" else "body", frame, Patience.of(SWITCHED), control=False)
+    ok, _ = yield from _switch_categories(banner.target if frame == "main" else None, frame, run, on=True)
+    if not ok:
+        return False
+    control = save[0]
+    return (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as,
+                                                 role="save"), run))
+
+
 def _path_available(path: list[decide.PlanStep]) -> Flow:
     # A path that starts by switching toggles off is there when its save button is.
-    first = next((s for s in path if s.kind != "switch-off"), path[0])
+    first = next((s for s in path if s.kind not in ("switch-off", "switch-on")), path[0])
     if first.selector is None:
         return True
     result = yield ops.Geometry(first.selector, first.frame)
@@ -526,9 +569,22 @@ def _path_available(path: list[decide.PlanStep]) -> Flow:
 
 def answer_flow(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary, timeout: float = DEFAULT_TIMEOUT,
                 screenshot_dir: Optional[Path] = None) -> Flow:
-    """Find the banner and answer it with ``action`` ('accept' or 'reject'); return an Outcome."""
+    """Find the banner and answer it with ``action`` ('accept' or 'reject'); return an Outcome.
+    An operation the browser never answers ends the flow: not verified, the reason names it."""
     outcome = Outcome(action=action)
     run = _Run(outcome, vocabulary)
+    try:
+        yield from _answer(action, rules, vocabulary, timeout, screenshot_dir, run)
+    except ops.TimedOut as exc:
+        outcome.verified = False
+        why = f"the browser gave no answer: {exc}"
+        outcome.reason = f"{outcome.reason}; {why}" if outcome.reason else why
+    return outcome
+
+
+def _answer(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary, timeout: float,
+            screenshot_dir: Optional[Path], run: _Run) -> Flow:
+    outcome = run.outcome
     banner, detection, first_seen = yield from find_flow(rules, vocabulary, timeout)
     outcome.detection, outcome.cmp = detection, detection.cmp
     if banner is None:

@@ -57,10 +57,10 @@ class Detection(_Result):
 
 class Step(_Result):
     """One thing done to the banner: a click, switching a toggle off (``text`` is its label; ``ok``
-    False when it was still on afterwards), opening a tab of a settings layer, a wait, or the
+    False when it was still on afterwards) or on (accepting through a "save" button), opening a tab of a settings layer, a wait, or the
     reload that checks a refusal."""
 
-    action: Literal["click", "toggle-off", "tab", "wait", "wait-for", "reload"]
+    action: Literal["click", "toggle-off", "toggle-on", "tab", "wait", "wait-for", "reload"]
     selector: Optional[str] = None
     text: Optional[str] = None
     frame: str = "main"

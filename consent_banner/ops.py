@@ -21,8 +21,14 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Optional
 
-__all__ = ["Activity", "Click", "Cookies", "Evaluate", "Geometry", "Listeners", "OpResult", "PageUrl", "Reload", "Screenshot",
-           "Settle", "Sleep", "script"]
+__all__ = ["Activity", "Click", "Cookies", "Evaluate", "Geometry", "Listeners", "OP_BUDGET_S", "OpResult", "PageUrl", "Reload",
+           "Screenshot", "Settle", "Sleep", "TimedOut", "budget_of", "describe", "script"]
+
+OP_BUDGET_S = 30.0
+"""How long one operation may take before the driver gives up on it (a frame or DevTools session
+that never answers: a closed shadow root in a cross-origin iframe, a page blocked in a synchronous
+request). Generous: on a loaded machine ordinary operations take seconds; operations with a
+timeout of their own (``Reload``, ``Settle``, ``Sleep``) get that time on top."""
 
 _SCRIPTS: dict[str, str] = {}
 
@@ -123,6 +129,32 @@ class Sleep:
     """Wait ``ms`` milliseconds, letting the page run."""
 
     ms: int
+
+
+def budget_of(op: Any, budget: float = OP_BUDGET_S) -> float:
+    """Seconds the driver lets ``op`` run: ``budget``, plus the time the operation waits by design."""
+    if isinstance(op, (Reload, Settle)):
+        return budget + op.timeout_ms / 1000
+    if isinstance(op, Sleep):
+        return budget + op.ms / 1000
+    return budget
+
+
+def describe(op: Any) -> str:
+    """A short name for ``op`` in a reason: ``Evaluate probe``, ``Click [data-…]``, ``Reload``."""
+    detail = getattr(op, "name", None) or getattr(op, "selector", None) or getattr(op, "container", None)
+    where = getattr(op, "frame", "main")
+    text = type(op).__name__ + (f" {detail}" if detail else "") + (f" in {where}" if where != "main" else "")
+    return text[:160]
+
+
+class TimedOut(Exception):
+    """An operation gave no answer within its budget. The driver throws it into the flow, which
+    ends the phase with a reason instead of waiting on a browser that may never answer."""
+
+    def __init__(self, op: Any, seconds: float) -> None:
+        super().__init__(f"{describe(op)} timed out after {seconds:g} s")
+        self.op, self.seconds = op, seconds
 
 
 @dataclass

@@ -103,12 +103,29 @@
   const scopeText = (root) => [rootText(root, false), ...queryWithin(root, "*").filter((h) => h.shadowRoot)
     .map((h) => rootText(h.shadowRoot, false))].join("\n").slice(0, 12000);
 
-  // Full text including the text of open shadow roots below the element.
+  // The text a page puts into a component through its slots: a web component's own tree holds only
+  // <slot> placeholders (innerText leaves the slotted text out), the words are the page's.
+  const slottedText = (el) => {
+    const slots = queryWithin(el, "slot");
+    if (el.tagName === "SLOT") slots.push(el);
+    const parts = [];
+    for (const slot of slots.slice(0, 40)) {
+      for (const node of slot.assignedNodes({ flatten: true })) {
+        const text = node.nodeType === 1 ? (node.innerText || node.textContent) : node.textContent;
+        if (text && text.trim()) parts.push(text.trim());
+      }
+    }
+    return parts.join("\n");
+  };
+
+  // Full text including the text of open shadow roots below the element and the text slotted into it.
   const deepText = (el) => {
     let text = el.innerText || "";
     for (const host of [el, ...queryWithin(el, "*")]) {
       if (host.shadowRoot) text += "\n" + rootText(host.shadowRoot, false);
     }
+    const slotted = inShadow(el) || el.shadowRoot ? slottedText(el) : "";
+    if (slotted) text += "\n" + slotted;
     if (!text.trim()) text = textOf(el);
     return text.slice(0, 12000);
   };

@@ -131,12 +131,18 @@
       radioGroups.add(el.name);
       const root = el.getRootNode();
       const group = Array.from(root.querySelectorAll("input[type=radio]")).filter((r) => r.name === el.name);
-      const no = group.find((r) => offWord.test(labelOf(r)) || offWord.test(r.value || ""));
+      const OFF_VALUE = /^(0|false|no|off|n|deny|reject|nee|nein|non)$/i;
+      const no = group.find((r) => offWord.test(labelOf(r)) || OFF_VALUE.test(r.value || ""))
+        || group.find((r) => offWord.test(r.value || ""));
       const checked = group.find((r) => r.checked);
       if (!no) continue;
       const target = clickTargetOf(no);
-      const label = labelOf(el.closest("fieldset") || el.parentElement || el);
-      toggles.push({ ref: stamp(no), clickRef: target ? stamp(target) : null, label, on: Boolean(checked && checked !== no),
+      const yes = group.find((r) => r !== no && !offWord.test(labelOf(r)));
+      const yesTarget = yes ? clickTargetOf(yes) : null;
+      const legend = el.closest("fieldset") && el.closest("fieldset").querySelector("legend");
+      const label = legend && short(legend.innerText) ? short(legend.innerText) : labelOf(el.closest("fieldset") || el.parentElement || el);
+      toggles.push({ ref: stamp(no), clickRef: target ? stamp(target) : null, onClickRef: yesTarget ? stamp(yesTarget) : null,
+                     label, on: Boolean(checked && checked !== no),
                      disabled: Boolean(no.disabled), necessary: necessary.test(label), visible: Boolean(target), kind: "radio",
                      closed: inClosed(no) });
       continue;
@@ -144,8 +150,10 @@
     const on = states.get(el);
     if (!real(el)) {
       // A styled element counts only when its class or data attribute says on or off, it is not
-      // part of a real control, and no outer styled element already says so.
+      // part of a real control, and no outer styled element already says so. A tab, a disclosure
+      // ("Toggle cookie tab", aria-expanded) or a link is never a category switch, whatever its class.
       if (on === null || !isVisible(el)) continue;
+      if (el.matches("[role=tab], [aria-expanded], [aria-controls], a[href]")) continue;
       if (raw.some((o) => o !== el && real(o) && (el.contains(o) || o.contains(el)))) continue;
       if (raw.some((o) => o !== el && !real(o) && states.get(o) !== null && o.contains(el))) continue;
     } else if (on === null) {

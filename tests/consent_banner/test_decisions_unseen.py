@@ -92,8 +92,16 @@ def test_a_refusal_must_agree_with_consent_mode():
     assert decide.judge("reject", GENERIC, {}, after, False, None, granted)[2] == \
         "consent mode updated to granted (analytics_storage) after the refusal"
     ok, how, _ = decide.judge("reject", GENERIC, {}, after, False, None, denied)
-    assert ok and how.endswith("consent mode update: denied")
+    assert ok and how.endswith("consent mode update: ad_storage, analytics_storage denied")
     assert decide.judge("accept", GENERIC, {}, after, False, None, granted)[0]  # granting is what accept does
+    # A CMP without a preferences category grants the preference types on "reject all": no contradiction.
+    preferences = {"update": {"analytics_storage": "denied", "ad_storage": "denied", "ad_user_data": "denied",
+                              "ad_personalization": "denied", "functionality_storage": "granted",
+                              "personalization_storage": "granted", "security_storage": "granted"}, "default": {}}
+    assert decide.judge("reject", GENERIC, {}, after, False, None, preferences)[0]
+    marketing = {"update": {"analytics_storage": "denied", "ad_personalization": "granted"}, "default": {}}
+    assert decide.judge("reject", GENERIC, {}, after, False, None, marketing)[2] == \
+        "consent mode updated to granted (ad_personalization) after the refusal"
 
 
 def test_the_verification_names_the_record_not_the_tracker():
@@ -163,3 +171,20 @@ def test_the_document_of_a_same_process_iframe_is_found_in_the_pierced_tree():
     assert document_of_frame(tree, "r7") is inner and document_of_frame(tree, "r8") is None
     assert closed_root_ids(tree, []) == [5]  # the main document's own closed roots only
     assert closed_root_ids(inner, []) == [32]
+
+
+@pytest.mark.parametrize("value, verified", [
+    ('{"necessary":true,"analytics":false,"marketing":false}', True),
+    ("%7B%22necessary%22%3Atrue%2C%22analytics%22%3Atrue%7D", False),  # URL-encoded JSON, analytics still on
+    ("analytisch:0|marketing:0|voorkeuren:1", True),
+    ("analytisch:0|marketing:1", False),
+    ('{"categories":{"statistics":{"accepted":true},"preferences":{"accepted":true}}}', False),
+    ('{"accepted":["necessary","preferences"],"rejected":["analytics","marketing"]}', True),
+    ("nee", True),
+])
+def test_a_refusal_must_agree_with_the_banners_own_record(value, verified):
+    """A custom banner's record that states its categories must not say a tracking one is on after a refusal."""
+    ok, how, why = decide.judge("reject", GENERIC, {}, {"localStorage:site_consent": value}, False, None)
+    assert ok is verified, (how, why)
+    if not verified:
+        assert why.startswith("consent record localStorage site_consent records consent to ") and why.endswith("after the refusal")

@@ -159,6 +159,18 @@ def test_a_settings_panel_that_never_says_cookie_is_found_only_as_a_settings_lay
     assert banner is not None and [c.role for c in banner.controls] == ["save"]
 
 
+def test_the_settings_layer_is_preferred_to_the_first_layer_still_drawn_beneath_it():
+    """After "Aanpassen" both layers show: the one offering save (longer text, toggles) is the settings."""
+    bar = _candidate("Wij gebruiken cookies. Kies via Aanpassen.", ["Alles accepteren", "Aanpassen"], ref="r1")
+    dialog = _candidate("Cookievoorkeuren aanpassen. Noodzakelijk, altijd actief. Analytisch: bezoekersstatistieken. "
+                        "Marketing: sociale media.", ["Mijn voorkeuren opslaan", "Alles accepteren"],
+                        {"total": 4, "enabled": 3, "checked": 3}, kind="dialog", ref="r2")
+    snapshot = _probe() | {"candidates": [bar, dialog]}
+    assert decide.find_banner(snapshot, (), WORDS).target == decide.ref_selector("r1")  # the first layer, as first found
+    layer = decide.find_banner(snapshot, (), WORDS, settings_layer=True)
+    assert layer.target == decide.ref_selector("r2") and "save" in [c.role for c in layer.controls]
+
+
 def test_first_layer_toggles_and_a_save_button_make_a_reject_path():
     """No reject button, but pre-ticked boxes and "Selectie opslaan": untick everything, then save."""
     snapshot = _probe() | {"candidates": [_candidate("Wij gebruiken cookies. Kies welke u toestaat.",
@@ -167,6 +179,17 @@ def test_first_layer_toggles_and_a_save_button_make_a_reject_path():
     paths = decide.plan("reject", banner)
     assert [[s.kind for s in path] for path in paths] == [["switch-off", "click"]]
     assert paths[0][0].selector == banner.target and paths[0][1].text == "Selectie opslaan"  # switch off inside the banner
+
+
+def test_accepting_where_the_only_answer_saves_the_ticked_boxes_ticks_them_all_first():
+    """No accept button: tick every category, then save (and refusing unticks them, then saves)."""
+    snapshot = _probe() | {"candidates": [_candidate("Wij gebruiken cookies. Kies welke u toestaat.",
+                                                     ["Voorkeuren opslaan"], {"total": 3, "enabled": 2, "checked": 2})]}
+    banner = decide.find_banner(snapshot, (), WORDS)
+    accept, reject = decide.plan("accept", banner), decide.plan("reject", banner)
+    assert [[s.kind for s in path] for path in accept] == [["switch-on", "click"]]
+    assert [[s.kind for s in path] for path in reject] == [["switch-off", "click"]]
+    assert accept[0][1].text == reject[0][1].text == "Voorkeuren opslaan"
 
 
 def test_a_cookie_notice_without_buttons_yet_is_not_answerable():
@@ -276,3 +299,55 @@ def test_a_control_known_only_by_its_click_handler_is_offered():
     detection, _ = _drive(engine.detect_flow(RULES, WORDS, timeout=1), answer)
     assert asked == ["c1"]
     assert [(b.role, b.text) for b in detection.buttons] == [("accept", "Accepteren"), ("reject", "Weigeren")]
+
+
+class _FakePage:
+    """Just enough of a Playwright page for the driver's request tracker."""
+
+    main_frame = object()
+
+    def on(self, event, handler):
+        pass
+
+
+def test_an_operation_that_never_answers_is_thrown_into_the_flow_and_ends_the_phase(monkeypatch):
+    """The async driver gives each operation its budget: one that never returns (the state read after
+    the banner was found) ends answer_flow with the reason; detect_flow says so in its note."""
+    import asyncio
+    import concurrent.futures
+
+    from consent_banner import driver
+
+    banner = {"ref": "c1", "kind": "fixed", "text": "Wij gebruiken cookies. Accepteren Weigeren", "box": {"x": 0, "y": 0, "width": 800, "height": 90},
+              "buttons": [{"ref": "b1", "text": "Accepteren", "tag": "button"}, {"ref": "b2", "text": "Weigeren", "tag": "button"}]}
+    seen = []
+
+    async def perform(page, op, before_click=None):
+        seen.append(op)
+        if isinstance(op, ops.Cookies) and any(isinstance(o, ops.Geometry) for o in seen):
+            await asyncio.Event().wait()  # never answers
+        if isinstance(op, ops.Evaluate) and op.name == "probe":
+            return ops.OpResult(True, _probe(candidates=[banner]) | {"candidates": [banner]})
+        if isinstance(op, ops.Geometry):
+            return ops.OpResult(True, {"box": {"x": 0, "y": 0, "width": 800, "height": 90}, "enabled": True,
+                                       "point": {"x": 10, "y": 10}, "text": ""})
+        if isinstance(op, ops.Cookies):
+            return ops.OpResult(True, [])
+        return ops.OpResult(True, {})
+
+    def run(flow, budget):
+        # in a thread of its own: pytest-playwright's sync API may own this thread's event loop
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, driver.run_async(flow, _FakePage(), op_budget=budget)).result(timeout=120)
+
+    monkeypatch.setattr(driver, "_async_perform", perform)
+    outcome = run(engine.answer_flow("reject", RULES, WORDS, timeout=1), 0.5)
+    assert outcome.detected and not outcome.verified
+    assert outcome.reason == "the browser gave no answer: Cookies timed out after 0.5 s"
+
+    async def never(page, op, before_click=None):
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(driver, "_async_perform", never)
+    detection = run(engine.detect_flow(RULES, WORDS, timeout=1), 0.2)
+    assert not detection.found and detection.note == "the browser gave no answer: Evaluate probe timed out after 0.2 s"

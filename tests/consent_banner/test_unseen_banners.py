@@ -229,3 +229,36 @@ document.getElementById('all').onclick = function () { document.cookie = 'rp=ja-
     outcome = consent_banner.reject(visitor)
     assert outcome.verified, outcome
     assert cookie_jar(visitor)["rp"] == "nee-nee"
+
+
+SETTINGS_ONLY = """<h1>Gemeente Keuzeland</h1>
+<div id="balk" role="region" aria-label="Cookies" style="position:fixed;bottom:0;left:0;right:0;background:#fff;padding:16px;border-top:2px solid #333">
+<p>Wij gebruiken cookies. Kies zelf welke cookies u toestaat.</p><button id="kies">Cookie-instellingen</button></div>
+<div id="laag" role="dialog" aria-modal="true" hidden style="position:fixed;top:10%;left:20%;right:20%;background:#fff;padding:16px;border:2px solid #333">
+<h2>Cookie-instellingen</h2>
+<label><input type="checkbox" checked disabled> Noodzakelijke cookies</label><br>
+<label><input type="checkbox" id="stat"> Statistische cookies</label><br>
+<label><input type="checkbox" id="mkt"> Marketingcookies</label><br>
+<button id="opslaan">Keuze opslaan</button></div>
+<script>
+document.getElementById("kies").addEventListener("click", function () { document.getElementById("laag").hidden = false; });
+document.getElementById("opslaan").addEventListener("click", function () {
+  var stat = document.getElementById("stat").checked, mkt = document.getElementById("mkt").checked;
+  document.cookie = "kl_keuze=stat:" + (stat ? 1 : 0) + "|mkt:" + (mkt ? 1 : 0) + "; path=/";
+  document.getElementById("balk").remove(); document.getElementById("laag").remove();
+});
+</script>"""
+
+
+@pytest.mark.parametrize("action, record", [("accept", "stat:1|mkt:1"), ("reject", "stat:0|mkt:0")])
+def test_a_banner_whose_only_option_is_its_settings_is_accepted_by_ticking_every_category(visitor, testweb, action, record):
+    """Only "Cookie-instellingen" on the first layer, unticked boxes and "Keuze opslaan" on the
+    settings: accepting ticks each category (a step each) and saves; refusing saves them unticked."""
+    testweb.route("www.keuzeland-proefdorp.nl", "/", html(SETTINGS_ONLY, title="Keuzeland"))
+    visitor.goto("https://www.keuzeland-proefdorp.nl/")
+    outcome = getattr(consent_banner, action)(visitor)
+    assert outcome.verified, outcome
+    assert cookie_jar(visitor)["kl_keuze"] == record
+    assert [s.text for s in outcome.steps if s.action == "click"] == ["Cookie-instellingen", "Keuze opslaan"]
+    if action == "accept":
+        assert _steps(outcome, "toggle-on") == [("Statistische cookies", True), ("Marketingcookies", True)]
