@@ -1,6 +1,7 @@
-"""The third held-back statement set (fixtures/heldback3) is well formed — checked WITHOUT the
-reader: the set is run once, by ``benchmarks/statement_eval.py --part heldback3``, and a test
-that parsed these statements would let the reader be tuned on them.
+"""The third held-back statement set (fixtures/eval/round3_heldback, formerly fixtures/heldback3)
+is well formed — checked WITHOUT the reader. It was run once before and once after round 3
+(``benchmarks/statement_eval.py --part heldback3``) and has been development material since
+round 4; its gold keeps the conventions checked here.
 
 Checked here: every gold file has exactly one statement beside it, its fields follow the gold
 conventions of issue 9 (a placeholder is a glob, a session has no days, purposes are the three
@@ -17,7 +18,7 @@ import pytest
 
 from cookieaudit.ruleset import load_ruleset
 
-HELDBACK3_DIR = Path(__file__).resolve().parent / "fixtures" / "heldback3"
+HELDBACK3_DIR = Path(__file__).resolve().parent / "fixtures" / "eval" / "round3_heldback"
 SUFFIXES = (".txt", ".html", ".md", ".pdf")
 PURPOSES = {"functional", "analytic", "marketing", None}
 LIFETIMES = {"session", "persistent", "both", None}
