@@ -238,6 +238,10 @@ def _vendor_end(text: str, start: int) -> int:
     words = list(re.finditer(r"[A-Za-z0-9][\w&.'-]*?(?=[A-Z][a-z]|(?<=[A-Za-z])\d|\s|$)|\s+", rest[:80]))
     # try the longest run of words that names a rule-set vendor
     boundaries = [m.end() for m in words if not m.group(0).isspace()]
+    # a provider cell ends where the row's duration begins ("Google 13 months …")
+    duration = vocabulary().duration.search(rest, 1, 80)
+    if duration is not None:
+        boundaries = [end for end in boundaries if end <= duration.start()]
     for end in sorted(boundaries, reverse=True):
         if find_vendor(rest[:end]) is not None:
             return start + end
