@@ -266,6 +266,32 @@ def _label_value_lines(segment: str, start: int) -> Optional[list[tuple[int, int
     return spans + [(a, b) for a, b, _ in pieces[first:]]
 
 
+def _name_record_runs(segment: str, start: int) -> Optional[list[tuple[int, int]]]:
+    """The spans of a paragraph that runs into name-first records without blank lines (a CMP's
+    service box copied as text: a description, then "wise_session" / "Type: cookie" / "Duur:
+    sessie" / "Domein: …" per item): the lines before the first record stay one paragraph,
+    every line from there is a block of its own. A record is a line that is only cookie
+    names followed by a label line of another field; None unless there are two records, or
+    one with two label lines."""
+    from .runtogether import label_role, table_names_ok
+
+    pieces: list[tuple[int, int, str]] = []
+    offset = 0
+    for line in segment.split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            pieces.append((start + offset + lead, start + offset + len(line.rstrip()), line.strip()))
+        offset += len(line) + 1
+    labelled = [_label_line(text) and label_role(_LABEL_LINE.match(text).group(1)) != "name" for _, _, text in pieces]
+    heads = [i for i in range(len(pieces) - 1) if not labelled[i] and labelled[i + 1] and ":" not in pieces[i][2]
+             and table_names_ok(pieces[i][2])]
+    if not heads or (len(heads) == 1 and not (heads[0] + 2 < len(pieces) and labelled[heads[0] + 2])):
+        return None
+    first = heads[0]
+    spans = [(pieces[0][0], pieces[first - 1][1])] if first else []
+    return spans + [(a, b) for a, b, _ in pieces[first:]]
+
+
 def read_text(text: str, source: str, source_kind: str = "text") -> Document:
     """Read plain text or Markdown into a Document."""
     builder = _Builder(text)
@@ -378,7 +404,8 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             for line_start, line_end, cells in pairs:
                 builder.add("row", line_start, line_end, cells=cells, table=None)
             continue
-        lines = (_record_lines(segment, start) or _label_value_lines(segment, start) or _name_value_lines(segment, start)) \
+        lines = (_record_lines(segment, start) or _label_value_lines(segment, start) or _name_value_lines(segment, start)
+                 or _name_record_runs(segment, start)) \
             if kind == "paragraph" and line_count > 1 else None
         if lines:
             # "SSESS[id]" / "Doel: …" / "Vervalt na: …" without blank lines: one block a line,
