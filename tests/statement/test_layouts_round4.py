@@ -1,0 +1,119 @@
+"""Focused tests of the forms issue 9's fourth round reads (each failed before it): ISO 8601
+periods as durations, a provider cell that runs into the row's duration, question-form
+lifetime headings over a fixed-width table, name-first records run together in one paragraph
+without cookie headings, the visit as a lifetime only in its cell forms, and tagged PDFs read
+from their structure tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from cookieaudit.statement import parse_statement, parse_text
+from cookieaudit.statement.attributes import read_lifetime
+from cookieaudit.statement.pdf_structure import tagged_text
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "eval"
+
+
+def _facts(text: str) -> dict:
+    return {(c.pattern, c.match): (c.lifetime, c.max_age_days) for c in parse_text(text).cookies}
+
+
+def test_iso_8601_periods_are_durations():
+    assert read_lifetime("P1Y1M", cell=True).max_age_days == 395
+    assert read_lifetime("P13M", cell=True).max_age_days == 390
+    assert read_lifetime("PT24H", cell=True).max_age_days == 1
+    assert abs(read_lifetime("PT30M", cell=True).max_age_days - 30 / 1440) < 1e-6
+    assert read_lifetime("P2W", cell=True).max_age_days == 14
+    # a word that merely starts with P and a digit-less "P" are no periods
+    assert read_lifetime("PT", cell=True).lifetime is None
+    assert read_lifetime("Pixel", cell=True).lifetime is None
+
+
+def test_iso_periods_in_a_table_are_lifetimes_not_names():
+    text = ("Cookies\n\nCookie | Partij | Doel | Looptijd\n--- | --- | --- | ---\n"
+            "uvh_consent | Universiteit | Bewaart uw keuze | P1Y\n"
+            "_gid | Google Analytics | Onderscheidt bezoekers | PT24H\n"
+            "_hjSession_<id> | Hotjar | Huidig bezoek | PT30M\n")
+    facts = _facts(text)
+    assert facts[("uvh_consent", "exact")] == ("persistent", 365)
+    assert facts[("_gid", "exact")] == ("persistent", 1)
+    assert set(facts) == {("uvh_consent", "exact"), ("_gid", "exact"), ("_hjSession_", "prefix")}
+
+
+def test_provider_cell_ends_where_the_duration_begins():
+    """Single-space cells "_ga Google 13 months …": "Google 13" is no provider."""
+    text = ("Analytics cookies\n\nName Set by Expires Purpose\n"
+            "_ga Google 13 months Checks if you've visited the website before\n"
+            "_gid Google 24 hours Checks if you've visited the website before today\n"
+            "_gat_UA-<ID> Google 10 minutes Limits how often data is sent to Google\n")
+    facts = _facts(text)
+    assert facts[("_ga", "exact")] == ("persistent", 390)
+    assert facts[("_gid", "exact")] == ("persistent", 1)
+    assert facts[("_gat_UA-", "prefix")][1] == round(10 / 1440, 6)
+
+
+def test_question_form_lifetime_heading_over_a_fixed_width_table():
+    """"How long it lasts" heads the lifetime column: each row keeps its own duration, also
+    where the duration wraps under its column."""
+    text = ("Cookie notice\n\n1. Essential cookies\n\n"
+            "Cookie name           What it does                            How long it lasts\n"
+            "site_consent          Remembers your cookie choices           1 year\n"
+            "site_queue            Holds your place in the online          Session / 1 day\n"
+            "                      queue on ticket release days\n"
+            "site_view             Remembers whether you view the\n"
+            "                      line-up as a grid or a list\n"
+            "__cf_bm               Cloudflare: tells people and bots       30 minutes\n"
+            "                      apart\n")
+    facts = _facts(text)
+    assert facts[("site_consent", "exact")] == ("persistent", 365)
+    assert facts[("site_queue", "exact")] == ("both", 1)
+    assert facts[("site_view", "exact")] == (None, None)
+    assert facts[("__cf_bm", "exact")] == ("persistent", round(30 / 1440, 6))
+
+
+def test_name_first_records_run_together_without_cookie_headings():
+    """A CMP's service boxes copied as text: a description, then per item a name line and
+    "Type:" / "Duur:" / "Domein:" lines, without blank lines and without a heading that says
+    cookies; "Type: local" is no cookie."""
+    text = ("Privacyinstellingen\n\nEssentieel\n\n"
+            "Catalogus\nHet zoeken in de catalogus.\nVerwerkend bedrijf\nBibliotheek\nDetails\n"
+            "cat_session\nType: cookie\nDuur: sessie\nDomein: zoeken.example.nl\n"
+            "cat_branch\nType: cookie\nDuur: 1 jaar\nDomein: zoeken.example.nl\n"
+            "cat_prefs\nType: local\nDuur: geen vervaldatum\n\n"
+            "Marketing\n\nMeta Pixel\nMeet advertenties.\nDetails\n"
+            "_fbp\nType: cookie\nDuur: 3 maanden\nDomein: .example.nl\n")
+    facts = _facts(text)
+    assert facts == {("cat_session", "exact"): ("session", None), ("cat_branch", "exact"): ("persistent", 365),
+                     ("_fbp", "exact"): ("persistent", 90)}
+
+
+def test_visit_as_lifetime_only_in_cell_forms():
+    cell = _facts("Cookies\n\nNaam | Doel | Bewaartermijn\n--- | --- | ---\nsite_a | Onthoudt uw keuze | tijdens bezoek\n")
+    assert cell[("site_a", "exact")] == ("session", None)
+    # prose that says what a cookie does during the visit gives no session ("onthoudt tijdens
+    # uw bezoek hoe u binnenkwam … 30 minuten" is a 30-minute cookie)
+    prose = read_lifetime("onthoudt tijdens uw bezoek hoe u binnenkwam. Bewaartermijn: 30 minuten.")
+    assert (prose.lifetime, prose.max_age_days) == ("persistent", round(30 / 1440, 6))
+
+
+def test_tagged_pdf_tables_are_read_cell_by_cell():
+    """A tagged PDF whose narrow name column breaks names inside their cells: the structure
+    tree gives each cell whole, so every name and duration is its row's own."""
+    pdf = FIXTURES / "round3_heldback" / "be_intercommunale_pdf_tagged.pdf"
+    text = tagged_text(PdfReader(pdf))
+    assert "| BIGipServer~IVK~pool_loket_443 | IVK |" in text
+    assert "| ivk_afvalwijzer_zoekterm | IVK |" in text
+    assert "# Cookieverklaring" in text
+    facts = {(c.pattern, c.match): (c.lifetime, c.max_age_days) for c in parse_statement(pdf).cookies}
+    assert facts[("BIGipServer~IVK~pool_loket_443", "exact")] == ("session", None)
+    assert facts[("ivk_cookiekeuze", "exact")][0] == "persistent"  # "1 jaar en 1 dag"
+    assert facts[("_pk_ref.*.*", "glob")] == ("persistent", 180)
+    assert len(facts) == 12
+
+
+def test_untagged_pdf_has_no_structure_text():
+    pdf = FIXTURES / "nl_wrapped_cells_pdf.pdf"
+    assert tagged_text(PdfReader(pdf)) is None
