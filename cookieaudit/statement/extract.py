@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .attributes import Lifetime, purpose_hits, purpose_in_context, purpose_of, read_lifetime
+from .cells import lifetime_line
 from .columns import table_roles
 from .document import Block, Document
 from .model import DeclaredCookie, DeclaredService, Evidence, Position
@@ -482,6 +483,14 @@ def paired_lifetimes(name_cell: str, lifetime_cell: str, names: list[NameHit]) -
         return dict(zip(keys, lifetimes)) if lifetimes else {}
     lines = [line for line in lifetime_cell.split("\n") if line.strip()]
     name_lines = [line for line in name_cell.split("\n") if line.strip()]
+    parts = [part for part in re.split(r"\s+/\s+|\s*[,;]\s+", " ".join(lifetime_cell.split())) if part]
+    if len(lines) == 1 and len(parts) == len(keys):
+        # "_ga, _gid" beside "730 dagen / 1 dag": as many durations as names, in order; a
+        # session part ("Sessie / 1 dag") is the row's one "both" lifetime, not a pairing
+        lifetimes = [read_lifetime(part, cell=True) for part in parts]
+        if all(lt.max_age_days is not None and lifetime_line(part) for lt, part in zip(lifetimes, parts)):
+            return dict(zip(keys, lifetimes))
+        return {}
     if not len(lines) == len(name_lines) == len(keys):
         return {}
     per_line = [cell_names(line) for line in name_lines]

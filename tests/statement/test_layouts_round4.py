@@ -117,3 +117,16 @@ def test_tagged_pdf_tables_are_read_cell_by_cell():
 def test_untagged_pdf_has_no_structure_text():
     pdf = FIXTURES / "nl_wrapped_cells_pdf.pdf"
     assert tagged_text(PdfReader(pdf)) is None
+
+
+def test_as_many_durations_as_names_pair_in_order():
+    """"_ga, _gid" beside "730 dagen / 1 dag" (OneTrust, Borlabs): each name its own duration;
+    "Sessie / 1 dag" for two names stays the row's one lifetime for both."""
+    text = ("Cookies\n\nCookies | Doel | Levensduur\n--- | --- | ---\n_ga, _gid | Statistieken | 730 dagen / 1 dag\n"
+            "IDE, test_cookie | Advertenties | 390 dagen, 15 minuten\nsite_a, site_b | Inloggen | Sessie / 1 dag\n")
+    facts = _facts(text)
+    assert facts[("_ga", "exact")] == ("persistent", 730)
+    assert facts[("_gid", "exact")] == ("persistent", 1)
+    assert facts[("IDE", "exact")] == ("persistent", 390)
+    assert facts[("test_cookie", "exact")] == ("persistent", round(15 / 1440, 6))
+    assert facts[("site_a", "exact")] == facts[("site_b", "exact")] == ("both", 1)
