@@ -141,7 +141,8 @@ def read_lifetime(text: str, *, cell: bool = False) -> Lifetime:
             days.append(value)
         previous = (match.end(), unit, value)
     session = any(not (days and _session_as_object(text, m)) for m in v.session.finditer(text))
-    persistent = bool(v.persistent.search(text)) or bool(days)
+    persistent = bool(v.persistent.search(text)) or bool(days) \
+        or (cell and bool(v.never_expires.fullmatch(text.strip().rstrip("."))))
     if session and persistent:
         result.lifetime = "both"
     elif session:

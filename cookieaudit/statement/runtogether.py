@@ -316,7 +316,8 @@ def _not_names() -> frozenset[str]:
     """Words that stand in name columns of tables but are no names: category and lifetime words."""
     v = vocabulary()
     words = set()
-    for key in ("session_words", "persistent_words", "unclassified_headings", "no_lifetime_words", "party_values", "answer_values"):
+    for key in ("session_words", "persistent_words", "unclassified_headings", "no_lifetime_words", "never_expires_words",
+                "party_values", "answer_values"):
         words.update(str(w).lower().rstrip("*") for w in v.raw[key] if " " not in str(w))
     for purpose_words in v.raw["purpose_words"].values():
         words.update(str(w).lower().rstrip("*") for w in purpose_words if " " not in str(w))
