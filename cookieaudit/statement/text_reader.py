@@ -125,6 +125,18 @@ def _is_record_line(text: str) -> bool:
     return count >= 2
 
 
+def _labelled_pipe_record(line: str) -> bool:
+    """A line of pipe-separated "label: value" cells, the first a name's ("Name: _ga | Type:
+    Cookie | Max. storage duration: 399 Days"): a label record, not a table row."""
+    from .runtogether import label_role
+
+    roles = []
+    for cell in line.strip().strip("|").split("|"):
+        match = _LABEL_LINE.match(cell)
+        roles.append(label_role(match.group(1)) if match else None)
+    return bool(roles) and roles[0] == "name" and sum(role is not None for role in roles) >= 2
+
+
 def _is_pipe_header(line: str) -> bool:
     """ "Cookie name | Lasts for | Purpose |": column words between pipes, a name column among them."""
     from .runtogether import column_role
@@ -328,6 +340,21 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
         if current and current[0] == "paragraph" and current[3] == 1 and _SETEXT.match(line):
             current[0] = "heading"
             current[4] = {"level": 1 if line.strip().startswith("=") else 2}
+            current = None
+            i += 1
+            continue
+        if "|" in line and _labelled_pipe_record(line):
+            # "Name: _ga | Type: Cookie | Max. storage duration: 399 Days | …": one record a
+            # line, each cell a (label, value) pair; a cell without a label is the description
+            offset = 0
+            for cell in line.split("|"):
+                lead = len(cell) - len(cell.lstrip())
+                if cell.strip():
+                    match = _LABEL_LINE.match(cell)
+                    pair = (match.group(1).strip(), cell[match.end():].strip()) if match else ("Description", cell.strip())
+                    raw.append(["row", start + offset + lead, start + offset + len(cell.rstrip()), 1,
+                                {"cells": pair, "table": None, "pair": True}])
+                offset += len(cell) + 1
             current = None
             i += 1
             continue

@@ -130,3 +130,16 @@ def test_as_many_durations_as_names_pair_in_order():
     assert facts[("IDE", "exact")] == ("persistent", 390)
     assert facts[("test_cookie", "exact")] == ("persistent", round(15 / 1440, 6))
     assert facts[("site_a", "exact")] == facts[("site_b", "exact")] == ("both", 1)
+
+
+def test_pipe_separated_label_records_are_records_not_a_table():
+    """consentmanager.net's list as text: "Name: … | Type: … | Max. storage duration: … | …"
+    a line each; the first line is no table header and storage items are no cookies."""
+    text = ("Cookies\n\nProvider: Example (Purpose: Necessary)\n"
+            "Name: __cmpconsentx1 | Type: Cookie | Max. storage duration: 365 Days | Stores your consent\n"
+            "Name: site_session | Type: Cookie | Max. storage duration: Session | Keeps you logged in\n"
+            "Name: cmp_logs | Type: Local Storage | Max. storage duration: Persistent | A technical log\n"
+            "Name: MUID | Type: Cookie | Max. storage duration: 1 Year 24 Days | Identifies your browser\n")
+    facts = _facts(text)
+    assert facts == {("__cmpconsentx1", "exact"): ("persistent", 365), ("site_session", "exact"): ("session", None),
+                     ("MUID", "exact"): ("persistent", 389)}
