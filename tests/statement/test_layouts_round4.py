@@ -143,3 +143,18 @@ def test_pipe_separated_label_records_are_records_not_a_table():
     facts = _facts(text)
     assert facts == {("__cmpconsentx1", "exact"): ("persistent", 365), ("site_session", "exact"): ("session", None),
                      ("MUID", "exact"): ("persistent", 389)}
+
+
+def test_run_together_rows_with_lower_case_lifetimes():
+    """A CookieYes audit table copied without separators: a lower-case lifetime word run into
+    the description's capital, and a duration run into a lower-case host name."""
+    text = ("Necessary\n\nCookieDurationDescription\n"
+            "cookieyes-consent1 yearCookieYes sets this cookie to remember consent.\n"
+            "woocommerce_items_in_cartsessionWooCommerce tracks whether there are items in the cart.\n"
+            "site_last_viewedpastDescription is currently not available.\n"
+            "test_cookie15 minutesdoubleclick.net sets this cookie to check cookie support.\n")
+    facts = _facts(text)
+    assert facts[("woocommerce_items_in_cart", "exact")] == ("session", None)
+    assert facts[("site_last_viewed", "exact")] == (None, None)
+    assert facts[("test_cookie", "exact")] == ("persistent", round(15 / 1440, 6))
+    assert len(facts) == 4
