@@ -158,3 +158,23 @@ def test_run_together_rows_with_lower_case_lifetimes():
     assert facts[("site_last_viewed", "exact")] == (None, None)
     assert facts[("test_cookie", "exact")] == ("persistent", round(15 / 1440, 6))
     assert len(facts) == 4
+
+
+def test_label_value_table_names_a_service_before_its_cookies(tmp_path):
+    """Borlabs detail tables: "Name | Google Maps" (the service), other fields, then
+    "Cookie Name | NID": the service's name is no cookie, the cookie is the record's."""
+    html = ("<html><body><h1>Cookie details</h1><h3>External Media</h3>"
+            "<table><tbody><tr><th>Name</th><td>Google Maps</td></tr>"
+            "<tr><th>Provider</th><td>Google Ireland Limited</td></tr>"
+            "<tr><th>Purpose</th><td>Used to unblock map content.</td></tr>"
+            "<tr><th>Host(s)</th><td>.google.com</td></tr>"
+            "<tr><th>Cookie Name</th><td>NID</td></tr><tr><th>Cookie Expiry</th><td>6 Month</td></tr></tbody></table>"
+            "<table><tbody><tr><th>Name</th><td>Table booking</td></tr>"
+            "<tr><th>Provider</th><td>Owner of this website</td></tr>"
+            "<tr><th>Cookie Name</th><td>tb_booking, tb_booking_step</td></tr>"
+            "<tr><th>Cookie Expiry</th><td>Session</td></tr></tbody></table></body></html>")
+    path = tmp_path / "statement.html"
+    path.write_text(html, encoding="utf-8")
+    facts = {(c.pattern, c.match): (c.lifetime, c.max_age_days) for c in parse_statement(path).cookies}
+    assert facts == {("NID", "exact"): ("persistent", 180), ("tb_booking", "exact"): ("session", None),
+                     ("tb_booking_step", "exact"): ("session", None)}
