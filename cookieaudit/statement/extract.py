@@ -13,6 +13,7 @@ taken at its word). A category "Niet geclassificeerd" / "Others" declares no pur
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -298,6 +299,7 @@ class _Reader:
             term_names = cell_names(block.cells[0], code)
             if term_names:
                 names = [NameHit(h.start, h.end, h.token, h.pattern, h.match) for h in term_names]
+        names = [hit for hit in names if not _storage_key(text, hit)]
         if names:
             lead = _lead_phrase(text)
             head = text[lead[0]:lead[1]] if lead else None
@@ -469,6 +471,22 @@ def respective_lifetimes(written: str, count: int) -> Optional[list[Lifetime]]:
     lifetimes = [read_lifetime(p) for p in _PARTS.split(written) if p.strip()]
     lifetimes = [lt for lt in lifetimes if lt.lifetime]
     return lifetimes if len(lifetimes) == count else None
+
+
+@functools.lru_cache(maxsize=1)
+def _storage_before() -> re.Pattern:
+    """A web-storage word right before a name: "… in your browser's local storage (uplc_transcript)"."""
+    words = [t for t in vocabulary().non_cookie_types if re.search(r"storage|opslag|indexeddb", t)]
+    body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:{body})(?P<gap>(?:\s+[^\W\d_]+){{0,3}})\W{{0,4}}$", re.IGNORECASE)
+
+
+def _storage_key(text: str, hit: NameHit) -> bool:
+    """Whether a name in prose is a web-storage key the sentence names as such ("… local
+    storage (uplc_transcript)", "in de local storage van uw browser (ppms_webstorage)"), not a
+    cookie; a cookie word between the two gives the name back to cookies."""
+    match = _storage_before().search(text[max(0, hit.start - 60):hit.start])
+    return bool(match) and not re.search(r"cookie", match.group("gap"), re.IGNORECASE)
 
 
 def paired_lifetimes(name_cell: str, lifetime_cell: str, names: list[NameHit]) -> dict:

@@ -25,6 +25,9 @@ _MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\(([^)\s]{1,2000})(?:\s+\"[^\"]*\")?
 _BARE_URL = re.compile(r"https?://[^\s<>()\"']+[^\s<>()\"'.,;:!?]")
 _CODE = re.compile(r"`([^`\n]{1,200})`")
 _BOLD = re.compile(r"\*\*(?=\S)([^*\n]{1,300}?)\*\*")
+# Markdown emphasis around words with a space between ("*local storage*"); a glob's star
+# touches a name ("_ga_*"), so it never stands after a space with a word in between
+_ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]{0,300}?\s[^*\n]{0,300}?)(?<=[^\s*])\*(?![\w*])")
 _HEADING_END = re.compile(r"[.,;:!]\s*$")
 _WORD = re.compile(r"\w+")
 _CMP_CATEGORY = re.compile(r"[^\W\d][\w /&'-]{1,40}\s\(\d{1,3}\)")
@@ -70,6 +73,9 @@ class _Builder:
         for match in _BOLD.finditer(self.text):
             blank(match.start(), match.start() + 2)
             blank(match.end() - 2, match.end())
+        for match in _ITALIC.finditer("".join(chars)):
+            blank(match.start(), match.start() + 1)
+            blank(match.end() - 1, match.end())
         self.masked = "".join(chars)
 
     def add(self, kind: str, start: int, end: int, **extra) -> Block:

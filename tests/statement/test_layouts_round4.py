@@ -178,3 +178,14 @@ def test_label_value_table_names_a_service_before_its_cookies(tmp_path):
     facts = {(c.pattern, c.match): (c.lifetime, c.max_age_days) for c in parse_statement(path).cookies}
     assert facts == {("NID", "exact"): ("persistent", 180), ("tb_booking", "exact"): ("session", None),
                      ("tb_booking_step", "exact"): ("session", None)}
+
+
+def test_web_storage_keys_in_prose_are_no_cookies():
+    """A key the sentence names as local storage is no cookie, also under Markdown emphasis;
+    a cookie named in the same sentence stays one."""
+    text = ("# Cookies\n\nPiwik PRO bewaart daarnaast gegevens in de *local storage* van uw browser "
+            "(`ppms_webstorage`). Dat is geen cookie.\n\n"
+            "The chat tool sets a cookie called uplc_chat for 24 hours and stores the conversation in your "
+            "browser's local storage (uplc_transcript) until you close the tab.\n")
+    patterns = {c.pattern for c in parse_text(text).cookies}
+    assert patterns == {"uplc_chat"}
