@@ -10,7 +10,7 @@ import re
 from typing import Optional
 
 from .document import Block, Document, Link
-from .text_tables import read_table_at
+from .text_tables import continue_table_at, read_table_at
 
 __all__ = ["looks_like_heading", "read_text"]
 
@@ -325,6 +325,7 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
     # A raw block: [kind, start, end, line_count, extra]
     raw: list[list] = []
     current: Optional[list] = None
+    carried: Optional[list] = None  # [header, armed] of a one-cell-per-line table given its header once
     i = 0
     while i < len(lines):
         start, end = lines[i]
@@ -335,6 +336,7 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             continue
         heading = _MD_HEADING.match(line)
         if heading:
+            carried = None
             raw.append(["heading", start, end, 1, {"level": len(heading.group(1))}])
             current = None
             i += 1
@@ -384,7 +386,22 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             i += 1
             continue
         table = read_table_at(masked_lines, i) if len(line) <= 200 else None
+        carried_rows = carried is not None and carried[1] and table is None
+        if carried_rows:
+            table = continue_table_at(masked_lines, i, carried[0])
+            if table is not None:
+                builder.table_count += 1
+                raw.append(["row", lines[i][0], lines[i][0], 1,
+                            {"cells": tuple(table.header), "table": builder.table_count, "header": True}])
+                for row in table.rows:
+                    raw.append(["row", lines[row.first][0], lines[row.last][1], 1,
+                                {"cells": row.cells, "table": builder.table_count, "confidence": row.confidence}])
+                i = max(table.next_line, i + 1)
+                current = None
+                continue
         if table is not None:
+            # a header given once over a CMP's categories, one cell per line: later categories' rows read under it
+            carried = [table.header, False] if table.header_last > table.header_first else None
             builder.table_count += 1
             raw.append(["row", lines[table.header_first][0], lines[table.header_last][1], 1,
                         {"cells": tuple(table.header), "table": builder.table_count, "header": True}])
@@ -401,6 +418,8 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             continue
         if _CMP_CATEGORY.fullmatch(line.strip()):
             # "Noodzakelijk (3)": a CMP category line heads what follows, even without a gap
+            if carried is not None:
+                carried[1] = True
             raw.append(["heading", start, end, 1, {"level": 0}])
             current = None
             i += 1

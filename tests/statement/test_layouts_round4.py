@@ -189,3 +189,19 @@ def test_web_storage_keys_in_prose_are_no_cookies():
             "browser's local storage (uplc_transcript) until you close the tab.\n")
     patterns = {c.pattern for c in parse_text(text).cookies}
     assert patterns == {"uplc_chat"}
+
+
+def test_one_cell_per_line_header_given_once_over_categories():
+    """A Cookiebot declaration copied as text: the header once, then per category a line
+    "Statistieken (2)", a sentence and rows of one cell per line, read under that header."""
+    text = ("Cookieverklaring\n\nNoodzakelijk (1)\nNoodzakelijke cookies laten de website werken.\n\n"
+            "Naam\nAanbieder\nDoel\nMaximale opslagduur\nType\n"
+            "CookieConsent\nCookiebot\nSlaat de cookiestatus op\n1 jaar\nHTTP-cookie\n\n"
+            "Statistieken (2)\n_ga [x2]\nGoogle\nRegistreert een uniek ID dat wordt gebruikt om statistische gegevens te genereren.\n"
+            "2 jaar\nHTTP-cookie\n_gid\nGoogle\nRegistreert een uniek ID\n1 dag\nHTTP-cookie\n\n"
+            "Marketing (2)\n_gcl_au\nGoogle\nMeet advertenties\n3 maanden\nHTTP-cookie\n"
+            "test_cookie\nGoogle\nControleert of de browser cookies ondersteunt\n1 dag\nHTTP-cookie\n")
+    facts = _facts(text)
+    assert facts == {("CookieConsent", "exact"): ("persistent", 365), ("_ga", "exact"): ("persistent", 730),
+                     ("_gid", "exact"): ("persistent", 1), ("_gcl_au", "exact"): ("persistent", 90),
+                     ("test_cookie", "exact"): ("persistent", 1)}
