@@ -779,10 +779,14 @@ def _read_section(reader: "_Reader", section: CookieSection) -> None:
         index += 1
         if block.kind == "heading" or (block.kind == "paragraph" and CMP_CATEGORY.fullmatch(block.text.strip())):
             level = block.level or 7
+            purpose_here, vendor_here = heading_purpose(block.text), heading_vendor(block.text)
+            if not block.level and purpose_here is None and vendor_here is not None \
+                    and any(p is not None for _, p, _ in context):
+                level = 8  # a plain service heading ("Meta Pixel") under a plain category heading keeps its purpose
             while context and context[-1][0] >= level:
                 context.pop()
                 headings.pop()
-            context.append((level, heading_purpose(block.text), heading_vendor(block.text)))
+            context.append((level, purpose_here, vendor_here))
             headings.append(block.text.strip())
             reader.heading = headings[-1]
             continue

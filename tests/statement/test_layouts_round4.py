@@ -205,3 +205,12 @@ def test_one_cell_per_line_header_given_once_over_categories():
     assert facts == {("CookieConsent", "exact"): ("persistent", 365), ("_ga", "exact"): ("persistent", 730),
                      ("_gid", "exact"): ("persistent", 1), ("_gcl_au", "exact"): ("persistent", 90),
                      ("test_cookie", "exact"): ("persistent", 1)}
+
+
+def test_service_heading_under_category_heading_keeps_the_purpose():
+    """Plain-text headings "Marketing", then "Meta Pixel" (a service): the service's cookies
+    keep the category's purpose; the next category heading replaces it."""
+    text = ("Cookies\n\nMarketing\n\nMeta Pixel\n\nDe cookie _fbp meet advertenties en blijft 3 maanden bewaard.\n\n"
+            "Statistieken\n\nMatomo\n\nDe cookie _pk_id blijft 13 maanden bewaard.\n")
+    purposes = {c.pattern: c.purpose for c in parse_text(text).cookies}
+    assert purposes == {"_fbp": "marketing", "_pk_id": "analytic"}
