@@ -293,6 +293,8 @@ def _name_record_runs(segment: str, start: int) -> Optional[list[tuple[int, int]
     one with two label lines."""
     from .runtogether import label_role, table_names_ok
 
+    if ":" not in segment:
+        return None
     pieces: list[tuple[int, int, str]] = []
     offset = 0
     for line in segment.split("\n"):
@@ -300,7 +302,10 @@ def _name_record_runs(segment: str, start: int) -> Optional[list[tuple[int, int]
             lead = len(line) - len(line.lstrip())
             pieces.append((start + offset + lead, start + offset + len(line.rstrip()), line.strip()))
         offset += len(line) + 1
-    labelled = [_label_line(text) and label_role(_LABEL_LINE.match(text).group(1)) != "name" for _, _, text in pieces]
+    labelled = [":" in text and _label_line(text) and label_role(_LABEL_LINE.match(text).group(1)) != "name"
+                for _, _, text in pieces]
+    if not any(labelled):
+        return None
     heads = [i for i in range(len(pieces) - 1) if not labelled[i] and labelled[i + 1] and ":" not in pieces[i][2]
              and table_names_ok(pieces[i][2])]
     if not heads or (len(heads) == 1 and not (heads[0] + 2 < len(pieces) and labelled[heads[0] + 2])):

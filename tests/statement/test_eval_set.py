@@ -281,8 +281,8 @@ def test_former_unseen_sets_stay_read(folder):
         total.add(scorer.score(parse_statement(source).model_dump(mode="json"), gold))
     if folder == "round3_heldback":
         # round 3's held-back set, development material since round 4: the figures README gives
-        # (F1 96.4 %, lifetimes 95.3 %) are the floor
-        assert total.f1 >= 0.96 and total.lifetimes >= 0.95 * total.gold_cookies
+        # (F1 99.8 %, lifetimes 98.4 %) are the floor
+        assert total.f1 >= 0.995 and total.lifetimes >= 0.98 * total.gold_cookies
         return
     assert total.f1 == 1.0
     assert total.lifetimes == total.gold_cookies
