@@ -549,6 +549,14 @@ def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, st
             groups.append([hit])
     for group in groups:
         keys = list(dict.fromkeys((h.pattern, h.match) for h in group))
+        if len(keys) >= 2 and keys[-1] in own and not any(k in own for k in keys[:-1]):
+            # "_tt_enable_cookie, _ttp (13 mths)": the parenthesis after a list's last name is
+            # the whole list's, one duration each when it gives as many
+            paren = re.match(r"\s*\(([^()]{1,80})\)", text[group[-1].end:])
+            if paren:
+                lifetimes = respective_lifetimes(paren.group(1), len(keys))
+                own.update(zip(keys, lifetimes) if lifetimes else ((k, own[keys[-1]]) for k in keys[:-1]))
+                continue
         if len(keys) < 2 or any(k in own for k in keys):
             continue
         after = text[group[-1].end:group[-1].end + 60]

@@ -214,3 +214,13 @@ def test_service_heading_under_category_heading_keeps_the_purpose():
             "Statistieken\n\nMatomo\n\nDe cookie _pk_id blijft 13 maanden bewaard.\n")
     purposes = {c.pattern: c.purpose for c in parse_text(text).cookies}
     assert purposes == {"_fbp": "marketing", "_pk_id": "analytic"}
+
+
+def test_parenthesis_after_a_list_of_names_is_the_whole_lists():
+    text = ("Cookie notice\n\nCookies from social media and adverts\n"
+            "• _tt_enable_cookie, _ttp (13 mths) — TikTok: measures our adverts\n"
+            "• _pk_id and _pk_ses (13 months and 30 minutes) — Matomo\n")
+    facts = _facts(text)
+    assert facts[("_tt_enable_cookie", "exact")] == facts[("_ttp", "exact")] == ("persistent", 390)
+    assert facts[("_pk_id", "exact")] == ("persistent", 390)
+    assert facts[("_pk_ses", "exact")] == ("persistent", round(30 / 1440, 6))
