@@ -185,6 +185,10 @@ class _Reader:
                 if known and known[2]:
                     name_vendor, name_vendor_id = known[2], known[3] or None
             item_lifetime = own.get(key, lifetime)
+            if item_lifetime.lifetime is None and self.result.cookies and _same_as_above(lifetime_text, unit_text):
+                # "(same as above)": the lifetime of the item declared right before
+                above = self.result.cookies[-1]
+                item_lifetime = Lifetime(lifetime=above.lifetime, max_age_days=above.max_age_days)
             # a purpose the statement leaves unsaid: the rule set's for a name it knows
             item_purpose = purpose if purpose is not None or unclassified or hit.match != "exact" else rule_purpose(hit.pattern)
             self.result.cookies.append(DeclaredCookie(
@@ -471,6 +475,15 @@ def respective_lifetimes(written: str, count: int) -> Optional[list[Lifetime]]:
     lifetimes = [read_lifetime(p) for p in _PARTS.split(written) if p.strip()]
     lifetimes = [lt for lt in lifetimes if lt.lifetime]
     return lifetimes if len(lifetimes) == count else None
+
+
+def _same_as_above(lifetime_cell: Optional[str], unit_text: str) -> bool:
+    """A lifetime cell that refers to the item above, or such a parenthesis in prose
+    ("wordpress_sec_[hash] (same as above)")."""
+    pattern = vocabulary().same_as_above
+    if lifetime_cell is not None:
+        return bool(pattern.fullmatch(lifetime_cell.strip().strip("()").rstrip(".").strip()))
+    return any(pattern.fullmatch(inner.strip().rstrip(".")) for inner in re.findall(r"\(([^()]{1,40})\)", unit_text))
 
 
 @functools.lru_cache(maxsize=1)

@@ -224,3 +224,13 @@ def test_parenthesis_after_a_list_of_names_is_the_whole_lists():
     assert facts[("_tt_enable_cookie", "exact")] == facts[("_ttp", "exact")] == ("persistent", 390)
     assert facts[("_pk_id", "exact")] == ("persistent", 390)
     assert facts[("_pk_ses", "exact")] == ("persistent", round(30 / 1440, 6))
+
+
+def test_same_as_above_takes_the_lifetime_of_the_item_before():
+    text = ("Cookie notice\n\nCookies we always set\n"
+            "• wordpress_logged_in_[hash] (until you close your browser, or 14 days if you tick \"Remember me\") — keeps you logged in\n"
+            "• wordpress_sec_[hash] (same as above) — secures your log-in\n"
+            "• rat_basket — holds the tickets, as above\n")
+    facts = _facts(text)
+    assert facts[("wordpress_sec_", "prefix")] == facts[("wordpress_logged_in_", "prefix")] == ("both", 14)
+    assert facts[("rat_basket", "exact")] == (None, None)  # "as above" in prose is no lifetime
