@@ -9,15 +9,13 @@ Parts, scored and printed separately:
   ``round2_heldback/`` (round 2's held-back part, 24 statements by another engineer: F1 92.1 %,
   lifetimes 80.3 %), ``round2_unseen/`` (10 statements by round 2's tuner: F1 86.9 %,
   lifetimes 74.2 %) and ``round3_unseen/`` (8 statements by round 3's tuner, written before
-  tuning: F1 98.6 %, lifetimes 85.7 % before and 88.6 % after round 3's tuning);
-  ``--part heldback2`` / ``round2_unseen`` / ``round3_unseen`` still select those alone;
-- ``heldback`` (also ``heldback4``): the current held-back part, tests/statement/fixtures/heldback4
-  (issue 9, round 4: 24 statements, 322 declared names), written by someone else before round 4's
-  tuning and run once at the end (same fixture and gold format; the part is reported absent when
-  the folder is);
-- ``heldback3``: round 3's held-back part, tests/statement/fixtures/heldback3 (24 statements, run
-  once before and once after round 3: F1 89.3 % / 91.3 %, lifetimes 69.6 % / 76.8 %), known
-  material since; selectable alone.
+  tuning: F1 98.6 %, lifetimes 85.7 % before and 88.6 % after round 3's tuning); since round 4
+  also ``round3_heldback/`` (round 3's held-back part, 24 statements by another engineer: F1
+  89.3 % / 91.3 %, lifetimes 69.6 % / 76.8 % before / after round 3);
+  ``--part heldback3`` / ``heldback2`` / ``round2_unseen`` / ``round3_unseen`` still select those alone;
+- ``heldback`` (also ``heldback4``): the current held-back part, tests/statement/fixtures/heldback4 (issue 9, round 4),
+  written by someone else before round 4's tuning and run once at the end (same fixture and gold
+  format; the part is reported absent when the folder is).
 
 Per file and per part it prints:
 
@@ -54,13 +52,12 @@ SEEDS_DIR = Path(os.environ.get("COOKIEAUDIT_SEEDS_DIR") or ROOT.parent / "share
 EVAL_DIR = ROOT / "tests" / "statement" / "fixtures" / "eval"
 FIXTURES_DIR = ROOT / "tests" / "statement" / "fixtures"
 HELDBACK_DIR = FIXTURES_DIR / "heldback4"  # round 4's held-back part, written by someone else; run once
-HELDBACK3_DIR = FIXTURES_DIR / "heldback3"  # round 3's held-back part, run in round 3; known material now
 PARTS = {
     "dev": ((SEEDS_DIR, "seed"), (EVAL_DIR, "eval")),
     "heldback": ((HELDBACK_DIR, "heldback4"),),
     "heldback4": ((HELDBACK_DIR, "heldback4"),),
-    "heldback3": ((HELDBACK3_DIR, "heldback3"),),
     # former unseen parts, development material now (inside "dev"); selectable alone
+    "heldback3": ((EVAL_DIR / "round3_heldback", "eval/round3_heldback"),),
     "round3_unseen": ((EVAL_DIR / "round3_unseen", "eval/round3_unseen"),),
     "heldback2": ((EVAL_DIR / "round2_heldback", "eval/round2_heldback"),),
     "round2_unseen": ((EVAL_DIR / "round2_unseen", "eval/round2_unseen"),),
@@ -248,8 +245,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--part", choices=tuple(PARTS) + ("all",), default="dev",
                         help="which statements: the development part (default), the held-back part (heldback4), "
-                             "round 3's held-back part (heldback3), "
-                             "round 3's unseen statements, a former unseen part of dev alone, or dev and held-back together")
+                             "a former held-back or unseen part of dev alone, or dev and held-back together")
     parser.add_argument("--only", help="only statements whose label contains this")
     parser.add_argument("--details", action="store_true", help="list every difference from the gold")
     args = parser.parse_args(argv)

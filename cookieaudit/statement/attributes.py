@@ -69,6 +69,25 @@ class Lifetime:
     unreadable: list[str] = field(default_factory=list)
 
 
+# An ISO 8601 period as generated cookie registers write it ("P1Y1M", "PT30M", "P365D"); at
+# least one part, upper case, standing alone. Its parts are units the vocabulary knows.
+ISO_PERIOD = re.compile(
+    r"(?<![\w.-])P(?=\d|T\d)(?:(?P<Y>\d+)Y)?(?:(?P<M>\d+)M)?(?:(?P<W>\d+)W)?(?:(?P<D>\d+)D)?"
+    r"(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?(?![\w.-])")
+_ISO_UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day", "h": "hour", "m": "minute", "s": "second"}
+
+
+def _iso_periods_as_words(text: str) -> str:
+    """"P1Y1M" -> "1 year 1 month": an ISO period read as the written duration it stands for."""
+    if "P" not in text:
+        return text
+
+    def words(match: re.Match) -> str:
+        parts = [f"{match.group(key)} {unit}" for key, unit in _ISO_UNITS.items() if match.group(key)]
+        return " ".join(parts) if parts else match.group(0)
+    return ISO_PERIOD.sub(words, text)
+
+
 def _number(word: str) -> Optional[float]:
     word = word.lower()
     if word[0].isdigit():
@@ -95,6 +114,7 @@ def read_lifetime(text: str, *, cell: bool = False) -> Lifetime:
     """
     v = vocabulary()
     result = Lifetime()
+    text = _iso_periods_as_words(text)
     days: list[float] = []
     previous: Optional[tuple[int, float, float]] = None  # (end, unit, running sum) of the last part
     for match in v.duration.finditer(text):
@@ -121,7 +141,8 @@ def read_lifetime(text: str, *, cell: bool = False) -> Lifetime:
             days.append(value)
         previous = (match.end(), unit, value)
     session = any(not (days and _session_as_object(text, m)) for m in v.session.finditer(text))
-    persistent = bool(v.persistent.search(text)) or bool(days)
+    persistent = bool(v.persistent.search(text)) or bool(days) \
+        or (cell and bool(v.never_expires.fullmatch(text.strip().rstrip("."))))
     if session and persistent:
         result.lifetime = "both"
     elif session:

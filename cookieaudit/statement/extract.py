@@ -13,11 +13,13 @@ taken at its word). A category "Niet geclassificeerd" / "Others" declares no pur
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Optional
 
 from .attributes import Lifetime, purpose_hits, purpose_in_context, purpose_of, read_lifetime
+from .cells import lifetime_line
 from .columns import table_roles
 from .document import Block, Document
 from .model import DeclaredCookie, DeclaredService, Evidence, Position
@@ -183,6 +185,10 @@ class _Reader:
                 if known and known[2]:
                     name_vendor, name_vendor_id = known[2], known[3] or None
             item_lifetime = own.get(key, lifetime)
+            if item_lifetime.lifetime is None and self.result.cookies and _same_as_above(lifetime_text, unit_text):
+                # "(same as above)": the lifetime of the item declared right before
+                above = self.result.cookies[-1]
+                item_lifetime = Lifetime(lifetime=above.lifetime, max_age_days=above.max_age_days)
             # a purpose the statement leaves unsaid: the rule set's for a name it knows
             item_purpose = purpose if purpose is not None or unclassified or hit.match != "exact" else rule_purpose(hit.pattern)
             self.result.cookies.append(DeclaredCookie(
@@ -297,6 +303,7 @@ class _Reader:
             term_names = cell_names(block.cells[0], code)
             if term_names:
                 names = [NameHit(h.start, h.end, h.token, h.pattern, h.match) for h in term_names]
+        names = [hit for hit in names if not _storage_key(text, hit)]
         if names:
             lead = _lead_phrase(text)
             head = text[lead[0]:lead[1]] if lead else None
@@ -470,6 +477,31 @@ def respective_lifetimes(written: str, count: int) -> Optional[list[Lifetime]]:
     return lifetimes if len(lifetimes) == count else None
 
 
+def _same_as_above(lifetime_cell: Optional[str], unit_text: str) -> bool:
+    """A lifetime cell that refers to the item above, or such a parenthesis in prose
+    ("wordpress_sec_[hash] (same as above)")."""
+    pattern = vocabulary().same_as_above
+    if lifetime_cell is not None:
+        return bool(pattern.fullmatch(lifetime_cell.strip().strip("()").rstrip(".").strip()))
+    return any(pattern.fullmatch(inner.strip().rstrip(".")) for inner in re.findall(r"\(([^()]{1,40})\)", unit_text))
+
+
+@functools.lru_cache(maxsize=1)
+def _storage_before() -> re.Pattern:
+    """A web-storage word right before a name: "… in your browser's local storage (uplc_transcript)"."""
+    words = [t for t in vocabulary().non_cookie_types if re.search(r"storage|opslag|indexeddb", t)]
+    body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:{body})(?P<gap>(?:\s+[^\W\d_]+){{0,3}})\W{{0,4}}$", re.IGNORECASE)
+
+
+def _storage_key(text: str, hit: NameHit) -> bool:
+    """Whether a name in prose is a web-storage key the sentence names as such ("… local
+    storage (uplc_transcript)", "in de local storage van uw browser (ppms_webstorage)"), not a
+    cookie; a cookie word between the two gives the name back to cookies."""
+    match = _storage_before().search(text[max(0, hit.start - 60):hit.start])
+    return bool(match) and not re.search(r"cookie", match.group("gap"), re.IGNORECASE)
+
+
 def paired_lifetimes(name_cell: str, lifetime_cell: str, names: list[NameHit]) -> dict:
     """Lifetimes of a row that names several cookies, one per name, when the row pairs them: the
     lifetime cell says "respectievelijk"/"respectively", or both cells hold one line per name
@@ -482,6 +514,14 @@ def paired_lifetimes(name_cell: str, lifetime_cell: str, names: list[NameHit]) -
         return dict(zip(keys, lifetimes)) if lifetimes else {}
     lines = [line for line in lifetime_cell.split("\n") if line.strip()]
     name_lines = [line for line in name_cell.split("\n") if line.strip()]
+    parts = [part for part in re.split(r"\s+/\s+|\s*[,;]\s+", " ".join(lifetime_cell.split())) if part]
+    if len(lines) == 1 and len(parts) == len(keys):
+        # "_ga, _gid" beside "730 dagen / 1 dag": as many durations as names, in order; a
+        # session part ("Sessie / 1 dag") is the row's one "both" lifetime, not a pairing
+        lifetimes = [read_lifetime(part, cell=True) for part in parts]
+        if all(lt.max_age_days is not None and lifetime_line(part) for lt, part in zip(lifetimes, parts)):
+            return dict(zip(keys, lifetimes))
+        return {}
     if not len(lines) == len(name_lines) == len(keys):
         return {}
     per_line = [cell_names(line) for line in name_lines]
@@ -522,6 +562,14 @@ def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, st
             groups.append([hit])
     for group in groups:
         keys = list(dict.fromkeys((h.pattern, h.match) for h in group))
+        if len(keys) >= 2 and keys[-1] in own and not any(k in own for k in keys[:-1]):
+            # "_tt_enable_cookie, _ttp (13 mths)": the parenthesis after a list's last name is
+            # the whole list's, one duration each when it gives as many
+            paren = re.match(r"\s*\(([^()]{1,80})\)", text[group[-1].end:])
+            if paren:
+                lifetimes = respective_lifetimes(paren.group(1), len(keys))
+                own.update(zip(keys, lifetimes) if lifetimes else ((k, own[keys[-1]]) for k in keys[:-1]))
+                continue
         if len(keys) < 2 or any(k in own for k in keys):
             continue
         after = text[group[-1].end:group[-1].end + 60]
@@ -752,10 +800,14 @@ def _read_section(reader: "_Reader", section: CookieSection) -> None:
         index += 1
         if block.kind == "heading" or (block.kind == "paragraph" and CMP_CATEGORY.fullmatch(block.text.strip())):
             level = block.level or 7
+            purpose_here, vendor_here = heading_purpose(block.text), heading_vendor(block.text)
+            if not block.level and purpose_here is None and vendor_here is not None \
+                    and any(p is not None for _, p, _ in context):
+                level = 8  # a plain service heading ("Meta Pixel") under a plain category heading keeps its purpose
             while context and context[-1][0] >= level:
                 context.pop()
                 headings.pop()
-            context.append((level, heading_purpose(block.text), heading_vendor(block.text)))
+            context.append((level, purpose_here, vendor_here))
             headings.append(block.text.strip())
             reader.heading = headings[-1]
             continue

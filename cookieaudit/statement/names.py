@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+from .attributes import ISO_PERIOD
 from .vendors import LIGATURES, find_vendor, known_cookie
 from .vocabulary import vocabulary
 
@@ -103,8 +104,8 @@ def _is_excluded(token: str) -> bool:
         return True
     if re.fullmatch(r"(?:https?://|www\.)\S+|\S+\.(?:nl|com|org|net|eu|be|de|io)(?:/\S*)?", token, re.IGNORECASE):
         return True  # a web address
-    if re.fullmatch(r"\d+(?:[.,:/-]\d+)*", token):
-        return True
+    if re.fullmatch(r"\d+(?:[.,:/-]\d+)*", token) or ISO_PERIOD.fullmatch(token):
+        return True  # a number or date, or an ISO 8601 duration ("P1Y", "PT30M")
     if "_" not in token and not token[:1].islower() and find_vendor(token) is not None and known_cookie(token) is None:
         return True  # a brand ("HotJar", "DigiD"), not a cookie; "cookieBanner" is written as a name
     return False

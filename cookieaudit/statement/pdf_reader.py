@@ -13,6 +13,7 @@ from typing import Optional
 
 from ..errors import InputError
 from .document import Document
+from .pdf_structure import tagged_text
 from .sources_limits import MAX_TEXT_CHARS
 from .text_reader import read_text
 from .runtogether import table_names_ok
@@ -121,6 +122,12 @@ def read_pdf(data: bytes, source: str) -> Document:
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError) as exc:
         raise InputError(f"{source}: not a readable PDF ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})") from None
     text = "\n\n".join(page.strip("\n") for page in pages)
+    if text.strip() and not truncated:
+        try:
+            # a tagged PDF's tables are read cell by cell from its structure tree
+            text = tagged_text(reader) or text
+        except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError):
+            pass  # the tree is a help: a broken one leaves the text read from the pages
     if not text.strip():
         raise InputError(f"{source}: no text in PDF (scanned image?)")
     if len(text) > MAX_TEXT_CHARS:

@@ -208,17 +208,23 @@ def label_lines(blocks: list[Block], index: int) -> Optional[Record]:
     j = index + 1
     while j < len(blocks) and j - index <= 12:
         pair = _pair(blocks[j])
-        if pair is not None and pair[0] == "name" and not table_names_ok(cells["name"]) and table_names_ok(pair[1]) \
-                and find_vendor(cells["name"]) is not None:
-            # "Naam: WooCommerce" … "Cookie naam: woocommerce_cart_hash": the first name is the service's
-            cells["vendor"] = cells["name"]
+        if pair is not None and pair[0] == "name" and "name" in cells and not table_names_ok(cells["name"]) \
+                and table_names_ok(pair[1]):
+            # "Naam: WooCommerce" … "Cookie naam: woocommerce_cart_hash": the first name is the
+            # service's ("Name: Table booking" too: its provider, if any, comes from its own field)
+            service = cells.pop("name")
+            if find_vendor(service) is not None:
+                cells["vendor"] = service
             cells["name"] = pair[1]
             code.extend(blocks[j].code)
             end = blocks[j].end
             j += 1
             continue
-        if pair is None and blocks[j].kind == "row" and blocks[j].table is None and len(blocks[j].cells) == 2:
-            j += 1  # a field of the record this reader has no use for ("Privacybeleid", "Host(s)")
+        if pair is None and blocks[j].kind == "row" and len(blocks[j].cells) == 2 and (
+                blocks[j].table is None or (len(blocks[j].cells[0].split()) <= 3 and not table_names_ok(blocks[j].cells[0]))):
+            # a field of the record this reader has no use for ("Privacybeleid", "Host(s)"); in a
+            # label/value table, any row whose first cell is no cookie name
+            j += 1
             continue
         if pair is None or pair[0] == "name":
             break

@@ -107,8 +107,14 @@ def _glued_split(text: str, next_role: Optional[str], context: RowContext) -> tu
         for i in range(1, min(len(head), 80)):
             char, before = head[i], head[i - 1]
             if not ((char.isdigit() and not before.isdigit()) or (char.isupper() and not before.isupper())):
+                # a lower-case lifetime word run into the next cell's capital:
+                # "woocommerce_items_in_cartsessionWooCommerce …", "ngpg_last_viewedpastDescription"
+                word = _glued_lifetime_word().match(head, i) if char.islower() and before.isalnum() else None
+                if word and (best is None or word.end() > best[1]):
+                    best = (i, word.end())
                 continue
-            length = leading_lifetime(head[i:])
+            # a duration run into the next cell's lower-case host name: "test_cookie15 minutesdoubleclick.net"
+            length = leading_lifetime(head[i:]) or _duration_before_host(head[i:])
             # the lifetime that reaches furthest, begun earliest: "SOCS1 year 1 month 4 days"
             # is SOCS + the whole duration, not "SOCS1 year 1 month" + "4 days"
             if length and (best is None or i + length > best[1]):
@@ -155,6 +161,32 @@ def _glued_split(text: str, next_role: Optional[str], context: RowContext) -> tu
         return list_start + before[-1], 0.6 if vendor_end else 0.5
     step = next((s for s in steps if re.match(r"[A-Z][a-z]+\s", head[s:])), steps[-1])
     return list_start + step, 0.6
+
+
+@functools.lru_cache(maxsize=1)
+def _glued_lifetime_word() -> re.Pattern:
+    """A one-word lifetime of a cell ("session", "sessie", "past", "never") ending right before
+    a capital: the next cell begins there."""
+    from .vocabulary import vocabulary
+
+    raw = vocabulary().raw
+    words = sorted({str(w).lower().rstrip("*") for key in ("session_words", "persistent_words", "no_lifetime_words",
+                                                             "never_expires_words")
+                    for w in raw[key] if " " not in str(w) and "/" not in str(w)}, key=len, reverse=True)
+    return re.compile(rf"(?i:{'|'.join(re.escape(w) for w in words)})(?=[A-Z])")
+
+
+@functools.lru_cache(maxsize=1)
+def _duration_host() -> re.Pattern:
+    from .vocabulary import vocabulary
+
+    units = "|".join(re.escape(u) for u in sorted(vocabulary().duration_units, key=len, reverse=True))
+    return re.compile(rf"\d+(?:[.,]\d+)?[\s\u00a0]*(?i:{units})(?=(?:[a-z0-9-]+\.)+[a-z]{{2,}}\b)")
+
+
+def _duration_before_host(text: str) -> int:
+    match = _duration_host().match(text)
+    return match.end() if match else 0
 
 
 def split_cells(line: str, header: list[str], context: Optional[RowContext] = None) -> tuple[tuple[str, ...], float]:
@@ -221,7 +253,7 @@ def _split_cached(line: str, header: tuple[str, ...], domains: tuple[str, ...], 
                 if more and context.glued:
                     cut += more.end()
         elif kind == "lifetime":
-            cut = leading_lifetime(rest)
+            cut = leading_lifetime(rest) or (_duration_before_host(rest) if context.glued else 0)
         elif kind in ("party", "kind", "answer"):
             cut = leading_value(kind, rest)
         else:

@@ -238,6 +238,10 @@ def _vendor_end(text: str, start: int) -> int:
     words = list(re.finditer(r"[A-Za-z0-9][\w&.'-]*?(?=[A-Z][a-z]|(?<=[A-Za-z])\d|\s|$)|\s+", rest[:80]))
     # try the longest run of words that names a rule-set vendor
     boundaries = [m.end() for m in words if not m.group(0).isspace()]
+    # a provider cell ends where the row's duration begins ("Google 13 months …")
+    duration = vocabulary().duration.search(rest, 1, 80)
+    if duration is not None:
+        boundaries = [end for end in boundaries if end <= duration.start()]
     for end in sorted(boundaries, reverse=True):
         if find_vendor(rest[:end]) is not None:
             return start + end
@@ -312,7 +316,8 @@ def _not_names() -> frozenset[str]:
     """Words that stand in name columns of tables but are no names: category and lifetime words."""
     v = vocabulary()
     words = set()
-    for key in ("session_words", "persistent_words", "unclassified_headings", "no_lifetime_words", "party_values", "answer_values"):
+    for key in ("session_words", "persistent_words", "unclassified_headings", "no_lifetime_words", "never_expires_words",
+                "party_values", "answer_values"):
         words.update(str(w).lower().rstrip("*") for w in v.raw[key] if " " not in str(w))
     for purpose_words in v.raw["purpose_words"].values():
         words.update(str(w).lower().rstrip("*") for w in purpose_words if " " not in str(w))

@@ -195,8 +195,22 @@ def _fallback_section(document: Document) -> list[CookieSection]:
 
             if "name" in {column_role(c) for c in block.cells}:
                 tables_with_names.add(block.table)
-    for block in document.blocks:
-        if block.kind == "row" and block.table in tables_with_names:
+    from .extract import heading_purpose, heading_vendor
+    from .records import name_record
+
+    blocks = document.blocks
+    in_record: set[int] = set()
+    for index in range(len(blocks)):
+        if index not in in_record and blocks[index].kind == "paragraph":
+            record = name_record(blocks, index)
+            if record is not None and "lifetime" in record.cells:
+                in_record.update(range(index, record.next_index))
+    for index, block in enumerate(blocks):
+        if index in in_record:
+            picked.append(block)
+        elif block.kind == "heading" and in_record and (heading_purpose(block.text) or heading_vendor(block.text)):
+            picked.append(block)  # a category or service heading over name-first records
+        elif block.kind == "row" and block.table in tables_with_names:
             picked.append(block)
         elif block.kind in ("paragraph", "item") and mentions_cookies(block.text):
             if any(v.use_verbs.search(s.text) and mentions_cookies(s.text) and not v.general_sentences.search(s.text)

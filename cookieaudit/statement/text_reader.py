@@ -10,7 +10,7 @@ import re
 from typing import Optional
 
 from .document import Block, Document, Link
-from .text_tables import read_table_at
+from .text_tables import continue_table_at, read_table_at
 
 __all__ = ["looks_like_heading", "read_text"]
 
@@ -25,6 +25,9 @@ _MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\(([^)\s]{1,2000})(?:\s+\"[^\"]*\")?
 _BARE_URL = re.compile(r"https?://[^\s<>()\"']+[^\s<>()\"'.,;:!?]")
 _CODE = re.compile(r"`([^`\n]{1,200})`")
 _BOLD = re.compile(r"\*\*(?=\S)([^*\n]{1,300}?)\*\*")
+# Markdown emphasis around words with a space between ("*local storage*"); a glob's star
+# touches a name ("_ga_*"), so it never stands after a space with a word in between
+_ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]{0,300}?\s[^*\n]{0,300}?)(?<=[^\s*])\*(?![\w*])")
 _HEADING_END = re.compile(r"[.,;:!]\s*$")
 _WORD = re.compile(r"\w+")
 _CMP_CATEGORY = re.compile(r"[^\W\d][\w /&'-]{1,40}\s\(\d{1,3}\)")
@@ -70,6 +73,9 @@ class _Builder:
         for match in _BOLD.finditer(self.text):
             blank(match.start(), match.start() + 2)
             blank(match.end() - 2, match.end())
+        for match in _ITALIC.finditer("".join(chars)):
+            blank(match.start(), match.start() + 1)
+            blank(match.end() - 1, match.end())
         self.masked = "".join(chars)
 
     def add(self, kind: str, start: int, end: int, **extra) -> Block:
@@ -123,6 +129,18 @@ def _is_record_line(text: str) -> bool:
         if any(label_role(" ".join(words[k:])) is not None for k in range(len(words) - 1, -1, -1)):
             count += 1
     return count >= 2
+
+
+def _labelled_pipe_record(line: str) -> bool:
+    """A line of pipe-separated "label: value" cells, the first a name's ("Name: _ga | Type:
+    Cookie | Max. storage duration: 399 Days"): a label record, not a table row."""
+    from .runtogether import label_role
+
+    roles = []
+    for cell in line.strip().strip("|").split("|"):
+        match = _LABEL_LINE.match(cell)
+        roles.append(label_role(match.group(1)) if match else None)
+    return bool(roles) and roles[0] == "name" and sum(role is not None for role in roles) >= 2
 
 
 def _is_pipe_header(line: str) -> bool:
@@ -266,6 +284,37 @@ def _label_value_lines(segment: str, start: int) -> Optional[list[tuple[int, int
     return spans + [(a, b) for a, b, _ in pieces[first:]]
 
 
+def _name_record_runs(segment: str, start: int) -> Optional[list[tuple[int, int]]]:
+    """The spans of a paragraph that runs into name-first records without blank lines (a CMP's
+    service box copied as text: a description, then "wise_session" / "Type: cookie" / "Duur:
+    sessie" / "Domein: …" per item): the lines before the first record stay one paragraph,
+    every line from there is a block of its own. A record is a line that is only cookie
+    names followed by a label line of another field; None unless there are two records, or
+    one with two label lines."""
+    from .runtogether import label_role, table_names_ok
+
+    if ":" not in segment:
+        return None
+    pieces: list[tuple[int, int, str]] = []
+    offset = 0
+    for line in segment.split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            pieces.append((start + offset + lead, start + offset + len(line.rstrip()), line.strip()))
+        offset += len(line) + 1
+    labelled = [":" in text and _label_line(text) and label_role(_LABEL_LINE.match(text).group(1)) != "name"
+                for _, _, text in pieces]
+    if not any(labelled):
+        return None
+    heads = [i for i in range(len(pieces) - 1) if not labelled[i] and labelled[i + 1] and ":" not in pieces[i][2]
+             and table_names_ok(pieces[i][2])]
+    if not heads or (len(heads) == 1 and not (heads[0] + 2 < len(pieces) and labelled[heads[0] + 2])):
+        return None
+    first = heads[0]
+    spans = [(pieces[0][0], pieces[first - 1][1])] if first else []
+    return spans + [(a, b) for a, b, _ in pieces[first:]]
+
+
 def read_text(text: str, source: str, source_kind: str = "text") -> Document:
     """Read plain text or Markdown into a Document."""
     builder = _Builder(text)
@@ -281,6 +330,7 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
     # A raw block: [kind, start, end, line_count, extra]
     raw: list[list] = []
     current: Optional[list] = None
+    carried: Optional[list] = None  # [header, armed] of a one-cell-per-line table given its header once
     i = 0
     while i < len(lines):
         start, end = lines[i]
@@ -291,6 +341,7 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             continue
         heading = _MD_HEADING.match(line)
         if heading:
+            carried = None
             raw.append(["heading", start, end, 1, {"level": len(heading.group(1))}])
             current = None
             i += 1
@@ -302,6 +353,21 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
         if current and current[0] == "paragraph" and current[3] == 1 and _SETEXT.match(line):
             current[0] = "heading"
             current[4] = {"level": 1 if line.strip().startswith("=") else 2}
+            current = None
+            i += 1
+            continue
+        if "|" in line and _labelled_pipe_record(line):
+            # "Name: _ga | Type: Cookie | Max. storage duration: 399 Days | …": one record a
+            # line, each cell a (label, value) pair; a cell without a label is the description
+            offset = 0
+            for cell in line.split("|"):
+                lead = len(cell) - len(cell.lstrip())
+                if cell.strip():
+                    match = _LABEL_LINE.match(cell)
+                    pair = (match.group(1).strip(), cell[match.end():].strip()) if match else ("Description", cell.strip())
+                    raw.append(["row", start + offset + lead, start + offset + len(cell.rstrip()), 1,
+                                {"cells": pair, "table": None, "pair": True}])
+                offset += len(cell) + 1
             current = None
             i += 1
             continue
@@ -325,7 +391,22 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             i += 1
             continue
         table = read_table_at(masked_lines, i) if len(line) <= 200 else None
+        carried_rows = carried is not None and carried[1] and table is None
+        if carried_rows:
+            table = continue_table_at(masked_lines, i, carried[0])
+            if table is not None:
+                builder.table_count += 1
+                raw.append(["row", lines[i][0], lines[i][0], 1,
+                            {"cells": tuple(table.header), "table": builder.table_count, "header": True}])
+                for row in table.rows:
+                    raw.append(["row", lines[row.first][0], lines[row.last][1], 1,
+                                {"cells": row.cells, "table": builder.table_count, "confidence": row.confidence}])
+                i = max(table.next_line, i + 1)
+                current = None
+                continue
         if table is not None:
+            # a header given once over a CMP's categories, one cell per line: later categories' rows read under it
+            carried = [table.header, False] if table.header_last > table.header_first else None
             builder.table_count += 1
             raw.append(["row", lines[table.header_first][0], lines[table.header_last][1], 1,
                         {"cells": tuple(table.header), "table": builder.table_count, "header": True}])
@@ -342,6 +423,8 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             continue
         if _CMP_CATEGORY.fullmatch(line.strip()):
             # "Noodzakelijk (3)": a CMP category line heads what follows, even without a gap
+            if carried is not None:
+                carried[1] = True
             raw.append(["heading", start, end, 1, {"level": 0}])
             current = None
             i += 1
@@ -378,7 +461,8 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             for line_start, line_end, cells in pairs:
                 builder.add("row", line_start, line_end, cells=cells, table=None)
             continue
-        lines = (_record_lines(segment, start) or _label_value_lines(segment, start) or _name_value_lines(segment, start)) \
+        lines = (_record_lines(segment, start) or _label_value_lines(segment, start) or _name_value_lines(segment, start)
+                 or _name_record_runs(segment, start)) \
             if kind == "paragraph" and line_count > 1 else None
         if lines:
             # "SSESS[id]" / "Doel: …" / "Vervalt na: …" without blank lines: one block a line,

@@ -563,6 +563,17 @@ def read_table_at(lines: list[str], index: int) -> Optional[TextTable]:
     return None
 
 
+def continue_table_at(lines: list[str], index: int, header: list[str]) -> Optional[TextTable]:
+    """Rows of one cell per line at lines[index] read under the header of a table above: a CMP
+    declaration copied as text gives its header once, then its categories ("Statistieken (4)",
+    a sentence) each with rows. None when no row starts there."""
+    if not _name_line(_clean(lines[index])):
+        return None
+    table = TextTable(index, index, list(header))
+    table.next_line = _cells_per_line(lines, table, index)
+    return table if table.rows else None
+
+
 def aligned_header_end(lines: list[str], index: int) -> int:
     """The last line of the aligned header at lines[index] (a wrapped header takes several)."""
     found = _aligned_header_at(lines, index)

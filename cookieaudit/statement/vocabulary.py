@@ -79,6 +79,8 @@ class Vocabulary:
     not_lifetime_subjects: re.Pattern
     unreadable_duration: re.Pattern
     no_lifetime_words: re.Pattern
+    never_expires: re.Pattern
+    same_as_above: re.Pattern
     prefix_markers: re.Pattern
     variable_name_markers: tuple[str, ...]
     not_cookie_names: frozenset[str]
@@ -147,6 +149,8 @@ def vocabulary() -> Vocabulary:
         not_lifetime_subjects=_alternation(raw["not_lifetime_subjects"]),
         unreadable_duration=_alternation(raw["unreadable_duration_words"]),
         no_lifetime_words=_alternation(raw["no_lifetime_words"]),
+        never_expires=_alternation(raw["never_expires_words"]),
+        same_as_above=_alternation(raw["same_as_above_words"]),
         prefix_markers=_alternation(raw["prefix_markers"]),
         variable_name_markers=tuple(raw["variable_name_markers"]),
         not_cookie_names=frozenset(str(w).lower() for w in raw["not_cookie_names"]),

@@ -113,7 +113,8 @@ def test_printed_pdf_reads_like_its_html(tmp_path, chromium_path, stem):
     ("1 day – 13 months", "persistent", 390),
     ("Sessie", "session", None),
     ("Persistent", "persistent", None),
-    ("never", None, None),
+    ("never", "persistent", None),  # a cookie that never expires (round 4: the golds since round 3)
+    ("nooit", "persistent", None),
     ("past", None, None),
 ])
 def test_duration_cells(cell, lifetime, days):
@@ -267,7 +268,7 @@ def _eval_scorer():
     return module
 
 
-@pytest.mark.parametrize("folder", ["round1_heldback", "round2_heldback", "round2_unseen", "round3_unseen"])
+@pytest.mark.parametrize("folder", ["round1_heldback", "round2_heldback", "round2_unseen", "round3_unseen", "round3_heldback"])
 def test_former_unseen_sets_stay_read(folder):
     """The sets that were run once as unseen statements and then became development material
     keep every declared name and every lifetime (the figures README gives for the dev part)."""
@@ -278,6 +279,10 @@ def test_former_unseen_sets_stay_read(folder):
     for _, source, gold_path in found:
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         total.add(scorer.score(parse_statement(source).model_dump(mode="json"), gold))
+    if folder == "round3_heldback":
+        # round 3's held-back set, development material since round 4: the figures README gives
+        # (F1 99.8 %, lifetimes 98.4 %) are the floor
+        assert total.f1 >= 0.995 and total.lifetimes >= 0.98 * total.gold_cookies
+        return
     assert total.f1 == 1.0
-    # round3_unseen's gold reads "Never" as persistent; the reader leaves it unknown (one name)
-    assert total.lifetimes >= total.gold_cookies - (1 if folder == "round3_unseen" else 0)
+    assert total.lifetimes == total.gold_cookies

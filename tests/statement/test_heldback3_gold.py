@@ -1,7 +1,7 @@
-"""The held-back statement sets (fixtures/heldback3, fixtures/heldback4) are well formed —
-checked WITHOUT the reader: each set is run once, by ``benchmarks/statement_eval.py --part
-heldback3`` / ``--part heldback4``, and a test that parsed these statements would let the reader
-be tuned on them.
+"""The held-back statement sets (fixtures/heldback4, and round 3's, development material since
+round 4 in fixtures/eval/round3_heldback) are well formed — checked WITHOUT the reader: a held-back
+set is run once, by ``benchmarks/statement_eval.py --part heldback4``, and a test that parsed its
+statements would let the reader be tuned on them.
 
 Checked here: every gold file has exactly one statement beside it, its fields follow the gold
 conventions of issue 9 (a placeholder is a glob, a session has no days, purposes are the three
@@ -21,7 +21,8 @@ import pytest
 from cookieaudit.ruleset import load_ruleset
 
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
-HELDBACK_SETS = ("heldback3", "heldback4")
+HELDBACK_FOLDERS = {"heldback3": FIXTURES_DIR / "eval" / "round3_heldback", "heldback4": FIXTURES_DIR / "heldback4"}
+HELDBACK_SETS = tuple(HELDBACK_FOLDERS)
 SUFFIXES = (".txt", ".html", ".md", ".pdf")
 PURPOSES = {"functional", "analytic", "marketing", None}
 LIFETIMES = {"session", "persistent", "both", None}
@@ -31,7 +32,7 @@ CLAIMS = {"declared_purposes", "only_purposes", "excluded_purposes", "all_sessio
 
 
 def _golds(name: str) -> list[Path]:
-    return sorted((FIXTURES_DIR / name).glob("*.expected.json"))
+    return sorted(HELDBACK_FOLDERS[name].glob("*.expected.json"))
 
 
 def _all_golds() -> list[Path]:
@@ -49,7 +50,7 @@ def vendor_names() -> set[str]:
 
 @pytest.mark.parametrize("name", HELDBACK_SETS)
 def test_set_size_and_mix(name):
-    folder = FIXTURES_DIR / name
+    folder = HELDBACK_FOLDERS[name]
     golds = _golds(name)
     assert len(golds) >= 20
     languages = [json.loads(p.read_text(encoding="utf-8"))["language"] for p in golds]
@@ -63,7 +64,7 @@ def test_set_size_and_mix(name):
 def test_readme_lists_every_statement_with_its_count(name):
     """The README's statement table names each statement once, with the number of cookies
     its gold declares, so that the set's description cannot drift from its gold."""
-    folder = FIXTURES_DIR / name
+    folder = HELDBACK_FOLDERS[name]
     rows = {}
     for line in (folder / "README.md").read_text(encoding="utf-8").splitlines():
         match = re.match(r"\|\s*`([^`]+)`\s*\|.*\|\s*(\d+)[^|]*\|\s*$", line)
