@@ -108,6 +108,21 @@ document.getElementById("speichern").addEventListener("click", function () {
        .map(function (s) { return s.getAttribute("data-k"); })); });
 </script>"""
 
+DETAILS = """<h1>Gemeente Proefbeek</h1>
+<div id="b" role="dialog" aria-label="Cookies" style="position:fixed;bottom:0;left:0;right:0;background:#fff;padding:16px;border-top:2px solid #333">
+ <p>Wij gebruiken cookies. Kies per soort welke u toestaat.</p>
+ <details><summary>Alleen noodzakelijke cookies</summary><p>Altijd aan.</p></details>
+ <details><summary>Statistieken</summary><label>Statistieken meten <input type="checkbox" id="st" checked></label></details>
+ <details><summary>Marketing</summary><label>Marketing toestaan <input type="checkbox" id="mk" checked></label></details>
+ <button id="alles">Alles accepteren</button> <button id="opslaan">Mijn keuze opslaan</button></div>
+<script>
+function save(st, mk) { document.cookie = "pb_keuze=st:" + (st ? 1 : 0) + "|mk:" + (mk ? 1 : 0) + "; path=/";
+  document.getElementById("b").remove(); if (st) tracker(); }
+document.getElementById("alles").addEventListener("click", function () { save(true, true); });
+document.getElementById("opslaan").addEventListener("click", function () {
+  save(document.getElementById("st").checked, document.getElementById("mk").checked); });
+</script>"""
+
 DISABLED_SAVE = """<h1>Mairie de Proefville</h1>
 <div id="b" role="dialog" aria-label="Cookies" style="position:fixed;bottom:0;left:0;right:0;background:#fff;padding:16px;border-top:2px solid #333">
  <p>Nous utilisons des cookies pour mesurer l'audience et pour la publicité.</p>
@@ -171,6 +186,17 @@ def test_switches_in_collapsed_sections_are_opened_switched_off_and_saved(visito
     assert [(s.text, s.ok) for s in outcome.steps if s.action == "toggle-off"] == [("Statistik", True), ("Marketing", True)]
     assert {"Statistik", "Marketing"} <= {s.text for s in outcome.steps if s.action == "tab"}
     assert TRACKER_COOKIE not in cookie_jar(visitor)
+
+
+@pytest.mark.browser
+def test_pre_ticked_boxes_in_closed_details_sections_on_the_first_layer(visitor, testweb, tracker):
+    """Each box is inside a closed <details>: its <summary> is opened (never read as "only
+    necessary cookies"), the box unticked, then "Mijn keuze opslaan"."""
+    visitor.goto(_site(testweb, tracker, "www.proefbeek-gemeente.nl", DETAILS))
+    outcome = consent_banner.reject(visitor)
+    assert outcome.verified, outcome
+    assert cookie_jar(visitor)["pb_keuze"] == "st:0|mk:0"
+    assert [s.text for s in outcome.steps if s.action == "click"] == ["Mijn keuze opslaan"]
 
 
 @pytest.mark.browser
