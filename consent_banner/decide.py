@@ -20,7 +20,7 @@ from .rules import CmpRule
 from .vocabulary import Vocabulary, clean_text
 
 __all__ = [
-    "Banner", "Control", "PlanStep", "as_css", "banner_still_shown", "find_banner", "judge", "nothing_found",
+    "Banner", "Control", "PlanStep", "as_css", "banner_still_shown", "confirming_control", "find_banner", "judge", "nothing_found",
     "plan", "probe_arg", "promote_listened", "record_evidence", "records", "summarise_consent_mode", "target_of",
     "tracking_cookies", "unmarked_choices", "waiting_signal",
 ]
@@ -61,6 +61,7 @@ class Control:
     shown_as: str  # readable selector for reports
     href: Optional[str] = None
     leads_away: bool = False
+    disabled: bool = False  # a save that is disabled until a switch changes: clicked once enabled
 
 
 @dataclass
@@ -155,6 +156,10 @@ def classify_control(control: dict, vocabulary: Vocabulary) -> Optional[str]:
         return None
     if control.get("leadsAway") and role == "settings":
         return "more-info"  # a settings *page* elsewhere: following it leaves the page
+    if control.get("disclosure") and role not in ("settings", "more-info"):
+        # A section header or tab ("Noodzakelijke cookies" over its collapsed switch) opens part of
+        # the layer; read as a button it would answer the banner.
+        return None
     return role
 
 
@@ -164,9 +169,12 @@ def _controls(raw: list[dict], vocabulary: Vocabulary) -> list[Control]:
         role = classify_control(item, vocabulary)
         if role is None:
             continue
+        if item.get("disabled") and role != "save":
+            continue  # only a save waits for a change that enables it; a disabled answer is no answer
         controls.append(Control(role=role, text=clean_text(item.get("text"), 200), target=target_of(item),
                                 shown_as=item.get("selector") or ref_selector(item["ref"]),
-                                href=item.get("href"), leads_away=bool(item.get("leadsAway"))))
+                                href=item.get("href"), leads_away=bool(item.get("leadsAway")),
+                                disabled=bool(item.get("disabled"))))
     return controls
 
 
@@ -408,6 +416,24 @@ def banner_still_shown(snapshot: dict, banner: Banner, vocabulary: Vocabulary) -
     if again is None and banner.frame != "main":
         return False  # the caller looks inside the banner's iframe too
     return again is not None and any(b.role in ("accept", "reject") for b in again.detection.buttons)
+
+
+def confirming_control(snapshot: dict, before: Banner, clicked: Optional[str], vocabulary: Vocabulary) -> Optional[Control]:
+    """After a reject click: the control of a new "are you sure?" layer that confirms the refusal
+    ("Ja, weigeren", "Yes, reject all"), or None. It must be new (not on the banner as it was read
+    before the click, nor the control just clicked), enabled, stay on the page, and confirm in
+    words without going back (``words.yaml: confirm_refusal``)."""
+    seen = {clean_text(c.text, 200).lower() for c in before.controls}
+    seen.add(clean_text(clicked, 200).lower())
+    raw = [b for candidate in (snapshot or {}).get("candidates", []) for b in candidate.get("buttons", [])]
+    raw += [c for facts in (snapshot or {}).get("rules", {}).values() for c in facts.get("controls", [])]
+    for item in raw:
+        text = clean_text(item.get("text"), 200)
+        if (text.lower() in seen or item.get("disabled") or item.get("leadsAway") or item.get("disclosure")
+                or not vocabulary.confirms_refusal(text)):
+            continue
+        return Control(role="reject", text=text, target=target_of(item), shown_as=item.get("selector") or ref_selector(item["ref"]))
+    return None
 
 
 # -- planning ---------------------------------------------------------------------------------

@@ -90,6 +90,7 @@ class _Run:
     detached: bool = False  # a click's frame went away under it
     reload_check: bool = True  # after a refusal, reload and check it holds
     last_click: float = 0.0  # time.monotonic() of the last click
+    last_answer: Optional[tuple[str, str]] = None  # (role, text) of the last control clicked by its words
 
 
 def _fault(error: Optional[str]) -> Optional[str]:
@@ -374,6 +375,8 @@ def _run_step(step: decide.PlanStep, run: _Run) -> Flow:
                               ok=result.ok, error=result.error))
     if not result.ok:
         return step.optional
+    if step.role:
+        run.last_answer = (step.role, text or "")
     yield ops.Sleep(150)
     url = yield ops.PageUrl()
     if url.ok and not decide.same_page(run.url_before, url.value):
@@ -699,7 +702,7 @@ def _verify(action, banner, before, run: _Run, retry_path) -> Flow:
     rules = (banner.rule,) if banner.rule else ()
     arg = decide.probe_arg(rules, generic=banner.rule is None, ref_prefix="v")
     pierce = banner.target.startswith(decide.CLOSED)
-    retried = False
+    retried = confirmed = False
     patience = Patience.of(VERIFY)
     while True:
         busy = yield from _busy(run)
@@ -716,6 +719,18 @@ def _verify(action, banner, before, run: _Run, retry_path) -> Flow:
             verified, how, why = False, None, "the page could not be inspected after the click"
         if verified or patience.exhausted or (patience.done and not busy):
             break
+        if probe.ok and action == "reject" and not confirmed and (run.last_answer or ("", ""))[0] == "reject":
+            # A refusal that asks "are you sure?" first: answer the new layer with its confirming control.
+            control = decide.confirming_control(probe.value, banner, run.last_answer[1], vocabulary)
+            if control is not None:
+                confirmed = True
+                try:
+                    yield from _run_step(decide.PlanStep("click", control.target, "main", control.text, control.shown_as,
+                                                         role="reject"), run)
+                except _Stop as stop:
+                    outcome.reason = str(stop)
+                patience = Patience.of(VERIFY)
+                continue
         if (shown and not busy and not retried and retry_path is not None and len(retry_path) == 1
                 and patience.count >= VERIFY[1] // 2 and patience.elapsed >= VERIFY[0] / 2 and outcome.reason is None):
             retried = True  # the banner ignored the click (handlers attached late): click once more

@@ -46,6 +46,10 @@ class Vocabulary:
     """Regular expression (source) of category labels that stay on: never switched off."""
     radio_off: str = "(?!x)x"
     """Regular expression (source) of the "no" option of a yes/no radio pair."""
+    confirm_yes: Optional[re.Pattern] = None
+    """Words of the control that confirms a refusal on an "are you sure?" layer."""
+    confirm_back: Optional[re.Pattern] = None
+    """Words of the control on that layer that goes back instead."""
 
     def is_about_cookies(self, text: str) -> bool:
         """True when ``text`` talks about cookies or consent and is not a known non-banner."""
@@ -53,6 +57,13 @@ class Vocabulary:
         if not any(p.search(lowered) for p in self.topic):
             return False
         return not any(p.search(lowered) for p in self.not_a_banner)
+
+    def confirms_refusal(self, text: str) -> bool:
+        """True when a control with this text confirms a refusal ("Ja, weigeren"), not goes back ("Nee, terug")."""
+        normalised = clean_text(text, 400).lower().strip(_EDGE_PUNCTUATION)
+        if not normalised or len(normalised) > MAX_BUTTON_TEXT or self.confirm_yes is None:
+            return False
+        return bool(self.confirm_yes.search(normalised)) and not (self.confirm_back and self.confirm_back.search(normalised))
 
     def role_of(self, text: str) -> Optional[str]:
         """The role of a control with this visible text (``never`` for cookie-wall traps), or None."""
@@ -95,6 +106,11 @@ def parse_vocabulary(data: object, path: str = "words.yaml") -> Vocabulary:
         words = [w for lang_words in (data.get(key) or {}).values() for w in (lang_words or [])]
         if words:
             extras[key] = _compile(path, key, words).pattern
+    confirm = data.get("confirm_refusal") or {}
+    for part, key in (("confirming", "confirm_yes"), ("going_back", "confirm_back")):
+        words = [w for lang_words in (confirm.get(part) or {}).values() for w in (lang_words or [])]
+        if words:
+            extras[key] = _compile(path, f"confirm_refusal.{part}", words)
     return Vocabulary(topic=topic, not_a_banner=never, roles=tuple(roles), **extras)
 
 

@@ -168,6 +168,9 @@
     ref: stamp(el), selector: describe(el), text: textOf(el).trim().slice(0, 300),
     tag: el.tagName.toLowerCase(), href: el.closest("a[href]") ? el.closest("a[href]").href : null,
     leadsAway: leadsAway(el), closed: inClosed(el),
+    // a section header or tab: it opens part of the layer, it never answers the banner
+    disclosure: el.matches("[aria-expanded][aria-controls], [role=tab], summary"),
+    disabled: isDisabled(el),
   });
 
   const SWITCH = "input[type=checkbox], input[type=radio], [role=switch], [role=checkbox], [role=radio], [role=menuitemcheckbox], [aria-checked], [aria-pressed]";
@@ -195,7 +198,9 @@
     }
     // A category switch or checkbox is a choice *within* the banner, not an answer to it, however
     // it is labelled ("Noodzakelijke cookies" on a switch is not "only necessary cookies").
-    const all = Array.from(matched).filter((e) => e !== container && isVisible(e) && !e.matches(SWITCH) && !isDisabled(e));
+    // Disabled controls are kept (flagged by controlInfo): a settings layer's save may be disabled
+    // until a switch changes; the engine decides which of them to wait for.
+    const all = Array.from(matched).filter((e) => e !== container && isVisible(e) && !e.matches(SWITCH));
     const real = new Set(all.filter((e) => e.matches("button, input, a, [role=button]")));
     return all.filter((e) => {
       // Keep one element per control: the real button, or the innermost styled wrapper.

@@ -171,10 +171,13 @@
 
   // Tabs and collapsed sections of the layer, which may hide more toggles.
   const tabs = [];
-  for (const el of queryDeep(within, "[role=tab], [aria-expanded=false][aria-controls]")) {
+  // (A <details> section's <summary> is one too: open when its <details> is.)
+  for (const el of queryDeep(within, "[role=tab], [aria-expanded=false][aria-controls], details > summary")) {
     if (!isVisible(el) || tabs.length >= 15) continue;
+    const details = el.tagName === "SUMMARY" ? el.parentElement : null;
     tabs.push({ ref: stamp(el), text: short(el.innerText || el.getAttribute("aria-label")).slice(0, 60),
-                selected: el.getAttribute("aria-selected") === "true" || el.getAttribute("aria-expanded") === "true", closed: inClosed(el) });
+                selected: el.getAttribute("aria-selected") === "true" || el.getAttribute("aria-expanded") === "true" ||
+                          Boolean(details && details.open), closed: inClosed(el) });
   }
   document.documentElement.setAttribute("data-cookieaudit-refs", String(refCounter));
   return { found: Boolean(container) || !arg.container, toggles: toggles.slice(0, 40), tabs };
