@@ -492,73 +492,65 @@ def _second_layer(frame: str, run: _Run, accept: bool = False) -> Flow:
     every category on and press save."""
     if accept:
         return (yield from _second_layer_accept(frame, run))
-    outcome, vocabulary = run.outcome, run.vocabulary
-    patience = Patience.of(LAYER)
-    banner, reject, save, close = None, [], [], []
-    arg = decide.probe_arg((), ref_prefix="s", whole_document=frame != "main")
-    while True:
-        yield ops.Sleep(POLL_MS)
-        probe = yield from _look(arg, vocabulary, frame=frame, pierce=True)
-        patience.look()
-        banner = decide.find_banner(probe.value, (), vocabulary, settings_layer=True) if probe.ok else None
-        if banner is not None:
-            reject = [c for c in banner.controls if c.role == "reject"]
-            save = [c for c in banner.controls if c.role == "save"]
-            close = [c for c in banner.controls if c.role == "close"]
-            if reject or save or close:
-                break
-        if patience.done:
-            outcome.steps.append(Step(action="wait-for", text="settings with a reject, save or close option", ok=False,
-                                      error="the settings showed no reject, save or close option"))
-            return False
-    if reject:
-        control = reject[0]
-        return (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as,
-                                                     role="reject"), run))
+    layer = yield from _settings_layer(frame, run, ("reject", "save", "close"))
+    if layer is None:
+        return False
+    banner, controls = layer
+    if controls["reject"]:
+        return (yield from _press(controls["reject"][0], frame, run))
     # The layer may still be sliding or fading in: its toggles are clicked once it stands still.
     yield from _wait_ready(banner.target if frame == "main" else "body", frame, Patience.of(SWITCHED), control=False)
     container = banner.target if frame == "main" else None  # in an iframe: the whole frame, closed roots too
     ok, found = yield from _switch_categories(container, frame, run)
     if not ok:
         return False
-    if not found and not save:
-        outcome.steps.append(Step(action="wait-for", text="settings toggles", ok=False,
-                                  error="the settings showed no toggles to switch off and no save option"))
+    if not found and not controls["save"]:
+        run.outcome.steps.append(Step(action="wait-for", text="settings toggles", ok=False,
+                                      error="the settings showed no toggles to switch off and no save option"))
         return False
-    control = (save or close)[0]
-    return (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as,
-                                                 role=control.role), run))
+    return (yield from _press((controls["save"] or controls["close"])[0], frame, run))
 
 
 def _second_layer_accept(frame: str, run: _Run) -> Flow:
-    outcome, vocabulary = run.outcome, run.vocabulary
-    patience = Patience.of(LAYER)
-    arg = decide.probe_arg((), ref_prefix="s", whole_document=frame != "main")
-    while True:
-        yield ops.Sleep(POLL_MS)
-        probe = yield from _look(arg, vocabulary, frame=frame, pierce=True)
-        patience.look()
-        banner = decide.find_banner(probe.value, (), vocabulary, settings_layer=True) if probe.ok else None
-        if banner is not None:
-            accept = [c for c in banner.controls if c.role == "accept"]
-            save = [c for c in banner.controls if c.role == "save"]
-            if accept or save:
-                break
-        if patience.done:
-            outcome.steps.append(Step(action="wait-for", text="settings with an accept or save option", ok=False,
-                                      error="the settings showed no accept or save option"))
-            return False
-    if accept:
-        control = accept[0]
-        return (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as,
-                                                     role="accept"), run))
+    layer = yield from _settings_layer(frame, run, ("accept", "save"))
+    if layer is None:
+        return False
+    banner, controls = layer
+    if controls["accept"]:
+        return (yield from _press(controls["accept"][0], frame, run))
     yield from _wait_ready(banner.target if frame == "main" else "body", frame, Patience.of(SWITCHED), control=False)
     ok, _ = yield from _switch_categories(banner.target if frame == "main" else None, frame, run, on=True)
     if not ok:
         return False
-    control = save[0]
+    return (yield from _press(controls["save"][0], frame, run))
+
+
+def _settings_layer(frame: str, run: _Run, roles: tuple[str, ...]) -> Flow:
+    """Wait for a settings layer offering one of ``roles``: (banner, role -> its controls), or None
+    (recorded as a failed step) when none shows within the layer's patience."""
+    patience = Patience.of(LAYER)
+    arg = decide.probe_arg((), ref_prefix="s", whole_document=frame != "main")
+    while True:
+        yield ops.Sleep(POLL_MS)
+        probe = yield from _look(arg, run.vocabulary, frame=frame, pierce=True)
+        patience.look()
+        banner = decide.find_banner(probe.value, (), run.vocabulary, settings_layer=True) if probe.ok else None
+        if banner is not None:
+            controls = {role: [c for c in banner.controls if c.role == role] for role in roles}
+            if any(controls.values()):
+                return banner, controls
+        if patience.done:
+            options = ", ".join(roles[:-1]) + f" or {roles[-1]}"
+            article = "an" if options[0] in "aeiou" else "a"
+            run.outcome.steps.append(Step(action="wait-for", text=f"settings with {article} {options} option", ok=False,
+                                          error=f"the settings showed no {options} option"))
+            return None
+
+
+def _press(control, frame: str, run: _Run) -> Flow:
+    """Press one control of a layer as a recorded step of ``run`` (``_run_step`` of a click)."""
     return (yield from _run_step(decide.PlanStep("click", control.target, frame, control.text, control.shown_as,
-                                                 role="save"), run))
+                                                 role=control.role), run))
 
 
 def _path_available(path: list[decide.PlanStep]) -> Flow:
