@@ -13,7 +13,7 @@ from ..config import Config, load_config
 from ..run import AuditSettings, RunOutcome, statement_spec
 from ._output import write_text
 
-__all__ = ["AUDIT_OPTIONS", "FETCH_OPTIONS", "audit_settings", "finish", "load_cli_config"]
+__all__ = ["AUDIT_OPTIONS", "FETCH_OPTIONS", "audit_settings", "finish", "load_cli_config", "parse_allow_options"]
 
 
 def _compose(*decorators):
@@ -41,6 +41,9 @@ AUDIT_OPTIONS = _compose(
                  help="Extra rule file, e.g. the municipality's own cookies (repeatable)."),
     click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
                  help="Configuration file (default: cookieaudit.toml, or [tool.cookieaudit] in pyproject.toml, here)."),
+    click.option("--allow", "allow", multiple=True, metavar="NAME=REASON",
+                 help="Accept a cookie (name or glob) without a finding, with the reason; 'vendor:NAME=REASON' "
+                      "accepts a vendor's cookies (repeatable; added to the configuration file's allow-list)."),
 )
 
 FETCH_OPTIONS = _compose(
@@ -57,8 +60,28 @@ def load_cli_config(path: Optional[str]) -> Config:
     return load_config(path)
 
 
+def parse_allow_options(values) -> tuple[dict, ...]:
+    """Allow-list entries from ``--allow NAME=REASON`` / ``--allow vendor:NAME=REASON``; a value
+    without a reason is a usage error (an allow-list entry always says why)."""
+    entries = []
+    for value in values or ():
+        target, _, reason = value.partition("=")
+        target, reason = target.strip(), reason.strip()
+        if not target or not reason:
+            raise click.BadParameter(f"{value!r}: expected NAME=REASON (the reason says why it is accepted)",
+                                     param_hint="--allow")
+        kind, colon, name = target.partition(":")
+        if colon and kind.strip().casefold() in ("vendor", "cookie"):
+            if not name.strip():
+                raise click.BadParameter(f"{value!r}: no name after {kind}:", param_hint="--allow")
+            entries.append({kind.strip().casefold(): name.strip(), "reason": reason})
+        else:
+            entries.append({"cookie": target, "reason": reason})
+    return tuple(entries)
+
+
 def audit_settings(config: Config, *, statements, follow, fail_on, baseline, compare, lang, rules,
-                   always_enforced: bool = False, **fetch) -> AuditSettings:
+                   allow=(), always_enforced: bool = False, **fetch) -> AuditSettings:
     """AuditSettings from the command line, falling back on the configuration file.
 
     Findings set the exit code when an audit is asked for: ``--statement`` or ``--fail-on`` on
@@ -74,7 +97,7 @@ def audit_settings(config: Config, *, statements, follow, fail_on, baseline, com
         compare=compare,
         lang=lang or config.lang,
         rules=tuple(rules) if rules else tuple(config.rules or ()),
-        allow=tuple(config.allow),
+        allow=tuple(config.allow) + parse_allow_options(allow),
         config=config.path,
         **{key: value for key, value in fetch.items() if value is not None},
     )

@@ -25,7 +25,7 @@ __all__ = ["audit_command"]
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (the exit code tells the verdict).")
 @click.option("-v", "--verbose", is_flag=True, help="Tables: show everything (pages, errors, setters, the declaration).")
 @report_options(lang=False)
-def audit_command(scan_file, statements, follow, fail_on, baseline, compare, lang, rules, config_path, insecure,
+def audit_command(scan_file, statements, follow, fail_on, baseline, compare, lang, rules, config_path, allow, insecure,
                   browser_args, browser_path, timeout, output_format, output, quiet, verbose, report, output_dir,
                   include_values):
     """Audit a saved scan (what 'scan -o' wrote) against a statement.
@@ -39,7 +39,7 @@ def audit_command(scan_file, statements, follow, fail_on, baseline, compare, lan
     check_output_path(output)
     check_report_target(report, output_dir)
     settings = audit_settings(config, statements=statements, follow=follow, fail_on=fail_on, baseline=baseline,
-                              compare=compare, lang=lang, rules=rules, always_enforced=True, insecure=insecure or None,
+                              compare=compare, lang=lang, rules=rules, allow=allow, always_enforced=True, insecure=insecure or None,
                               browser_args=tuple(browser_args) or None, browser_path=browser_path, timeout=timeout)
     outcome = audit_saved(scan_file, settings)
     finish(outcome, output=output, output_format="none" if quiet and output_format == "table" else output_format,

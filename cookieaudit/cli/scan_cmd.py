@@ -82,7 +82,7 @@ def _read_urls(values: tuple[str, ...]) -> list[str]:
 def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurrency, timeout, settle_limit, wait, browser_path,
                  browser_args, insecure, user_agent, viewport, locale, timezone, proxy, headed,
                  block_third_party_cookies, include_values, statements, follow, fail_on, baseline, compare, lang, rules,
-                 config_path, output_format, output, output_dir, har, quiet, verbose, report):
+                 config_path, allow, output_format, output, output_dir, har, quiet, verbose, report):
     """Scan URL in Chromium, record every cookie, storage entry and request to other hosts, and audit
     them: against the privacy statement with --statement (files or URLs; 'none' for no statement);
     without one, the findings that need no statement (consent, banner, unknown cookies).
@@ -99,7 +99,7 @@ def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurren
         raise click.UsageError("give the URL to scan (or 'site' in the configuration file)")
     check_output_path(output)
     settings = audit_settings(config, statements=statements, follow=follow, fail_on=fail_on, baseline=baseline,
-                              compare=compare, lang=lang, rules=rules)
+                              compare=compare, lang=lang, rules=rules, allow=allow)
     if output_dir:
         try:
             Path(output_dir).mkdir(parents=True, exist_ok=True)

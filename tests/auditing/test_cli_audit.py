@@ -182,6 +182,31 @@ def test_config_file_and_precedence(saved, tmp_path, capsys, monkeypatch):
     assert code == 1 and result.audit.fail_on == "info" and result.audit.lang == "nl"
 
 
+def test_allow_option_adds_to_the_config_allow_list(saved, tmp_path, capsys, monkeypatch):
+    """--allow NAME=REASON and --allow vendor:NAME=REASON extend the file's allow-list; each records what it let through."""
+    scan_path, decl_path = saved
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cookieaudit.toml").write_text(
+        '[[allow]]\ncookie = "ASP.NET_*"\nreason = "sessie van het CMS"\n', encoding="utf-8")
+    code, out, _ = run(["audit", str(scan_path), "--statement", str(decl_path), "--format", "json",
+                        "--allow", "vendor:Google Analytics=IP-anonimisering, verwerkersovereenkomst"], capsys)
+    result = AuditedResult.model_validate_json(out)
+    entries = {(entry.cookie, entry.vendor): entry for entry in result.audit.allow}
+    assert set(entries) == {("ASP.NET_*", None), (None, "Google Analytics")}
+    assert entries[(None, "Google Analytics")].reason == "IP-anonimisering, verwerkersovereenkomst"
+    assert "_ga" in entries[(None, "Google Analytics")].matched
+    assert not [f for f in result.findings if "_ga" in f.cookies] and code == 0
+    code, out, _ = run(["audit", str(scan_path), "--statement", str(decl_path), "--format", "json",
+                        "--allow", "_g*=test"], capsys)
+    assert [e.matched for e in AuditedResult.model_validate_json(out).audit.allow if e.cookie == "_g*"] == [["_ga"]]
+
+
+@pytest.mark.parametrize("value", ["_ga", "_ga=", "=reden", "vendor:=reden"])
+def test_allow_option_without_reason_is_a_usage_error(value, saved, capsys):
+    code, out, err = run(["audit", str(saved[0]), "--allow", value], capsys)
+    assert code == 2 and out == "" and "--allow" in err and "Traceback" not in err
+
+
 def test_pyproject_table_and_explicit_config(saved, tmp_path, capsys, monkeypatch):
     scan_path, _ = saved
     monkeypatch.chdir(tmp_path)
