@@ -13,7 +13,9 @@ Parts, scored and printed separately:
   also ``round3_heldback/`` (round 3's held-back part, 24 statements by another engineer: F1
   89.3 % / 91.3 %, lifetimes 69.6 % / 76.8 % before / after round 3);
   ``--part heldback3`` / ``heldback2`` / ``round2_unseen`` / ``round3_unseen`` still select those alone;
-- ``heldback`` (also ``heldback4``): the current held-back part, tests/statement/fixtures/heldback4 (issue 9, round 4),
+- ``heldback`` (also ``heldback5``): the current held-back part, tests/statement/fixtures/heldback5 (issue 9, round 5),
+  24 statements written by someone else before round 5's tuning and run once at the end;
+- ``heldback4``: round 4's held-back part, tests/statement/fixtures/heldback4 (issue 9, round 4),
   written by someone else before round 4's tuning and run once at the end (same fixture and gold
   format; the part is reported absent when the folder is).
 
@@ -30,7 +32,7 @@ Per file and per part it prints:
   of extra services the parser reported;
 - claims: claim fields equal to the gold's.
 
-    python benchmarks/statement_eval.py [--part dev|heldback|heldback4|heldback3|round3_unseen|heldback2|round2_unseen|all] [--only NAME] [--details]
+    python benchmarks/statement_eval.py [--part dev|heldback|heldback5|heldback4|heldback3|round3_unseen|heldback2|round2_unseen|all] [--only NAME] [--details]
 """
 
 from __future__ import annotations
@@ -52,9 +54,11 @@ SEEDS_DIR = Path(os.environ.get("COOKIEAUDIT_SEEDS_DIR") or ROOT.parent / "share
 EVAL_DIR = ROOT / "tests" / "statement" / "fixtures" / "eval"
 FIXTURES_DIR = ROOT / "tests" / "statement" / "fixtures"
 HELDBACK_DIR = FIXTURES_DIR / "heldback4"  # round 4's held-back part, written by someone else; run once
+HELDBACK5_DIR = FIXTURES_DIR / "heldback5"  # round 5's held-back part, written by someone else; run once
 PARTS = {
     "dev": ((SEEDS_DIR, "seed"), (EVAL_DIR, "eval")),
-    "heldback": ((HELDBACK_DIR, "heldback4"),),
+    "heldback": ((HELDBACK5_DIR, "heldback5"),),
+    "heldback5": ((HELDBACK5_DIR, "heldback5"),),
     "heldback4": ((HELDBACK_DIR, "heldback4"),),
     # former unseen parts, development material now (inside "dev"); selectable alone
     "heldback3": ((EVAL_DIR / "round3_heldback", "eval/round3_heldback"),),
@@ -244,7 +248,7 @@ def summary(part: str, total: Score, statements_count: int) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--part", choices=tuple(PARTS) + ("all",), default="dev",
-                        help="which statements: the development part (default), the held-back part (heldback4), "
+                        help="which statements: the development part (default), the held-back part (heldback5), "
                              "a former held-back or unseen part of dev alone, or dev and held-back together")
     parser.add_argument("--only", help="only statements whose label contains this")
     parser.add_argument("--details", action="store_true", help="list every difference from the gold")
