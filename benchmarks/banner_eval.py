@@ -12,11 +12,11 @@ how long answering takes on pages with no banner (the cost the scanner pays per 
 banners written before that tuning (run it once before and once after a change, never to tune),
 ``--part heldback2`` the second such set (development material since round 3 of issue 13: its
 entries are ``part: dev`` now), ``--part heldback3`` the third (written before the third round
-of tuning), ``--part heldback4`` the fourth (written before the fourth round); ``--part all`` every part. Every context hides
+of tuning), ``--part heldback4`` the fourth (written before the fourth round), ``--part heldback5`` the fifth (written before the fifth round); ``--part all`` every part. Every context hides
 ``navigator.webdriver``, as the scanner does. A phase that gets no answer in 300 s counts as failed
 ("hung", with the last browser operation).
 
-    python benchmarks/banner_eval.py [--part dev|heldback|heldback2|heldback3|heldback4|all] [--jobs 6] [--only ID ...] [--no-timing]
+    python benchmarks/banner_eval.py [--part dev|heldback|heldback2|heldback3|heldback4|heldback5|all] [--jobs 6] [--only ID ...] [--no-timing]
 """
 
 from __future__ import annotations
@@ -218,8 +218,8 @@ async def main_async(args) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("dev", "heldback", "heldback2", "heldback3", "heldback4", "all"), default="dev",
-                        help="dev: the tuning set (default); heldback, heldback2, heldback3, heldback4: written before a tuning round, run once before and once after it")
+    parser.add_argument("--part", choices=("dev", "heldback", "heldback2", "heldback3", "heldback4", "heldback5", "all"), default="dev",
+                        help="dev: the tuning set (default); heldback, heldback2, heldback3, heldback4, heldback5: written before a tuning round, run once before and once after it")
     parser.add_argument("--jobs", type=int, default=6)
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for a late banner (the scanner passes 10)")
     parser.add_argument("--only", nargs="*")

@@ -16,7 +16,7 @@ from tests.testweb import Response
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "banners_eval"
 NPM_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "npm"
-PARTS = ("dev", "heldback", "heldback2", "heldback3", "heldback4")
+PARTS = ("dev", "heldback", "heldback2", "heldback3", "heldback4", "heldback5")
 TRACKER_JS = 'document.cookie = "_ga=GA1.1.{n}.1700000000; path=/; max-age=63072000"; window.dataLayer = window.dataLayer || [];'
 
 
@@ -43,7 +43,7 @@ class EvalFixture:
 
 
 def load_manifest(part: str = "all") -> tuple[list[EvalFixture], str]:
-    """The fixtures listed in manifest.yaml (``part``: dev, heldback, heldback2, heldback3, heldback4 or all), and the tracker cookie name."""
+    """The fixtures listed in manifest.yaml (``part``: dev, heldback, heldback2, heldback3, heldback4, heldback5 or all), and the tracker cookie name."""
     data = yaml.safe_load((EVAL_DIR / "manifest.yaml").read_text(encoding="utf-8"))
     fixtures = [EvalFixture(**{**item, "must_not_request": tuple(item.get("must_not_request", ())),
                                "npm": tuple(item.get("npm", ())), "extra": item.get("extra") or {}})

@@ -23,6 +23,7 @@ def test_parts_are_known_and_each_held_back_set_is_whole():
     assert not load_manifest("heldback3")[0]
     assert sum(fx.page.startswith("heldback3/") for fx in FIXTURES if fx.part == "dev") == 16
     assert len(load_manifest("heldback4")[0]) >= 14
+    assert len(load_manifest("heldback5")[0]) >= 14
 
 
 def test_ids_and_hosts_are_unique_across_parts():
