@@ -118,3 +118,13 @@ def test_read_more_and_privacy_links_are_never_a_settings_page():
 def test_a_settings_page_is_followed_only_on_the_same_site(href, why):
     found = decide.settings_page_allowed("https://www.lw.nl/", href)
     assert (found is None) if why is None else found.startswith(why)
+
+
+@pytest.mark.parametrize("text, role", [
+    ("Functioneel", "reject"), ("Noodzakelijk", "reject"), ("Necessary", "reject"), ("Funktional", "reject"),
+    ("Fonctionnels", "reject"),
+    ("Functionele cookies toestaan", "reject"),
+    ("Functioneel en statistiek", None),  # a selection, not the bare category
+])
+def test_a_control_named_only_by_the_category_that_stays_on_refuses_the_rest(text, role):
+    assert WORDS.role_of(text) == role
