@@ -52,7 +52,8 @@ def result(testweb, chromium_path, tmp_path_factory):
                                   title="Home"))
     testweb.route(HOST, "/afval", html(f"<h1>Afval</h1>{BANNER}", title="Afval"))
     testweb.route(HOST, "/parkeren", html(f"<h1>Parkeren</h1>{BANNER}", title="Parkeren"))
-    testweb.route(HOST, "/cookie-instellingen", html(SETTINGS, title="Cookie-instellingen"))
+    # the site's template shows the banner on its settings page too, until a choice is stored
+    testweb.route(HOST, "/cookie-instellingen", html(SETTINGS + BANNER, title="Cookie-instellingen"))
     testweb.route("www.googletagmanager.com", "/gtag/js", Response(
         'document.cookie = "_ga=GA1.1.42.42; max-age=63072000; path=/; domain=instellingendorp-proef.nl";',
         content_type="application/javascript"))
@@ -71,6 +72,9 @@ def test_after_reject_refuses_on_the_settings_page_and_crawls_its_pages(result):
     navigations = [(s["text"], s["url"], s["ok"]) for s in banner["steps"] if s["action"] == "navigate"]
     assert navigations == [("Wijzig instellingen", SITE + "cookie-instellingen", True),
                            ("back to the page the banner was on", SITE, True)]
+    # on the settings page (which shows the banner too) the category is set off and saved; nothing accepts
+    assert [(s["action"], s["text"]) for s in banner["steps"] if s["action"] in ("click", "toggle-off")] == [
+        ("toggle-off", "Statistiekcookies"), ("click", "Opslaan")]
     pages = [p["url"] for p in result["pages"] if p["phase"] == "after_reject"]
     assert pages[0] == SITE and set(pages) == {SITE, SITE + "afval", SITE + "parkeren"}
     start = next(p for p in result["pages"] if p["phase"] == "after_reject" and p["url"] == SITE)
