@@ -589,19 +589,22 @@ def _settings_page(link: decide.PlanStep, run: _Run) -> Flow:
         return False
     outcome.steps.append(Step(action="navigate", selector=link.shown_as, text=link.text, url=landed))
     run.url_before = landed  # clicks on the settings page stay on it
-    saved = False
+    stopped = None
     try:
         saved = yield from _second_layer("main", run, whole_page=True)
     except _Stop as stop:
         # A settings form that posts and loads a page (the same one, or the home page) has saved.
         saved = str(stop).startswith("navigation")
-        if not saved:
-            raise
-        yield ops.Settle()
+        if saved:
+            yield ops.Settle()
+        else:
+            stopped = stop
     if saved:
         yield from _quiet_after_click(run)
     run.url_before = home
-    yield from _go_back(home, run)
+    yield from _go_back(home, run)  # whatever happened there: the phase goes on from the page it started on
+    if stopped is not None:
+        raise stopped
     return saved
 
 

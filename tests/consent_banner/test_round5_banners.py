@@ -10,7 +10,7 @@ import consent_banner
 from tests import needs
 from tests.consent_banner.conftest import TRACKER_COOKIE, cookie_jar
 from tests.consent_banner.eval_sites import load_manifest, npm_missing, serve
-from tests.testweb import html
+from tests.testweb import Response, html
 
 pytestmark = pytest.mark.browser
 
@@ -119,3 +119,41 @@ def test_a_settings_link_to_another_site_is_never_followed(visitor, testweb):
     assert outcome.reason.startswith("no reject option (the settings link was not followed: another site")
     assert visitor.url == "https://www.gemeente-elders-proef.nl/"
     assert not any("cmp-portaal-proef" in u for u in requested)
+
+
+SERVER_FORM_HOME = """<h1>Gemeente Formulierdorp</h1>
+<div id="bar" style="position:fixed;bottom:0;left:0;right:0;background:#fff;padding:16px;border-top:2px solid #333">
+ <p>Wij gebruiken cookies voor statistieken.</p><button id="ok">Akkoord</button>
+ <a href="/cookies/voorkeuren">Cookievoorkeuren aanpassen</a></div>
+<script>
+if (/fd_keuze=/.test(document.cookie)) document.getElementById("bar").remove();
+document.getElementById("ok").onclick = function () { document.cookie = "fd_keuze=alles; path=/"; document.getElementById("bar").remove(); };
+</script>"""
+SERVER_FORM_SETTINGS = """<h1>Cookievoorkeuren</h1><form method="get" action="/cookies/opslaan">
+<label><input type="checkbox" name="statistiek" value="1" checked> Statistische cookies</label>
+<label><input type="checkbox" name="marketing" value="1" checked> Marketingcookies</label>
+<button type="submit">Voorkeuren opslaan</button></form>"""
+
+
+def _store_choice(request):
+    """The settings form's target: the choice becomes a cookie, then a page of thanks."""
+    value = "statistiek" if request.query.get("statistiek") else "noodzakelijk"
+    return Response("", status=303, headers=[("Location", "/cookies/bedankt")],
+                    set_cookies=[f"fd_keuze={value}; Path=/; Max-Age=31536000; Secure; SameSite=Lax"])
+
+
+def test_a_settings_page_whose_form_is_stored_by_the_server(visitor, testweb):
+    """The settings page's save submits the form to the server, which stores the choice and loads
+    a page of thanks: that counts as saved, and the engine comes back and verifies."""
+    host = "www.formulierdorp-proef.nl"
+    testweb.route(host, "/", html(SERVER_FORM_HOME, title="Formulierdorp"))
+    testweb.route(host, "/cookies/voorkeuren", html(SERVER_FORM_SETTINGS, title="Voorkeuren"))
+    testweb.route(host, "/cookies/opslaan", _store_choice)
+    testweb.route(host, "/cookies/bedankt", html("<h1>Uw voorkeuren zijn opgeslagen</h1>", title="Bedankt"))
+    visitor.goto(f"https://{host}/")
+    outcome = consent_banner.reject(visitor)
+    assert outcome.verified, outcome
+    assert [s.text for s in outcome.steps if s.action == "toggle-off"] == ["Statistische cookies", "Marketingcookies"]
+    assert cookie_jar(visitor)["fd_keuze"] == "noodzakelijk"
+    assert visitor.url == f"https://{host}/"
+    assert [s.url for s in outcome.steps if s.action == "navigate"] == [f"https://{host}/cookies/voorkeuren", f"https://{host}/"]
