@@ -20,8 +20,8 @@ from .rules import CmpRule
 from .vocabulary import Vocabulary, clean_text
 
 __all__ = [
-    "Banner", "Control", "PlanStep", "as_css", "banner_still_shown", "confirming_control", "find_banner", "judge", "nothing_found",
-    "plan", "probe_arg", "promote_listened", "record_evidence", "records", "summarise_consent_mode", "target_of",
+    "Banner", "Control", "PlanStep", "as_css", "banner_still_shown", "confirming_control", "consent_by_controls", "find_banner", "judge", "nothing_found",
+    "plan", "probe_arg", "promote_listened", "record_evidence", "records", "settings_page_allowed", "summarise_consent_mode", "target_of",
     "tracking_cookies", "unmarked_choices", "waiting_signal",
 ]
 
@@ -62,6 +62,7 @@ class Control:
     href: Optional[str] = None
     leads_away: bool = False
     disabled: bool = False  # a save that is disabled until a switch changes: clicked once enabled
+    settings_page: bool = False  # a link away whose words are settings words: the site's own settings page
 
 
 @dataclass
@@ -79,7 +80,9 @@ class Banner:
 
 @dataclass(frozen=True)
 class PlanStep:
-    """One step the engine will perform: click, switch-off, switch-on, wait-for, wait, or second-layer.
+    """One step the engine will perform: click, switch-off, switch-on, wait-for, wait, second-layer
+    or settings-page (follow the banner's link ``selector`` to the site's own settings page at
+    ``href``, refuse there, come back).
 
     ``switch-off``: every category toggle that is on (not necessary, not disabled) inside the
     element ``selector`` is clicked off and checked; with ``role="select"`` the selector names the
@@ -94,6 +97,7 @@ class PlanStep:
     optional: bool = False
     ms: int = 0
     role: Optional[str] = None  # for a control found by its words: its role, to find it again after a re-render
+    href: Optional[str] = None  # ``settings-page``: where the link leads
 
 
 # With no CMP on the page, the page done loading and nothing loaded or drawn for this long, a
@@ -171,10 +175,12 @@ def _controls(raw: list[dict], vocabulary: Vocabulary) -> list[Control]:
             continue
         if item.get("disabled") and role != "save":
             continue  # only a save waits for a change that enables it; a disabled answer is no answer
+        leads_away = bool(item.get("leadsAway"))
         controls.append(Control(role=role, text=clean_text(item.get("text"), 200), target=target_of(item),
                                 shown_as=item.get("selector") or ref_selector(item["ref"]),
-                                href=item.get("href"), leads_away=bool(item.get("leadsAway")),
-                                disabled=bool(item.get("disabled"))))
+                                href=item.get("href"), leads_away=leads_away,
+                                disabled=bool(item.get("disabled")),
+                                settings_page=leads_away and vocabulary.role_of(item.get("text", "")) == "settings"))
     return controls
 
 
@@ -222,7 +228,7 @@ def _generic_banner(snapshot: dict, vocabulary: Vocabulary, present: list[str],
         if not vocabulary.is_about_cookies(text):
             settings_panel = (settings_layer and (candidate.get("toggles") or {}).get("enabled")
                               and roles & {"reject", "save", "close"})
-            if not settings_panel:
+            if not settings_panel and not consent_by_controls(candidate, roles, vocabulary):
                 continue
         answerable = bool(roles & {"accept", "reject", "settings", *(["save", "close"] if settings_layer else [])})
         if not answerable and (candidate.get("kind") in ("named", *POSITION_ONLY) or len(text) < 40):
@@ -251,6 +257,18 @@ def _generic_banner(snapshot: dict, vocabulary: Vocabulary, present: list[str],
     )
     return Banner(detection=detection, rule=None, frame="main", target=target_of(candidate),
                   controls=controls, toggles=candidate.get("toggles"), answerable=answerable)
+
+
+def consent_by_controls(candidate: dict, roles: set[str], vocabulary: Vocabulary) -> bool:
+    """A banner known by its structure and controls rather than the word "cookie": a positioned
+    element (fixed, sticky, a dialog, an overlay, a corner box, a top strip) whose controls are
+    consent answers, an accept *and* a refusal or settings control, and whose text speaks of
+    data, privacy or third-party services without being a newsletter, chat or survey popup
+    (``words.yaml``: ``consent_context``, ``not_consent``). Answers alone are not enough: a
+    newsletter popup offers "Ja, graag" and "Nee, bedankt" too."""
+    if candidate.get("kind") not in POSITIONED or "accept" not in roles or not roles & {"reject", "settings"}:
+        return False
+    return vocabulary.speaks_of_data(candidate.get("text", ""))
 
 
 CHOICES = ("accept", "reject", "settings", "save", "close")
@@ -482,7 +500,29 @@ def plan(action: str, banner: Banner) -> list[list[PlanStep]]:
         for control in openers:
             paths.append([PlanStep("click", control.target, frame, control.text, control.shown_as, role=control.role),
                           PlanStep("second-layer", frame=frame)])
+        if not paths and frame == "main":
+            # No refusal and no settings layer on the page: the banner's link to the site's own
+            # settings page ("Wijzig instellingen"; never "meer informatie" or the privacy statement).
+            # The engine follows it only to a page of the same site, refuses there and comes back.
+            for control in (c for c in banner.controls if c.settings_page and c.href):
+                paths.append([PlanStep("settings-page", control.target, frame, control.text, control.shown_as,
+                                       role="settings", href=control.href)])
     return paths
+
+
+def settings_page_allowed(page_url: str, href: Optional[str]) -> Optional[str]:
+    """Why the banner's settings link ``href`` must not be followed from ``page_url``, or None when it
+    leads to another page of the same site (same registrable domain, http or https)."""
+    from cookieaudit.domains import same_site  # browser-free
+
+    target = urlsplit(href or "")
+    if target.scheme not in ("http", "https") or not target.hostname:
+        return f"not a web page: {clean_text(href, 120)}"
+    if not same_site(urlsplit(page_url).hostname or "", target.hostname):
+        return f"another site: {clean_text(href, 120)}"
+    if same_page(page_url, href):
+        return "the page itself"
+    return None
 
 
 # -- verification -----------------------------------------------------------------------------

@@ -310,6 +310,9 @@ def _sync_perform(page, op, before_click=None) -> ops.OpResult:
     if isinstance(op, ops.Reload):
         page.reload(wait_until="load", timeout=op.timeout_ms)
         return ops.OpResult(True, page.url)
+    if isinstance(op, ops.Goto):
+        page.goto(op.url, wait_until="load", timeout=op.timeout_ms)
+        return ops.OpResult(True, page.url)
     frame = _sync_frame(page, op.frame)
     where = "main" if op.frame == "main" else frame.url
     if isinstance(op, ops.Evaluate):
@@ -513,6 +516,9 @@ async def _async_perform(page, op, before_click=None) -> ops.OpResult:
         return ops.OpResult(True, page.url)
     if isinstance(op, ops.Reload):
         await page.reload(wait_until="load", timeout=op.timeout_ms)
+        return ops.OpResult(True, page.url)
+    if isinstance(op, ops.Goto):
+        await page.goto(op.url, wait_until="load", timeout=op.timeout_ms)
         return ops.OpResult(True, page.url)
     frame = await _async_frame(page, op.frame)
     where = "main" if op.frame == "main" else frame.url

@@ -343,6 +343,8 @@ def _run_step(step: decide.PlanStep, run: _Run) -> Flow:
         return True
     if step.kind == "second-layer":
         return (yield from _second_layer(step.frame, run, accept=step.role == "accept"))
+    if step.kind == "settings-page":
+        return (yield from _settings_page(step, run))
     if step.kind in ("switch-off", "switch-on"):
         on = step.kind == "switch-on"
         if step.role == "select":
@@ -436,7 +438,8 @@ def _switch_categories(container: Optional[str], frame: str, run: _Run, select: 
         clicked: dict[str, tuple[str, str]] = {}  # toggle ref -> (label, frame URL)
         for toggle in toggles:
             click_ref = toggle.get("onClickRef") if on and toggle["kind"] == "radio" else toggle["clickRef"]
-            if bool(toggle["on"]) is on or not click_ref or toggle["ref"] in done:
+            # (a radio pair with neither option chosen is neither on nor off: both answers set it)
+            if (toggle["on"] is not None and bool(toggle["on"]) is on) or not click_ref or toggle["ref"] in done:
                 continue
             label = clean_text(toggle["label"], 80) or toggle["kind"]
             target = decide.target_of({"ref": click_ref, "closed": toggle.get("closed")})
@@ -455,11 +458,11 @@ def _switch_categories(container: Optional[str], frame: str, run: _Run, select: 
                 check = yield from _read_toggles(run, css, select, frame, pierce)
                 patience.look()
                 state = {t["ref"]: t["on"] for t in (check.value or {}).get("toggles", [])} if check.ok else {}
-                if all((state.get(ref) is True) is on for ref in clicked) or patience.done:
+                if all(_switched(state, ref, on) for ref in clicked) or patience.done:
                     break
                 yield ops.Sleep(100)
             for ref, (label, where) in clicked.items():
-                unchanged = (state.get(ref) is True) is not on
+                unchanged = not _switched(state, ref, on)
                 outcome.steps.append(Step(action=verb, text=label, frame=where, ok=not unchanged,
                                           error=f"still {'off' if on else 'on'} after the click" if unchanged else None))
                 ok = ok and not unchanged
@@ -485,14 +488,23 @@ def _switch_categories(container: Optional[str], frame: str, run: _Run, select: 
     return ok, found
 
 
-def _second_layer(frame: str, run: _Run, accept: bool = False) -> Flow:
+def _switched(state: dict, ref: str, on: bool) -> bool:
+    """A clicked toggle shows the state asked for: on, or not on (gone from the layer counts as off);
+    a radio pair still without a choice (None) is neither."""
+    if ref in state and state[ref] is None:
+        return False
+    return (state.get(ref) is True) is on
+
+
+def _second_layer(frame: str, run: _Run, accept: bool = False, whole_page: bool = False) -> Flow:
     """After a settings button: the settings layer (in the main document, an iframe or a shadow
     root): press its reject, or switch every category off (tab by tab) and press save, else close.
     ``accept`` (a banner whose only option is its settings): press the layer's accept, or switch
-    every category on and press save."""
+    every category on and press save. ``whole_page``: the settings are a page of their own (the
+    site's settings page), not a layer over the page."""
     if accept:
         return (yield from _second_layer_accept(frame, run))
-    layer = yield from _settings_layer(frame, run, ("reject", "save", "close"))
+    layer = yield from _settings_layer(frame, run, ("reject", "save", "close"), whole_page=whole_page)
     if layer is None:
         return False
     banner, controls = layer
@@ -525,11 +537,11 @@ def _second_layer_accept(frame: str, run: _Run) -> Flow:
     return (yield from _press(controls["save"][0], frame, run))
 
 
-def _settings_layer(frame: str, run: _Run, roles: tuple[str, ...]) -> Flow:
+def _settings_layer(frame: str, run: _Run, roles: tuple[str, ...], whole_page: bool = False) -> Flow:
     """Wait for a settings layer offering one of ``roles``: (banner, role -> its controls), or None
     (recorded as a failed step) when none shows within the layer's patience."""
     patience = Patience.of(LAYER)
-    arg = decide.probe_arg((), ref_prefix="s", whole_document=frame != "main")
+    arg = decide.probe_arg((), ref_prefix="s", whole_document=whole_page or frame != "main")
     while True:
         yield ops.Sleep(POLL_MS)
         probe = yield from _look(arg, run.vocabulary, frame=frame, pierce=True)
@@ -545,6 +557,90 @@ def _settings_layer(frame: str, run: _Run, roles: tuple[str, ...]) -> Flow:
             run.outcome.steps.append(Step(action="wait-for", text=f"settings with {article} {options} option", ok=False,
                                           error=f"the settings showed no {options} option"))
             return None
+
+
+def _settings_page(link: decide.PlanStep, run: _Run) -> Flow:
+    """Refuse on the site's own settings page: follow the banner's settings link (only to a page of
+    the same site), switch every category off there and save (as on a settings layer), then load
+    the page the banner was on again, where the refusal is verified. Both navigations are steps
+    with their URL. Returns True when the settings were saved."""
+    outcome, home = run.outcome, run.url_before
+    why_not = decide.settings_page_allowed(home, link.href)
+    if why_not is not None:
+        outcome.steps.append(Step(action="navigate", text=link.text, url=link.href, ok=False, error=f"not followed: {why_not}"))
+        return False
+    failure = yield from _wait_ready(link.selector, link.frame, Patience.of(STEP), stable_ms=90)
+    if failure is not None:
+        outcome.steps.append(Step(action="click", selector=link.shown_as, text=link.text, ok=False, error=failure))
+        return False
+    try:
+        click = yield from _click(link.selector, link.frame, run)
+    except _Stop:  # the navigation began during the click
+        click = ops.OpResult(True)
+    if not click.ok:
+        outcome.steps.append(Step(action="click", selector=link.shown_as, text=link.text, ok=False, error=click.error))
+        return False
+    landed = yield from _await_navigation(home)
+    if landed is None or decide.settings_page_allowed(home, landed) is not None:
+        outcome.steps.append(Step(action="navigate", selector=link.shown_as, text=link.text, url=landed or link.href, ok=False,
+                                  error="the link did not lead to a page of this site" if landed else "the link led nowhere"))
+        if landed is not None:
+            yield from _go_back(home, run)
+        return False
+    outcome.steps.append(Step(action="navigate", selector=link.shown_as, text=link.text, url=landed))
+    run.url_before = landed  # clicks on the settings page stay on it
+    stopped = None
+    try:
+        saved = yield from _second_layer("main", run, whole_page=True)
+    except _Stop as stop:
+        # A settings form that posts and loads a page (the same one, or the home page) has saved.
+        saved = str(stop).startswith("navigation")
+        if saved:
+            yield ops.Settle()
+        else:
+            stopped = stop
+    if saved:
+        yield from _quiet_after_click(run)
+    run.url_before = home
+    yield from _go_back(home, run)  # whatever happened there: the phase goes on from the page it started on
+    if stopped is not None:
+        raise stopped
+    return saved
+
+
+def _await_navigation(start: str) -> Flow:
+    """After a click on a link: the URL of the page it loaded, once loaded, or None when the page
+    stayed where it was."""
+    patience = Patience.of(STEP)
+    while not patience.done:
+        url = yield ops.PageUrl()
+        patience.look()
+        if url.ok and not decide.same_page(start, url.value):
+            settled = yield ops.Settle()
+            return settled.value if settled.ok else url.value
+        yield ops.Sleep(POLL_MS)
+    return None
+
+
+def _quiet_after_click(run: _Run) -> Flow:
+    """Let the page finish what the last click started (its requests, a reload) before leaving it."""
+    patience = Patience.of(SWITCHED)
+    while not patience.done:
+        busy = yield from _busy(run)
+        patience.look()
+        if not busy and patience.count >= 2:
+            break
+        yield ops.Sleep(POLL_MS)
+
+
+def _go_back(home: str, run: _Run) -> Flow:
+    """Load the page the banner was on again (a step with its URL)."""
+    result = yield ops.Goto(home)
+    run.outcome.steps.append(Step(action="navigate", text="back to the page the banner was on", url=home,
+                                  ok=result.ok, error=result.error))
+    run.last_click = time.monotonic()  # requests from here on belong to that page
+    if not result.ok:
+        raise _Stop(f"could not load the page the banner was on again: {result.error}")
 
 
 def _press(control, frame: str, run: _Run) -> Flow:
@@ -615,8 +711,11 @@ def _answer(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary, tim
     start_url = yield ops.PageUrl()
     run.url_before = start_url.value if start_url.ok else ""
     paths = decide.plan(action, banner)
+    # A settings link is followed only to a page of the same site.
+    off_site = [why for why in (_not_followed(p, run.url_before) for p in paths) if why]
+    paths = [p for p in paths if not _not_followed(p, run.url_before)]
     if not paths:
-        outcome.reason = f"no {action} option"
+        outcome.reason = f"no {action} option" + (f" (the settings link was not followed: {off_site[0]})" if off_site else "")
         _, outcome.tcf, outcome.consent_mode = yield from _records()
         return outcome
 
@@ -639,7 +738,7 @@ def _answer(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary, tim
                 break
             banner = again
             outcome.detection, outcome.cmp = detection_again, detection_again.cmp
-            paths = decide.plan(action, banner) or paths
+            paths = [p for p in decide.plan(action, banner) if not _not_followed(p, run.url_before)] or paths
     except _Stop as stop:
         outcome.reason = str(stop)
     if not tried and outcome.reason is None:
@@ -653,6 +752,16 @@ def _answer(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary, tim
     final = yield ops.PageUrl()
     outcome.final_url = final.value if final.ok else None
     return outcome
+
+
+def _not_followed(path: list[decide.PlanStep], page_url: str) -> Optional[str]:
+    """Why a path through a settings link must not be taken (the link leads off the site), or None."""
+    for step in path:
+        if step.kind == "settings-page":
+            why = decide.settings_page_allowed(page_url, step.href)
+            if why:
+                return why
+    return None
 
 
 def _run_path(path: list[decide.PlanStep], run: _Run) -> Flow:
@@ -724,6 +833,7 @@ def _verify(action, banner, before, run: _Run, retry_path) -> Flow:
                 patience = Patience.of(VERIFY)
                 continue
         if (shown and not busy and not retried and retry_path is not None and len(retry_path) == 1
+                and retry_path[0].kind == "click"
                 and patience.count >= VERIFY[1] // 2 and patience.elapsed >= VERIFY[0] / 2 and outcome.reason is None):
             retried = True  # the banner ignored the click (handlers attached late): click once more
             try:

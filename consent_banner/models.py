@@ -58,14 +58,16 @@ class Detection(_Result):
 class Step(_Result):
     """One thing done to the banner: a click, switching a toggle off (``text`` is its label; ``ok``
     False when it was still on afterwards) or on (accepting through a "save" button), opening a tab of a settings layer, a wait, or the
-    reload that checks a refusal."""
+    reload that checks a refusal, or a navigation (``navigate``: to the site's own settings page
+    through the banner's link, and back to the page the banner was on; ``url`` is where it went)."""
 
-    action: Literal["click", "toggle-off", "toggle-on", "tab", "wait", "wait-for", "reload"]
+    action: Literal["click", "toggle-off", "toggle-on", "tab", "wait", "wait-for", "reload", "navigate"]
     selector: Optional[str] = None
     text: Optional[str] = None
     frame: str = "main"
     ok: bool = True
     error: Optional[str] = None
+    url: Optional[str] = None
 
 
 class Outcome(_Result):

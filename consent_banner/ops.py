@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Optional
 
-__all__ = ["Activity", "Click", "Cookies", "Evaluate", "Geometry", "Listeners", "OP_BUDGET_S", "OpResult", "PageUrl", "Reload",
+__all__ = ["Activity", "Click", "Cookies", "Evaluate", "Geometry", "Goto", "Listeners", "OP_BUDGET_S", "OpResult", "PageUrl", "Reload",
            "Screenshot", "Settle", "Sleep", "TimedOut", "budget_of", "describe", "script"]
 
 OP_BUDGET_S = 30.0
@@ -106,6 +106,15 @@ class Reload:
 
 
 @dataclass(frozen=True)
+class Goto:
+    """Load ``url`` in the page (back to the page the banner was on, after the site's own settings
+    page) and wait for its load event."""
+
+    url: str
+    timeout_ms: int = 30000
+
+
+@dataclass(frozen=True)
 class Screenshot:
     """Save a PNG of the first visible element matching ``selector`` to ``path``."""
 
@@ -133,7 +142,7 @@ class Sleep:
 
 def budget_of(op: Any, budget: float = OP_BUDGET_S) -> float:
     """Seconds the driver lets ``op`` run: ``budget``, plus the time the operation waits by design."""
-    if isinstance(op, (Reload, Settle)):
+    if isinstance(op, (Reload, Settle, Goto)):
         return budget + op.timeout_ms / 1000
     if isinstance(op, Sleep):
         return budget + op.ms / 1000

@@ -50,11 +50,27 @@ class Vocabulary:
     """Words of the control that confirms a refusal on an "are you sure?" layer."""
     confirm_back: Optional[re.Pattern] = None
     """Words of the control on that layer that goes back instead."""
+    consent_context: Optional[re.Pattern] = None
+    """Words of a text about data, privacy or third-party services (a banner that never says "cookie")."""
+    not_consent: Optional[re.Pattern] = None
+    """Words of popups that offer yes/no answers but ask no consent (newsletter, chat, survey)."""
 
     def is_about_cookies(self, text: str) -> bool:
         """True when ``text`` talks about cookies or consent and is not a known non-banner."""
         lowered = clean_text(text, 20000).lower()
         if not any(p.search(lowered) for p in self.topic):
+            return False
+        return not any(p.search(lowered) for p in self.not_a_banner)
+
+    def speaks_of_data(self, text: str) -> bool:
+        """True when ``text`` speaks of data, privacy or the services that process them
+        (``consent_context``) and is no newsletter, chat, survey or sale popup (``not_consent``)."""
+        if self.consent_context is None:
+            return False
+        lowered = clean_text(text, 20000).lower()
+        if not self.consent_context.search(lowered):
+            return False
+        if self.not_consent is not None and self.not_consent.search(lowered):
             return False
         return not any(p.search(lowered) for p in self.not_a_banner)
 
@@ -106,6 +122,10 @@ def parse_vocabulary(data: object, path: str = "words.yaml") -> Vocabulary:
         words = [w for lang_words in (data.get(key) or {}).values() for w in (lang_words or [])]
         if words:
             extras[key] = _compile(path, key, words).pattern
+    for key in ("consent_context", "not_consent"):
+        words = [w for lang_words in (data.get(key) or {}).values() for w in (lang_words or [])]
+        if words:
+            extras[key] = _compile(path, key, words)
     confirm = data.get("confirm_refusal") or {}
     for part, key in (("confirming", "confirm_yes"), ("going_back", "confirm_back")):
         words = [w for lang_words in (confirm.get(part) or {}).values() for w in (lang_words or [])]

@@ -141,8 +141,9 @@
       const yesTarget = yes ? clickTargetOf(yes) : null;
       const legend = el.closest("fieldset") && el.closest("fieldset").querySelector("legend");
       const label = legend && short(legend.innerText) ? short(legend.innerText) : labelOf(el.closest("fieldset") || el.parentElement || el);
+      // Neither chosen yet (a settings page asks first): `on` is null, and refusing picks the "no".
       toggles.push({ ref: stamp(no), clickRef: target ? stamp(target) : null, onClickRef: yesTarget ? stamp(yesTarget) : null,
-                     label, on: Boolean(checked && checked !== no),
+                     label, on: checked ? checked !== no : null,
                      disabled: Boolean(no.disabled), necessary: necessary.test(label), visible: Boolean(target), kind: "radio",
                      closed: inClosed(no) });
       continue;

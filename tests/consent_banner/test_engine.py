@@ -116,7 +116,9 @@ def test_generic_candidate_needs_cookie_words_and_answerable_buttons():
     banner = decide.find_banner(snapshot, RULES, WORDS)
     assert banner.detection.selector == "div.cookiebar"
     assert [(b.role, b.text) for b in banner.detection.buttons] == [("accept", "Accepteren"), ("more-info", "Cookie-instellingen")]
-    assert decide.plan("reject", banner) == []  # a settings page elsewhere is not a reject path
+    # a settings page elsewhere is never clicked as an answer: the only reject path follows it (the
+    # engine does only to a page of the same site), refuses there and comes back
+    assert [[(s.kind, s.href) for s in p] for p in decide.plan("reject", banner)] == [[("settings-page", "https://x.nl/privacy")]]
 
 
 # -- unseen-banner hardening: waiting, settings panels, first-layer toggles, banners in iframes ------------------
