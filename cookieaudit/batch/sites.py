@@ -14,6 +14,7 @@ unreadable, too large, a CSV without a ``site`` column, no lines, or no valid li
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -26,7 +27,7 @@ from urllib.parse import urlsplit
 from ..errors import InputError
 from ..scanner.crawl import validate_start_url
 
-__all__ = ["CSV_COLUMNS", "SiteSpec", "read_site_list", "parse_site_list"]
+__all__ = ["CSV_COLUMNS", "SiteSpec", "decode_list", "read_site_list", "parse_site_list"]
 
 CSV_COLUMNS = ("site", "statement", "pages", "name")
 STATEMENT_KEYWORDS = ("auto", "none")
@@ -73,12 +74,33 @@ def read_site_list(path: str | Path) -> list[SiteSpec]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read site list {path}: {exc.strerror or exc}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+    text = decode_list(data, f"site list {path}")
     return parse_site_list(text, str(path), base_dir=path.resolve().parent,
                            as_csv=path.suffix.lower() == ".csv" or None)
+
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def decode_list(data: bytes, what: str) -> str:
+    """The text of a list file as editors save it: UTF-8 (with or without a BOM), UTF-16 or
+    UTF-32 with a BOM (Windows' "Unicode", PowerShell's ``Out-File``), else Windows-1252.
+
+    A file with NUL bytes and no BOM is not a text list: InputError naming ``what``.
+    """
+    for bom, encoding in _BOMS:  # UTF-32 LE before UTF-16 LE: its BOM starts with UTF-16's
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise InputError(f"{what}: not readable as {encoding.upper()} text") from None
+    if b"\0" in data:
+        raise InputError(f"{what}: not a text file (NUL bytes; save it as UTF-8)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 def parse_site_list(text: str, label: str = "<list>", base_dir: Optional[Path] = None,

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from .._aio import run_sync
+from ..batch.sites import decode_list
 from ..errors import InputError
 from ..exitcodes import help_text
 from ..options import ScanOptions
@@ -35,9 +36,10 @@ def _read_urls(values: tuple[str, ...]) -> list[str]:
         if value.startswith("@"):
             path = Path(value[1:])
             try:
-                lines = path.read_text(encoding="utf-8").splitlines()
+                data = path.read_bytes()
             except OSError as exc:
                 raise InputError(f"cannot read URL list {path}: {exc.strerror or exc}") from None
+            lines = decode_list(data, f"URL list {path}").splitlines()
             urls += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
         else:
             urls.append(value)
