@@ -91,6 +91,33 @@ def test_terminal_strips_control_and_bidi_characters(result):
     assert "evil?[31m?eman" in text
 
 
+HIDDEN = ("\x1b", "\x07", "\x9b", "\u202e", "\u2066")
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "junit", "sarif", "declaration-markdown", "declaration-html",
+                                 "declaration-csv"])
+def test_every_format_replaces_control_and_bidi_characters(result, fmt):
+    """A cookie name, a page title and a finding message with an escape sequence, a terminal hyperlink,
+    a C1 CSI and bidi overrides: no report (all are printed on terminals, shown in CI pages or browsers)
+    carries them raw; they become '?', as on the terminal."""
+    evil = "evil\x1b[31m\x1b]8;;http://x\x07\x9b2J\u202eeman\u2066"
+    result.cookies.append(result.cookies[0].model_copy(update={"name": evil, "phase": "before_consent"}))
+    result.pages[0] = result.pages[0].model_copy(update={"title": evil})
+    result.findings[0] = result.findings[0].model_copy(update={"message": f"Cookie {evil}.", "cookies": [evil]})
+    if fmt.startswith("declaration-"):
+        text = render_declaration(result, fmt.split("-")[1], lang="en")
+    else:
+        text = render(result, fmt, lang="en")
+    assert not [c for c in HIDDEN if c in text], fmt
+    assert "evil?[31m" in text or "evil\\u001b[31m" in text, fmt  # shown, not dropped (SARIF: JSON escapes)
+    if fmt == "sarif":
+        def strings(node):
+            if isinstance(node, dict):
+                return [s for value in node.values() for s in strings(value)]
+            return [s for value in node for s in strings(value)] if isinstance(node, list) else [node]
+        assert any(evil in s for s in strings(json.loads(text)) if isinstance(s, str))  # the same values, \\u-escaped
+
+
 def test_terminal_verbose_shows_everything_and_default_cuts(result):
     """Without --verbose long lists are cut with a note; --verbose shows every cookie, the pages and the errors."""
     base = result.cookies[0]
