@@ -24,12 +24,16 @@ _EXTENSIONS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": 
 
 
 def _format_of(output: str | None) -> str:
-    if output:
-        name = output.lower()
-        for extension, fmt in _EXTENSIONS.items():
-            if name.endswith(extension) or name.endswith(extension + ".json"):
-                return fmt
-    return "table"
+    """The format -o's extension names; the table without -o. Another extension is a usage error:
+    writing the terminal table into ``rapport.pdf`` would give a file nothing opens."""
+    if not output:
+        return "table"
+    name = output.lower()
+    for extension, fmt in _EXTENSIONS.items():
+        if name.endswith(extension) or name.endswith(extension + ".json"):
+            return fmt
+    raise click.UsageError(f"cannot tell the format from the name {output!r} (.html, .md, .xml, .sarif or .txt): "
+                           "give --format" + (" (for a PDF, print the HTML report)" if name.endswith(".pdf") else ""))
 
 
 @click.command("report")
