@@ -20,7 +20,7 @@ from ..options import ScanOptions
 from ._common import AUDIT_OPTIONS, audit_settings, finish, load_cli_config
 from ._output import check_output_path
 from ._progress import Progress
-from ._reports import check_report_target, command_line, report_options
+from ._reports import check_report_target, command_line, make_output_dir, report_options
 
 __all__ = ["scan_command"]
 
@@ -99,14 +99,11 @@ def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurren
     url = url or config.site
     if not url:
         raise click.UsageError("give the URL to scan (or 'site' in the configuration file)")
+    make_output_dir(output_dir)  # first: `--output-dir audit -o audit/result.json` is one folder
     check_output_path(output)
+    check_output_path(har, "HAR")
     settings = audit_settings(config, statements=statements, follow=follow, fail_on=fail_on, baseline=baseline,
                               compare=compare, lang=lang, rules=rules, allow=allow)
-    if output_dir:
-        try:
-            Path(output_dir).mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"cannot create {output_dir}: {exc.strerror or exc}") from None
     check_report_target(report, output_dir)
     options = make_options(
         pages=pages if pages is not None else (config.pages or _default("pages")),
