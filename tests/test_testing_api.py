@@ -47,3 +47,11 @@ def test_tracking_message_is_terminal_safe():
     text = str(raised.value)
     assert "_ga_?XYZ?" in text and "\u202e" not in text and "\x9b" not in text
     assert text.count("\n") == 1  # one line per cookie kept
+
+
+def test_plugin_failure_text_is_terminal_safe_line_by_line():
+    """What the plugin prints for a failing check (finding details quote cookie names and statement text)."""
+    from cookieaudit.pytest_plugin import _safe
+
+    assert _safe("set-before-consent: _ga_\u202eXYZ\nStatement: \"\x1b]8;;https://x\x07klik\"") == \
+        "set-before-consent: _ga_?XYZ\nStatement: \"?]8;;https://x?klik\""
