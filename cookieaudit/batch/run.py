@@ -23,7 +23,7 @@ from ..errors import InputError
 from .local import Job, default_workers, run_local
 from .progress import BatchProgress
 from .rows import failed_row
-from .sites import SiteSpec, read_site_list
+from .sites import SiteSpec, read_site_list, repeated_lines
 from .store import BatchStore
 from .unit import DEFAULT_GRACE, DEFAULT_SITE_TIMEOUT, UnitRequest
 
@@ -116,6 +116,10 @@ def run_batch(config: BatchConfig) -> BatchOutcome:
         if invalid:
             progress.note(f"{len(invalid)} line(s) of the list cannot be scanned (failed rows): "
                           + "; ".join(spec.invalid for spec in invalid[:3]) + ("; …" if len(invalid) > 3 else ""))
+        repeats = repeated_lines(specs) if to_run else []
+        if repeats:
+            progress.note(f"{len(repeats)} line(s) repeat an earlier site: " + "; ".join(repeats[:3])
+                          + ("; …" if len(repeats) > 3 else ""))
         if stale:
             progress.note(f"{stale} complete result(s) were made with other options and are kept; --force rescans them")
         if to_run and not config.statement_supported and any(

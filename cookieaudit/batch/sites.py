@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from ..errors import InputError
 from ..scanner.crawl import validate_start_url
 
-__all__ = ["CSV_COLUMNS", "SiteSpec", "decode_list", "read_site_list", "parse_site_list"]
+__all__ = ["CSV_COLUMNS", "SiteSpec", "decode_list", "read_site_list", "parse_site_list", "repeated_lines"]
 
 CSV_COLUMNS = ("site", "statement", "pages", "name")
 STATEMENT_KEYWORDS = ("auto", "none")
@@ -145,9 +145,31 @@ def _looks_like_csv(text: str) -> bool:
 
 def _text_rows(text: str):
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
+        line = _TRAILING_COMMENT.sub("", raw).strip()
         if line and not line.startswith("#"):
             yield number, {"site": line}
+
+
+# "www.ede.nl   # Ede, Gelderland": a '#' after white space is never part of a URL (a fragment follows no space)
+_TRAILING_COMMENT = re.compile(r"\s+#.*$")
+
+
+def repeated_lines(specs: list[SiteSpec]) -> list[str]:
+    """Notes on lines that repeat an earlier line's site, statement and pages: they are scanned again
+    (into their own folder), which is seldom meant in a list of sites.
+
+    >>> repeated_lines(parse_site_list("www.ede.nl\\nwww.assen.nl\\nhttps://www.ede.nl/\\n", as_csv=False))
+    ['line 3 repeats line 1 (https://www.ede.nl/): scanned again into sites/www.ede.nl-2']
+    """
+    first: dict[tuple, SiteSpec] = {}
+    notes = []
+    for spec in specs:
+        if spec.invalid:
+            continue
+        earlier = first.setdefault((spec.site, spec.statement, spec.pages), spec)
+        if earlier is not spec:
+            notes.append(f"line {spec.line} repeats line {earlier.line} ({spec.site}): scanned again into sites/{spec.folder}")
+    return notes
 
 
 def _csv_rows(text: str, label: str, errors: list[str]):

@@ -125,3 +125,21 @@ def test_a_binary_list_is_one_clear_error(tmp_path):
     path.write_bytes(b"PK\x03\x04\x00\x00\x08\x00www.denhaag.nl")
     with pytest.raises(InputError, match="lijst.xlsx: not a text file"):
         read_site_list(path)
+
+
+def test_a_comment_after_a_url_is_dropped():
+    specs = parse_site_list("www.ede.nl   # Ede, Gelderland\nhttps://www.assen.nl/#main\n", as_csv=False)
+    assert [s.site for s in specs] == ["https://www.ede.nl/", "https://www.assen.nl/"]  # a fragment is not a comment (normalised away)
+    assert all(s.invalid is None for s in specs)
+
+
+def test_repeated_sites_are_named():
+    """A researcher's list with a site twice: both are scanned (their own folders), and the repeat is named."""
+    from cookieaudit.batch.sites import repeated_lines
+
+    specs = parse_site_list("www.ede.nl\nwww.assen.nl\n\nhttps://www.ede.nl/\nwww.ede.nl/nieuws\nwww.assen.nl\n", as_csv=False)
+    assert repeated_lines(specs) == [
+        "line 4 repeats line 1 (https://www.ede.nl/): scanned again into sites/www.ede.nl-2",
+        "line 6 repeats line 2 (https://www.assen.nl/): scanned again into sites/www.assen.nl-2"]
+    csv_specs = parse_site_list("site,pages\nwww.ede.nl,5\nwww.ede.nl,50\n")
+    assert repeated_lines(csv_specs) == []  # other pages: a deliberate second run
