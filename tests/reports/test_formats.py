@@ -283,6 +283,9 @@ def test_html_is_self_contained_and_escaped(result, tmp_path):
 def test_html_in_both_languages(result):
     """--lang nl and en change the words."""
     assert "Bevindingen" in render(result, "html", lang="nl") and "Findings" in render(result, "html", lang="en")
+    dutch = render(result, "html", lang="nl")
+    assert ", regel 20</footer>" in dutch and ", line " not in dutch  # the statement quote's line, in the report's language
+    assert ", line 20</footer>" in render(result, "html", lang="en")
 
 
 # -- declaration -------------------------------------------------------------------------------------------
