@@ -286,6 +286,7 @@ def test_html_in_both_languages(result):
     dutch = render(result, "html", lang="nl")
     assert ", regel 20</footer>" in dutch and ", line " not in dutch  # the statement quote's line, in the report's language
     assert ", line 20</footer>" in render(result, "html", lang="en")
+    assert "third-party cookies" not in dutch and " · cookies van derden " in dutch
 
 
 # -- declaration -------------------------------------------------------------------------------------------
