@@ -185,8 +185,8 @@ def _banners(result: AuditedResult, words) -> list[str]:
         state = words("banner_detected") if banner.detected else words("banner_not_detected")
         action = ""
         if banner.action:
-            action = f"{banner.action}, " + (words("banner_verified") if banner.verified else words("banner_not_verified"))
-        rows.append([md_escape(words.phase(info.name)), state, md_escape(banner.cmp or ""), md_escape(action),
+            action = f"{words.banner_action(banner.action)}, " + (words("banner_verified") if banner.verified else words("banner_not_verified"))
+        rows.append([md_escape(words.phase(info.name)), state, md_escape(words.cmp(banner.cmp)), md_escape(action),
                      md_escape(banner.reason or "")])
     if not rows:
         return []

@@ -235,7 +235,7 @@ def _banners(console, result, words, phases, verbose) -> None:
         state = words("banner_detected") if banner.detected else words("banner_not_detected")
         if banner.action:
             verified = words("banner_verified") if banner.verified else words("banner_not_verified")
-            action = Text(f"{banner.action}, {verified}", style="green" if banner.verified else "yellow")
+            action = Text(f"{words.banner_action(banner.action)}, {verified}", style="green" if banner.verified else "yellow")
         else:
             action = Text("-", style="dim")
         note = banner.reason or ""

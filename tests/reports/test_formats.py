@@ -289,6 +289,21 @@ def test_html_in_both_languages(result):
     assert "third-party cookies" not in dutch and " · cookies van derden " in dutch
 
 
+@pytest.mark.parametrize("fmt", ["html", "markdown", "table"])
+def test_banner_answers_in_the_reports_language(result, fmt):
+    """The banner's action ('reject', 'accept') and a custom banner's platform ('generic') in Dutch words."""
+    phases = [info.model_copy(update={"banner": info.banner.model_copy(update={"cmp": "generic"})}) if info.banner else info
+              for info in result.phases]
+    result.phases = phases
+    assert any(info.banner and info.banner.action == "reject" for info in phases)
+    dutch = render(result, fmt, lang="nl", verbose=True)
+    assert "weigeren, bevestigd" in dutch or "weigeren · bevestigd" in dutch, fmt
+    assert "reject, " not in dutch and "reject · " not in dutch
+    if fmt != "table":  # the terminal's platform column is narrow: the name as it is
+        assert "generiek (eigen melding)" in dutch
+        assert "generic (custom banner)" in render(result, fmt, lang="en")
+
+
 # -- declaration -------------------------------------------------------------------------------------------
 def test_declaration_draft(result):
     """A row per family, in the statement's own purpose headings, marking what is declared; CSV escapes formulas."""
