@@ -79,6 +79,14 @@ def run_batch(config: BatchConfig) -> BatchOutcome:
     specs = read_site_list(config.sites_file)
     store = BatchStore(config.output_dir)
     store.prepare()
+    store.lock()  # one batch at a time writes into a folder
+    try:
+        return _run_prepared(config, specs, store)
+    finally:
+        store.release()
+
+
+def _run_prepared(config: BatchConfig, specs: list[SiteSpec], store: BatchStore) -> BatchOutcome:
     if config.dask:
         from .dask_runner import require_dask
 
