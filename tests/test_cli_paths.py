@@ -46,3 +46,11 @@ def test_audit_output_inside_the_new_output_dir(tmp_path):
     assert (folder / "result.json").is_file() and (folder / "report.md").is_file()
     elsewhere = cookieaudit("audit", str(saved), "--output-dir", str(folder), "-o", str(tmp_path / "nee" / "r.json"), "-q")
     assert elsewhere.returncode == 2 and "does not exist (it is not created)" in elsewhere.stderr
+
+
+def test_statement_output_is_checked_before_fetching(tmp_path):
+    """`statement URL -o missing/x.json`: the output folder is refused before a browser fetches the URL."""
+    done = cookieaudit("statement", "https://www.denhaag.nl/privacyverklaring", "--browser-path",
+                       str(tmp_path / "geen-chromium"), "--format", "json", "-o", str(tmp_path / "nergens" / "d.json"))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("cookieaudit: error: cannot write output ") and "browser" not in done.stderr
