@@ -46,6 +46,20 @@ def _read_urls(values: tuple[str, ...]) -> list[str]:
     return urls
 
 
+def _check_timezone(ctx, param, value):
+    """An IANA time zone name: Chromium refuses to start with another, which read as "no browser" (exit 4)."""
+    if not value:
+        return value
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        if zoneinfo.available_timezones():  # without a time zone database nothing can be checked here
+            raise click.BadParameter(f"unknown time zone {value!r}: give an IANA name such as Europe/Amsterdam or UTC")
+    return value
+
+
 @click.command("scan", epilog=help_text())
 @click.argument("url", required=False)
 @click.option("--pages", type=int, default=None, help=f"Most pages visited per phase.  [default: {_default('pages')}]")
@@ -67,7 +81,8 @@ def _read_urls(values: tuple[str, ...]) -> list[str]:
 @click.option("--user-agent", help="User agent (default: the browser's own, as a normal desktop Chrome).")
 @click.option("--viewport", default="x".join(map(str, _default("viewport"))), show_default=True, help="Window size, WIDTHxHEIGHT.")
 @click.option("--locale", default=_default("locale"), show_default=True)
-@click.option("--timezone", default=_default("timezone"), show_default=True)
+@click.option("--timezone", default=_default("timezone"), show_default=True, callback=_check_timezone,
+              help="IANA time zone the pages see.")
 @click.option("--proxy", help="Proxy server, e.g. http://proxy:3128.")
 @click.option("--headed", is_flag=True, help="Show the browser window.")
 @click.option("--block-third-party-cookies", is_flag=True, help="Block third-party cookies (default: allowed, like desktop Chrome).")
