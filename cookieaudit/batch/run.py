@@ -20,6 +20,7 @@ from typing import Optional
 
 from .._version import __version__
 from ..errors import InputError
+from ..safety import strip_credentials
 from .local import Job, default_workers, run_local
 from .progress import BatchProgress
 from .rows import failed_row
@@ -110,7 +111,8 @@ def _run_prepared(config: BatchConfig, specs: list[SiteSpec], store: BatchStore)
     notes: list[str] = []
     started_at = _now()
     run_info = {"cookieaudit_batch": 1, "tool_version": __version__, "sites_file": str(config.sites_file),
-                "sites": len(specs), "options": list(config.scan_args), "pages": config.pages,
+                "sites": len(specs), "options": [strip_credentials(arg) for arg in config.scan_args],  # no proxy password
+                "pages": config.pages,
                 "statement": config.statement_default, "workers": workers,
                 "runner": f"dask {config.dask}" if config.dask else "local", "site_timeout": config.site_timeout,
                 "started_at": started_at, "finished_at": None, "interrupted": None}

@@ -196,3 +196,15 @@ def test_one_batch_at_a_time_per_output_folder(tmp_path):
     again = BatchStore(tmp_path / "uit")
     again.lock()
     again.release()
+
+
+def test_batch_json_keeps_no_proxy_password(tmp_path, specs):
+    """batch.json records the scan options; a proxy's user:password is left out, as in every result."""
+    listing = tmp_path / "lijst.txt"
+    listing.write_text("www.denhaag.nl\n", encoding="utf-8")
+    config = BatchConfig(sites_file=listing, output_dir=tmp_path / "uit", quiet=True, workers=1,
+                         scan_args=("--proxy", "http://jan:Geheim123@proxy.gemeente.nl:3128",
+                                    "--browser-path", "/does/not/exist"))
+    run_batch(config)
+    text = (tmp_path / "uit" / "batch.json").read_text(encoding="utf-8")
+    assert "Geheim123" not in text and "http://proxy.gemeente.nl:3128" in text
