@@ -13,7 +13,7 @@ import click
 from ..reports import load_result
 from ..reports.declaration import DECLARATION_FORMATS, render_declaration
 from ..reports.view import prepare
-from ._output import check_output_path, write_text
+from ._output import check_not_input, check_output_path, write_text
 from ._reports import LANG_OPTION
 
 __all__ = ["declaration_command"]
@@ -41,6 +41,7 @@ def _format_of(output: str | None) -> str:
 def declaration_command(result_file, lang, fmt, output):
     """Draft the cookie declaration a site should publish, from what a saved scan observed."""
     check_output_path(output)
+    check_not_input(output, result_file)
     fmt = fmt or _format_of(output)
     result = prepare(load_result(Path(result_file)))
     write_text(render_declaration(result, fmt, lang=lang), output)

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from ..reports import RENDER_FORMATS, load_result, render, screenshot_base
-from ._output import check_output_path, write_text
+from ._output import check_not_input, check_output_path, write_text
 from ._reports import LANG_OPTION, terminal_width
 
 __all__ = ["report_command"]
@@ -52,6 +52,7 @@ def _format_of(output: str | None) -> str:
 def report_command(result_file, fmt, output, lang, include_values, fail_on, base_dir, verbose):
     """Render a saved result (scan or audit JSON) as HTML, Markdown, JUnit XML, SARIF or a table."""
     check_output_path(output)
+    check_not_input(output, result_file)
     fmt = fmt or _format_of(output)
     path = Path(result_file)
     result = load_result(path)

@@ -134,3 +134,15 @@ def test_output_name_picks_the_format_or_is_a_usage_error(saved, tmp_path):
         assert len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "rapport.pdf").exists() and not (tmp_path / "t.xlsx").exists()
     assert cookieaudit("report", str(saved), "--format", "table", "-o", str(tmp_path / "rapport.txt.pdf")).returncode == 0
+
+
+def test_a_rendering_is_never_written_over_its_result(saved, tmp_path):
+    """`report r.json --format html -o r.json` would replace the only copy of the result with HTML."""
+    copy = tmp_path / "result.json"
+    copy.write_text(saved.read_text(encoding="utf-8"), encoding="utf-8")
+    before = copy.read_bytes()
+    for args in (["report", str(copy), "--format", "html", "-o", str(copy)],
+                 ["declaration", str(copy), "--format", "csv", "-o", str(tmp_path / "." / "result.json")]):
+        done = cookieaudit(*args)
+        assert done.returncode == 2 and "it is the result being read" in done.stderr, done.stderr
+    assert copy.read_bytes() == before
