@@ -62,7 +62,7 @@ def render_terminal(result: AuditedResult, *, lang: Optional[str] = None, verbos
     header.append(terminal_safe(result.site, 200))
     console.print(header)
     pages = len({p.url for p in result.pages})
-    console.print(Text(f"{result.started_at:%Y-%m-%d %H:%M} UTC  ·  {pages} {words('pages').lower()}  ·  "
+    console.print(Text(f"{result.started_at:%Y-%m-%d %H:%M} UTC  ·  {pages} {words.unit('page', pages)}  ·  "
                        + ", ".join(words.phase(p) for p in phases), style="dim"))
     if not result.complete:
         console.print(Text(words("incomplete"), style="bold red"))

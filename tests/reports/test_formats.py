@@ -71,7 +71,7 @@ def test_terminal_order_width_and_content(result):
              for title in ("Findings", "Cookies per phase", "Trackers per phase", "Storage", "The consent banner")]
     assert order == sorted(order)
     assert lines[-2] == "Verdict: FAILS (--fail-on error): 4 error, 1 warning, 2 info"
-    assert lines[-1] == "5 cookies, 1 tracker domains, 1 storage entries"
+    assert lines[-1] == "5 cookies, 1 tracker domain, 1 storage entry"  # singular for one
     assert "set-before-consent" in text and "730d/400d" in text and "google-analytics.com" in text
     assert SECRET not in text
 
@@ -287,6 +287,17 @@ def test_html_in_both_languages(result):
     assert ", regel 20</footer>" in dutch and ", line " not in dutch  # the statement quote's line, in the report's language
     assert ", line 20</footer>" in render(result, "html", lang="en")
     assert "third-party cookies" not in dutch and " · cookies van derden " in dutch
+
+
+def test_counts_in_singular_and_plural(result):
+    """'1 page' / '1 pagina', '2 pagina's'; '1 tracker domain' — never '1 pages'."""
+    one = result.model_copy(update={"pages": [result.pages[0]]})
+    assert "UTC  ·  1 page  ·  " in render(one, "table", lang="en")
+    assert "UTC  ·  1 pagina  ·  " in render(one, "table", lang="nl")
+    assert " · 1 pagina · " in render(one, "html", lang="nl")
+    pages = len({p.url for p in result.pages})
+    assert pages > 1 and f"UTC  ·  {pages} pagina's  ·  " in render(result, "table", lang="nl")
+    assert render(result, "table", lang="nl").splitlines()[-1] == "5 cookies, 1 trackerdomein, 1 opgeslagen item"
 
 
 @pytest.mark.parametrize("fmt", ["html", "markdown", "table"])
