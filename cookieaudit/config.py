@@ -85,7 +85,7 @@ def find_config(directory: Optional[Path] = None) -> Optional[Path]:
     pyproject = directory / PYPROJECT
     if pyproject.is_file():
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             return None  # somebody else's broken pyproject is not our configuration
         if isinstance(data.get("tool"), dict) and "cookieaudit" in data["tool"]:
@@ -105,12 +105,14 @@ def load_config(path: Optional[str] = None, directory: Optional[Path] = None) ->
         config_path = Path(path)
     name = str(config_path)
     try:
-        text = config_path.read_text(encoding="utf-8")
+        text = config_path.read_text(encoding="utf-8-sig")  # Windows editors may add a BOM; TOML is UTF-8
     except FileNotFoundError:
         raise InputError(f"config {name}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"config {name}: is a directory") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise InputError(f"config {name}: not UTF-8 text (TOML files are UTF-8; save it as UTF-8)") from None
+    except OSError as exc:
         raise InputError(f"config {name}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
     try:
         data = tomllib.loads(text)

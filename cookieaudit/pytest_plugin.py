@@ -81,6 +81,7 @@ def _run_audit(config):
         options["consent"] = config.getoption("cookieaudit_consent")
     output_dir = config.getoption("cookieaudit_output_dir")
     if output_dir:
+        _check_output_dir(output_dir)  # before the scan, not after it
         options["output_dir"] = output_dir
     audit = getattr(cookieaudit, "audit", None)
     if audit is None:
@@ -100,16 +101,32 @@ def _run_audit(config):
                        statement_sources=list(sources))
     except CookieauditError as exc:
         raise CookieAuditError(str(exc)) from None
+    config._cookieaudit_result = result
     if output_dir:
         from pathlib import Path
 
         from cookieaudit.reports import write_reports
 
-        (Path(output_dir) / "result.json").write_text(result.to_json(), encoding="utf-8")
-        write_reports(result, ["all"], output_dir, lang=config.getoption("cookieaudit_lang"),
-                      fail_on=config.getoption("cookieaudit_fail_on"))
-    config._cookieaudit_result = result
+        try:
+            (Path(output_dir) / "result.json").write_text(result.to_json(), encoding="utf-8")
+            write_reports(result, ["all"], output_dir, lang=config.getoption("cookieaudit_lang"),
+                          fail_on=config.getoption("cookieaudit_fail_on"))
+        except (OSError, CookieauditError) as exc:  # e.g. a full disk: one collection error, no traceback
+            raise CookieAuditError(f"cannot write into --cookieaudit-output-dir {output_dir}: "
+                                   f"{getattr(exc, 'strerror', None) or exc}") from None
     return result
+
+
+def _check_output_dir(output_dir: str) -> None:
+    import os
+    from pathlib import Path
+
+    try:
+        Path(output_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CookieAuditError(f"cannot create --cookieaudit-output-dir {output_dir}: {exc.strerror or exc}") from None
+    if not os.access(output_dir, os.W_OK | os.X_OK):
+        raise CookieAuditError(f"cannot write into --cookieaudit-output-dir {output_dir}: permission denied")
 
 
 class CookieAuditSite(pytest.Collector):
@@ -119,7 +136,7 @@ class CookieAuditSite(pytest.Collector):
         try:
             result = _run_audit(self.config)
         except CookieAuditError as exc:
-            raise self.CollectError(f"cookieaudit: {exc}") from None
+            raise self.CollectError(f"cookieaudit: {_safe(exc)}") from None
         from cookieaudit.reports.checks import checks_of, suites_of
 
         checks = checks_of(result)
@@ -163,9 +180,9 @@ class CookieAuditCheck(pytest.Item):
         failing = [f for f in self.check.findings if view.fails(f, threshold)]
         if failing:
             words = labels(view.lang_of(self.result, self.config.getoption("cookieaudit_lang")))
-            raise CookieAuditFailure("\n\n".join(details(f, self.result, words) for f in failing))
+            raise CookieAuditFailure("\n\n".join(_safe(details(f, self.result, words)) for f in failing))
         for finding in self.check.findings:  # below the threshold: shown, not failed
-            self.add_report_section("call", "cookieaudit", f"[{finding.severity}] {finding.message}")
+            self.add_report_section("call", "cookieaudit", _safe(f"[{finding.severity}] {finding.message}"))
 
     def repr_failure(self, excinfo, style: Optional[str] = None):
         if isinstance(excinfo.value, CookieAuditFailure):
@@ -174,6 +191,14 @@ class CookieAuditCheck(pytest.Item):
 
     def reportinfo(self):
         return self.result.site, None, f"cookieaudit {self.check.suite} {self.check.kind} [{self.check.family}]"
+
+
+def _safe(text: object) -> str:
+    """Site strings (cookie names, titles, statement quotes) for pytest's terminal: line by line, no
+    control or bidi characters."""
+    from cookieaudit.safety import terminal_safe
+
+    return "\n".join(terminal_safe(line) for line in str(text).split("\n"))
 
 
 def pytest_configure(config) -> None:

@@ -23,6 +23,7 @@ from .models import Cookie, RequestGroup, RequestRecord, SetBy, StorageEntry
 __all__ = ["PageAudit", "TrackingBeforeConsent"]
 
 PHASES = ("before_consent", "after_reject", "after_accept")
+PURPOSES = ("functional", "analytic", "marketing", "unknown")
 NON_FUNCTIONAL = ("analytic", "marketing")
 _STORAGE_JS = """() => {
   const out = [];
@@ -232,15 +233,15 @@ class PageAudit:
     def cookies(self, purpose: Union[str, Iterable[str], None] = None, phase: Union[str, Iterable[str], None] = None
                 ) -> list[Cookie]:
         """Cookies seen so far (a fresh snapshot first), optionally of some purposes and phases."""
+        purposes, phases = _as_set(purpose, PURPOSES, "purpose"), _as_set(phase, PHASES, "phase")
         self.snapshot()
-        purposes, phases = _as_set(purpose), _as_set(phase)
         return [c for c in self._cookies.values()
                 if (purposes is None or c.purpose in purposes) and (phases is None or c.phase in phases)]
 
     def storage(self, phase: Union[str, Iterable[str], None] = None) -> list[StorageEntry]:
         """localStorage and sessionStorage keys seen on the visited pages (values are not kept)."""
+        phases = _as_set(phase, PHASES, "phase")
         self.snapshot()
-        phases = _as_set(phase)
         return [e for e in self._storage.values() if phases is None or e.phase in phases]
 
     def trackers(self, phase: Union[str, Iterable[str], None] = None, everything: bool = False) -> list[RequestGroup]:
@@ -249,7 +250,7 @@ class PageAudit:
         from .domains import registrable_domain, same_site
         from .scanner.urls import redact_url
 
-        phases = _as_set(phase)
+        phases = _as_set(phase, PHASES, "phase")
         site_host = urlsplit(self.site or "").hostname or ""
         groups: dict[tuple[str, str], RequestGroup] = {}
         for req_phase, url, resource_type, page_url in list(self._requests):
@@ -292,16 +293,22 @@ class PageAudit:
             example = group.requests[0].url if group.requests else ""
             lines.append(f"  tracker {group.domain} — {group.purpose or 'unknown'}"
                          f"{', ' + group.vendor if group.vendor else ''}; {group.count} request(s), e.g. {example}")
-        raise TrackingBeforeConsent("\n".join(lines))
+        from .safety import terminal_safe  # names and URLs are the site's: no escape sequences in test output
+
+        raise TrackingBeforeConsent("\n".join(terminal_safe(line) for line in lines))
 
     def close(self) -> None:
         """Stop recording (the page and context stay as they are)."""
         self._closed = True
 
 
-def _as_set(value) -> Optional[set]:
+def _as_set(value, allowed: tuple[str, ...], what: str) -> Optional[set]:
+    """The asked values as a set (None: all); ValueError for a value that can never match, so that
+    ``cookies(phase="after-reject") == []`` fails instead of passing for ever."""
     if value is None:
         return None
-    if isinstance(value, str):
-        return {value}
-    return set(value)
+    values = {value} if isinstance(value, str) else set(value)
+    unknown = sorted(str(v) for v in values - set(allowed))
+    if unknown:
+        raise ValueError(f"unknown {what} {', '.join(map(repr, unknown))}; choose from {', '.join(allowed)}")
+    return values

@@ -39,3 +39,25 @@ def test_any_config_file_loads_or_is_one_input_error(text):
             assert "cookieaudit.toml" in str(exc)
             return
         assert isinstance(loaded, Config)
+
+
+def test_config_saved_with_a_utf8_bom_is_read(tmp_path):
+    """Notepad's "UTF-8 with BOM": the file is read (tomllib alone says "Invalid statement" at 1:1)."""
+    path = tmp_path / "cookieaudit.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + 'fail-on = "warning"\npages = 5\n'.encode())
+    loaded = load_config(str(path))
+    assert loaded.fail_on == "warning" and loaded.pages == 5
+    (tmp_path / "pyproject.toml").write_bytes(b"\xef\xbb\xbf[tool.cookieaudit]\nlang = 'nl'\n")
+    path.unlink()
+    assert load_config(directory=tmp_path).lang == "nl"
+
+
+def test_config_in_utf16_is_one_clear_line(tmp_path):
+    path = tmp_path / "cookieaudit.toml"
+    path.write_bytes('\ufefffail-on = "warning"\n'.encode("utf-16-le"))
+    try:
+        load_config(str(path))
+    except InputError as exc:
+        assert str(exc) == f"config {path}: not UTF-8 text (TOML files are UTF-8; save it as UTF-8)"
+    else:
+        raise AssertionError("a UTF-16 config loaded")

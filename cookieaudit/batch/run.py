@@ -20,10 +20,11 @@ from typing import Optional
 
 from .._version import __version__
 from ..errors import InputError
+from ..safety import strip_credentials
 from .local import Job, default_workers, run_local
 from .progress import BatchProgress
 from .rows import failed_row
-from .sites import SiteSpec, read_site_list
+from .sites import SiteSpec, read_site_list, repeated_lines
 from .store import BatchStore
 from .unit import DEFAULT_GRACE, DEFAULT_SITE_TIMEOUT, UnitRequest
 
@@ -79,6 +80,14 @@ def run_batch(config: BatchConfig) -> BatchOutcome:
     specs = read_site_list(config.sites_file)
     store = BatchStore(config.output_dir)
     store.prepare()
+    store.lock()  # one batch at a time writes into a folder
+    try:
+        return _run_prepared(config, specs, store)
+    finally:
+        store.release()
+
+
+def _run_prepared(config: BatchConfig, specs: list[SiteSpec], store: BatchStore) -> BatchOutcome:
     if config.dask:
         from .dask_runner import require_dask
 
@@ -102,7 +111,8 @@ def run_batch(config: BatchConfig) -> BatchOutcome:
     notes: list[str] = []
     started_at = _now()
     run_info = {"cookieaudit_batch": 1, "tool_version": __version__, "sites_file": str(config.sites_file),
-                "sites": len(specs), "options": list(config.scan_args), "pages": config.pages,
+                "sites": len(specs), "options": [strip_credentials(arg) for arg in config.scan_args],  # no proxy password
+                "pages": config.pages,
                 "statement": config.statement_default, "workers": workers,
                 "runner": f"dask {config.dask}" if config.dask else "local", "site_timeout": config.site_timeout,
                 "started_at": started_at, "finished_at": None, "interrupted": None}
@@ -116,6 +126,10 @@ def run_batch(config: BatchConfig) -> BatchOutcome:
         if invalid:
             progress.note(f"{len(invalid)} line(s) of the list cannot be scanned (failed rows): "
                           + "; ".join(spec.invalid for spec in invalid[:3]) + ("; …" if len(invalid) > 3 else ""))
+        repeats = repeated_lines(specs) if to_run else []
+        if repeats:
+            progress.note(f"{len(repeats)} line(s) repeat an earlier site: " + "; ".join(repeats[:3])
+                          + ("; …" if len(repeats) > 3 else ""))
         if stale:
             progress.note(f"{stale} complete result(s) were made with other options and are kept; --force rescans them")
         if to_run and not config.statement_supported and any(

@@ -14,6 +14,7 @@ unreadable, too large, a CSV without a ``site`` column, no lines, or no valid li
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -26,7 +27,7 @@ from urllib.parse import urlsplit
 from ..errors import InputError
 from ..scanner.crawl import validate_start_url
 
-__all__ = ["CSV_COLUMNS", "SiteSpec", "read_site_list", "parse_site_list"]
+__all__ = ["CSV_COLUMNS", "SiteSpec", "decode_list", "read_site_list", "parse_site_list", "repeated_lines"]
 
 CSV_COLUMNS = ("site", "statement", "pages", "name")
 STATEMENT_KEYWORDS = ("auto", "none")
@@ -73,12 +74,33 @@ def read_site_list(path: str | Path) -> list[SiteSpec]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read site list {path}: {exc.strerror or exc}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+    text = decode_list(data, f"site list {path}")
     return parse_site_list(text, str(path), base_dir=path.resolve().parent,
                            as_csv=path.suffix.lower() == ".csv" or None)
+
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def decode_list(data: bytes, what: str) -> str:
+    """The text of a list file as editors save it: UTF-8 (with or without a BOM), UTF-16 or
+    UTF-32 with a BOM (Windows' "Unicode", PowerShell's ``Out-File``), else Windows-1252.
+
+    A file with NUL bytes and no BOM is not a text list: InputError naming ``what``.
+    """
+    for bom, encoding in _BOMS:  # UTF-32 LE before UTF-16 LE: its BOM starts with UTF-16's
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise InputError(f"{what}: not readable as {encoding.upper()} text") from None
+    if b"\0" in data:
+        raise InputError(f"{what}: not a text file (NUL bytes; save it as UTF-8)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 def parse_site_list(text: str, label: str = "<list>", base_dir: Optional[Path] = None,
@@ -123,9 +145,31 @@ def _looks_like_csv(text: str) -> bool:
 
 def _text_rows(text: str):
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
+        line = _TRAILING_COMMENT.sub("", raw).strip()
         if line and not line.startswith("#"):
             yield number, {"site": line}
+
+
+# "www.ede.nl   # Ede, Gelderland": a '#' after white space is never part of a URL (a fragment follows no space)
+_TRAILING_COMMENT = re.compile(r"\s+#.*$")
+
+
+def repeated_lines(specs: list[SiteSpec]) -> list[str]:
+    """Notes on lines that repeat an earlier line's site, statement and pages: they are scanned again
+    (into their own folder), which is seldom meant in a list of sites.
+
+    >>> repeated_lines(parse_site_list("www.ede.nl\\nwww.assen.nl\\nhttps://www.ede.nl/\\n", as_csv=False))
+    ['line 3 repeats line 1 (https://www.ede.nl/): scanned again into sites/www.ede.nl-2']
+    """
+    first: dict[tuple, SiteSpec] = {}
+    notes = []
+    for spec in specs:
+        if spec.invalid:
+            continue
+        earlier = first.setdefault((spec.site, spec.statement, spec.pages), spec)
+        if earlier is not spec:
+            notes.append(f"line {spec.line} repeats line {earlier.line} ({spec.site}): scanned again into sites/{spec.folder}")
+    return notes
 
 
 def _csv_rows(text: str, label: str, errors: list[str]):

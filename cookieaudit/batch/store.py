@@ -40,6 +40,7 @@ __all__ = ["RECORD_NAME", "BatchStore", "atomic_write"]
 RECORD_NAME = "site.json"
 RECORD_VERSION = 1
 WORK_PREFIX = ".work-"
+LOCK_NAME = ".batch.lock"
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
@@ -65,6 +66,7 @@ class BatchStore:
     def __init__(self, root: str | Path):
         self.root = Path(root)
         self.sites_dir = self.root / "sites"
+        self._lock_fd: Optional[int] = None
 
     # -- set-up ---------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -75,6 +77,37 @@ class BatchStore:
             (self.root / ".write-test").unlink()
         except OSError as exc:
             raise InputError(f"cannot write to the output folder {self.root}: {exc.strerror or exc}") from None
+
+    def lock(self) -> None:
+        """Take the folder's lock (``flock`` on ``.batch.lock``, held until :meth:`release` or the
+        process ends, also by SIGKILL), so that a second batch — a rerun started while the first still
+        runs — cannot clear the first one's work folders and rewrite its summaries: InputError (exit 2)."""
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; one batch per folder is up to the user
+            return
+        path = self.root / LOCK_NAME
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise InputError(f"cannot write to the output folder {self.root}: {exc.strerror or exc}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.read(fd, 64).decode("ascii", "replace").strip()
+            os.close(fd)
+            raise InputError(f"another batch is writing into {self.root}"
+                             + (f" (process {holder})" if holder.isdigit() else "")
+                             + ": wait for it to end, or stop it; a rerun then resumes") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._lock_fd = fd
+
+    def release(self) -> None:
+        """Give up the folder's lock (the file stays: removing it would race a batch starting now)."""
+        fd, self._lock_fd = self._lock_fd, None
+        if fd is not None:
+            os.close(fd)
 
     def site_dir(self, spec: SiteSpec) -> Path:
         return self.sites_dir / spec.folder

@@ -103,6 +103,31 @@ def audit_settings(config: Config, *, statements, follow, fail_on, baseline, com
     )
 
 
+def baseline_site_note(result) -> Optional[str]:
+    """A baseline made for another site still matches findings (ids name kind, family and phase, not
+    the site), so a copied baseline would silently accept this site's findings: say so."""
+    audit = getattr(result, "audit", None)
+    if audit is None or not audit.baseline:
+        return None
+    from urllib.parse import urlsplit
+
+    from ..auditing.baseline import load_baseline
+    from ..domains import registrable_domain
+    from ..safety import terminal_safe
+
+    try:
+        site = load_baseline(audit.baseline).site
+        if not site:
+            return None
+        theirs, ours = (registrable_domain(urlsplit(url).hostname or "") for url in (site, result.site))
+    except Exception:  # the baseline was read once already; a note is not worth an error
+        return None
+    if not theirs or theirs == ours:
+        return None
+    return terminal_safe(f"the baseline {audit.baseline} was made for {site}, not for this site ({result.site}); "
+                         "its entries were applied by kind and name")
+
+
 def finish(outcome: RunOutcome, *, output: Optional[str], output_format: str, report=(), output_dir: Optional[str] = None,
            lang: Optional[str] = None, include_values: bool = False, verbose: bool = False, quiet: bool = False,
            screenshots: Optional[str] = None) -> None:
@@ -132,6 +157,9 @@ def finish(outcome: RunOutcome, *, output: Optional[str], output_format: str, re
 
             emit_reports(result, report, output_dir, lang=lang, include_values=include_values, quiet=quiet,
                          base_dir=screenshots)
+        note = baseline_site_note(result)
+        if note:
+            click.echo(f"cookieaudit: note: {note}", err=True)
     if outcome.interrupted:
         written = "; partial result written" if output else ""
         click.echo(f"cookieaudit: interrupted by {outcome.interrupted}{written}", err=True)

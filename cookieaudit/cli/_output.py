@@ -15,7 +15,7 @@ import click
 from ..errors import InputError
 from ..safety import json_terminal_safe, terminal_safe
 
-__all__ = ["FORMAT_OPTION", "check_output_path", "print_table", "stdout_is_terminal", "write_json", "write_text"]
+__all__ = ["FORMAT_OPTION", "check_not_input", "check_output_path", "print_table", "stdout_is_terminal", "write_json", "write_text"]
 
 FORMAT_OPTION = click.option(
     "--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
@@ -76,6 +76,18 @@ def write_text(text: str, output: str | None = None) -> None:
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def check_not_input(output: str | None, source: str) -> None:
+    """A rendering must not be written over the result it renders (``report r.json --format html -o r.json``)."""
+    if not output or output == "-":
+        return
+    try:
+        same = Path(output).resolve() == Path(source).resolve()
+    except OSError:
+        return
+    if same:
+        raise InputError(f"cannot write output {output}: it is the result being read; choose another name")
 
 
 def check_output_path(output: str | None, what: str = "output") -> None:

@@ -25,7 +25,8 @@ from ..errors import InputError
 from ..reports import REPORT_FILES, REPORT_FORMATS, parse_formats
 
 __all__ = [
-    "LANG_OPTION", "check_report_target", "command_line", "emit_reports", "report_options", "terminal_width",
+    "LANG_OPTION", "check_report_target", "command_line", "emit_reports", "make_output_dir", "report_options",
+    "terminal_width",
 ]
 
 LANG_OPTION = click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
@@ -60,6 +61,17 @@ def report_options(*, output_dir: bool = True, include_values: bool = True, lang
         return function
 
     return decorate
+
+
+def make_output_dir(output_dir: Optional[str]) -> None:
+    """Create --output-dir (with its parents) before the output paths are checked; InputError (exit 2)
+    when it cannot be made."""
+    if not output_dir:
+        return
+    try:
+        Path(output_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create {output_dir}: {exc.strerror or exc}") from None
 
 
 def check_report_target(formats: list[str], output_dir: Optional[str]) -> None:

@@ -10,7 +10,7 @@ import click
 from ..exitcodes import help_text
 from ._common import AUDIT_OPTIONS, FETCH_OPTIONS, audit_settings, finish, load_cli_config
 from ._output import check_output_path
-from ._reports import check_report_target, report_options
+from ._reports import check_report_target, make_output_dir, report_options
 
 __all__ = ["audit_command"]
 
@@ -36,6 +36,7 @@ def audit_command(scan_file, statements, follow, fail_on, baseline, compare, lan
     from ..run import audit_saved
 
     config = load_cli_config(config_path)
+    make_output_dir(output_dir)  # first: `--output-dir audit -o audit/result.json` is one folder
     check_output_path(output)
     check_report_target(report, output_dir)
     settings = audit_settings(config, statements=statements, follow=follow, fail_on=fail_on, baseline=baseline,

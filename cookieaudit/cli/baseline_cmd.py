@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..safety import json_terminal_safe
 from ._output import check_output_path, write_text
 
 __all__ = ["baseline_command"]
@@ -37,7 +38,7 @@ def baseline_command(result_file, output, reason, kinds):
         raise InputError(f"{result_file}: this result was not audited (no findings to accept)")
     previous = load_baseline(output) if output and Path(output).is_file() else None
     baseline = make_baseline(result, reason, kinds=kinds or None, previous=previous)
-    text = json.dumps(baseline.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False) + "\n"
+    text = json_terminal_safe(json.dumps(baseline.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False)) + "\n"
     write_text(text, output)
     if output:
         click.echo(f"{len(baseline.entries)} findings accepted in {output}", err=True)

@@ -67,13 +67,15 @@ EXIT_CODES = ("Exit codes: 0 every site audited, none with findings at or above 
 @report_options(output_dir=False, include_values=False, lang=False)  # --lang, --include-values: the scan's own
 @click.option("--no-report", is_flag=True, help="No reports in the sites' folders (default: --report html).")
 @click.option("--force", is_flag=True, help="Scan every site again, also those complete from an earlier run.")
+@click.option("--resume", is_flag=True,
+              help="Keep the sites complete from an earlier run into --output-dir and scan the rest (the default).")
 @click.option("--dask", metavar="SCHEDULER|local",
               help="Run the sites as Dask tasks on this scheduler, or on a LocalCluster of --workers processes.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @_batch_params
 @click.pass_context
-def batch_command(ctx, sites, output_dir, workers, site_timeout, statement_default, report, no_report, force, dask,
-                  quiet, **scan_options):
+def batch_command(ctx, sites, output_dir, workers, site_timeout, statement_default, report, no_report, force, resume,
+                  dask, quiet, **scan_options):
     """Audit every site in SITES (a text file of URLs, or a CSV with a 'site' column and optional
     'statement', 'pages', 'name') and write a folder per site, summary.csv/.jsonl and cookies.csv."""
     from ..batch.run import BatchConfig, run_batch
@@ -84,6 +86,8 @@ def batch_command(ctx, sites, output_dir, workers, site_timeout, statement_defau
         pages = None  # the scan's own default, unless a line of the list says otherwise
     if no_report and report:
         raise click.UsageError("--no-report and --report exclude each other")
+    if force and resume:
+        raise click.UsageError("--force and --resume exclude each other (--force scans every site again)")
     formats = [] if no_report else (report or list(DEFAULT_REPORTS))
     scan_args = _argv(ctx, scan_options) + _found_config(scan_options) + _report_args(formats)
     config = BatchConfig(
@@ -97,7 +101,8 @@ def batch_command(ctx, sites, output_dir, workers, site_timeout, statement_defau
     if not quiet:
         counts = {status: sum(row["status"] == status for row in outcome.rows) for status in ("ok", "incomplete", "failed")}
         kept = f" ({outcome.kept} kept from an earlier run)" if outcome.kept else ""
-        click.echo(f"cookieaudit: {len(outcome.rows)} sites{kept}: {counts['ok']} ok, {counts['incomplete']} incomplete, "
+        sites_word = "site" if len(outcome.rows) == 1 else "sites"
+        click.echo(f"cookieaudit: {len(outcome.rows)} {sites_word}{kept}: {counts['ok']} ok, {counts['incomplete']} incomplete, "
                    f"{counts['failed']} failed; summary in {terminal_safe(os.path.join(output_dir, 'summary.csv'))}", err=True)
         for note in outcome.notes:
             click.echo(f"cookieaudit: {terminal_safe(note)}", err=True)

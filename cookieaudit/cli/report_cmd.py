@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from ..reports import RENDER_FORMATS, load_result, render, screenshot_base
-from ._output import check_output_path, write_text
+from ._output import check_not_input, check_output_path, write_text
 from ._reports import LANG_OPTION, terminal_width
 
 __all__ = ["report_command"]
@@ -24,12 +24,16 @@ _EXTENSIONS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": 
 
 
 def _format_of(output: str | None) -> str:
-    if output:
-        name = output.lower()
-        for extension, fmt in _EXTENSIONS.items():
-            if name.endswith(extension) or name.endswith(extension + ".json"):
-                return fmt
-    return "table"
+    """The format -o's extension names; the table without -o. Another extension is a usage error:
+    writing the terminal table into ``rapport.pdf`` would give a file nothing opens."""
+    if not output:
+        return "table"
+    name = output.lower()
+    for extension, fmt in _EXTENSIONS.items():
+        if name.endswith(extension) or name.endswith(extension + ".json"):
+            return fmt
+    raise click.UsageError(f"cannot tell the format from the name {output!r} (.html, .md, .xml, .sarif or .txt): "
+                           "give --format" + (" (for a PDF, print the HTML report)" if name.endswith(".pdf") else ""))
 
 
 @click.command("report")
@@ -48,6 +52,7 @@ def _format_of(output: str | None) -> str:
 def report_command(result_file, fmt, output, lang, include_values, fail_on, base_dir, verbose):
     """Render a saved result (scan or audit JSON) as HTML, Markdown, JUnit XML, SARIF or a table."""
     check_output_path(output)
+    check_not_input(output, result_file)
     fmt = fmt or _format_of(output)
     path = Path(result_file)
     result = load_result(path)

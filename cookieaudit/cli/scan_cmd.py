@@ -13,13 +13,14 @@ from pathlib import Path
 import click
 
 from .._aio import run_sync
+from ..batch.sites import decode_list
 from ..errors import InputError
 from ..exitcodes import help_text
 from ..options import ScanOptions
 from ._common import AUDIT_OPTIONS, audit_settings, finish, load_cli_config
 from ._output import check_output_path
 from ._progress import Progress
-from ._reports import check_report_target, command_line, report_options
+from ._reports import check_report_target, command_line, make_output_dir, report_options
 
 __all__ = ["scan_command"]
 
@@ -35,13 +36,28 @@ def _read_urls(values: tuple[str, ...]) -> list[str]:
         if value.startswith("@"):
             path = Path(value[1:])
             try:
-                lines = path.read_text(encoding="utf-8").splitlines()
+                data = path.read_bytes()
             except OSError as exc:
                 raise InputError(f"cannot read URL list {path}: {exc.strerror or exc}") from None
+            lines = decode_list(data, f"URL list {path}").splitlines()
             urls += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
         else:
             urls.append(value)
     return urls
+
+
+def _check_timezone(ctx, param, value):
+    """An IANA time zone name: Chromium refuses to start with another, which read as "no browser" (exit 4)."""
+    if not value:
+        return value
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        if zoneinfo.available_timezones():  # without a time zone database nothing can be checked here
+            raise click.BadParameter(f"unknown time zone {value!r}: give an IANA name such as Europe/Amsterdam or UTC")
+    return value
 
 
 @click.command("scan", epilog=help_text())
@@ -65,7 +81,8 @@ def _read_urls(values: tuple[str, ...]) -> list[str]:
 @click.option("--user-agent", help="User agent (default: the browser's own, as a normal desktop Chrome).")
 @click.option("--viewport", default="x".join(map(str, _default("viewport"))), show_default=True, help="Window size, WIDTHxHEIGHT.")
 @click.option("--locale", default=_default("locale"), show_default=True)
-@click.option("--timezone", default=_default("timezone"), show_default=True)
+@click.option("--timezone", default=_default("timezone"), show_default=True, callback=_check_timezone,
+              help="IANA time zone the pages see.")
 @click.option("--proxy", help="Proxy server, e.g. http://proxy:3128.")
 @click.option("--headed", is_flag=True, help="Show the browser window.")
 @click.option("--block-third-party-cookies", is_flag=True, help="Block third-party cookies (default: allowed, like desktop Chrome).")
@@ -97,14 +114,11 @@ def scan_command(url, pages, urls, include, exclude, sitemap, consent, concurren
     url = url or config.site
     if not url:
         raise click.UsageError("give the URL to scan (or 'site' in the configuration file)")
+    make_output_dir(output_dir)  # first: `--output-dir audit -o audit/result.json` is one folder
     check_output_path(output)
+    check_output_path(har, "HAR")
     settings = audit_settings(config, statements=statements, follow=follow, fail_on=fail_on, baseline=baseline,
                               compare=compare, lang=lang, rules=rules, allow=allow)
-    if output_dir:
-        try:
-            Path(output_dir).mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"cannot create {output_dir}: {exc.strerror or exc}") from None
     check_report_target(report, output_dir)
     options = make_options(
         pages=pages if pages is not None else (config.pages or _default("pages")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..safety import terminal_safe
-from ._output import FORMAT_OPTION, print_table, stdout_is_terminal, write_json, write_text
+from ._output import FORMAT_OPTION, check_output_path, print_table, stdout_is_terminal, write_json, write_text
 
 __all__ = ["statement_command"]
 
@@ -64,6 +64,7 @@ def statement_command(sources, output_format, output, follow, insecure, browser_
     for source in sources:
         if not source.strip():
             raise click.UsageError("a source cannot be empty")
+    check_output_path(output)  # before fetching: a URL may take --timeout seconds per page
     declaration = parse_statement(list(sources), follow=follow, insecure=insecure, browser_args=browser_args,
                                   timeout=timeout, browser_path=browser_path)
     if output_format == "json":

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..auditing.model import AuditedResult
-from ..safety import csv_safe
+from ..safety import csv_safe, terminal_safe
 from ..statement.model import Declaration
 from . import view
 from .labels import labels, lifetime_words
@@ -163,7 +163,7 @@ def render_declaration(result: AuditedResult, fmt: str = "markdown", *, lang: Op
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow([csv_safe(c) for c in _columns(words) + [words("description")]])
         for row in rows:
-            writer.writerow([csv_safe(c) for c in _cells(row, words, lang, purposes) + [row.description or ""]])
+            writer.writerow([csv_safe(terminal_safe(c)) for c in _cells(row, words, lang, purposes) + [row.description or ""]])
         return buffer.getvalue()
     if fmt == "html":
         from .html import _environment, _static, csp_hash  # noqa: F401  (shared Jinja2 environment)
@@ -177,7 +177,7 @@ def render_declaration(result: AuditedResult, fmt: str = "markdown", *, lang: Op
                                style=Markup(style), style_hash=csp_hash(style), version=result.tool.version)
     if fmt != "markdown":
         raise ValueError(f"unknown declaration format {fmt!r}; choose from {', '.join(DECLARATION_FORMATS)}")
-    from .markdown import md_escape
+    from .markdown import _code, md_escape
 
     out = [f"# {words('draft_title')}", "", md_escape(intro, None), ""]
     for purpose in PURPOSE_ORDER:
@@ -188,7 +188,7 @@ def render_declaration(result: AuditedResult, fmt: str = "markdown", *, lang: Op
                 "|" + "|".join(" --- " for _ in _columns(words)) + "|"]
         for row in group:
             cells = [md_escape(c) for c in _cells(row, words, lang, purposes)]
-            cells[0] = f"`{row.name.replace('`', chr(39)).replace('|', chr(92) + '|')}`"
+            cells[0] = _code(row.name, 200)
             out.append("| " + " | ".join(c or " " for c in cells) + " |")
         out.append("")
     return "\n".join(out)

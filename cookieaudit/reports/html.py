@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -31,12 +32,27 @@ def csp_hash(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
 
+# Control characters (but tab and line ends) and bidi overrides: a site string could hide or
+# reorder what a reader sees ("Trojan source"); they are shown as "?", as on the terminal.
+_UNSHOWN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(value):
+    """Jinja2 ``finalize``: every printed value without hidden characters (escaped or not)."""
+    if isinstance(value, str) and _UNSHOWN.search(value):
+        from markupsafe import Markup
+
+        cleaned = _UNSHOWN.sub("?", value)
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
+
+
 @lru_cache(maxsize=1)
 def _environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     return Environment(loader=PackageLoader("cookieaudit.reports", "templates"), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False)
+                       undefined=StrictUndefined, trim_blocks=False, lstrip_blocks=False, finalize=_shown)
 
 
 def _static(name: str) -> str:

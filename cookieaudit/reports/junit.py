@@ -22,7 +22,9 @@ from .labels import labels
 
 __all__ = ["details", "render_junit"]
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# not XML 1.0, and what a CI page or terminal would act on (C1 controls, bidi overrides)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                      "\ud800-\udfff\ufffe\uffff]")
 
 
 def _x(text: object) -> str:

@@ -58,6 +58,13 @@ class Labels:
     def severity(self, name: str) -> str:
         return self._pick("severities", name) or name
 
+    def banner_action(self, name: str) -> str:
+        return self._pick("banner_actions", name) or name
+
+    def cmp(self, name: str | None) -> str:
+        """A consent platform's name as reports show it (``generic`` in words)."""
+        return (self._pick("cmps", name) or name) if name else ""
+
     def storage_kind(self, name: str) -> str:
         return self._pick("storage_kinds", name) or name
 

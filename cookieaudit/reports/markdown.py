@@ -14,6 +14,7 @@ import re
 from typing import Optional
 
 from ..auditing.model import AuditedResult
+from ..safety import terminal_safe
 from . import view
 from .labels import labels
 
@@ -25,12 +26,13 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~])")  # inline Markdown; < > & are HTM
 
 
 def md_escape(text: object, limit: Optional[int] = 300) -> str:
-    """A site string safe inside Markdown and a table cell: one line, HTML and Markdown escaped.
+    """A site string safe inside Markdown and a table cell: one line, HTML and Markdown escaped,
+    control and bidi characters replaced (the report is also printed on terminals).
 
     >>> md_escape("a|b <img> _x_")
     'a\\\\|b &lt;img&gt; \\\\_x\\\\_'
     """
-    value = " ".join(str(text or "").split())
+    value = terminal_safe(" ".join(str(text or "").split()))
     if limit is not None and len(value) > limit:
         value = value[: limit - 1] + "…"
     value = html.escape(value, quote=False)
@@ -39,7 +41,7 @@ def md_escape(text: object, limit: Optional[int] = 300) -> str:
 
 def _code(text: object, limit: int = 120) -> str:
     """A name in code style; backticks inside are replaced, HTML still escaped (GitHub renders code spans safely)."""
-    value = " ".join(str(text or "").split()).replace("`", "'")
+    value = terminal_safe(" ".join(str(text or "").split())).replace("`", "'")
     if len(value) > limit:
         value = value[: limit - 1] + "…"
     value = value.replace("|", "\\|")
@@ -183,8 +185,8 @@ def _banners(result: AuditedResult, words) -> list[str]:
         state = words("banner_detected") if banner.detected else words("banner_not_detected")
         action = ""
         if banner.action:
-            action = f"{banner.action}, " + (words("banner_verified") if banner.verified else words("banner_not_verified"))
-        rows.append([md_escape(words.phase(info.name)), state, md_escape(banner.cmp or ""), md_escape(action),
+            action = f"{words.banner_action(banner.action)}, " + (words("banner_verified") if banner.verified else words("banner_not_verified"))
+        rows.append([md_escape(words.phase(info.name)), state, md_escape(words.cmp(banner.cmp)), md_escape(action),
                      md_escape(banner.reason or "")])
     if not rows:
         return []

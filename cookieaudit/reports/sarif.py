@@ -13,6 +13,7 @@ import json
 from typing import Iterable, Optional
 
 from ..auditing.model import FINDING_KINDS, AuditedResult, Finding, FindingRef
+from ..safety import json_terminal_safe
 from . import view
 from .labels import labels
 
@@ -156,4 +157,4 @@ def sarif_log(results: Iterable[AuditedResult], *, lang: Optional[str] = None) -
 
 def render_sarif(result: AuditedResult, *, lang: Optional[str] = None) -> str:
     """The SARIF document of one site's result, as JSON text."""
-    return json.dumps(sarif_log([result], lang=lang), indent=2, ensure_ascii=False) + "\n"
+    return json_terminal_safe(json.dumps(sarif_log([result], lang=lang), indent=2, ensure_ascii=False)) + "\n"

@@ -62,7 +62,7 @@ def render_terminal(result: AuditedResult, *, lang: Optional[str] = None, verbos
     header.append(terminal_safe(result.site, 200))
     console.print(header)
     pages = len({p.url for p in result.pages})
-    console.print(Text(f"{result.started_at:%Y-%m-%d %H:%M} UTC  ·  {pages} {words('pages').lower()}  ·  "
+    console.print(Text(f"{result.started_at:%Y-%m-%d %H:%M} UTC  ·  {pages} {words.unit('page', pages)}  ·  "
                        + ", ".join(words.phase(p) for p in phases), style="dim"))
     if not result.complete:
         console.print(Text(words("incomplete"), style="bold red"))
@@ -235,7 +235,7 @@ def _banners(console, result, words, phases, verbose) -> None:
         state = words("banner_detected") if banner.detected else words("banner_not_detected")
         if banner.action:
             verified = words("banner_verified") if banner.verified else words("banner_not_verified")
-            action = Text(f"{banner.action}, {verified}", style="green" if banner.verified else "yellow")
+            action = Text(f"{words.banner_action(banner.action)}, {verified}", style="green" if banner.verified else "yellow")
         else:
             action = Text("-", style="dim")
         note = banner.reason or ""

@@ -163,12 +163,13 @@ def audited(result: AuditedResult) -> bool:
 
 
 def observed_counts(result: AuditedResult, lang: str = "en") -> str:
-    """'5 cookies, 1 tracker domains, 1 storage entries'."""
+    """'5 cookies, 1 tracker domain, 2 storage entries'."""
     words = labels(lang)
     cookie_names = {(c.name, c.domain) for c in result.cookies if c.stored}
     trackers = {g.domain for g in result.requests if g.tracker}
-    return (f"{len(cookie_names)} {words('count_cookies')}, {len(trackers)} {words('count_trackers')}, "
-            f"{len({(s.kind, s.origin, s.key) for s in result.storage})} {words('count_storage')}")
+    storage = len({(s.kind, s.origin, s.key) for s in result.storage})
+    return ", ".join(f"{n} {words.unit(unit, n)}" for n, unit in (
+        (len(cookie_names), "cookie"), (len(trackers), "tracker_domain"), (storage, "storage_entry")))
 
 
 def outcome(result: AuditedResult, lang: str = "en", fail_on: Optional[str] = None) -> str:

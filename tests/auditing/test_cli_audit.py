@@ -143,6 +143,24 @@ def test_baseline_round_trip(saved, tmp_path, capsys):
     assert "undeclared-cookie:ga-client-id" in {f.evidence.details["baseline_id"] for f in stale}
 
 
+def test_a_baseline_of_another_site_is_named(saved, tmp_path, capsys):
+    """Finding ids name kind, family and phase, not the site: a baseline copied from another site's
+    pipeline would silently accept this site's findings. It still applies, and stderr says so once."""
+    scan_path, decl_path = saved
+    result, baseline = tmp_path / "result.json", tmp_path / "baseline.json"
+    run(["audit", str(scan_path), "--statement", str(decl_path), "-o", str(result), "-q"], capsys)
+    run(["baseline", str(result), "-o", str(baseline)], capsys)
+    code, _, err = run(["audit", str(scan_path), "--statement", str(decl_path), "--baseline", str(baseline), "-q"], capsys)
+    assert code == 0 and err == ""  # its own site: nothing to say
+    other = json.loads(baseline.read_text())
+    other["site"] = "https://www.anderegemeente.nl/"
+    baseline.write_text(json.dumps(other))
+    code, _, err = run(["audit", str(scan_path), "--statement", str(decl_path), "--baseline", str(baseline), "-q"], capsys)
+    assert code == 0
+    assert one_line(err) == (f"cookieaudit: note: the baseline {baseline} was made for https://www.anderegemeente.nl/, "
+                             "not for this site (https://www.voorbeeldstad.nl/); its entries were applied by kind and name")
+
+
 def test_compare_round_trip(saved, tmp_path, capsys):
     """--compare PREVIOUS: cookies and hosts that appeared or went, findings new and resolved."""
     scan_path, decl_path = saved

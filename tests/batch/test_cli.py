@@ -145,3 +145,12 @@ def test_scan_and_audit_options_reach_every_site(listing, tmp_path, capsys, capt
     assert "--insecure" in args and "--no-follow" in args
     assert "--pages" not in args and config.pages == 7  # a line's own pages column wins over it
     assert config.output_dir == str(tmp_path / "uit") and config.sites_file == str(tmp_path / "lijst.txt")
+
+
+def test_resume_is_the_default_spelled_out(listing, tmp_path, capsys, captured):
+    """`--resume` (what a researcher types after an interrupted batch) keeps complete sites, as without it;
+    with --force it is a usage error (it suggested '--rules')."""
+    code, _, _ = _run(["batch", str(listing), "--output-dir", str(tmp_path / "uit"), "-q", "--resume"], capsys)
+    assert code == 0 and captured[0].force is False
+    code, _, lines = _run(["batch", str(listing), "--output-dir", str(tmp_path / "uit"), "--resume", "--force"], capsys)
+    assert code == 2 and "--force and --resume exclude each other" in " ".join(lines) and len(captured) == 1

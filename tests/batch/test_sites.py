@@ -100,3 +100,46 @@ def test_folders_are_stable_safe_and_unique():
     long = folder_name("https://www.example.nl/" + "a/" * 100)
     assert len(long) <= 80 and long.startswith("www.example.nl_a_a")
     assert folder_name("https://[::1]:8443/x") == "1_8443_x"
+
+
+@pytest.mark.parametrize("encoding, bom", [("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"),
+                                           ("utf-16-be", b"\xfe\xff"), ("utf-32-le", b"\xff\xfe\x00\x00")])
+def test_lists_saved_with_a_byte_order_mark_are_read(tmp_path, encoding, bom):
+    """Windows' "Unicode" and PowerShell's Out-File save UTF-16 with a BOM; Excel's "CSV UTF-8" adds one."""
+    path = tmp_path / "gemeenten.txt"
+    path.write_bytes(bom + "# gemeenten: Súdwest-Fryslân, Den Haag\r\nwww.denhaag.nl\r\nhttps://sudwestfryslan.nl/\r\n".encode(encoding))
+    specs = read_site_list(path)
+    assert [s.site for s in specs] == ["https://www.denhaag.nl/", "https://sudwestfryslan.nl/"]
+    assert [s.line for s in specs] == [2, 3] and all(s.invalid is None for s in specs)
+
+
+def test_csv_with_bom_keeps_its_site_column(tmp_path):
+    path = tmp_path / "gemeenten.csv"
+    path.write_bytes(b"\xff\xfe" + "site;name\r\nwww.ede.nl;Ede\r\n".encode("utf-16-le"))
+    [spec] = read_site_list(path)
+    assert spec.site == "https://www.ede.nl/" and spec.name == "Ede"
+
+
+def test_a_binary_list_is_one_clear_error(tmp_path):
+    path = tmp_path / "lijst.xlsx"
+    path.write_bytes(b"PK\x03\x04\x00\x00\x08\x00www.denhaag.nl")
+    with pytest.raises(InputError, match="lijst.xlsx: not a text file"):
+        read_site_list(path)
+
+
+def test_a_comment_after_a_url_is_dropped():
+    specs = parse_site_list("www.ede.nl   # Ede, Gelderland\nhttps://www.assen.nl/#main\n", as_csv=False)
+    assert [s.site for s in specs] == ["https://www.ede.nl/", "https://www.assen.nl/"]  # a fragment is not a comment (normalised away)
+    assert all(s.invalid is None for s in specs)
+
+
+def test_repeated_sites_are_named():
+    """A researcher's list with a site twice: both are scanned (their own folders), and the repeat is named."""
+    from cookieaudit.batch.sites import repeated_lines
+
+    specs = parse_site_list("www.ede.nl\nwww.assen.nl\n\nhttps://www.ede.nl/\nwww.ede.nl/nieuws\nwww.assen.nl\n", as_csv=False)
+    assert repeated_lines(specs) == [
+        "line 4 repeats line 1 (https://www.ede.nl/): scanned again into sites/www.ede.nl-2",
+        "line 6 repeats line 2 (https://www.assen.nl/): scanned again into sites/www.assen.nl-2"]
+    csv_specs = parse_site_list("site,pages\nwww.ede.nl,5\nwww.ede.nl,50\n")
+    assert repeated_lines(csv_specs) == []  # other pages: a deliberate second run

@@ -166,3 +166,45 @@ def test_a_bad_line_is_a_failed_row_and_the_others_still_run(tmp_path, specs):
     assert sorted(p.name for p in (tmp_path / "uit" / "sites").iterdir()) == ["www.denhaag.nl", "www.zwolle.nl"]
     again = run_batch(config)
     assert [row["status"] for row in again.rows] == ["ok", "failed", "failed"] and again.rows[1]["error"] == bad["error"]
+
+
+def test_one_batch_at_a_time_per_output_folder(tmp_path):
+    """A second batch on a folder a running batch holds is one clear error (it would clear the first's
+    work folders and rewrite its summaries); once the first ends, a rerun can start."""
+    import subprocess
+    import sys
+
+    first = BatchStore(tmp_path / "uit")
+    first.prepare()
+    first.lock()
+    try:
+        with pytest.raises(InputError, match=r"another batch is writing into .*uit \(process \d+\)"):
+            BatchStore(tmp_path / "uit").lock()
+        listing = tmp_path / "lijst.txt"
+        listing.write_text("www.denhaag.nl\n", encoding="utf-8")
+        with pytest.raises(InputError, match="another batch is writing into"):  # before anything is scanned
+            run_batch(BatchConfig(sites_file=listing, output_dir=tmp_path / "uit", quiet=True, workers=1,
+                                  scan_args=("--browser-path", "/does/not/exist")))
+        assert not (tmp_path / "uit" / "summary.csv").exists()
+        code = ("import sys; from cookieaudit.batch.store import BatchStore\n"
+                "try:\n    BatchStore(sys.argv[1]).lock()\nexcept Exception as exc:\n    print(exc)")
+        other = subprocess.run([sys.executable, "-c", code, str(tmp_path / "uit")], capture_output=True, text=True,
+                               timeout=60, cwd=Path(__file__).resolve().parents[2])
+        assert "another batch is writing into" in other.stdout, other.stderr
+    finally:
+        first.release()
+    again = BatchStore(tmp_path / "uit")
+    again.lock()
+    again.release()
+
+
+def test_batch_json_keeps_no_proxy_password(tmp_path, specs):
+    """batch.json records the scan options; a proxy's user:password is left out, as in every result."""
+    listing = tmp_path / "lijst.txt"
+    listing.write_text("www.denhaag.nl\n", encoding="utf-8")
+    config = BatchConfig(sites_file=listing, output_dir=tmp_path / "uit", quiet=True, workers=1,
+                         scan_args=("--proxy", "http://jan:Geheim123@proxy.gemeente.nl:3128",
+                                    "--browser-path", "/does/not/exist"))
+    run_batch(config)
+    text = (tmp_path / "uit" / "batch.json").read_text(encoding="utf-8")
+    assert "Geheim123" not in text and "http://proxy.gemeente.nl:3128" in text

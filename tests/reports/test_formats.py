@@ -71,7 +71,7 @@ def test_terminal_order_width_and_content(result):
              for title in ("Findings", "Cookies per phase", "Trackers per phase", "Storage", "The consent banner")]
     assert order == sorted(order)
     assert lines[-2] == "Verdict: FAILS (--fail-on error): 4 error, 1 warning, 2 info"
-    assert lines[-1] == "5 cookies, 1 tracker domains, 1 storage entries"
+    assert lines[-1] == "5 cookies, 1 tracker domain, 1 storage entry"  # singular for one
     assert "set-before-consent" in text and "730d/400d" in text and "google-analytics.com" in text
     assert SECRET not in text
 
@@ -89,6 +89,33 @@ def test_terminal_strips_control_and_bidi_characters(result):
     text = render(result, "table", lang="en", verbose=True)
     assert "\x1b" not in text and "\u202e" not in text
     assert "evil?[31m?eman" in text
+
+
+HIDDEN = ("\x1b", "\x07", "\x9b", "\u202e", "\u2066")
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "junit", "sarif", "declaration-markdown", "declaration-html",
+                                 "declaration-csv"])
+def test_every_format_replaces_control_and_bidi_characters(result, fmt):
+    """A cookie name, a page title and a finding message with an escape sequence, a terminal hyperlink,
+    a C1 CSI and bidi overrides: no report (all are printed on terminals, shown in CI pages or browsers)
+    carries them raw; they become '?', as on the terminal."""
+    evil = "evil\x1b[31m\x1b]8;;http://x\x07\x9b2J\u202eeman\u2066"
+    result.cookies.append(result.cookies[0].model_copy(update={"name": evil, "phase": "before_consent"}))
+    result.pages[0] = result.pages[0].model_copy(update={"title": evil})
+    result.findings[0] = result.findings[0].model_copy(update={"message": f"Cookie {evil}.", "cookies": [evil]})
+    if fmt.startswith("declaration-"):
+        text = render_declaration(result, fmt.split("-")[1], lang="en")
+    else:
+        text = render(result, fmt, lang="en")
+    assert not [c for c in HIDDEN if c in text], fmt
+    assert "evil?[31m" in text or "evil\\u001b[31m" in text, fmt  # shown, not dropped (SARIF: JSON escapes)
+    if fmt == "sarif":
+        def strings(node):
+            if isinstance(node, dict):
+                return [s for value in node.values() for s in strings(value)]
+            return [s for value in node for s in strings(value)] if isinstance(node, list) else [node]
+        assert any(evil in s for s in strings(json.loads(text)) if isinstance(s, str))  # the same values, \\u-escaped
 
 
 def test_terminal_verbose_shows_everything_and_default_cuts(result):
@@ -256,6 +283,36 @@ def test_html_is_self_contained_and_escaped(result, tmp_path):
 def test_html_in_both_languages(result):
     """--lang nl and en change the words."""
     assert "Bevindingen" in render(result, "html", lang="nl") and "Findings" in render(result, "html", lang="en")
+    dutch = render(result, "html", lang="nl")
+    assert ", regel 20</footer>" in dutch and ", line " not in dutch  # the statement quote's line, in the report's language
+    assert ", line 20</footer>" in render(result, "html", lang="en")
+    assert "third-party cookies" not in dutch and " · cookies van derden " in dutch
+
+
+def test_counts_in_singular_and_plural(result):
+    """'1 page' / '1 pagina', '2 pagina's'; '1 tracker domain' — never '1 pages'."""
+    one = result.model_copy(update={"pages": [result.pages[0]]})
+    assert "UTC  ·  1 page  ·  " in render(one, "table", lang="en")
+    assert "UTC  ·  1 pagina  ·  " in render(one, "table", lang="nl")
+    assert " · 1 pagina · " in render(one, "html", lang="nl")
+    pages = len({p.url for p in result.pages})
+    assert pages > 1 and f"UTC  ·  {pages} pagina's  ·  " in render(result, "table", lang="nl")
+    assert render(result, "table", lang="nl").splitlines()[-1] == "5 cookies, 1 trackerdomein, 1 opgeslagen item"
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown", "table"])
+def test_banner_answers_in_the_reports_language(result, fmt):
+    """The banner's action ('reject', 'accept') and a custom banner's platform ('generic') in Dutch words."""
+    phases = [info.model_copy(update={"banner": info.banner.model_copy(update={"cmp": "generic"})}) if info.banner else info
+              for info in result.phases]
+    result.phases = phases
+    assert any(info.banner and info.banner.action == "reject" for info in phases)
+    dutch = render(result, fmt, lang="nl", verbose=True)
+    assert "weigeren, bevestigd" in dutch or "weigeren · bevestigd" in dutch, fmt
+    assert "reject, " not in dutch and "reject · " not in dutch
+    if fmt != "table":  # the terminal's platform column is narrow: the name as it is
+        assert "generiek (eigen melding)" in dutch
+        assert "generic (custom banner)" in render(result, fmt, lang="en")
 
 
 # -- declaration -------------------------------------------------------------------------------------------

@@ -179,3 +179,17 @@ def test_full_audit_of_an_unreachable_site_is_one_collection_error(runner, pytes
     text = result.stdout.str()
     assert result.ret != 0 and "cookieaudit: cannot reach https://unreachable.invalid/" in text, text
     assert "Traceback" not in text
+
+
+def test_full_audit_output_dir_is_checked_before_the_scan(runner, pytester, tmp_path):
+    """An --cookieaudit-output-dir that cannot be made is one collection error before any browser starts
+    (the scan ran first and its result was lost to an OSError traceback)."""
+    blocker = tmp_path / "bestand"
+    blocker.write_text("geen map", encoding="utf-8")
+    pytester.makepyfile(test_nothing="def test_own():\n    assert True\n")
+    result = runner("-q", f"--cookieaudit-url={SITE}", "--cookieaudit-consent=none",
+                    f"--cookieaudit-output-dir={blocker / 'audit'}",
+                    "--cookieaudit-browser-arg=--host-resolver-rules=MAP * ~NOTFOUND")  # a scan would fail otherwise
+    text = result.stdout.str()
+    assert result.ret != 0 and "cookieaudit: cannot create --cookieaudit-output-dir" in text, text
+    assert "Traceback" not in text and "cannot reach" not in text

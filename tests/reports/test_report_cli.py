@@ -115,3 +115,34 @@ def test_audit_writes_reports_with_the_saved_scans_screenshots(saved, tmp_path):
     assert (out / "report.html").read_text(encoding="utf-8").count("data:image/png;base64,") == 7
     assert done.stdout.splitlines()[3].startswith("Findings (")
     assert SECRET not in "".join(p.read_text(encoding="utf-8") for p in out.iterdir())
+
+
+def test_output_name_picks_the_format_or_is_a_usage_error(saved, tmp_path):
+    """`declaration -o cookietabel.csv` writes CSV (it wrote Markdown); `report -o rapport.pdf` is a usage error
+    before anything is read (it wrote the terminal table into a .pdf), and so is `declaration -o t.xlsx`."""
+    table = tmp_path / "cookietabel.csv"
+    assert cookieaudit("declaration", str(saved), "--lang", "nl", "-o", str(table)).returncode == 0
+    assert next(csv.reader(io.StringIO(table.read_text(encoding="utf-8"))))[0] == "Naam of patroon"
+    page = tmp_path / "concept.html"
+    assert cookieaudit("declaration", str(saved), "-o", str(page)).returncode == 0
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    for args in (["report", str(saved), "-o", str(tmp_path / "rapport.pdf")],
+                 ["declaration", str(saved), "-o", str(tmp_path / "t.xlsx")],
+                 ["report", str(tmp_path / "missing.json"), "-o", str(tmp_path / "rapport")]):
+        done = cookieaudit(*args)
+        assert done.returncode == 2 and "cannot tell the format" in done.stderr, (args, done.stderr)
+        assert len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "rapport.pdf").exists() and not (tmp_path / "t.xlsx").exists()
+    assert cookieaudit("report", str(saved), "--format", "table", "-o", str(tmp_path / "rapport.txt.pdf")).returncode == 0
+
+
+def test_a_rendering_is_never_written_over_its_result(saved, tmp_path):
+    """`report r.json --format html -o r.json` would replace the only copy of the result with HTML."""
+    copy = tmp_path / "result.json"
+    copy.write_text(saved.read_text(encoding="utf-8"), encoding="utf-8")
+    before = copy.read_bytes()
+    for args in (["report", str(copy), "--format", "html", "-o", str(copy)],
+                 ["declaration", str(copy), "--format", "csv", "-o", str(tmp_path / "." / "result.json")]):
+        done = cookieaudit(*args)
+        assert done.returncode == 2 and "it is the result being read" in done.stderr, done.stderr
+    assert copy.read_bytes() == before

@@ -20,3 +20,14 @@ def test_missing_url_file_is_input_error(tmp_path):
     """A missing @file is an InputError naming the file."""
     with pytest.raises(InputError, match="missing.txt"):
         _read_urls((f"@{tmp_path / 'missing.txt'}",))
+
+
+def test_url_file_in_utf16_with_bom(tmp_path):
+    """A list saved as Windows "Unicode" (UTF-16 with a BOM) is read, not a UnicodeDecodeError traceback."""
+    listing = tmp_path / "urls.txt"
+    listing.write_bytes("\ufeffhttps://www.denhaag.nl/afval\r\n# x\r\nhttps://www.denhaag.nl/parkeren\r\n".encode("utf-16-le"))
+    assert _read_urls((f"@{listing}",)) == ["https://www.denhaag.nl/afval", "https://www.denhaag.nl/parkeren"]
+    binary = tmp_path / "urls.bin"
+    binary.write_bytes(b"\x00\x01\x02https://x")
+    with pytest.raises(InputError, match="urls.bin: not a text file"):
+        _read_urls((f"@{binary}",))
