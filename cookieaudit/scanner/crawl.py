@@ -55,9 +55,22 @@ class PlannedPage:
     index: int
 
 
+def _ascii_host(host: str) -> Optional[str]:
+    """An internationalised host name in the ASCII form Chromium puts in every URL it reports
+    (``súdwest-fryslân.nl`` -> ``xn--sdwest-frysln-teb26a.nl``, UTS #46 like the browser); None
+    for a name IDNA refuses."""
+    import idna
+
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return None
+
+
 def normalize_url(url: str, base: Optional[str] = None) -> Optional[str]:
     """One spelling per page: absolute http(s), lower-case host, no default port, no fragment,
-    no trailing slash (except the root). None for anything that is not a web page URL.
+    no trailing slash (except the root), an internationalised host in its ASCII (punycode) form.
+    None for anything that is not a web page URL.
 
     >>> normalize_url("HTTPS://WWW.DenHaag.nl:443/Afval/#top")
     'https://www.denhaag.nl/Afval'
@@ -79,6 +92,10 @@ def normalize_url(url: str, base: Optional[str] = None) -> Optional[str]:
         port = parts.port
     except ValueError:
         return None
+    if not host.isascii():
+        host = _ascii_host(host)
+        if host is None:
+            return None
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"

@@ -57,6 +57,16 @@ def test_validate_start_url_rejects(bad):
     assert caught.value.exit_code == 2
 
 
+def test_internationalised_host_names_take_the_ascii_form_chromium_reports():
+    """Súdwest-Fryslân's own domain is scanned, and its links match the punycode URLs the browser reports."""
+    assert validate_start_url("súdwest-fryslân.nl") == "https://xn--sdwest-frysln-teb26a.nl/"
+    assert validate_start_url("https://WWW.Súdwest-Fryslân.nl/Afval/") == "https://www.xn--sdwest-frysln-teb26a.nl/Afval"
+    assert normalize_url("/contact", "https://www.súdwest-fryslân.nl/") == "https://www.xn--sdwest-frysln-teb26a.nl/contact"
+    assert normalize_url("https://straße.de/") == "https://xn--strae-oqa.de/"  # UTS #46 keeps ß, as Chromium does
+    with pytest.raises(InputError):
+        validate_start_url("https://" + "é" * 70 + ".nl/")  # a label longer than 63 octets
+
+
 def test_validate_start_url_adds_scheme():
     """A bare host name means its HTTPS home page."""
     assert validate_start_url("denhaag.nl") == "https://denhaag.nl/"
