@@ -142,7 +142,10 @@ class Cookie(_Model):
         None, description="The last write seen (header or script), also one that changed nothing visible in the jar.")
     stored: bool = True
     reason: Optional[str] = Field(None, description=("Why the browser refused it (stored=false); 'evicted' when "
-                                                     "Chromium's per-domain or total cookie limit pushed it out."))
+                                                     "Chromium's per-domain or total cookie limit pushed it out. "
+                                                     "With stored=true (reason_source 'inferred'): why stored is "
+                                                     "inferred from the write, not read from the jar (an "
+                                                     "interrupted scan)."))
     reason_source: Optional[Literal["cdp", "inferred"]] = None
     phase: PhaseName
     value: Value = None

@@ -257,7 +257,8 @@ class Scan:
         for page in cut:
             page.error = "interrupted" if interrupted else "aborted"
             kept.append(ErrorEntry(kind="interrupted", url=page.url, phase=page.phase, at=utcnow(),
-                                   message=f"the page was being visited when {interrupted or aborted}"))
+                                   message=(f"the page was being visited when {interrupted} stopped the scan" if interrupted
+                                            else f"the page was being visited when the scan ended: {aborted}")))
         if aborted:  # the driver's death is the browser's kind; anything else an internal error
             kind = "browser" if aborted.startswith(DRIVER_EXITED) else "internal"
             kept.append(ErrorEntry(kind=kind, message=aborted, at=utcnow()))

@@ -59,8 +59,33 @@ def test_signal_records_in_flight_page_and_cleans_up(signame, code, slow_site, t
     assert cut and all(p["error"] == "interrupted" for p in cut)
     kinds = {e["url"]: e["kind"] for e in data["errors"] if e["url"]}
     assert all(kinds.get(p["url"]) == "interrupted" for p in cut)
+    assert all(e["message"] == f"the page was being visited when {signame} stopped the scan"
+               for e in data["errors"] if e["kind"] == "interrupted")
     assert not [e for e in data["errors"] if e["kind"] in ("navigation", "browser", "crash")]
     assert any(c["name"] == "eerste" for c in data["cookies"])
+
+
+def test_cookies_of_the_page_in_flight_are_kept_when_the_scan_stops(testweb, tmp_path):
+    """A cookie set on the page the signal cut off was never read back from the jar: it is kept as
+    stored by inference (with the reason), not turned into a refusal."""
+    host = "www.onderbroken-eval.nl"
+    testweb.route(host, "/", html('<a href="/lang">lang</a>', title="Start", set_cookies=["eerste=1; Path=/; Secure"]))
+    endless = (b"<p>.</p>" for _ in range(10_000))
+    testweb.route(host, "/lang", html("<p>laden</p>", title="Lang", set_cookies=["onderweg=1; Path=/; Secure; Max-Age=86400"],
+                                      stream=endless, chunk_delay=0.2))
+    output = tmp_path / "partial.json"
+    run = Run(tmp_path, _args(testweb, host, "--format", "json", "-o", str(output)))
+    run.wait_until(lambda: any(r.path == "/lang" for r in testweb.requests_to(host)), "the endless page")
+    time.sleep(1.0)  # its headers (and cookie) have arrived; the body never ends
+    os.killpg(run.process.pid, signal.SIGTERM)
+    assert run.finish() == 143, run.err
+    data = json.loads(output.read_text())
+    cookies = {c["name"]: c for c in data["cookies"]}
+    assert cookies["eerste"]["stored"] is True and cookies["eerste"]["reason"] is None
+    onderweg = cookies["onderweg"]
+    assert onderweg["stored"] is True and onderweg["reason_source"] == "inferred"
+    assert onderweg["reason"].startswith("not read back") and onderweg["max_age_days"] == 1
+    assert onderweg["set_by"]["kind"] == "header" and onderweg["first_seen_url"].endswith("/lang")
 
 
 def test_killed_driver_writes_partial_result_and_exits_5(slow_site, testweb, tmp_path):

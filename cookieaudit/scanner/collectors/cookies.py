@@ -19,6 +19,7 @@ read without it and the first with it. One tab makes that exactly the page it ap
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -49,6 +50,7 @@ class _Evidence:
     visit: Optional[Visit]  # the visit that caused it
     seq: int = 0  # arrival order, for writes in the same millisecond
     response_url: Optional[str] = None  # "service-worker": the response that carried the header
+    received: float = 0.0  # monotonic arrival time (the page's own clock is not trusted for ordering)
 
     @property
     def classified_by(self) -> Optional[str]:
@@ -106,6 +108,7 @@ class CookieCollector(Collector):
         self._browser = None
         self._cdp_frames: set = set()
         self._open: dict[int, Visit] = {}  # visits begun and not yet past their jar read
+        self._last_jar_read: Optional[float] = None  # monotonic start of the latest jar read that succeeded
 
     # -- browser hooks ---------------------------------------------------------------
     async def attach(self, browser) -> None:
@@ -179,6 +182,7 @@ class CookieCollector(Collector):
 
     def _add(self, evidence: _Evidence) -> None:
         evidence.seq = len(self.evidence)
+        evidence.received = time.monotonic()
         self.evidence.append(evidence)
 
     async def before_visit(self, visit: Visit) -> None:
@@ -186,7 +190,9 @@ class CookieCollector(Collector):
 
     async def after_visit(self, visit: Visit) -> None:
         await self.settle_tasks()
+        started = time.monotonic()
         reply = await self._browser.cdp.send("Storage.getCookies")
+        self._last_jar_read = started
         # Whatever appeared since the previous jar read happened during one of the visits open
         # since then (this one included); for a cookie no write explains, the earliest is chosen.
         window = earliest(self._open.values()) or visit
@@ -303,6 +309,11 @@ class CookieCollector(Collector):
                 source = "inferred"
                 if reason == NOT_IN_JAR and self._at_limit(domain):
                     reason = "evicted"
+                elif reason == NOT_IN_JAR and not self._read_back(evidence):
+                    # No jar was read after this write (the scan stopped, or the last read failed):
+                    # nothing says the browser refused it, so it counts as stored, and says why.
+                    refused[key] = self._unread_cookie(evidence, domain)
+                    continue
             refused[key] = Cookie(
                 name=write.name, domain=domain, host_only=write.domain is None, path=write.path or "/",
                 expires=None, session=write.max_age is None, max_age_days=write.max_age_days,
@@ -318,6 +329,27 @@ class CookieCollector(Collector):
         return list(refused.values())
 
 
+    def _read_back(self, evidence: _Evidence) -> bool:
+        """Whether a jar read that began after this write arrived could have shown its cookie."""
+        return self._last_jar_read is not None and self._last_jar_read >= evidence.received
+
+    def _unread_cookie(self, evidence: _Evidence, domain: str) -> Cookie:
+        """A cookie known only from its write, which no jar read could confirm: stored, by inference."""
+        write = evidence.write
+        return Cookie(
+            name=write.name, domain=domain, host_only=write.domain is None, path=write.path or "/",
+            expires=epoch_to_datetime(write.at + write.max_age) if write.max_age is not None else None,
+            session=write.max_age is None, max_age_days=write.max_age_days, stored_max_age_days=None,
+            http_only=write.http_only, secure=write.secure,
+            same_site=write.same_site if write.same_site in ("Strict", "Lax", "None") else None,
+            partitioned=write.partitioned, party=self.state.party(domain), set_by=self._set_by(evidence),
+            first_seen_url=evidence.page_url, first_seen_at=epoch_to_datetime(write.at),
+            last_written_at=epoch_to_datetime(write.at), stored=True, reason=NOT_READ_BACK, reason_source="inferred",
+            phase=self.state.phase, value=self.state.value(write.value), size=len(write.name) + len(write.value),
+            **self.state.classify_cookie(write.name, _classification_domain(domain, evidence.setter_host),
+                                         setter=evidence.classified_by),
+        )
+
     def _at_limit(self, domain: str) -> bool:
         """Whether Chromium's per-domain or total cookie limit was reached while this phase ran."""
         limits = _chromium_limits()
@@ -326,6 +358,7 @@ class CookieCollector(Collector):
 
 
 NOT_IN_JAR = "not in the cookie jar after the page"
+NOT_READ_BACK = "not read back: no cookie jar was read after it was set (the scan stopped first)"
 
 
 def _service_worker_script(request) -> Optional[str]:
