@@ -93,6 +93,11 @@ class ScanOptions(BaseModel):
             return (value,)
         return tuple(value or ())
 
+    @field_validator("proxy")
+    @classmethod
+    def _proxy(cls, value):
+        return check_proxy(value) if value else None
+
     @field_validator("viewport", mode="before")
     @classmethod
     def _viewport(cls, value):
@@ -117,6 +122,30 @@ def phases_for(consent: str) -> tuple[str, ...]:
         return CONSENT_PHASES[consent]
     except KeyError:
         raise InputError(f"unknown consent mode {consent!r} (choose from {', '.join(CONSENT_PHASES)})") from None
+
+
+PROXY_SCHEMES = ("http", "https", "socks4", "socks5")
+
+
+def check_proxy(text: str) -> str:
+    """A proxy server as Chromium takes it: ``scheme://host[:port]`` (http, https, socks4, socks5)
+    or Playwright's short form ``host:port`` (an HTTP proxy); anything else is a ValueError, so a
+    typo is bad input rather than a scan in which every page fails.
+
+    >>> check_proxy("socks5://127.0.0.1:1080")
+    'socks5://127.0.0.1:1080'
+    """
+    text = text.strip()
+    shown = re.sub(r"//[^/@]*@", "//", text)  # never echo a password
+    match = re.fullmatch(r"(?:(?P<scheme>[A-Za-z0-9+.-]+)://)?(?:[^@/\s]+@)?(?P<host>\[[0-9A-Fa-f:.]+\]|[^:/@\s\[\]]+)"
+                         r"(?::(?P<port>\d{1,5}))?/?", text)
+    if not match or (match["port"] and not 0 < int(match["port"]) < 65536):
+        raise ValueError(f"{shown!r} is not a proxy server (give scheme://host:port, e.g. http://proxy:3128)")
+    if match["scheme"] is None and match["port"] is None:
+        raise ValueError(f"{shown!r} is not a proxy server (give scheme://host:port, e.g. http://proxy:3128)")
+    if match["scheme"] is not None and match["scheme"].lower() not in PROXY_SCHEMES:
+        raise ValueError(f"proxy scheme {match['scheme']!r} is not supported (use {', '.join(PROXY_SCHEMES)})")
+    return text
 
 
 def parse_viewport(text: str) -> tuple[int, int]:

@@ -24,7 +24,8 @@ def make_options(options: Optional[ScanOptions] = None, **overrides) -> ScanOpti
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first.get("loc", ()))
-        raise InputError(f"invalid option {where}: {first.get('msg')}") from None
+        message = str(first.get("msg", "")).removeprefix("Value error, ")
+        raise InputError(f"invalid option {where}: {message}") from None
 
 
 async def scan_async(url: str, options: Optional[ScanOptions] = None, *,

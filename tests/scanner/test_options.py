@@ -75,3 +75,22 @@ def test_profile_preferences(tmp_path):
     assert prefs == {"profile": {"cookie_controls_mode": 0, "block_third_party_cookies": False}}
     write_profile_preferences(tmp_path, block_third_party_cookies=True)
     assert json.loads((tmp_path / "Default" / "Preferences").read_text())["profile"]["cookie_controls_mode"] == 1
+
+
+@pytest.mark.parametrize("proxy", ["http://proxy:3128", "socks5://127.0.0.1:1080", "proxy.example:3128",
+                                   "https://user:pw@proxy:8443", "http://[::1]:3128"])
+def test_proxy_forms_chromium_takes_are_accepted(proxy):
+    assert make_options(proxy=proxy).proxy == proxy
+
+
+@pytest.mark.parametrize(("proxy", "expected"), [
+    ("notaproxy", "is not a proxy server"),
+    ("ftp://proxy:21", "scheme 'ftp' is not supported"),
+    ("http://proxy:99999", "is not a proxy server"),
+    ("http://user:geheim@proxy:0", "'http://proxy:0' is not a proxy server"),
+])
+def test_a_proxy_typo_is_bad_input_without_echoing_a_password(proxy, expected):
+    """A typo in --proxy is exit 2 before the scan (it used to end as 'every page failed', exit 3)."""
+    with pytest.raises(InputError) as caught:
+        make_options(proxy=proxy)
+    assert expected in str(caught.value) and "geheim" not in str(caught.value) and caught.value.exit_code == 2
