@@ -11,11 +11,13 @@ Parts, scored and printed separately:
   lifetimes 74.2 %) and ``round3_unseen/`` (8 statements by round 3's tuner, written before
   tuning: F1 98.6 %, lifetimes 85.7 % before and 88.6 % after round 3's tuning); since round 4
   also ``round3_heldback/`` (round 3's held-back part, 24 statements by another engineer: F1
-  89.3 % / 91.3 %, lifetimes 69.6 % / 76.8 % before / after round 3);
-  ``--part heldback3`` / ``heldback2`` / ``round2_unseen`` / ``round3_unseen`` still select those alone;
-- ``heldback`` (also ``heldback4``): the current held-back part, tests/statement/fixtures/heldback4 (issue 9, round 4),
-  written by someone else before round 4's tuning and run once at the end (same fixture and gold
-  format; the part is reported absent when the folder is).
+  89.3 % / 91.3 %, lifetimes 69.6 % / 76.8 % before / after round 3); since round 5 also
+  ``round4_heldback/`` (round 4's held-back part, 24 statements by another engineer: F1
+  90.8 % / 90.9 %, lifetimes 82.0 % / 82.6 % before / after round 4);
+  ``--part heldback4`` / ``heldback3`` / ``heldback2`` / ``round2_unseen`` / ``round3_unseen`` still select those alone;
+- ``heldback``: the current held-back part, written by someone else before the round's tuning
+  and run once at the end (same fixture and gold format; the part is reported absent when the
+  folder is).
 
 Per file and per part it prints:
 
@@ -55,8 +57,8 @@ HELDBACK_DIR = FIXTURES_DIR / "heldback4"  # round 4's held-back part, written b
 PARTS = {
     "dev": ((SEEDS_DIR, "seed"), (EVAL_DIR, "eval")),
     "heldback": ((HELDBACK_DIR, "heldback4"),),
-    "heldback4": ((HELDBACK_DIR, "heldback4"),),
     # former unseen parts, development material now (inside "dev"); selectable alone
+    "heldback4": ((EVAL_DIR / "round4_heldback", "eval/round4_heldback"),),
     "heldback3": ((EVAL_DIR / "round3_heldback", "eval/round3_heldback"),),
     "round3_unseen": ((EVAL_DIR / "round3_unseen", "eval/round3_unseen"),),
     "heldback2": ((EVAL_DIR / "round2_heldback", "eval/round2_heldback"),),
@@ -244,7 +246,7 @@ def summary(part: str, total: Score, statements_count: int) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--part", choices=tuple(PARTS) + ("all",), default="dev",
-                        help="which statements: the development part (default), the held-back part (heldback4), "
+                        help="which statements: the development part (default), the current held-back part, "
                              "a former held-back or unseen part of dev alone, or dev and held-back together")
     parser.add_argument("--only", help="only statements whose label contains this")
     parser.add_argument("--details", action="store_true", help="list every difference from the gold")
