@@ -29,7 +29,9 @@ DOMAIN = re.compile(r"(?:https?://)?\.?(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a
 
 
 _LIFETIME_WORD_AFTER = re.compile(r"\s*(?:expiry|expiration|lifetime|retention|bewaartermijn|looptijd|geldig)\s*", re.IGNORECASE)
-_GLUED_END = r"(?!(?-i:[a-z0-9_]))"  # a cell may run into the next one's capital: "2 jaarHTTP Cookie"
+# a cell may run into the next one's capital ("2 jaarHTTP Cookie") or into a cell that says it
+# has no value ("2 monthsn/a"), never into more letters of a word
+_GLUED_END = r"(?:(?=(?-i:n/a|n\.v\.t\.))|(?!(?-i:[a-z0-9_])))"
 
 
 def _cell_term(term: str) -> str:

@@ -762,16 +762,19 @@ def _section_purpose(section: CookieSection) -> Optional[str]:
 
 def _read_section(reader: "_Reader", section: CookieSection) -> None:
     """Items of one cookie section, with the purpose and vendor its headings give."""
-    context: list[tuple[int, Optional[str], Optional[VendorMatch]]] = []
+    # (level, purpose, vendor, kind) of the headings over the current block; kind is "service"
+    # for a plain heading naming a vendor, "service category" for a plain category heading
+    # right under one, else None
+    context: list[tuple[int, Optional[str], Optional[VendorMatch], Optional[str]]] = []
     headings: list[str] = []
     reader.heading = section.heading or None
     blocks = section.blocks
     index = 0
     while index < len(blocks):
         block = blocks[index]
-        purpose = next((p for _, p, _ in reversed(context) if p), None)
+        purpose = next((p for _, p, _, _ in reversed(context) if p), None)
         purpose_context = None if purpose == UNCLASSIFIED else purpose
-        vendor_context = next((v for _, _, v in reversed(context) if v), None)
+        vendor_context = next((v for _, _, v, _ in reversed(context) if v), None)
         lines = label_lines(blocks, index)
         if lines is not None:
             _lifetime_after(blocks, lines)
@@ -801,13 +804,21 @@ def _read_section(reader: "_Reader", section: CookieSection) -> None:
         if block.kind == "heading" or (block.kind == "paragraph" and CMP_CATEGORY.fullmatch(block.text.strip())):
             level = block.level or 7
             purpose_here, vendor_here = heading_purpose(block.text), heading_vendor(block.text)
-            if not block.level and purpose_here is None and vendor_here is not None \
-                    and any(p is not None for _, p, _ in context):
+            kind = ("service" if vendor_here is not None else None) if not block.level else None
+            last_kind = context[-1][3] if context else None
+            if not block.level and vendor_here is None and purpose_here is not None and last_kind == "service" \
+                    and index >= 2 and blocks[index - 2].kind == "heading":
+                # a plain category heading right under a plain service heading, nothing between
+                # them, is that service's category (a CMP's service block: "Vimeo" /
+                # "Marketing/Tracking" / its text and table)
+                level, kind = context[-1][0] + 1, "service category"
+            elif not block.level and purpose_here is None and vendor_here is not None and last_kind != "service category" \
+                    and any(p is not None for _, p, _, _ in context):
                 level = 8  # a plain service heading ("Meta Pixel") under a plain category heading keeps its purpose
             while context and context[-1][0] >= level:
                 context.pop()
                 headings.pop()
-            context.append((level, purpose_here, vendor_here))
+            context.append((level, purpose_here, vendor_here, kind))
             headings.append(block.text.strip())
             reader.heading = headings[-1]
             continue

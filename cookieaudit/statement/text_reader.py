@@ -477,10 +477,14 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
                 builder.add("paragraph", line_start, line_end)
             continue
         if kind == "paragraph" and line_count > 1 and _heads_paragraph(segment):
-            # "Lijst van essentiële cookies" over its paragraph without a blank line between
-            first_end = start + segment.index("\n")
-            builder.add("heading", start, first_end, level=0)
-            builder.add("paragraph", first_end + 1, end)
+            # "Lijst van essentiële cookies" over its paragraph without a blank line between; a
+            # CMP's service block copied as text stacks two ("Mailchimp" / "Marketing" / "Usage …")
+            while "\n" in segment and _heads_paragraph(segment):
+                first_end = start + segment.index("\n")
+                builder.add("heading", start, first_end, level=0)
+                start = first_end + 1
+                segment = masked[start:end]
+            builder.add("paragraph", start, end)
             continue
         if line_count == 1 and looks_like_heading(segment):
             following = raw[index + 1] if index + 1 < len(raw) else None

@@ -1,0 +1,34 @@
+"""Focused tests of the forms issue 9's fifth round reads (each failed before it), written in
+wordings of their own rather than copied from the evaluation statements: CMP service blocks
+copied as text (service, category, table run together), header roles that give bare cells a
+unit, dash-separated record lines, tab-separated cells."""
+
+from __future__ import annotations
+
+from cookieaudit.statement import parse_text
+
+
+def _items(text: str) -> dict:
+    return {c.pattern: (c.lifetime, c.max_age_days, c.purpose, c.vendor) for c in parse_text(text).cookies}
+
+
+def test_cmp_service_blocks_copied_as_text():
+    """A Complianz-style policy copied from its div grid: the service name, its category and
+    the table follow one another without blank lines, the English header is "Name / Expiration /
+    Function" run together, every row's name runs into its duration (a name ending where the
+    duration's number begins) and the duration into the function, or into "n/a"."""
+    text = ("Cookie policy\n\n3. Cookies we place\n\n"
+            "Vimeo\nMarketing/Tracking\nUsage\nWe show videos of our events through Vimeo.\n"
+            "Marketing/Tracking\nNameExpirationFunction\nvuid2 yearsStore the user's usage history\n\n"
+            "Matomo\nStatistics\nUsage\nWe count visits with Matomo.\nStatistics\nNameExpirationFunction\n"
+            "_pk_id.*13 monthsStore a unique visitor ID\n_pk_ses.*30 minutesStore the current visit\n"
+            "mtm_consentsessionRemember consent\n"
+            "Miscellaneous\nPurpose pending investigation\nUsage\nSharing data\nPurpose pending investigation\n"
+            "NameExpirationFunction\nevent_banner_seen3 monthsn/a\n")
+    items = _items(text)
+    assert items["vuid"] == ("persistent", 730, "marketing", "Vimeo")
+    assert items["_pk_id."][:3] == ("persistent", 390, "analytic")
+    assert items["_pk_ses."][:2] == ("persistent", round(30 / 1440, 6))
+    assert items["mtm_consent"][:3] == ("session", None, "analytic")
+    assert items["event_banner_seen"] == ("persistent", 90, None, None)
+    assert set(items) == {"vuid", "_pk_id.", "_pk_ses.", "mtm_consent", "event_banner_seen"}
