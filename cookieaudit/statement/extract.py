@@ -24,7 +24,7 @@ from .columns import table_roles
 from .document import Block, Document
 from .model import DeclaredCookie, DeclaredService, Evidence, Position
 from .names import NameHit, find_names, pattern_of
-from .records import inline_records, label_lines, name_record
+from .records import dash_record, inline_records, label_lines, name_record
 from .runtogether import column_role, label_role
 from .sections import CookieSection, Sentence, mentions_cookies, sentences
 from .vendors import VendorMatch, find_vendor, known_cookie, rule_purpose, vendor_mentions, vendor_of_name
@@ -409,6 +409,15 @@ def heading_vendor(text: str) -> Optional[VendorMatch]:
     vendor = find_vendor(core)
     if vendor is not None and _key(vendor.name) == _key(core):
         return vendor
+    setter = re.search(r"\(\s*([^()]{2,40}?)\s*\)", text)
+    if setter:
+        # "Analytics cookies (set by Shopify)": a setter's column word, then one vendor's name
+        words = setter.group(1).split()
+        for cut in range(1, min(4, len(words))):
+            if label_role(" ".join(words[:cut])) == "vendor":
+                named = find_vendor(" ".join(words[cut:]))
+                if named is not None and _key(named.name) == _key(" ".join(words[cut:])):
+                    return named
     if len(core.split()) > 5:
         return None
     mentions = {m[2].vendor_id: m[2] for m in vendor_mentions(core, vocabulary().bare_company_names)}
@@ -792,6 +801,12 @@ def _read_section(reader: "_Reader", section: CookieSection) -> None:
             reader.record(named.cells, named.text, named.start, named.end, named.code, purpose, vendor_context)
             reader.result.record_blocks.update(id(b) for b in blocks[index:named.next_index])
             index = named.next_index
+            continue
+        dashed = dash_record(block.text) if block.kind in ("paragraph", "item") else None
+        if dashed is not None:
+            reader.record(dashed, block.text, block.start, block.end, block.code, purpose, vendor_context)
+            reader.result.record_blocks.add(id(block))
+            index += 1
             continue
         inline = inline_records(block) if block.kind in ("paragraph", "item") else []
         if inline:

@@ -5,6 +5,8 @@
   close the browser");
 - label/value records written inline: "Naam: _ga Vervaltermijn: 2 jaar Doel: …", several
   in one paragraph;
+- a name first and its fields after spaced dashes, one record a line: "cart – keeps your
+  basket – 2 weeks", "_a / _b – … – 2 weeks each" (a shop platform's cookie list);
 - label/value records one pair per block: consent platforms' cookie blocks ("Naam: _ga" /
   "Aanbieder: Google" / "Vervaltermijn: 2 jaar" as paragraphs or list items), definition lists
   of labels (<dt>Naam</dt><dd>_ga</dd>…) and two-column key/value tables (a row "Naam | _ga").
@@ -25,7 +27,7 @@ from .runtogether import label_role, table_names_ok
 from .vocabulary import vocabulary
 from .vendors import find_vendor
 
-__all__ = ["Record", "inline_records", "label_lines", "name_record"]
+__all__ = ["Record", "dash_record", "inline_records", "label_lines", "name_record"]
 
 MAX_RECORD_BLOCKS = 6
 _LABELLED = re.compile(r"^\s*[-–•*]?\s*([^:\n]{1,40}?)\s*:\s*(.*)$", re.DOTALL)
@@ -125,6 +127,40 @@ def name_record(blocks: list[Block], index: int) -> Optional[Record]:
         cells["purpose"] = " ".join(filter(None, (cells.get("purpose"), *loose)))
     text = " ".join(filter(None, (cells["name"], *(v for k, v in cells.items() if k != "name"))))
     return Record(cells=cells, text=text, start=head.start, end=end, code=tuple(code), next_index=j)
+
+
+_DASH = re.compile(r"\s+[–—-]\s+")
+# a vendor named at the start of a field, before the description: "Klaviyo; connects your visit …"
+_FIELD_VENDOR = re.compile(r"([^;:,.]{2,40})[;:,]\s")
+
+
+def dash_record(text: str) -> Optional[dict[str, str]]:
+    """The cells of a line that is a name (or "A / B", "A, B") and its fields after spaced
+    dashes, one of them wholly a lifetime: "cart – keeps your basket – 2 weeks". The other
+    fields are the description; one that starts with a vendor's name and a semicolon names
+    the vendor. None for anything else (prose with a dash keeps being read as prose)."""
+    if len(text) > 400 or "–" not in text and "—" not in text and " - " not in text:
+        return None
+    dashes = list(_DASH.finditer(text))
+    if not dashes:
+        return None
+    head = text[:dashes[0].start()].strip()
+    if not head or not all(table_names_ok(part) for part in re.split(r"\s+/\s+", head)):
+        return None
+    bounds = [d.end() for d in dashes]
+    ends = [d.start() for d in dashes[1:]] + [len(text)]
+    fields = [text[a:b].strip() for a, b in zip(bounds, ends)]
+    lifetimes = [f for f in fields if lifetime_line(f)]
+    if len(lifetimes) != 1:
+        return None
+    cells = {"name": head, "lifetime": lifetimes[0]}
+    others = [f for f in fields if f is not lifetimes[0]]
+    if others:
+        vendor = _FIELD_VENDOR.match(others[0])
+        if vendor and find_vendor(vendor.group(1).strip()) is not None:
+            cells["vendor"] = vendor.group(1).strip()
+        cells["purpose"] = " ".join(others)
+    return cells
 
 
 def _says_lifetime(text: str) -> bool:

@@ -239,9 +239,11 @@ def _tab_label_lines(segment: str, start: int) -> Optional[list[tuple[int, int, 
 
 def _name_value_lines(segment: str, start: int) -> Optional[list[tuple[int, int]]]:
     """The lines of a paragraph in which two lines or more are a cookie name and its
-    duration ("zo_sessie: duur van de sessie" / "zo_volume: 1 jaar"), one block each, so that
-    each duration stays with its own name. None otherwise."""
+    duration ("zo_sessie: duur van de sessie" / "zo_volume: 1 jaar", "cart – keeps your
+    basket – 2 weeks"), one block each, so that each duration stays with its own name. None
+    otherwise."""
     from .cells import lifetime_line
+    from .records import dash_record
     from .runtogether import table_names_ok
 
     spans: list[tuple[int, int]] = []
@@ -254,7 +256,7 @@ def _name_value_lines(segment: str, start: int) -> Optional[list[tuple[int, int]
             head, colon, value = line.partition(":")
             head = head.strip().lstrip("-–•* ")
             if colon and 0 < len(head) <= 80 and value[:1].isspace() and table_names_ok(head) \
-                    and lifetime_line(value.strip()):
+                    and lifetime_line(value.strip()) or dash_record(line.strip()) is not None:
                 pairs += 1
         offset += len(line) + 1
     return spans if pairs >= 2 else None

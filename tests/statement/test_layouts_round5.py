@@ -32,3 +32,27 @@ def test_cmp_service_blocks_copied_as_text():
     assert items["mtm_consent"][:3] == ("session", None, "analytic")
     assert items["event_banner_seen"] == ("persistent", 90, None, None)
     assert set(items) == {"vuid", "_pk_id.", "_pk_ses.", "mtm_consent", "event_banner_seen"}
+
+
+def test_name_dash_purpose_dash_duration_lines():
+    """A shop platform's cookie list: one line per cookie, the name first, then its fields
+    after spaced dashes; each line keeps its own duration (a plain word such as "basket" is a
+    name by its place at the line's start), "A / B … each" gives both names the duration, a
+    field starting with a vendor's name and a semicolon names the vendor, and "(set by X)" in
+    a heading names the vendor of its rows."""
+    text = ("Our cookies\n\nCookies needed to run the shop (set by Shopify)\n\n"
+            "basket – holds what you put in your basket – 10 days\n"
+            "checkout_token – keeps your place in the checkout – 45 mins\n"
+            "wishlist_key – remembers your wish list – until you close your browser\n"
+            "_first_page / _came_from – note where your visit began – 3 weeks each\n\n"
+            "Marketing cookies\n\n"
+            "_pin_unauth – Pinterest; measures our pins – 1 year\n"
+            "_uetsid – Microsoft Advertising; links your visit to our ads – 1 day\n\n"
+            "prose – a line like this one says nothing about how long anything lasts\n")
+    items = _items(text)
+    assert items["basket"] == ("persistent", 10, "functional", "Shopify")
+    assert items["checkout_token"][:2] == ("persistent", round(45 / 1440, 6))
+    assert items["wishlist_key"][:2] == ("session", None)
+    assert items["_first_page"][:3] == items["_came_from"][:3] == ("persistent", 21, "functional")
+    assert items["_pin_unauth"] == ("persistent", 365, "marketing", "Pinterest")
+    assert "prose" not in items
