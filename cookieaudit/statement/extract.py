@@ -20,7 +20,7 @@ from typing import Optional
 
 from .attributes import Lifetime, purpose_hits, purpose_in_context, purpose_of, read_lifetime
 from .cells import lifetime_line
-from .columns import table_roles
+from .columns import column_unit, table_roles, with_unit
 from .document import Block, Document
 from .model import DeclaredCookie, DeclaredService, Evidence, Position
 from .names import NameHit, find_names, pattern_of
@@ -121,6 +121,7 @@ class _Reader:
         self.v = vocabulary()
         self.result = Extraction()
         self.columns: dict[int, list[Optional[str]]] = {}
+        self.units: dict[int, Optional[str]] = {}  # the unit a table's lifetime header gives bare numbers
         self.table_rows: dict[int, list[tuple[str, ...]]] = {}  # each table's data rows' cells
         for block in document.blocks:
             if block.kind == "row" and block.table is not None and not block.header:
@@ -226,6 +227,8 @@ class _Reader:
             candidate = table_roles(block.cells, self.table_rows.get(block.table, ()))
             if "name" in candidate and sum(r is not None for r in candidate) >= 2:
                 self.columns[block.table] = candidate
+                self.units[block.table] = next((column_unit(text) for role, text in zip(candidate, block.cells)
+                                                if role == "lifetime"), None)
                 return
             if roles is None:
                 self.unit(block, block.text, block.start, block.end, purpose_context, code=block.code)
@@ -233,7 +236,7 @@ class _Reader:
         cell = {}
         for role, text in zip(roles, block.cells):
             if role and role not in cell:
-                cell[role] = text
+                cell[role] = with_unit(text, self.units.get(block.table)) if role == "lifetime" else text
         before = len(self.result.cookies)
         self.record(cell, " ".join(block.cells), block.start, block.end, block.code, purpose_context, vendor_context,
                     confidence=block.confidence)

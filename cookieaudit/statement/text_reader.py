@@ -333,6 +333,7 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
     raw: list[list] = []
     current: Optional[list] = None
     carried: Optional[list] = None  # [header, armed] of a one-cell-per-line table given its header once
+    resumed: Optional[list] = None  # the TAB row above a category row inside its table
     i = 0
     while i < len(lines):
         start, end = lines[i]
@@ -385,11 +386,21 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
                 cells = tuple(c.strip() for c in line.strip().strip("|").split("|"))
             else:
                 cells = tuple(c.strip() for c in line.split("\t"))
-            if not (raw and raw[-1][0] == "row" and current is raw[-1]):
+            if not (raw and raw[-1][0] == "row" and current is raw[-1]
+                    or raw and raw[-1][0] == "heading" and current is not None and resumed is current):
                 builder.table_count += 1
             current = ["row", start, end, 1, {"cells": cells, "table": builder.table_count, "pipes": "|" in line,
                                               "header": bool(loose_header)}]
             raw.append(current)
+            i += 1
+            continue
+        if current is not None and current[0] == "row" and not current[4].get("pipes") and "\t" not in line \
+                and i + 1 < len(lines) and masked_lines[i + 1].count("\t") == len(current[4]["cells"]) - 1 \
+                and len(line.split()) <= 6 and looks_like_heading(line):
+            # a category row inside a TAB-separated table ("Analytics" between the rows): it
+            # heads the rows after it, which stay in the same table under its header
+            raw.append(["heading", start, end, 1, {"level": 0}])
+            resumed = current
             i += 1
             continue
         table = read_table_at(masked_lines, i) if len(line) <= 200 else None

@@ -56,3 +56,26 @@ def test_name_dash_purpose_dash_duration_lines():
     assert items["_first_page"][:3] == items["_came_from"][:3] == ("persistent", 21, "functional")
     assert items["_pin_unauth"] == ("persistent", 365, "marketing", "Pinterest")
     assert "prose" not in items
+
+
+def test_tab_table_with_category_rows_and_a_days_header():
+    """A cookie audit copied with TABs: a category as a one-cell row inside the table heads
+    the rows after it (which stay under the table's header), the lifetime header "(days)" /
+    "(dagen)" gives its bare numbers their unit, and a sentence defining "Session" is no
+    claim that all cookies are session cookies."""
+    text = ("Cookies\n\nIn the table, \"Session\" means the cookie is deleted when you close your browser.\n\n"
+            "Name\tHost\tRetention (days)\tPurpose\n"
+            "Necessary\n"
+            "site_sess\t.example.org\tSession\tKeeps you signed in\n"
+            "site_pref\t.example.org\t180\tRemembers your settings\n"
+            "Advertising\n"
+            "ad_uid\t.ads.example.net\t90\tTells browsers apart for adverts\n")
+    declaration = parse_text(text)
+    items = {c.pattern: (c.lifetime, c.max_age_days, c.purpose) for c in declaration.cookies}
+    assert items == {"site_sess": ("session", None, "functional"), "site_pref": ("persistent", 180, "functional"),
+                     "ad_uid": ("persistent", 90, "marketing")}
+    assert declaration.claims.all_session is None
+    dutch = _items("Cookies\n\nNaam\tBewaartermijn (maanden)\tDoel\nvoorkeur_taal\t12\tOnthoudt uw taal\n"
+                   "bezoek_id\t6\tTelt bezoeken\n")
+    assert dutch["voorkeur_taal"][:2] == ("persistent", 360)
+    assert dutch["bezoek_id"][:2] == ("persistent", 180)
