@@ -191,7 +191,9 @@ class _Reader:
                 above = self.result.cookies[-1]
                 item_lifetime = Lifetime(lifetime=above.lifetime, max_age_days=above.max_age_days)
             # a purpose the statement leaves unsaid: the rule set's for a name it knows
-            item_purpose = purpose if purpose is not None or unclassified or hit.match != "exact" else rule_purpose(hit.pattern)
+            # (a prefix or glob only where a rule for such a family covers it: "_hjSession_*")
+            item_purpose = purpose if purpose is not None or unclassified else \
+                rule_purpose(hit.pattern) if hit.match == "exact" or _family_rule(hit.pattern) else None
             self.result.cookies.append(DeclaredCookie(
                 pattern=hit.pattern, match=hit.match, vendor=name_vendor or None, vendor_id=name_vendor_id,
                 purpose=item_purpose, lifetime=item_lifetime.lifetime, max_age_days=item_lifetime.max_age_days,
@@ -373,6 +375,12 @@ class _Reader:
                 self.summaries.append(self.result.services[-1])
 
 
+def _family_rule(pattern: str) -> bool:
+    """Whether a rule for a family of names (a prefix or glob rule) covers this prefix."""
+    known = known_cookie(pattern)
+    return known is not None and known[1] != "exact"
+
+
 def _sentences_in(block: Block, start: int, end: int) -> list[Sentence]:
     return [s for s in sentences(block) if s.start >= start and s.end <= end]
 
@@ -449,7 +457,8 @@ def cell_names(text: str, code: tuple[str, ...] = ()) -> list[NameHit]:
         if not token:
             continue
         if not any(ch.isspace() for ch in token):
-            if is_name_word(token):
+            # a name cell holds names only: one letter is a name there too (Stripe's "m", "C")
+            if is_name_word(token) or len(token) == 1 and token.isalpha() and piece.strip() == token:
                 pattern = pattern_of(token)
                 if pattern is not None:
                     offset = start + piece.find(token) if token in piece else start

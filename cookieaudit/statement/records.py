@@ -131,7 +131,7 @@ def name_record(blocks: list[Block], index: int) -> Optional[Record]:
 
 _DASH = re.compile(r"\s+[–—-]\s+")
 # a vendor named at the start of a field, before the description: "Klaviyo; connects your visit …"
-_FIELD_VENDOR = re.compile(r"([^;:,.]{2,40})[;:,]\s")
+_FIELD_VENDOR = re.compile(r"([^;:,.]{1,40})[;:,]\s")
 
 
 def dash_record(text: str) -> Optional[dict[str, str]]:
@@ -145,22 +145,60 @@ def dash_record(text: str) -> Optional[dict[str, str]]:
     if not dashes:
         return None
     head = text[:dashes[0].start()].strip()
-    if not head or not all(table_names_ok(part) for part in re.split(r"\s+/\s+", head)):
-        return None
     bounds = [d.end() for d in dashes]
     ends = [d.start() for d in dashes[1:]] + [len(text)]
     fields = [text[a:b].strip() for a, b in zip(bounds, ends)]
-    lifetimes = [f for f in fields if lifetime_line(f)]
-    if len(lifetimes) != 1:
-        return None
-    cells = {"name": head, "lifetime": lifetimes[0]}
-    others = [f for f in fields if f is not lifetimes[0]]
+    # "moove_gdpr_popup (1 year)", "_a (1 year) and _b (30 minutes)": the lifetime beside the name
+    parens = list(re.finditer(r"\s*\(([^()]{1,60})\)", head))
+    if parens:
+        if not all(lifetime_line(p.group(1)) for p in parens):
+            return None
+        names = [n for n in re.split(r"\s*\([^()]{1,60}\)\s*(?:,|and|en|&)?\s*", head) if n.strip()]
+        if not names or not all(_names_ok(n) for n in names) or len(parens) not in (1, len(names)):
+            return None
+        cells = {"name": "\n".join(names), "lifetime": "\n".join(p.group(1).strip() for p in parens)}
+        others = fields
+    else:
+        if not head or not all(_names_ok(part) for part in re.split(r"\s+/\s+", head)):
+            return None
+        lifetimes = [f for f in fields if lifetime_line(f)]
+        if len(lifetimes) != 1:
+            return None
+        cells = {"name": head, "lifetime": lifetimes[0]}
+        others = [f for f in fields if f is not lifetimes[0]]
     if others:
-        vendor = _FIELD_VENDOR.match(others[0])
-        if vendor and find_vendor(vendor.group(1).strip()) is not None:
-            cells["vendor"] = vendor.group(1).strip()
+        vendor = _field_vendor(others[0])
+        if vendor:
+            cells["vendor"] = vendor
         cells["purpose"] = " ".join(others)
     return cells
+
+
+def _field_vendor(field: str) -> Optional[str]:
+    """The vendor a description names first: before a semicolon or colon ("Hotjar: keeps …",
+    "Klaviyo; connects …"), or as its first capitalised words ("Stripe device identifier …")."""
+    lead = _FIELD_VENDOR.match(field)
+    if lead and find_vendor(lead.group(1).strip()) is not None:
+        return lead.group(1).strip()
+    words = field.split()[:3]
+    for size in range(len(words), 0, -1):
+        phrase = " ".join(words[:size]).rstrip(".,;:")
+        if not all(w[:1].isupper() for w in phrase.split()):
+            continue
+        found = find_vendor(phrase)
+        if found is not None and _key(found.name) == _key(phrase):
+            return phrase
+    return None
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _names_ok(text: str) -> bool:
+    """Names that start a record line: names a table cell may hold, or one letter ("m")."""
+    text = text.strip()
+    return table_names_ok(text) or len(text) == 1 and text.isalpha()
 
 
 def _says_lifetime(text: str) -> bool:

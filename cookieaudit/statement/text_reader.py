@@ -6,6 +6,7 @@ link targets) are blanked out with spaces of the same length instead of removed.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Optional
 
@@ -115,6 +116,20 @@ def _names_a_duration(text: str) -> bool:
         if words and _shape(words[-1]) == "strong" and leading_lifetime(text[colon.end():]):
             return True
     return False
+
+
+def _is_control_label(text: str) -> bool:
+    """A line that is only a settings window's control label ("Enable or Disable Cookies",
+    "Altijd actief"): neither a heading nor text of the statement."""
+    label = " ".join(text.split()).strip(" :").lower()
+    return 0 < len(label) <= 40 and label in _control_labels()
+
+
+@functools.lru_cache(maxsize=1)
+def _control_labels() -> frozenset[str]:
+    from .vocabulary import vocabulary
+
+    return frozenset(str(w).lower() for w in vocabulary().raw["control_labels"])
 
 
 def _is_record_line(text: str) -> bool:
@@ -457,6 +472,8 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
         i += 1
 
     # Pass 2: plain-text headings (short standalone lines) and emit blocks.
+    raw = [entry for entry in raw if not (entry[0] in ("heading", "paragraph") and entry[3] == 1
+                                          and _is_control_label(masked[entry[1]:entry[2]]))]
     for index, (kind, start, end, line_count, extra) in enumerate(raw):
         if kind == "row":
             cells = extra["cells"]

@@ -79,3 +79,27 @@ def test_tab_table_with_category_rows_and_a_days_header():
                    "bezoek_id\t6\tTelt bezoeken\n")
     assert dutch["voorkeur_taal"][:2] == ("persistent", 360)
     assert dutch["bezoek_id"][:2] == ("persistent", 180)
+
+
+def test_settings_window_copied_as_text():
+    """A consent plug-in's settings window as text: a control's label on its own line ("Enable
+    or Disable Cookies", "Always active") is neither a heading nor text, so the rows under it
+    stay in their category; lines "name (duration) - description" are one record each, with
+    one duration per name where each name has its own, a one-letter name by its place, the
+    vendor a description starts with, and a rule-set family's purpose for a prefix name the
+    statement gives none."""
+    text = ("Privacy settings\n\nNecessary Cookies\n\nThese keep the site working.\n\nAlways active\n\n"
+            "Enable or Disable Cookies\n\nCookies in this group:\n"
+            "site_consent (6 months) - remembers your choices\n"
+            "__stripe_mid (1 year) and __stripe_sid (30 minutes) - Stripe: fraud prevention for donations\n"
+            "m (2 years) - Stripe device identifier\n\n"
+            "Third-party Cookies\n\nOthers set these.\n\nEnable or Disable Cookies\n\nCookies in this group:\n"
+            "_hjSessionUser_{site_id} (1 year) - Hotjar: a random user ID\n"
+            "tk_ai (session) - Jetpack Stats: an anonymous visitor ID\n")
+    items = _items(text)
+    assert items["site_consent"] == ("persistent", 180, "functional", None)
+    assert items["__stripe_mid"] == ("persistent", 365, "functional", "Stripe")
+    assert items["__stripe_sid"][:3] == ("persistent", round(30 / 1440, 6), "functional")
+    assert items["m"] == ("persistent", 730, "functional", "Stripe")
+    assert items["_hjSessionUser_"] == ("persistent", 365, "analytic", "Hotjar")  # the rule set's Hotjar family
+    assert items["tk_ai"][:2] == ("session", None)
