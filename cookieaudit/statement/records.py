@@ -156,7 +156,11 @@ def dash_record(text: str) -> Optional[dict[str, str]]:
         names = [n for n in re.split(r"\s*\([^()]{1,60}\)\s*(?:,|and|en|&)?\s*", head) if n.strip()]
         if not names or not all(_names_ok(n) for n in names) or len(parens) not in (1, len(names)):
             return None
-        cells = {"name": "\n".join(names), "lifetime": "\n".join(p.group(1).strip() for p in parens)}
+        written = [p.group(1).strip() for p in parens]
+        if len(parens) == 1:
+            # "_a and _b (13 months and 30 minutes)": as many durations as names, in order
+            names, written = _respective(names[0], written[0])
+        cells = {"name": "\n".join(names), "lifetime": "\n".join(written)}
         others = fields
     else:
         if not head or not all(_names_ok(part) for part in re.split(r"\s+/\s+", head)):
@@ -193,6 +197,17 @@ def _field_vendor(field: str) -> Optional[str]:
 
 def _key(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _respective(names: str, lifetime: str) -> tuple[list[str], list[str]]:
+    """Names and durations one per line when a list of names has as many durations, else as given."""
+    from .extract import _PARTS, cell_names
+
+    tokens = [hit.token for hit in cell_names(names)]
+    parts = [part for part in _PARTS.split(lifetime) if part.strip()]
+    if len(tokens) >= 2 and len(parts) == len(tokens) and all(lifetime_line(part) for part in parts):
+        return tokens, parts
+    return [names], [lifetime]
 
 
 def _names_ok(text: str) -> bool:
