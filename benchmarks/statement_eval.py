@@ -27,7 +27,11 @@ Per file and per part it prints:
   10 % (a missed cookie counts as wrong);
 - purpose: the same for purposes;
 - vendor: the same for the gold cookies that name a vendor (the gold leaves vendor out where
-  the statement names none);
+  the statement names none). The reader reports the vendor as the statement spells it
+  ("Siteimprove", "Twitter"), gold files sometimes the rule set's product name ("Siteimprove
+  Analytics", "X (Twitter)"): a vendor counts as right when both spellings resolve to the same
+  rule-set vendor through its names and aliases (case-insensitive), else only when they are
+  equal. A company name ("Google LLC") is no alias of a product and stays wrong;
 - services: gold services found (by name, case-insensitive) / gold services, and the number
   of extra services the parser reported;
 - claims: claim fields equal to the gold's.
@@ -38,6 +42,7 @@ Per file and per part it prints:
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -84,6 +89,28 @@ def statements(part: str = "dev") -> list[tuple[str, Path, Path]]:
                 sub = where.relative_to(folder).as_posix()
                 found.append((f"{label}/{sub + '/' if sub != '.' else ''}{stem}", source, gold))
     return found
+
+
+@functools.lru_cache(maxsize=1)
+def _vendor_ids() -> dict[str, frozenset[str]]:
+    """Each rule-set vendor name and alias, case-folded, and the vendor ids it names."""
+    from cookieaudit.ruleset import load_ruleset
+
+    ids: dict[str, set[str]] = {}
+    for vendor in load_ruleset().vendors.values():
+        for spelling in (vendor.name, *vendor.aliases):
+            ids.setdefault(spelling.casefold(), set()).add(vendor.id)
+    return {spelling: frozenset(found) for spelling, found in ids.items()}
+
+
+def same_vendor(found, wanted) -> bool:
+    """Equal, or two spellings (name or alias) of the same rule-set vendor."""
+    if found == wanted:
+        return True
+    if not found or not wanted:
+        return False
+    ids = _vendor_ids()
+    return bool(ids.get(found.casefold(), frozenset()) & ids.get(wanted.casefold(), frozenset()))
 
 
 def same_days(a, b, tolerance: float = 1e-4) -> bool:
@@ -154,7 +181,7 @@ def score(declaration: dict, gold: dict) -> Score:
             s.problems.append(f"purpose {key!r}: {c['purpose']} != {g.get('purpose')}")
         if "vendor" in g:
             s.vendor_total += 1
-            if c["vendor"] == g["vendor"]:
+            if same_vendor(c["vendor"], g["vendor"]):
                 s.vendors += 1
             else:
                 s.problems.append(f"vendor {key!r}: {c['vendor']!r} != {g['vendor']!r}")

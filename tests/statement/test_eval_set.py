@@ -286,3 +286,15 @@ def test_former_unseen_sets_stay_read(folder):
         return
     assert total.f1 == 1.0
     assert total.lifetimes == total.gold_cookies
+
+
+def test_vendor_metric_accepts_spellings_of_one_rule_set_vendor():
+    """statement_eval counts a vendor right when the reader's spelling (the statement's) and
+    the gold's resolve to the same rule-set vendor by name or alias, else only when equal."""
+    scorer = _eval_scorer()
+    assert scorer.same_vendor("Siteimprove", "Siteimprove Analytics")
+    assert scorer.same_vendor("twitter", "X (Twitter)")
+    assert scorer.same_vendor("Acme Analytics", "Acme Analytics")
+    assert not scorer.same_vendor("Google LLC", "Google Analytics")  # a company is no alias of a product
+    assert not scorer.same_vendor("Facebook", "Meta Pixel")  # two vendors of one company
+    assert not scorer.same_vendor(None, "Hotjar")
