@@ -91,6 +91,8 @@ def _iso_periods_as_words(text: str) -> str:
 def _number(word: str) -> Optional[float]:
     word = word.lower()
     if word[0].isdigit():
+        if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", word):
+            return float(re.sub(r"[.,]", "", word))  # a thousands separator: "1,000 days", "1.000 dagen"
         return float(word.replace(",", "."))
     return vocabulary().number_words.get(word)
 

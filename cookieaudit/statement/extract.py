@@ -535,9 +535,10 @@ def paired_lifetimes(name_cell: str, lifetime_cell: str, names: list[NameHit]) -
         return dict(zip(keys, lifetimes)) if lifetimes else {}
     lines = [line for line in lifetime_cell.split("\n") if line.strip()]
     name_lines = [line for line in name_cell.split("\n") if line.strip()]
-    parts = [part for part in re.split(r"\s+/\s+|\s*[,;]\s+", " ".join(lifetime_cell.split())) if part]
+    parts = [part for part in re.split(r"\s+/\s+|\s*[,;]\s+|\s+(?:en|and|&)\s+", " ".join(lifetime_cell.split())) if part]
     if len(lines) == 1 and len(parts) == len(keys):
-        # "_ga, _gid" beside "730 dagen / 1 dag": as many durations as names, in order; a
+        # "_ga, _gid" beside "730 dagen / 1 dag" or "365 dagen en 30 minuten": as many
+        # durations as names, in order (also where they could add up to one); a
         # session part ("Sessie / 1 dag") is the row's one "both" lifetime, not a pairing
         lifetimes = [read_lifetime(part, cell=True) for part in parts]
         if all(lt.max_age_days is not None and lifetime_line(part) for lt, part in zip(lifetimes, parts)):

@@ -134,11 +134,25 @@ def _inside(position: int, zones: Iterable[tuple[int, int]]) -> bool:
 
 
 def _duration_follows(text: str, end: int) -> bool:
-    """A name's own duration right after it and its colon: "…; fr: 3 maanden"."""
+    """A name's own duration right after it: after its colon or in a parenthesis ("…; fr: 3
+    maanden", "vuid (2 jaar)"), or after a verb of lasting ("awc expires after one year")."""
     from .cells import leading_lifetime
 
-    colon = re.match(r"\s*:\s*", text[end:end + 4])
-    return bool(colon) and bool(leading_lifetime(text[end + colon.end():end + colon.end() + 60]))
+    after = text[end:end + 80]
+    lead = re.match(r"\s*[:(]\s*", after)
+    if lead and leading_lifetime(after[lead.end():]):
+        return True
+    verb = _lifetime_verb().match(after)
+    if verb is None:
+        return False
+    clause = re.match(r"[^.;:()!?]{0,50}", after[verb.end():]).group(0)
+    return any(leading_lifetime(clause[m.start():]) for m in re.finditer(r"(?<!\S)\S", clause))
+
+
+@functools.lru_cache(maxsize=1)
+def _lifetime_verb() -> re.Pattern:
+    verbs = sorted(vocabulary().raw["name_lifetime_verbs"], key=len, reverse=True)
+    return re.compile(r"\s+(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in verbs) + r")\b", re.IGNORECASE)
 
 
 def find_names(text: str, code: Iterable[str] = (), name_cell: bool = False) -> list[NameHit]:

@@ -103,3 +103,21 @@ def test_settings_window_copied_as_text():
     assert items["m"] == ("persistent", 730, "functional", "Stripe")
     assert items["_hjSessionUser_"] == ("persistent", 365, "analytic", "Hotjar")  # the rule set's Hotjar family
     assert items["tk_ai"][:2] == ("session", None)
+
+
+def test_thousands_paired_durations_and_known_plain_names_with_their_duration():
+    """"1,000 days" / "1.000 dagen" is a thousand days; a record giving two names and as many
+    durations joined by "en"/"and" pairs them in order; a plain lower-case word the rule set
+    knows as a cookie is a name when its own duration follows it ("awc expires after one
+    year", "vuid (2 jaar)"), not elsewhere."""
+    assert _items("Cookies\n\nName | Expires\n--- | ---\nsite_visits | 1,000 days\n")["site_visits"][:2] == ("persistent", 1000)
+    assert _items("Cookies\n\nNaam | Bewaartermijn\n--- | ---\nsite_bezoek | 1.000 dagen\n")["site_bezoek"][:2] == ("persistent", 1000)
+    paired = _items("Cookies\n\nNaam: _hjSessionUser_<id> en _hjSession_<id>\nDoel: Hotjar herkent bezoekers\n"
+                    "Bewaartermijn: 1 jaar en 30 minuten\n")
+    assert paired["_hjSessionUser_"][:2] == ("persistent", 365)
+    assert paired["_hjSession_"][:2] == ("persistent", round(30 / 1440, 6))
+    prose = _items("Cookies\n\nPartners who send you to us use Awin. Awin then sets awc, and awc expires after "
+                   "thirty days. We never read the awc value ourselves.\n\n- vuid (1 jaar): Vimeo telt het afspelen.\n")
+    assert prose["awc"][:2] == ("persistent", 30)
+    assert prose["vuid"][:2] == ("persistent", 365)
+    assert "lang" not in _items("Cookies\n\nChoose your lang and it is kept until you change it.\n")
