@@ -250,6 +250,8 @@ class _Reader:
         """One cookie table row, or one label/value record ("Naam: _ga / Vervaltermijn: 13 maanden")."""
         if " ".join(cell.get("kind", "").lower().replace("_", " ").split()) in self.v.non_cookie_types:
             return  # local storage, pixels: not cookies (the audit compares cookies)
+        if _kept_in_storage(cell.get("purpose", "")):
+            return  # "Wordt opgeslagen in de local storage van uw browser": web storage, no cookie
         names = cell_names(cell.get("name", ""), code)
         if not names:
             return
@@ -373,6 +375,18 @@ class _Reader:
             if purpose_of(phrase) and not v.negation.search(text[: lead[0]]):
                 self.add_service(phrase_name(phrase), None, text, sentence.start, sentence.end, purpose_context)
                 self.summaries.append(self.result.services[-1])
+
+
+def _category_row(block: Block) -> Optional[str]:
+    """The purpose (or UNCLASSIFIED) of a table row that is only a category ("Functionele
+    cookies", "Advertising", "Niet geclassificeerd" in one cell of a wider table); None for
+    any other block."""
+    if block.kind != "row" or len(block.cells) < 2:
+        return None
+    filled = [cell.strip() for cell in block.cells if cell.strip()]
+    if len(filled) != 1 or len(filled[0]) > 60 or not re.fullmatch(r"[^\W\d_][^\W_]*(?:[ /&-]+[^\W_]+)*(?:\s*\(\d{1,3}\))?", filled[0]):
+        return None
+    return heading_purpose(filled[0])
 
 
 def _family_rule(pattern: str) -> bool:
@@ -509,10 +523,25 @@ def _same_as_above(lifetime_cell: Optional[str], unit_text: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _storage_before() -> re.Pattern:
-    """A web-storage word right before a name: "… in your browser's local storage (uplc_transcript)"."""
+    """A web-storage word right before a name: "… in your browser's local storage (uplc_transcript)",
+    "… in de local storage van uw browser (sleutel dv_gelezen)"."""
     words = [t for t in vocabulary().non_cookie_types if re.search(r"storage|opslag|indexeddb", t)]
     body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?:{body})(?P<gap>(?:\s+[^\W\d_]+){{0,3}})\W{{0,4}}$", re.IGNORECASE)
+    keys = "|".join(re.escape(w) for w in vocabulary().raw["storage_key_words"])
+    return re.compile(rf"(?:{body})(?P<gap>(?:\s+[^\W\d_]+){{0,3}}(?:\W{{1,4}}(?:{keys}))?)\W{{0,4}}$", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def _storage_place() -> re.Pattern:
+    """ "in (the|de|your) local storage": a description that says where its entry is kept."""
+    words = [t for t in vocabulary().non_cookie_types if re.search(r"storage|opslag|indexeddb", t)]
+    body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\b(?:in|into|within)\s+(?:(?:the|de|het|your|uw|je|the browser's)\s+)?(?:{body})\b", re.IGNORECASE)
+
+
+def _kept_in_storage(description: str) -> bool:
+    """Whether a record's description says its entry is kept in web storage, not as a cookie."""
+    return bool(description) and bool(_storage_place().search(description))
 
 
 def _storage_key(text: str, hit: NameHit) -> bool:
@@ -829,6 +858,17 @@ def _read_section(reader: "_Reader", section: CookieSection) -> None:
             index += 1
             continue
         index += 1
+        category = _category_row(block)
+        if category is not None:
+            # a category row inside a table ("Advertentiecookies" across all columns): the
+            # rows under it take its purpose, up to the next such row or heading
+            while context and context[-1][0] >= 9:
+                context.pop()
+                headings.pop()
+            context.append((9, category, None, None))
+            headings.append(" ".join(c for c in block.cells if c.strip()))
+            reader.heading = headings[-1]
+            continue
         if block.kind == "heading" or (block.kind == "paragraph" and CMP_CATEGORY.fullmatch(block.text.strip())):
             level = block.level or 7
             purpose_here, vendor_here = heading_purpose(block.text), heading_vendor(block.text)

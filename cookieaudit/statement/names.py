@@ -222,8 +222,16 @@ _LIST_CONTINUES = re.compile(r"\s*(?:,\s*)?(?:(?:en|and|or|of|&)\s+)?", re.IGNOR
 def _named_here(text: str, start: int, paren_zones: list[tuple[int, int]], hits: list[NameHit]) -> bool:
     """Whether the text is naming cookies at ``start``: inside parentheses, after "cookie(s)"
     or "called", or continuing a list of names ("A (13 months) and B")."""
-    if _inside(start, paren_zones) or _NAMING_CUE.search(text[max(0, start - 30):start]):
+    if _inside(start, paren_zones):
         return True
+    cue = _NAMING_CUE.search(text[max(0, start - 30):start])
+    if cue:
+        # "These cookies store information": after a plural "cookies", a word followed by
+        # more words is the sentence's verb; a name there ends the clause or a list
+        if cue.group(0).strip().rstrip(":").lower() != "cookies":
+            return True
+        end = re.match(r"[\w$.-]*", text[start:]).end() + start
+        return not re.match(r"\s+(?!(?:and|en|or|of|&)\b)[a-z]", text[end:end + 20])
     if hits:
         between = re.sub(r"\([^()]*\)", " ", text[hits[-1].end:start])
         return bool(_LIST_CONTINUES.fullmatch(between))

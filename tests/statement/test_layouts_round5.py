@@ -121,3 +121,47 @@ def test_thousands_paired_durations_and_known_plain_names_with_their_duration():
     assert prose["awc"][:2] == ("persistent", 30)
     assert prose["vuid"][:2] == ("persistent", 365)
     assert "lang" not in _items("Cookies\n\nChoose your lang and it is kept until you change it.\n")
+
+
+def _html(tmp_path, body: str):
+    from cookieaudit.statement import parse_statement
+
+    path = tmp_path / "cookies.html"
+    path.write_text(f"<html><head><title>Cookiebeleid</title></head><body><h1>Cookiebeleid</h1>{body}</body></html>",
+                    encoding="utf-8")
+    return parse_statement(path)
+
+
+def test_category_rows_inside_an_html_table(tmp_path):
+    """A table whose categories are rows spanning all columns: each heads the rows under it (a
+    one-word category such as "Advertentiecookies" is no cookie name), and never replaces the
+    table's header, so the provider column keeps its role after it."""
+    declaration = _html(tmp_path, """
+      <table><tr><th>Cookie</th><th>Partij</th><th>Doel</th><th>Bewaartermijn</th></tr>
+      <tr><th colspan="4">Functionele cookies</th></tr>
+      <tr><td>site_sessie</td><td>Gemeente</td><td>Houdt uw sessie bij</td><td>Sessie</td></tr>
+      <tr><th colspan="4">Advertentiecookies</th></tr>
+      <tr><td>uid</td><td rowspan="2">Adform</td><td>Herkent uw browser</td><td>60 dagen</td></tr>
+      <tr><td>C</td><td>Test of cookies werken</td><td>n.v.t.</td></tr></table>""")
+    items = {c.pattern: (c.purpose, c.vendor, c.lifetime, c.max_age_days) for c in declaration.cookies}
+    assert items == {"site_sessie": ("functional", "Gemeente", "session", None),
+                     "uid": ("marketing", "Adform", "persistent", 60), "C": ("marketing", "Adform", None, None)}
+    assert declaration.warnings == []  # "n.v.t.": no lifetime, nothing to warn about
+
+
+def test_web_storage_and_pixels_are_no_cookies(tmp_path):
+    """A record whose description says it is kept in local storage, a key named after "local
+    storage … (sleutel …)", a Pixeltracker row (Cookiebot's Dutch type), and a plain known
+    cookie name that is the verb after "these cookies" are no cookies."""
+    declaration = _html(tmp_path, """
+      <h2>Noodzakelijk</h2>
+      <details><summary>site_formulier</summary><dl><dt>Doel</dt><dd>Onthoudt uw stap. Wordt opgeslagen in de
+      local storage van uw browser.</dd><dt>Bewaartermijn</dt><dd>n.v.t.</dd></dl></details>
+      <details><summary>site_taal</summary><dl><dt>Doel</dt><dd>Onthoudt uw taal.</dd><dt>Bewaartermijn</dt>
+      <dd>1 jaar</dd></dl></details>
+      <table><tr><th>Naam</th><th>Aanbieder</th><th>Doel</th><th>Vervaldatum</th><th>Type</th></tr>
+      <tr><td>ads/user-lists/#</td><td>Google</td><td>Remarketing</td><td>Sessie</td><td>Pixeltracker</td></tr>
+      <tr><td>test_cookie</td><td>Google</td><td>Test</td><td>1 dag</td><td>HTTP Cookie</td></tr></table>
+      <p>We bewaren uw leeslijst in de local storage van uw browser (sleutel site_leeslijst).</p>
+      <p>These cookies store which pages you visit.</p>""")
+    assert sorted(c.pattern for c in declaration.cookies) == ["site_taal", "test_cookie"]
