@@ -165,3 +165,11 @@ def test_web_storage_and_pixels_are_no_cookies(tmp_path):
       <p>We bewaren uw leeslijst in de local storage van uw browser (sleutel site_leeslijst).</p>
       <p>These cookies store which pages you visit.</p>""")
     assert sorted(c.pattern for c in declaration.cookies) == ["site_taal", "test_cookie"]
+
+
+def test_markdown_emphasis_of_one_word_is_no_glob():
+    """"*Statistieken*" is Markdown emphasis of a category word, not a cookie name; a glob
+    keeps its stars ("*_session*" in a name cell, "_ga_*")."""
+    items = _items("Cookies\n\nToestemming vragen wij voor *Statistieken* en *Marketing*.\n\n"
+                   "| Cookie | Doel | Bewaartermijn |\n|---|---|---|\n| `_ga_*` | Statistiek | 2 jaar |\n")
+    assert set(items) == {"_ga_"}
