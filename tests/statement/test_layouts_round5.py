@@ -169,7 +169,7 @@ def test_web_storage_and_pixels_are_no_cookies(tmp_path):
 
 def test_markdown_emphasis_of_one_word_is_no_glob():
     """"*Statistieken*" is Markdown emphasis of a category word, not a cookie name; a glob
-    keeps its stars ("*_session*" in a name cell, "_ga_*")."""
+    keeps its star ("_ga_*")."""
     items = _items("Cookies\n\nToestemming vragen wij voor *Statistieken* en *Marketing*.\n\n"
                    "| Cookie | Doel | Bewaartermijn |\n|---|---|---|\n| `_ga_*` | Statistiek | 2 jaar |\n")
     assert set(items) == {"_ga_"}
