@@ -377,6 +377,26 @@ class _Reader:
                 self.summaries.append(self.result.services[-1])
 
 
+_ITEM_LEAD = re.compile(r"\s*([^\s:–—]{1,60}?)\s*(?::|\s[-–—])\s")
+
+
+def _positional_name(blocks: list[Block], index: int) -> Optional[str]:
+    """A plain word that leads a list item as the items around it lead with cookie names
+    ("- lang: remembers your language" between "- JSESSIONID: …" and "- _ga: …"): a name by
+    its place, like a short name in a table's name column. None otherwise."""
+    from .names import _shape, is_name_word
+
+    lead = _ITEM_LEAD.match(blocks[index].text)
+    if not lead or not lead.group(1).isalpha() or not lead.group(1).islower() or not is_name_word(lead.group(1)):
+        return None
+    for neighbour in (index - 1, index + 1):
+        if 0 <= neighbour < len(blocks) and blocks[neighbour].kind == "item":
+            other = _ITEM_LEAD.match(blocks[neighbour].text)
+            if other and (_shape(other.group(1)) == "strong" or known_cookie(other.group(1)) is not None):
+                return lead.group(1)
+    return None
+
+
 def _category_row(block: Block) -> Optional[str]:
     """The purpose (or UNCLASSIFIED) of a table row that is only a category ("Functionele
     cookies", "Advertising", "Niet geclassificeerd" in one cell of a wider table); None for
@@ -893,8 +913,9 @@ def _read_section(reader: "_Reader", section: CookieSection) -> None:
         if block.kind == "row":
             reader.row(block, purpose, vendor_context)
         elif block.kind == "item":
-            reader.unit(block, block.text, block.start, block.end, purpose_context, code=block.code,
-                        vendor_context=vendor_context)
+            lead = _positional_name(blocks, index - 1)
+            reader.unit(block, block.text, block.start, block.end, purpose_context,
+                        code=block.code + ((lead,) if lead else ()), vendor_context=vendor_context)
         else:
             for start, end, _ in _prose_units(block):
                 offset = start - block.start

@@ -120,6 +120,14 @@ def _names_a_duration(text: str) -> bool:
     return False
 
 
+def _names_category(text: str) -> bool:
+    """A short line that names a cookie category or one service ("Analytics cookies", "Hotjar")."""
+    from .extract import heading_purpose, heading_vendor
+
+    text = text.strip()
+    return 0 < len(text.split()) <= 6 and (heading_purpose(text) is not None or heading_vendor(text) is not None)
+
+
 def _is_control_label(text: str) -> bool:
     """A line that is only a settings window's control label ("Enable or Disable Cookies",
     "Altijd actief"): neither a heading nor text of the statement."""
@@ -522,6 +530,11 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             following = raw[index + 1] if index + 1 < len(raw) else None
             standalone = following is None or following[1] > end + 1 and masked[end:following[1]].count("\n") >= 2
             if kind == "paragraph" and standalone:
+                builder.add("heading", start, end, level=0)
+                continue
+            if kind == "paragraph" and following is not None and following[0] in ("row", "item") \
+                    and _names_category(segment):
+                # a category or service line right over its table or list ("Analytics cookies")
                 builder.add("heading", start, end, level=0)
                 continue
             # a numbered line on its own ("2. Cookies in detail") is a numbered heading

@@ -229,6 +229,12 @@ def _one_row_per_line(lines: list[str], table: TextTable, start: int, context: R
                 flush()
             i += 1
             continue
+        if pending is None and _category_line(text) and i + 1 < len(lines) and _is_row(lines[i + 1], header, context):
+            # a category line between the rows ("Analytics"): a row of one cell that heads the
+            # rows after it; the table goes on under its header
+            table.rows.append(TableRow(i, i, tuple([text, *[""] * (len(header) - 1)])))
+            i += 1
+            continue
         if table.rows and not skipped and len(text.split()) <= 14 and i + 1 < len(lines) \
                 and not _CATEGORY_LINE.fullmatch(text) and _is_row(lines[i + 1], header, context):
             skipped = True  # one row whose name is no cookie name ("Cookie consent …"): the table goes on
@@ -237,6 +243,15 @@ def _one_row_per_line(lines: list[str], table: TextTable, start: int, context: R
         break
     flush()
     return i
+
+
+def _category_line(text: str) -> bool:
+    """A short line that is only a cookie category ("Necessary", "Analytische cookies",
+    "Marketing (3)")."""
+    from .extract import heading_purpose
+
+    return len(text.split()) <= 5 and not _NAME_MARKS.search(re.sub(r"\(\d{1,3}\)$", "", text)) \
+        and heading_purpose(text) is not None
 
 
 def _is_row(line: str, header: list[str], context: RowContext) -> bool:

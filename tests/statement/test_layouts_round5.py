@@ -173,3 +173,23 @@ def test_markdown_emphasis_of_one_word_is_no_glob():
     items = _items("Cookies\n\nToestemming vragen wij voor *Statistieken* en *Marketing*.\n\n"
                    "| Cookie | Doel | Bewaartermijn |\n|---|---|---|\n| `_ga_*` | Statistiek | 2 jaar |\n")
     assert set(items) == {"_ga_"}
+
+
+def test_category_lines_over_and_inside_text_tables_and_lists():
+    """A category line between the rows of a space-separated table heads the rows after it
+    (the table goes on under its header); a category line right over a TAB table or a list,
+    without a blank line, is its heading; a plain word leading a list item is a name where
+    the items around it lead with cookie names."""
+    spaced = _items("Cookie statement\n\nName Purpose Expires\nNecessary\n"
+                    "site_sess Keeps you signed in When you close your browser\nAnalytics\n"
+                    "_ga Tells visitors apart 2 years\nMarketing\nad_click Counts clicks on adverts 3 months\n")
+    assert {k: v[2] for k, v in spaced.items()} == {"site_sess": "functional", "_ga": "analytic", "ad_click": "marketing"}
+    assert spaced["ad_click"][:2] == ("persistent", 90)
+    tabbed = _items("Cookie policy\n\nAnalytics cookies\nCookie\tDuration\tDescription\n"
+                    "site_stats\t1 year\tCounts visits to our pages.\n\n"
+                    "Advertising cookies\nCookie\tDuration\tDescription\nsite_ads\t30 days\tMeasures our campaigns.\n")
+    assert tabbed["site_stats"][2] == "analytic" and tabbed["site_ads"][2] == "marketing"
+    listed = _items("Cookies\n\nFunctional cookies\n- JSESSIONID: keeps your session. Expires: end of session.\n"
+                    "- theme: remembers your colours. Expires: 1 year.\n")
+    assert listed["theme"][:3] == ("persistent", 365, "functional")
+    assert "remembers" not in listed
