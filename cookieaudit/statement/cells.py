@@ -122,6 +122,8 @@ def lifetime_line(text: str) -> bool:
     end = leading_lifetime(stripped)
     if end == len(stripped) or end and _LIFETIME_WORD_AFTER.fullmatch(stripped, end):
         return True
+    if end and re.fullmatch(r"\s*\([^()]{1,80}\)", stripped[end:]):
+        return True  # a remark on the lifetime: "13 months (renewed on each visit)"
     # a lifetime followed by a short condition: "… or 14 days if you tick 'remember me'"
     return end > 0 and len(stripped[end:].split()) <= 8 and bool(re.match(r"\s*(?:if|when|als|wanneer|with|met|unless)\b",
                                                                               stripped[end:], re.IGNORECASE))

@@ -5,7 +5,11 @@ unit, dash-separated record lines, tab-separated cells."""
 
 from __future__ import annotations
 
+import pytest
+
 from cookieaudit.statement import parse_text
+from cookieaudit.statement.attributes import read_lifetime
+from cookieaudit.statement.cells import lifetime_line
 
 
 def _items(text: str) -> dict:
@@ -193,3 +197,22 @@ def test_category_lines_over_and_inside_text_tables_and_lists():
                     "- theme: remembers your colours. Expires: 1 year.\n")
     assert listed["theme"][:3] == ("persistent", 365, "functional")
     assert "remembers" not in listed
+
+
+@pytest.mark.parametrize("cell, lifetime, days", [
+    ("365d", "persistent", 365), ("24 u", "persistent", 1), ("1y", "persistent", 365), ("12h", "persistent", 0.5),
+    ("13m", None, None),  # months or minutes: left unknown
+    ("1 dag(en)", "persistent", 1), ("3 month(s)", "persistent", 90),
+    ("180 days from last use", "persistent", 180), ("30 minutes after last activity", "persistent", 0.020833),
+    ("Na sluiten browser", "session", None), ("n.v.t.", None, None),
+])
+def test_duration_cells_in_the_forms_of_more_tables(cell, lifetime, days):
+    result = read_lifetime(cell, cell=True)
+    assert (result.lifetime, result.max_age_days) == (lifetime, days)
+    assert result.unreadable == ([cell] if cell == "13m" else [])
+
+
+def test_a_lifetime_with_a_remark_is_still_a_lifetime_line():
+    assert lifetime_line("13 months (renewed on each visit)")
+    assert lifetime_line("1 dag(en)")
+    assert not lifetime_line("_ga (Google Analytics)")
