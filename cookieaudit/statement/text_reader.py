@@ -28,7 +28,7 @@ _CODE = re.compile(r"`([^`\n]{1,200})`")
 _BOLD = re.compile(r"\*\*(?=\S)([^*\n]{1,300}?)\*\*")
 # Markdown emphasis around words with a space between ("*local storage*"); a glob's star
 # touches a name ("_ga_*"), so it never stands after a space with a word in between
-_ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]{0,300}?\s[^*\n]{0,300}?)(?<=[^\s*])\*(?![\w*])"
+_ITALIC = re.compile(r"(?<![\w*.\-])\*(?=[^\s*,;])([^*\n]{0,300}?\s[^*\n]{0,300}?)(?<=[^\s*._-])\*(?![\w*])"
                      # or one word of letters only ("*Statistieken*"), which no cookie name is
                      r"|(?<![\w*])\*([^\W\d_]{2,40})\*(?![\w*])")
 _HEADING_END = re.compile(r"[.,;:!]\s*$")

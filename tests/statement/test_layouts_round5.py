@@ -216,3 +216,15 @@ def test_a_lifetime_with_a_remark_is_still_a_lifetime_line():
     assert lifetime_line("13 months (renewed on each visit)")
     assert lifetime_line("1 dag(en)")
     assert not lifetime_line("_ga (Google Analytics)")
+
+
+def test_service_records_with_globs_and_storage_tokens():
+    """A record's name list of globs ("_pk_id.*, _pk_ses.*") keeps its stars (no Markdown
+    emphasis across them), and a storage type written as a token ("html_local") is no cookie."""
+    items = _items("Cookie policy\n\nStatistics\n\nMatomo\nProvider: our own server\nPurpose: Count visits.\n"
+                   "Cookie name: _pk_id.*, _pk_ses.*\nCookie expiry: 13 months, 30 minutes\n\n"
+                   "Name: li_local\nPurpose: Used to track visitors\nType: html_local\nExpires in: persistent\n\n"
+                   "Name: li_cookie\nPurpose: Used to track visitors\nType: http_cookie\nExpires in: 1 year\n")
+    assert items["_pk_id."][:2] == ("persistent", 390)
+    assert items["_pk_ses."][:2] == ("persistent", round(30 / 1440, 6))
+    assert "li_local" not in items and items["li_cookie"][:2] == ("persistent", 365)
