@@ -27,11 +27,10 @@ from .names import NameHit, find_names, pattern_of
 from .records import dash_record, inline_records, label_lines, name_record
 from .runtogether import column_role, label_role
 from .sections import CookieSection, Sentence, mentions_cookies, sentences
-from .vendors import VendorMatch, find_vendor, known_cookie, rule_purpose, vendor_mentions, vendor_of_name
+from .vendors import (VendorMatch, company_key, company_names, company_of, find_vendor, known_cookie, rule_purpose,
+                      same_company, vendor_mentions, vendor_of_name)
 from .vocabulary import vocabulary
 
-# A company's legal form after its name: "Google LLC", "Microsoft Corporation", "Meta Platforms Ireland Ltd."
-_LEGAL_FORM = re.compile(r"[\s,]+(?:platforms\s+)?(?:ireland\s+)?(?:llc|inc\.?|ltd\.?|limited|b\.?v\.?|n\.?v\.?|gmbh|corporation|corp\.?|ag|sa|s\.a\.)$")
 _DOMAIN_CELL = re.compile(r"(?:https?://)?\.?(?:[a-z0-9-]+\.)+[a-z]{2,12}/?", re.IGNORECASE)
 
 __all__ = ["Extraction", "evidence_for", "extract_items", "phrase_name"]
@@ -269,6 +268,17 @@ class _Reader:
             purpose = purpose_context
         if purpose is None:
             purpose = purpose_of(" ".join(cell.get(r, "") for r in ("purpose", "kind")))
+        if not vendor_cell and vendor_context is None and cell.get("purpose"):
+            # no provider column: a vendor the row's description names ("Google Analytics sets
+            # this cookie …"), when it names exactly one; for a name the rule set gives another
+            # product of the same company ("Facebook" for _fbp), that product
+            named = {m[2].vendor_id: m[2] for m in vendor_mentions(cell["purpose"], self.v.bare_company_names)}
+            if len(named) == 1:
+                vendor_context = next(iter(named.values()))
+                for hit in names:
+                    known = vendor_of_name(hit.token, hit.pattern, hit.match)
+                    if known is not None and same_company(known.vendor_id, vendor_context.vendor_id):
+                        name_vendors[(hit.pattern, hit.match)] = (known.name, known.vendor_id)
         has_lifetime = "lifetime" in cell
         self.add_cookies(
             names, text, start, end, None, vendor=vendor,
@@ -293,10 +303,17 @@ class _Reader:
                 found = vendor_mentions(vendor_cell, self.v.bare_company_names)
                 vendor = found[0][2] if found else None
         name_vendors = {}
-        company = _LEGAL_FORM.sub("", vendor_cell.casefold()).strip()
-        if domain or company in self.v.bare_company_names:
+        company = company_key(vendor_cell)
+        # a cell that spells a vendor's own name or alias ("ReadSpeaker") keeps that spelling
+        spelt = vendor is not None and _key(vendor.name) == _key(vendor_cell)
+        if domain or company in self.v.bare_company_names or company in company_names() and not spelt:
+            # a domain or a company ("Google LLC", "Meta Platforms, Inc.", "Twitter Inc. .twitter.com"):
+            # the rule set's product of that company for each name it knows
             for hit in names:
                 known = vendor_of_name(hit.token, hit.pattern, hit.match)
+                if known is not None and not domain and company not in self.v.bare_company_names \
+                        and company_key(company_of(known.vendor_id) or "") != company:
+                    continue
                 if known is not None:
                     name_vendors[(hit.pattern, hit.match)] = (known.name, known.vendor_id)
         return vendor, name_vendors

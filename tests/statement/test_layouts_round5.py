@@ -228,3 +228,26 @@ def test_service_records_with_globs_and_storage_tokens():
     assert items["_pk_id."][:2] == ("persistent", 390)
     assert items["_pk_ses."][:2] == ("persistent", round(30 / 1440, 6))
     assert "li_local" not in items and items["li_cookie"][:2] == ("persistent", 365)
+
+
+def test_vendors_from_companies_and_descriptions(tmp_path):
+    """A provider cell naming a company ("Meta Platforms, Inc.", "Google LLC" with a host
+    name under it, "Adobe Inc.") stands for the rule set's product of that company for each
+    name it knows; without a provider column, the one vendor a row's description names is the
+    row's vendor, or the rule set's product of the same company for that name ("Facebook"
+    for _fbp is Meta Pixel)."""
+    declaration = _html(tmp_path, """
+      <table><tr><th>Naam</th><th>Aanbieder</th><th>Doel</th><th>Vervaldatum</th></tr>
+      <tr><td>_fbp</td><td>Meta Platforms, Inc.</td><td>Advertenties</td><td>3 maanden</td></tr>
+      <tr><td>_gid</td><td>Google LLC<br>.example.org</td><td>Statistiek</td><td>1 dag</td></tr>
+      <tr><td>s_cc</td><td>Adobe Inc.</td><td>Statistiek</td><td>Sessie</td></tr>
+      <tr><td>site_own</td><td>Adobe Inc.</td><td>Eigen cookie</td><td>1 dag</td></tr></table>
+      <table><tr><th>Cookie</th><th>Duration</th><th>Description</th></tr>
+      <tr><td>_fbc</td><td>3 months</td><td>Facebook sets this cookie to show adverts.</td></tr>
+      <tr><td>YSC</td><td>session</td><td>YouTube sets this cookie to count views.</td></tr>
+      <tr><td>theme</td><td>1 year</td><td>Remembers your colours.</td></tr></table>""")
+    vendors = {c.pattern: c.vendor for c in declaration.cookies}
+    assert vendors["_fbp"] == "Meta Pixel" and vendors["_gid"] == "Google Analytics"
+    assert vendors["s_cc"] == "Adobe Analytics" and vendors["site_own"] == "Adobe Inc."  # as written: no rule for the name
+    assert vendors["_fbc"] == "Meta Pixel" and vendors["YSC"] == "YouTube"
+    assert vendors["theme"] is None
