@@ -251,3 +251,17 @@ def test_vendors_from_companies_and_descriptions(tmp_path):
     assert vendors["s_cc"] == "Adobe Analytics" and vendors["site_own"] == "Adobe Inc."  # as written: no rule for the name
     assert vendors["_fbc"] == "Meta Pixel" and vendors["YSC"] == "YouTube"
     assert vendors["theme"] is None
+
+
+def test_run_together_rows_end_their_lifetime_where_the_next_cell_starts():
+    """Rows whose cells ran together: "sessieSessie bijhouden" ends the lifetime at the first
+    "sessie" (the second starts the description), a name ending in digits gives a singular
+    unit its "1" ("…-11 minute"), and "never" run into the description is the lifetime."""
+    items = _items("Cookies\n\nNaamVervaltermijnFunctie\nSITESESSIDsessieSessie bijhouden\n"
+                   "site_taal1 jaarTaal onthouden\n\n"
+                   "CookieDurationDescription\n_gat_UA-998877-11 minuteThrottles requests.\n"
+                   "site-devicesneverRemembers your devices.\n")
+    assert items["SITESESSID"][:2] == ("session", None)
+    assert items["site_taal"][:2] == ("persistent", 365)
+    assert items["_gat_UA-998877-1"][:2] == ("persistent", round(1 / 1440, 6))
+    assert items["site-devices"][:2] == ("persistent", None)
