@@ -265,3 +265,13 @@ def test_run_together_rows_end_their_lifetime_where_the_next_cell_starts():
     assert items["site_taal"][:2] == ("persistent", 365)
     assert items["_gat_UA-998877-1"][:2] == ("persistent", round(1 / 1440, 6))
     assert items["site-devices"][:2] == ("persistent", None)
+
+
+def test_end_of_a_session_word_is_a_lifetime_cell():
+    """"einde browsersessie" / "end of browsing session" is a whole lifetime cell, so a table
+    written one cell per line ends its row there and the next name starts the next row."""
+    assert lifetime_line("einde browsersessie") and lifetime_line("End of browsing session")
+    assert not lifetime_line("End of the month")
+    items = _items("Cookies\n\nNaam\nDoel\nVervalt\nsite_token\nBeschermt formulieren\neinde browsersessie\n"
+                   "MapAuth\nHaalt kaartlagen op\n24 uur\n")
+    assert items["site_token"][:2] == ("session", None) and items["MapAuth"][:2] == ("persistent", 1)
