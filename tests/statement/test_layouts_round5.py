@@ -204,7 +204,7 @@ def test_category_lines_over_and_inside_text_tables_and_lists():
     ("13m", None, None),  # months or minutes: left unknown
     ("1 dag(en)", "persistent", 1), ("3 month(s)", "persistent", 90),
     ("180 days from last use", "persistent", 180), ("30 minutes after last activity", "persistent", 0.020833),
-    ("Na sluiten browser", "session", None), ("n.v.t.", None, None),
+    ("Na sluiten browser", "session", None), ("n.v.t.", None, None), ("na afloop van uw bezoek", "session", None),
 ])
 def test_duration_cells_in_the_forms_of_more_tables(cell, lifetime, days):
     result = read_lifetime(cell, cell=True)
