@@ -205,6 +205,8 @@ def test_category_lines_over_and_inside_text_tables_and_lists():
     ("1 dag(en)", "persistent", 1), ("3 month(s)", "persistent", 90),
     ("180 days from last use", "persistent", 180), ("30 minutes after last activity", "persistent", 0.020833),
     ("Na sluiten browser", "session", None), ("n.v.t.", None, None), ("na afloop van uw bezoek", "session", None),
+    ("half a year", "persistent", 182.5), ("anderhalf jaar", "persistent", 547.5), ("valid for 6 months", "persistent", 180),
+    ("13 months maximum", "persistent", 390), ("Sessie-cookie", "session", None),
 ])
 def test_duration_cells_in_the_forms_of_more_tables(cell, lifetime, days):
     result = read_lifetime(cell, cell=True)
@@ -215,6 +217,7 @@ def test_duration_cells_in_the_forms_of_more_tables(cell, lifetime, days):
 def test_a_lifetime_with_a_remark_is_still_a_lifetime_line():
     assert lifetime_line("13 months (renewed on each visit)")
     assert lifetime_line("1 dag(en)")
+    assert lifetime_line("geldig voor 6 maanden") and lifetime_line("24 hours from last page view")
     assert not lifetime_line("_ga (Google Analytics)")
 
 
