@@ -675,8 +675,13 @@ def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, st
             sentence_end = _SENTENCE_STOP.search(text, marker.end())
             candidates.append((text[marker.end():sentence_end.start() if sentence_end else len(text)], marker.end()))
             # "… are kept for 2 years, 30 minutes and 6 months respectively"
-            if not _SENTENCE_STOP.search(text, group[-1].end, marker.start()):
+            stops = list(_SENTENCE_STOP.finditer(text, group[-1].end, marker.start()))
+            if not stops:
                 candidates.append((text[group[-1].end:marker.start()], group[-1].end))
+            elif len(stops) == 1:
+                # "… _ga, _gid and _gat. These expire after 2 years, 24 hours and 1 minute
+                # respectively.": the next sentence lists them
+                candidates.append((text[stops[0].end():marker.start()], stops[0].end()))
         for written, offset in candidates:
             lifetimes = respective_lifetimes(written, len(keys))
             if lifetimes:

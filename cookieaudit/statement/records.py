@@ -291,6 +291,8 @@ def label_lines(blocks: list[Block], index: int) -> Optional[Record]:
     first = _pair(blocks[index])
     if first is None or first[0] != "name" or not first[1] or label_role(first[1]) is not None:
         return None  # "Naam | Doel" is a table's header row, not a record
+    if blocks[index].kind != "row" and inline_records(blocks[index]):
+        return None  # "Cookie name: x. Expires: 6 months. Purpose: …": a whole record inline
     cells: dict[str, str] = {"name": first[1]}
     code = list(blocks[index].code)
     end = blocks[index].end

@@ -278,3 +278,16 @@ def test_end_of_a_session_word_is_a_lifetime_cell():
     items = _items("Cookies\n\nNaam\nDoel\nVervalt\nsite_token\nBeschermt formulieren\neinde browsersessie\n"
                    "MapAuth\nHaalt kaartlagen op\n24 uur\n")
     assert items["site_token"][:2] == ("session", None) and items["MapAuth"][:2] == ("persistent", 1)
+
+
+def test_inline_record_before_label_lines_and_respective_durations_in_the_next_sentence():
+    """A record written inline in one paragraph ("Cookie name: x. Expires: 6 months. Purpose:
+    …") stays its own record before label/value lines of the next one; durations listed
+    "respectively" in the sentence after the names pair with them in order."""
+    items = _items("Cookies\n\nAnalytics sets the following cookies: _ga, _gid and _gat. These expire after "
+                   "2 years, 24 hours and 1 minute respectively.\n\n"
+                   "Cookie name: site_pref. Expires: 6 months. Purpose: remembers your settings.\n\n"
+                   "Name: site_a | Purpose: session | Expires: 1 year\n")
+    assert items["_ga"][:2] == ("persistent", 730) and items["_gid"][:2] == ("persistent", 1)
+    assert items["_gat"][:2] == ("persistent", round(1 / 1440, 6))
+    assert items["site_pref"][:2] == ("persistent", 180) and items["site_a"][:2] == ("persistent", 365)
