@@ -467,6 +467,9 @@ def heading_vendor(text: str) -> Optional[VendorMatch]:
     text = text.strip().rstrip(":")
     if not text or len(text) > 60 or text.casefold() in vocabulary().bare_company_names:
         return None
+    title_words = vocabulary().raw["document_title_words"]
+    if all(word in title_words for word in re.findall(r"[\w&]+", text.casefold())):
+        return None  # "Cookie Notice": the statement's title, not the consent tool of that name
     core = re.sub(r"\s*\([^)]*\)", "", text).strip() or text
     vendor = find_vendor(core)
     if vendor is not None and _key(vendor.name) == _key(core):

@@ -93,6 +93,10 @@ class _Inline:
             return
         if tag in _BLOCKS:
             self.line_break()
+        elif tag in _LABEL_SPANS and self.text[-1:].isalnum() and _follows_span(node):
+            # "<span>Duration</span><span>2 years</span>": a label and its value, laid out
+            # apart by the page's style, are two words, never "Duration2 years"
+            self.add_text(" ")
         leading = len(self.text.rstrip(" ")) + (1 if self.text.endswith(" ") else 0)
         before = len(self.text)
         for child in node.iter(include_text=True):
@@ -104,6 +108,15 @@ class _Inline:
             self.links.append((inner, node.attributes.get("href") or "", leading))
         if tag in _CODE and inner:
             self.codes.append(inner)
+
+
+_LABEL_SPANS = {"span", "label", "small", "time", "data"}
+
+
+def _follows_span(node) -> bool:
+    """Whether an element comes right after a sibling element of the same inline kind."""
+    previous = node.prev
+    return previous is not None and previous.tag in _LABEL_SPANS
 
 
 _BANNER_NAME = re.compile(r"(cookie|consent|cmp|gdpr|privacy)[-_ ]?(banner|bar|notice|popup|pop-up|modal|dialog|wall|melding|overlay)",

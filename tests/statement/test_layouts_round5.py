@@ -291,3 +291,21 @@ def test_inline_record_before_label_lines_and_respective_durations_in_the_next_s
     assert items["_ga"][:2] == ("persistent", 730) and items["_gid"][:2] == ("persistent", 1)
     assert items["_gat"][:2] == ("persistent", round(1 / 1440, 6))
     assert items["site_pref"][:2] == ("persistent", 180) and items["site_a"][:2] == ("persistent", 365)
+
+
+def test_html_label_and_value_spans_and_a_title_named_like_a_consent_tool(tmp_path):
+    """Sibling spans laid out apart by a page's style ("<span>Duration</span><span>2 years</span>")
+    are a label and its value, not one word; a statement titled "Cookie Notice" (a consent
+    tool's alias too) gives its cookies no vendor."""
+    from cookieaudit.statement import parse_statement
+
+    path = tmp_path / "notice.html"
+    path.write_text("""<html><head><title>Cookie Notice</title></head><body><h1>Cookie Notice</h1>
+      <h2>Performance cookies</h2>
+      <div><div>site_visit</div><div><span>Provider</span><span>example.org</span></div>
+      <div><span>Duration</span><span>30 minutes</span></div>
+      <div><span>Description</span><span>Counts the pages of one visit.</span></div></div>
+      </body></html>""", encoding="utf-8")
+    cookie = parse_statement(path).cookies[0]
+    assert (cookie.pattern, cookie.lifetime, cookie.max_age_days, cookie.vendor) == (
+        "site_visit", "persistent", round(30 / 1440, 6), None)
