@@ -139,11 +139,11 @@ def dash_record(text: str) -> Optional[dict[str, str]]:
     dashes, one of them wholly a lifetime: "cart – keeps your basket – 2 weeks". The other
     fields are the description; one that starts with a vendor's name and a semicolon names
     the vendor. None for anything else (prose with a dash keeps being read as prose)."""
-    if len(text) > 400 or "–" not in text and "—" not in text and " - " not in text:
+    if len(text) > 400:
         return None
-    dashes = list(_DASH.finditer(text))
+    dashes = list(_DASH.finditer(text)) if "–" in text or "—" in text or " - " in text else []
     if not dashes:
-        return None
+        return _colon_record(text)
     head = text[:dashes[0].start()].strip()
     bounds = [d.end() for d in dashes]
     ends = [d.start() for d in dashes[1:]] + [len(text)]
@@ -175,6 +175,25 @@ def dash_record(text: str) -> Optional[dict[str, str]]:
         if vendor:
             cells["vendor"] = vendor
         cells["purpose"] = " ".join(others)
+    return cells
+
+
+def _colon_record(text: str) -> Optional[dict[str, str]]:
+    """ "_pk_id: Matomo, 13 maanden, onderscheidt bezoekers": a name, a colon, then fields
+    after commas, one of them wholly a lifetime (the first names a vendor where it is one)."""
+    head, colon, rest = text.partition(": ")
+    if not colon or not _names_ok(head) or len(head) > 80 or "," not in rest:
+        return None
+    fields = [f.strip() for f in rest.split(",") if f.strip()]
+    lifetimes = [f for f in fields if lifetime_line(f.rstrip("."))]
+    if len(lifetimes) != 1:
+        return None
+    cells = {"name": head.strip(), "lifetime": lifetimes[0].rstrip(".")}
+    others = [f for f in fields if f is not lifetimes[0]]
+    if others and find_vendor(others[0]) is not None and _key(find_vendor(others[0]).name) == _key(others[0]):
+        cells["vendor"] = others.pop(0)
+    if others:
+        cells["purpose"] = ", ".join(others)
     return cells
 
 

@@ -128,6 +128,18 @@ def _names_category(text: str) -> bool:
     return 0 < len(text.split()) <= 6 and (heading_purpose(text) is not None or heading_vendor(text) is not None)
 
 
+_NAME_LEAD = re.compile(r"([^\s:–—]{2,60}?)\s*(?::\s|\s[-–—]\s|\s\()")
+
+
+def _leads_with_name(line: str) -> bool:
+    """A line that starts a record of its own ("_pk_id: Matomo, …", "nmstat – …"), never the
+    wrapped rest of the list item above it."""
+    from .names import _shape
+
+    lead = _NAME_LEAD.match(line)
+    return bool(lead) and _shape(lead.group(1)) == "strong"
+
+
 def _is_control_label(text: str) -> bool:
     """A line that is only a settings window's control label ("Enable or Disable Cookies",
     "Altijd actief"): neither a heading nor text of the statement."""
@@ -473,7 +485,8 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             raw.append(current)
             i += 1
             continue
-        if current and current[0] in ("paragraph", "item"):
+        if current and current[0] in ("paragraph", "item") \
+                and not (current[0] == "item" and not line[:1].isspace() and _leads_with_name(line)):
             current[2] = end
             current[3] += 1
         else:

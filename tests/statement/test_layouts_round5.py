@@ -309,3 +309,15 @@ def test_html_label_and_value_spans_and_a_title_named_like_a_consent_tool(tmp_pa
     cookie = parse_statement(path).cookies[0]
     assert (cookie.pattern, cookie.lifetime, cookie.max_age_days, cookie.vendor) == (
         "site_visit", "persistent", round(30 / 1440, 6), None)
+
+
+def test_record_lines_after_list_items_and_comma_fields():
+    """A line that starts with a cookie name and its colon or dash after a list item is a record
+    of its own, not the item's wrapped text; "name: Vendor, duration, description" gives the
+    name the field that is wholly a lifetime."""
+    items = _items("Cookies\n\nAnalytische cookies\n• site_x – Siteimprove – 1000 dagen – telt bezoeken\n"
+                   "_pk_id: Matomo, 13 maanden, onderscheidt bezoekers\n"
+                   "_pk_ses: Matomo, 30 minuten, houdt het bezoek bij\n")
+    assert items["site_x"][:2] == ("persistent", 1000)
+    assert items["_pk_id"] == ("persistent", 390, "analytic", "Matomo")
+    assert items["_pk_ses"][:2] == ("persistent", round(30 / 1440, 6))
