@@ -133,6 +133,25 @@ def _inside(position: int, zones: Iterable[tuple[int, int]]) -> bool:
     return any(start <= position < end for start, end in zones)
 
 
+_QUOTES = {"'": "'", '"': '"', "‘": "’", "“": "”", "`": "`"}
+
+
+def _quoted_beside_cookie(text: str, start: int, end: int) -> bool:
+    """A word in quotes right beside the word cookie names it: 'the "visitor" cookie', "de
+    cookie 'bezoek'", "a cookie called 'lang'"."""
+    before, after = text[start - 1:start], text[end:end + 1]
+    if not before or before not in _QUOTES or after != _QUOTES[before]:
+        return False
+    from .runtogether import _not_names
+
+    if text[start:end].lower() in _not_names():
+        return False  # '"technische" cookies': a category, not a name
+    # one cookie named: "de cookie 'bezoek'", "a cookie called 'lang'", 'the "visitor" cookie'
+    cue_before = re.search(r"cookie\s*(?:called|named|genaamd|met de naam)?\s*$", text[max(0, start - 22):start - 1],
+                           re.IGNORECASE)
+    return bool(cue_before or re.match(r"\s*cookie\b", text[end + 1:end + 10], re.IGNORECASE))
+
+
 def _duration_follows(text: str, end: int) -> bool:
     """A name's own duration right after it: after its colon or in a parenthesis ("…; fr: 3
     maanden", "vuid (2 jaar)"), or after a verb of lasting ("awc expires after one year")."""
@@ -178,7 +197,9 @@ def _find_names(text: str, code: tuple[str, ...], name_cell: bool) -> tuple[Name
                     and _named_here(text, match.start(), paren_zones, hits)
                     and known_cookie(token, exact_only=True) is not None) \
                     and not (token.islower() and _duration_follows(text, match.end())
-                             and known_cookie(token, exact_only=True) is not None):
+                             and known_cookie(token, exact_only=True) is not None) \
+                    and not (token.islower() and len(token) >= 3 and not _is_excluded(token)
+                             and _quoted_beside_cookie(text, match.start(), match.end())):
                 continue
             hits.append(NameHit(match.start(), match.end(), token, token, "exact"))
             continue

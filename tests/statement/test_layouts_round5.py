@@ -321,3 +321,13 @@ def test_record_lines_after_list_items_and_comma_fields():
     assert items["site_x"][:2] == ("persistent", 1000)
     assert items["_pk_id"] == ("persistent", 390, "analytic", "Matomo")
     assert items["_pk_ses"][:2] == ("persistent", round(30 / 1440, 6))
+
+
+def test_a_quoted_word_beside_the_word_cookie_names_one():
+    """'the "visitor" cookie', "de cookie 'bezoek'": a plain word in quotes right beside the
+    singular word cookie is its name; '"technische" cookies' (a category) and '"session"
+    cookies' are not."""
+    items = _items("Cookies\n\nThe \"visitor\" cookie lasts a year. De cookie 'bezoek' blijft 30 dagen staan.\n\n"
+                   "Wij plaatsen \"technische\" cookies en \"session\" cookies.\n")
+    assert items["visitor"][:2] == ("persistent", 365) and items["bezoek"][:2] == ("persistent", 30)
+    assert set(items) == {"visitor", "bezoek"}
