@@ -119,6 +119,8 @@ def column_unit(header_cell: str) -> Optional[str]:
     "Lifespan (days)", "Bewaartermijn (dagen)", "Duration in months"; None when it gives none."""
     units = vocabulary().duration_units
     words = re.findall(r"[^\W\d_]+", header_cell.lower())
+    if len(words) == 1:
+        return words[0] if words[0] in units else None  # a column headed "Days" / "Dagen"
     return next((word for word in words[1:] if word in units), None)
 
 

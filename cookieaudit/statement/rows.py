@@ -224,6 +224,7 @@ def split_cells(line: str, header: list[str], context: Optional[RowContext] = No
 
 @functools.lru_cache(maxsize=1024)
 def _split_cached(line: str, header: tuple[str, ...], domains: tuple[str, ...], glued: bool) -> tuple[tuple[str, ...], float]:
+    from .columns import column_unit
     from .runtogether import _GLUED_DOMAIN, _vendor_end
 
     context = RowContext(domains=list(domains), glued=glued)
@@ -240,6 +241,9 @@ def _split_cached(line: str, header: tuple[str, ...], domains: tuple[str, ...], 
     while right >= 0 and kinds[right] in _RIGHT_TYPED:
         kind = kinds[right]
         start = trailing_lifetime(text[:end]) if kind == "lifetime" else trailing_value(kind, text[:end])
+        if kind == "lifetime" and start == end and column_unit(header[right]):
+            bare = re.search(r"(?<=\s)\d{1,5}(?:[.,]\d{1,3})?$", text[:end])  # "30" under "Days"
+            start = bare.start() if bare else start
         if start < end and start > 0:
             cells[right] = text[start:end].strip()
             end = start
@@ -281,6 +285,9 @@ def _split_cached(line: str, header: tuple[str, ...], domains: tuple[str, ...], 
                     cut += more.end()
         elif kind == "lifetime":
             cut = leading_lifetime(rest) or (_duration_before_host(rest) if context.glued else 0)
+            if not cut and column_unit(header[left]):
+                bare = re.match(r"\d{1,5}(?:[.,]\d{1,3})?(?!\S)", rest)  # "365" under "Lifespan (days)"
+                cut = bare.end() if bare else 0
             if not cut and context.glued:
                 word = _glued_lifetime_word().match(rest)  # "neverYouTube sets …", "pastDescription"
                 cut = word.end() if word else 0

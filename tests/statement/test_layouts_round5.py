@@ -331,3 +331,13 @@ def test_a_quoted_word_beside_the_word_cookie_names_one():
                    "Wij plaatsen \"technische\" cookies en \"session\" cookies.\n")
     assert items["visitor"][:2] == ("persistent", 365) and items["bezoek"][:2] == ("persistent", 30)
     assert set(items) == {"visitor", "bezoek"}
+
+
+def test_a_column_headed_by_its_unit_alone():
+    """A lifetime column headed "Days" / "Dagen" holds bare numbers of that unit, in a pipe
+    table and in a space-separated one (whose rows are cut at the bare number)."""
+    items = _items("Cookies\n\n| Cookie | Doel | Dagen |\n|---|---|---|\n| site_a | Onthoudt uw keuze | 365 |\n"
+                   "| site_b | Sessie bijhouden | Sessie |\n\nName Purpose Days\nsite_c Remembers your choice 30\n"
+                   "site_d Counts visits 90\n")
+    assert items["site_a"][:2] == ("persistent", 365) and items["site_b"][:2] == ("session", None)
+    assert items["site_c"][:2] == ("persistent", 30) and items["site_d"][:2] == ("persistent", 90)
