@@ -290,6 +290,20 @@ class _Reader:
             own=paired_lifetimes(cell["name"], cell["lifetime"], names) if has_lifetime else None,
         )
 
+    def _company_products(self, text: str, names: list[NameHit]) -> dict:
+        """For a unit that names a company and no product ("MUID (Microsoft, 1 year)"): the
+        rule set's product of that company for each name it knows."""
+        words = {w.casefold() for w in re.findall(r"[A-Z][\w-]+", _blank_names(text, names))}
+        companies = words & self.v.bare_company_names
+        if not companies:
+            return {}
+        found = {}
+        for hit in names:
+            known = vendor_of_name(hit.token, hit.pattern, hit.match)
+            if known is not None and company_key(company_of(known.vendor_id) or "").split(" ")[0] in companies:
+                found[(hit.pattern, hit.match)] = (known.name, known.vendor_id)
+        return found
+
     def _cell_vendor(self, vendor_cell: str, names: list[NameHit]) -> tuple[Optional[VendorMatch], dict]:
         """The vendor a provider cell names; a domain or a bare company ("Google") stands for the
         rule set's vendor of each cookie name where it knows one."""
@@ -332,7 +346,8 @@ class _Reader:
             lead = _lead_phrase(text)
             head = text[lead[0]:lead[1]] if lead else None
             vendor = self._vendor(text, head, names)
-            self.add_cookies(names, text, start, end, purpose_context, vendor=vendor, vendor_context=vendor_context)
+            self.add_cookies(names, text, start, end, purpose_context, vendor=vendor, vendor_context=vendor_context,
+                             name_vendors=None if vendor else self._company_products(text, names))
             return
         self.service(block, text, start, end, purpose_context)
 

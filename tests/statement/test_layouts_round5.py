@@ -341,3 +341,10 @@ def test_a_column_headed_by_its_unit_alone():
                    "site_d Counts visits 90\n")
     assert items["site_a"][:2] == ("persistent", 365) and items["site_b"][:2] == ("session", None)
     assert items["site_c"][:2] == ("persistent", 30) and items["site_d"][:2] == ("persistent", 90)
+
+
+def test_a_company_named_in_prose_gives_its_product_for_each_name():
+    items = _items("Advertising cookies\n\n- MUID (Microsoft, 1 year): identifies browsers.\n"
+                   "- _gcl_au (Google, 90 days): stores conversions.\n- site_ad (Microsoft, 30 days): our own.\n")
+    assert items["MUID"][3] == "Microsoft Advertising" and items["_gcl_au"][3] == "Google Ads"
+    assert items["site_ad"][3] is None
