@@ -152,17 +152,24 @@ def _quoted_beside_cookie(text: str, start: int, end: int) -> bool:
     return bool(cue_before or re.match(r"\s*cookie\b", text[end + 1:end + 10], re.IGNORECASE))
 
 
-def _duration_follows(text: str, end: int) -> bool:
-    """A name's own duration right after it: after its colon or in a parenthesis ("…; fr: 3
-    maanden", "vuid (2 jaar)"), or after a verb of lasting ("awc expires after one year")."""
-    from .cells import leading_lifetime
+_DETERMINER = re.compile(r"(?:^|\s)(?:the|your|our|a|an|this|that|de|het|een|uw|je|onze|ons|deze|die|dit)\s+$", re.IGNORECASE)
 
+
+def _duration_follows(text: str, end: int, start: Optional[int] = None) -> bool:
+    """A name's own duration right after it: after its colon or in a parenthesis ("…; fr: 3
+    maanden", "vuid (2 jaar)"), or after a verb of lasting ("awc expires after one year"; not
+    "your session expires …": a word after an article or possessive is a noun of the sentence)."""
+    from .cells import leading_lifetime
+    from .runtogether import _not_names
+
+    if start is not None and text[start:end].lower() in _not_names():
+        return False
     after = text[end:end + 80]
     lead = re.match(r"\s*[:(]\s*", after)
     if lead and leading_lifetime(after[lead.end():]):
         return True
     verb = _lifetime_verb().match(after)
-    if verb is None:
+    if verb is None or start is not None and _DETERMINER.search(text[max(0, start - 12):start]):
         return False
     clause = re.match(r"[^.;:()!?]{0,50}", after[verb.end():]).group(0)
     return any(leading_lifetime(clause[m.start():]) for m in re.finditer(r"(?<!\S)\S", clause))
@@ -196,7 +203,7 @@ def _find_names(text: str, code: tuple[str, ...], name_cell: bool) -> tuple[Name
             if not (token.islower() and len(token) >= 4 and not _is_excluded(token)
                     and _named_here(text, match.start(), paren_zones, hits)
                     and known_cookie(token, exact_only=True) is not None) \
-                    and not (token.islower() and _duration_follows(text, match.end())
+                    and not (token.islower() and _duration_follows(text, match.end(), match.start())
                              and known_cookie(token, exact_only=True) is not None) \
                     and not (token.islower() and len(token) >= 3 and not _is_excluded(token)
                              and _quoted_beside_cookie(text, match.start(), match.end())):

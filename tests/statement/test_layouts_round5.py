@@ -348,3 +348,10 @@ def test_a_company_named_in_prose_gives_its_product_for_each_name():
                    "- _gcl_au (Google, 90 days): stores conversions.\n- site_ad (Microsoft, 30 days): our own.\n")
     assert items["MUID"][3] == "Microsoft Advertising" and items["_gcl_au"][3] == "Google Ads"
     assert items["site_ad"][3] is None
+
+
+def test_a_noun_of_the_sentence_is_no_name_before_its_duration():
+    """"Your session expires after 30 minutes", "The cart expires after 2 weeks": a word after an
+    article or possessive is a noun of the sentence, even where the rule set knows a cookie of
+    that name."""
+    assert _items("Cookies\n\nYour session expires after 30 minutes. The cart expires after 2 weeks.\n") == {}
