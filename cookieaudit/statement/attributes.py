@@ -168,7 +168,8 @@ def read_lifetime(text: str, *, cell: bool = False) -> Lifetime:
     if days:
         result.max_age_days = _round_days(max(days))
     if cell and not days and not session and not persistent and text.strip() \
-            and not v.no_lifetime_words.fullmatch(text.strip().rstrip(".")) and not v.no_lifetime_words.fullmatch(text.strip()):
+            and not v.no_lifetime_words.fullmatch(text.strip().rstrip(".")) \
+            and not v.no_lifetime_words.fullmatch(text.strip()):  # "n.v.t." keeps its last dot
         result.unreadable.append(text.strip())
     elif not cell:
         for match in v.unreadable_duration.finditer(text):

@@ -429,6 +429,9 @@ def _positional_name(blocks: list[Block], index: int) -> Optional[str]:
     return None
 
 
+_CATEGORY_WORDS = re.compile(r"[^\W\d_][^\W_]*(?:[ /&-]+[^\W_]+)*(?:\s*\(\d{1,3}\))?")  # words only, "(3)"
+
+
 def _category_row(block: Block) -> Optional[str]:
     """The purpose (or UNCLASSIFIED) of a table row that is only a category ("Functionele
     cookies", "Advertising", "Niet geclassificeerd" in one cell of a wider table); None for
@@ -436,7 +439,7 @@ def _category_row(block: Block) -> Optional[str]:
     if block.kind != "row" or len(block.cells) < 2:
         return None
     filled = [cell.strip() for cell in block.cells if cell.strip()]
-    if len(filled) != 1 or len(filled[0]) > 60 or not re.fullmatch(r"[^\W\d_][^\W_]*(?:[ /&-]+[^\W_]+)*(?:\s*\(\d{1,3}\))?", filled[0]):
+    if len(filled) != 1 or len(filled[0]) > 60 or not _CATEGORY_WORDS.fullmatch(filled[0]):
         return None
     return heading_purpose(filled[0])
 

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-__all__ = ["VendorMatch", "company_key", "company_names", "company_of", "find_vendor", "known_cookie", "rule_purpose", "same_company", "vendor_mentions",
-           "vendor_of_name"]
+__all__ = ["VendorMatch", "company_key", "company_names", "company_of", "find_vendor", "known_cookie", "rule_purpose",
+           "same_company", "vendor_mentions", "vendor_of_name"]
 
 # A rule match below this confidence (a domain-scoped rule matched without its domain,
 # a catch-all) says too little about a name found in prose.
