@@ -447,7 +447,10 @@ def _aligned_rows(lines: list[str], table: TextTable, start: int) -> int:
             end = following
         cells = _aligned_cells(lines[end])
         if len(cells) == 1 and cells[0][0] < 4 and not _name_line(cells[0][1]):
-            break  # a heading right under the table ("Analytics cookies"), not a row
+            following = next((k for k in range(end + 1, min(end + 3, len(lines))) if not _is_blank(lines[k])), None)
+            if not (_category_line(cells[0][1]) and following is not None and _aligned_row_start(lines[following], starts)):
+                break  # a heading right under the table ("Analytics cookies"), not a row
+            # a category line between the rows ("Analytics"): a row of one cell heading those after it
         end += 1
     while start < end and _is_blank(lines[start]):
         start += 1
@@ -500,7 +503,9 @@ def _aligned_rows(lines: list[str], table: TextTable, start: int) -> int:
     for offset, cells in enumerate(lined):
         if not any(cells):
             continue
-        if cells[0] and (not rows or not name_goes_on(offset, cells)):
+        category = sum(bool(c) for c in cells) == 1 and bool(cells[0]) and _category_line(cells[0])
+        after_category = bool(rows) and sum(bool(c) for c in rows[-1][2]) == 1 and _category_line(rows[-1][2][0])
+        if cells[0] and (not rows or category or after_category or not name_goes_on(offset, cells)):
             rows.append([start + offset, start + offset, cells, cells[name_index]])
         elif rows:
             rows[-1][1] = start + offset
@@ -511,7 +516,8 @@ def _aligned_rows(lines: list[str], table: TextTable, start: int) -> int:
             rows[-1][2] = joined
             rows[-1][3] = cells[name_index] or rows[-1][3]
     for first, last, cells, _ in rows:
-        if table_names_ok(cells[name_index]):
+        if table_names_ok(cells[name_index]) or first == last and _category_line(" ".join(filter(None, cells))) \
+                and sum(bool(c) for c in cells) == 1:
             table.rows.append(TableRow(first, last, tuple(cells)))
     return end
 

@@ -355,3 +355,22 @@ def test_a_noun_of_the_sentence_is_no_name_before_its_duration():
     article or possessive is a noun of the sentence, even where the rule set knows a cookie of
     that name."""
     assert _items("Cookies\n\nYour session expires after 30 minutes. The cart expires after 2 weeks.\n") == {}
+
+
+def test_category_lines_inside_an_aligned_table():
+    """A table in aligned columns (PDF layout text) with category lines between its rows: each
+    heads the rows after it, never ends the table, and never glues onto the name above."""
+    text = ("Cookie policy\n\n"
+            "Cookie name          Purpose                              Expiry\n"
+            "Necessary\n"
+            "site_session         Keeps your session                   End of session\n"
+            "site_consent         Stores your cookie choices           1 year\n"
+            "Analytics\n"
+            "site_visits          Counts visitors for                  24 hours\n"
+            "                     one day\n"
+            "Marketing\n"
+            "site_adclick         Measures adverts                     3 months\n")
+    items = _items(text)
+    assert {k: v[:3] for k, v in items.items()} == {
+        "site_session": ("session", None, "functional"), "site_consent": ("persistent", 365, "functional"),
+        "site_visits": ("persistent", 1, "analytic"), "site_adclick": ("persistent", 90, "marketing")}
