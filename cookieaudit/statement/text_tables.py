@@ -111,6 +111,8 @@ def _multiline_header(lines: list[str], index: int) -> Optional[tuple[list[str],
         role = header_cell(text) if text else None
         if role is None and cells and 1 < len(text.split()) <= 4 and re.fullmatch(r"[^\W\d_]+(?:[ /-][^\W\d_]+)*", text):
             role = inner_role(text)  # a label phrase under a column word: "Default expiration time"
+        if role == "other" and len(cells) >= 3 and not text.endswith("?") and _category_line(text):
+            break  # "Noodzakelijk" under "Naam / Doel / Vervalt": the first rows' category, no column
         if role is None:
             break
         cells.append(text)
@@ -245,6 +247,15 @@ def _one_row_per_line(lines: list[str], table: TextTable, start: int, context: R
     return i
 
 
+def _category_cells(text: str, width: int) -> tuple[str, ...]:
+    """The cells of a category row: the category in the first column, the rest empty."""
+    return tuple([text, *[""] * (width - 1)])
+
+
+def _is_category_row(row: TableRow) -> bool:
+    return sum(bool(c) for c in row.cells) == 1 and bool(row.cells[0]) and _category_line(row.cells[0])
+
+
 def _category_line(text: str) -> bool:
     """A short line that is only a cookie category ("Necessary", "Analytische cookies",
     "Marketing (3)")."""
@@ -303,6 +314,15 @@ def _one_cell_per_line(lines: list[str], table: TextTable, start: int) -> int:
             continue
         if current is not None and (_starts_header(lines, i) or not _name_line(text) and _starts_header(lines, _next_filled(lines, i + 1))):
             break  # the next table's header, or a heading right above it ("Performance Cookies")
+        if _category_line(text) and (current is None or len(current[2]) >= width) \
+                and _name_line(_clean(lines[_next_filled(lines, i + 1)]) if _next_filled(lines, i + 1) < len(lines) else ""):
+            # a category line between the records ("Analytisch"): a row of one cell
+            if current is not None:
+                records.append(current)
+            records.append([i, i, [text], True])
+            current = None
+            i += 1
+            continue
         if current is None:
             if not _name_line(text):
                 break
@@ -326,7 +346,10 @@ def _one_cell_per_line(lines: list[str], table: TextTable, start: int) -> int:
         records.append(current)
         i = current[1] + 1
     life = kinds.index("lifetime") if "lifetime" in kinds else None
-    for number, (first, last, cells) in enumerate(records):
+    for number, (first, last, cells, *category) in enumerate(records):
+        if category:
+            table.rows.append(TableRow(first, last, _category_cells(cells[0], width)))
+            continue
         if number and life is not None and len(cells) == width and not lifetime_line(cells[life]) \
                 and _shape(cells[0]) != "strong" and known_cookie(cells[0]) is None:
             # a record whose lifetime cell reads as none is no row: the table ended before it
@@ -343,7 +366,8 @@ def _cells_per_line(lines: list[str], table: TextTable, start: int) -> int:
     trial = TextTable(table.header_first, table.header_last, table.header)
     end = _one_cell_per_line(lines, trial, start)
     life = len(kinds) - 1
-    if kinds[life] == "lifetime" and len(kinds) >= 3 and any(not lifetime_line(row.cells[life]) for row in trial.rows):
+    if kinds[life] == "lifetime" and len(kinds) >= 3 and any(not lifetime_line(row.cells[life]) for row in trial.rows
+                                                             if not _is_category_row(row)):
         wrapped = TextTable(table.header_first, table.header_last, table.header)
         wrapped_end = _rows_ended_by_lifetime(lines, wrapped, start, kinds)
         if wrapped.rows and wrapped_end >= end:
@@ -366,6 +390,11 @@ def _rows_ended_by_lifetime(lines: list[str], table: TextTable, start: int, kind
             following = _next_filled(lines, i)
             if chunk or following >= len(lines) or not _name_line(_clean(lines[following])):
                 break
+            i += 1
+            continue
+        if not chunk and _category_line(text) and _next_filled(lines, i + 1) < len(lines) \
+                and _name_line(_clean(lines[_next_filled(lines, i + 1)])):
+            table.rows.append(TableRow(i, i, _category_cells(text, len(kinds))))
             i += 1
             continue
         if not chunk and (not _name_line(text) or _starts_header(lines, i)):

@@ -374,3 +374,13 @@ def test_category_lines_inside_an_aligned_table():
     assert {k: v[:3] for k, v in items.items()} == {
         "site_session": ("session", None, "functional"), "site_consent": ("persistent", 365, "functional"),
         "site_visits": ("persistent", 1, "analytic"), "site_adclick": ("persistent", 90, "marketing")}
+
+
+def test_category_lines_between_one_cell_per_line_records():
+    """A table copied one cell per line with category lines between its records: the first
+    category is no fourth header column, and each heads the records after it."""
+    items = _items("Cookies\n\nNaam\nDoel\nVervalt\nNoodzakelijk\nsite_sessie\nHoudt uw sessie bij\nSessie\n"
+                   "site_keuze\nBewaart uw keuze\n1 jaar\nAnalytisch\nsite_teller\nTelt bezoeken\n2 jaar\n")
+    assert {k: v[:3] for k, v in items.items()} == {
+        "site_sessie": ("session", None, "functional"), "site_keuze": ("persistent", 365, "functional"),
+        "site_teller": ("persistent", 730, "analytic")}
