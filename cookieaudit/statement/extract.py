@@ -432,6 +432,15 @@ def _positional_name(blocks: list[Block], index: int) -> Optional[str]:
 _CATEGORY_WORDS = re.compile(r"[^\W\d_][^\W_]*(?:[ /&-]+[^\W_]+)*(?:\s*\(\d{1,3}\))?")  # words only, "(3)"
 
 
+def _category_over(block: Block, following: Optional[Block]) -> bool:
+    """A short paragraph that only names a cookie category, right over a table or a list (an
+    accordion's <summary>, a category title in a <div>): it heads them like a heading."""
+    if block.kind != "paragraph" or following is None or following.kind not in ("row", "item"):
+        return False
+    text = block.text.strip()
+    return len(text.split()) <= 5 and not re.search(r"[.:;!?]$", text) and heading_purpose(text) not in (None, UNCLASSIFIED)
+
+
 def _category_row(block: Block) -> Optional[str]:
     """The purpose (or UNCLASSIFIED) of a table row that is only a category ("Functionele
     cookies", "Advertising", "Niet geclassificeerd" in one cell of a wider table); None for
@@ -932,7 +941,8 @@ def _read_section(reader: "_Reader", section: CookieSection) -> None:
             headings.append(" ".join(c for c in block.cells if c.strip()))
             reader.heading = headings[-1]
             continue
-        if block.kind == "heading" or (block.kind == "paragraph" and CMP_CATEGORY.fullmatch(block.text.strip())):
+        if block.kind == "heading" or (block.kind == "paragraph" and CMP_CATEGORY.fullmatch(block.text.strip())) \
+                or _category_over(block, blocks[index] if index < len(blocks) else None):
             level = block.level or 7
             purpose_here, vendor_here = heading_purpose(block.text), heading_vendor(block.text)
             kind = ("service" if vendor_here is not None else None) if not block.level else None

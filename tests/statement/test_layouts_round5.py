@@ -384,3 +384,20 @@ def test_category_lines_between_one_cell_per_line_records():
     assert {k: v[:3] for k, v in items.items()} == {
         "site_sessie": ("session", None, "functional"), "site_keuze": ("persistent", 365, "functional"),
         "site_teller": ("persistent", 730, "analytic")}
+
+
+def test_accordion_titles_head_their_panels(tmp_path):
+    """An accordion's titles: a <summary> naming a category over its table, a heading whose
+    text is a toggle button, a bare toggle button over a panel; banner buttons stay out."""
+    declaration = _html(tmp_path, """
+      <details><summary>Noodzakelijke cookies</summary>
+      <table><tr><th>Naam</th><th>Doel</th><th>Bewaartermijn</th></tr><tr><td>site_sessie</td><td>Sessie</td>
+      <td>Sessie</td></tr></table></details>
+      <h3><button aria-expanded="false">Analytische cookies</button></h3>
+      <div><p>site_teller – telt bezoeken – 1 jaar</p></div>
+      <div class="accordion"><button>Marketing cookies</button><div class="panel">
+      <p>site_ads – meet campagnes – 90 dagen</p></div></div>
+      <button>Alles accepteren</button>""")
+    purposes = {c.pattern: c.purpose for c in declaration.cookies}
+    assert purposes == {"site_sessie": "functional", "site_teller": "analytic", "site_ads": "marketing"}
+    assert "accepteren" not in " ".join(b for b in (c.evidence.section or "" for c in declaration.cookies))
