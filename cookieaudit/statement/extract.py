@@ -121,6 +121,7 @@ class _Reader:
         self.result = Extraction()
         self.columns: dict[int, list[Optional[str]]] = {}
         self.units: dict[int, Optional[str]] = {}  # the unit a table's lifetime header gives bare numbers
+        self.groups: dict[int, str] = {}  # the service a table's grouping first column named last
         self.table_rows: dict[int, list[tuple[str, ...]]] = {}  # each table's data rows' cells
         for block in document.blocks:
             if block.kind == "row" and block.table is not None and not block.header:
@@ -238,6 +239,13 @@ class _Reader:
         for role, text in zip(roles, block.cells):
             if role and role not in cell:
                 cell[role] = with_unit(text, self.units.get(block.table)) if role == "lifetime" else text
+        if roles and roles[0] == "vendor" and block.table is not None:
+            # a first column grouping the rows by service: an empty cell is the service above
+            # (a rowspan flattened into Markdown or text)
+            if block.cells and block.cells[0].strip():
+                self.groups[block.table] = block.cells[0]
+            elif block.table in self.groups:
+                cell["vendor"] = self.groups[block.table]
         before = len(self.result.cookies)
         self.record(cell, " ".join(block.cells), block.start, block.end, block.code, purpose_context, vendor_context,
                     confidence=block.confidence)

@@ -401,3 +401,12 @@ def test_accordion_titles_head_their_panels(tmp_path):
     purposes = {c.pattern: c.purpose for c in declaration.cookies}
     assert purposes == {"site_sessie": "functional", "site_teller": "analytic", "site_ads": "marketing"}
     assert "accepteren" not in " ".join(b for b in (c.evidence.section or "" for c in declaration.cookies))
+
+
+def test_an_empty_grouping_cell_is_the_service_above():
+    """A first column that groups rows by service ("Dienst"), left empty under its first row (a
+    rowspan flattened into Markdown), gives the rows under it that service."""
+    items = _items("Cookies\n\n| Dienst | Cookie | Doel | Bewaartermijn |\n|---|---|---|---|\n"
+                   "| Matomo | site_id | Bezoekers onderscheiden | 13 maanden |\n| | site_ses | Bezoek bijhouden | 30 minuten |\n"
+                   "| Vimeo | site_video | Video's afspelen | 2 jaar |\n")
+    assert [items[k][3] for k in ("site_id", "site_ses", "site_video")] == ["Matomo", "Matomo", "Vimeo"]
