@@ -10,6 +10,9 @@ of the layouts text extraction leaves behind:
   starts at a line that is only a name;
 - columns aligned with runs of spaces (PDF layout text): columns are found from the gaps
   all lines share, and a line with an empty name column continues the row above.
+
+A category line between the rows ("Analytics", "Noodzakelijk") becomes a row of one cell,
+which heads the rows after it (``extract`` reads it as a category, not a cookie).
 """
 
 from __future__ import annotations
@@ -234,7 +237,7 @@ def _one_row_per_line(lines: list[str], table: TextTable, start: int, context: R
         if pending is None and _category_line(text) and i + 1 < len(lines) and _is_row(lines[i + 1], header, context):
             # a category line between the rows ("Analytics"): a row of one cell that heads the
             # rows after it; the table goes on under its header
-            table.rows.append(TableRow(i, i, tuple([text, *[""] * (len(header) - 1)])))
+            table.rows.append(TableRow(i, i, _category_cells(text, len(header))))
             i += 1
             continue
         if table.rows and not skipped and len(text.split()) <= 14 and i + 1 < len(lines) \
