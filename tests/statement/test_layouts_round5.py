@@ -206,7 +206,8 @@ def test_category_lines_over_and_inside_text_tables_and_lists():
     ("180 days from last use", "persistent", 180), ("30 minutes after last activity", "persistent", 0.020833),
     ("Na sluiten browser", "session", None), ("n.v.t.", None, None), ("na afloop van uw bezoek", "session", None),
     ("half a year", "persistent", 182.5), ("anderhalf jaar", "persistent", 547.5), ("valid for 6 months", "persistent", 180),
-    ("13 months maximum", "persistent", 390), ("Sessie-cookie", "session", None),
+    ("13 months maximum", "persistent", 390), ("Sessie-cookie", "session", None), ("onbeperkt", "persistent", None),
+    ("7 dagen na inloggen", "persistent", 7),
 ])
 def test_duration_cells_in_the_forms_of_more_tables(cell, lifetime, days):
     result = read_lifetime(cell, cell=True)
