@@ -88,9 +88,23 @@ def _iso_periods_as_words(text: str) -> str:
     return ISO_PERIOD.sub(words, text)
 
 
+_LETTER_UNIT = re.compile(r"\s*(\d{1,5}(?:[.,]\d+)?)\s?([A-Za-z])\.?\s*")
+
+
+def _letter_unit_as_word(cell: str) -> str:
+    """ "365d" -> "365 days": a cell that is only a number and a one-letter unit."""
+    match = _LETTER_UNIT.fullmatch(cell)
+    if match is None:
+        return cell
+    unit = vocabulary().raw["cell_unit_letters"].get(match.group(2).lower())
+    return f"{match.group(1)} {unit}" if unit else cell
+
+
 def _number(word: str) -> Optional[float]:
     word = word.lower()
     if word[0].isdigit():
+        if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", word):
+            return float(re.sub(r"[.,]", "", word))  # a thousands separator: "1,000 days", "1.000 dagen"
         return float(word.replace(",", "."))
     return vocabulary().number_words.get(word)
 
@@ -115,6 +129,8 @@ def read_lifetime(text: str, *, cell: bool = False) -> Lifetime:
     v = vocabulary()
     result = Lifetime()
     text = _iso_periods_as_words(text)
+    if cell:
+        text = _letter_unit_as_word(text)
     days: list[float] = []
     previous: Optional[tuple[int, float, float]] = None  # (end, unit, running sum) of the last part
     for match in v.duration.finditer(text):
@@ -152,7 +168,8 @@ def read_lifetime(text: str, *, cell: bool = False) -> Lifetime:
     if days:
         result.max_age_days = _round_days(max(days))
     if cell and not days and not session and not persistent and text.strip() \
-            and not v.no_lifetime_words.fullmatch(text.strip().rstrip(".")):
+            and not v.no_lifetime_words.fullmatch(text.strip().rstrip(".")) \
+            and not v.no_lifetime_words.fullmatch(text.strip()):  # "n.v.t." keeps its last dot
         result.unreadable.append(text.strip())
     elif not cell:
         for match in v.unreadable_duration.finditer(text):

@@ -29,7 +29,9 @@ DOMAIN = re.compile(r"(?:https?://)?\.?(?:www\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a
 
 
 _LIFETIME_WORD_AFTER = re.compile(r"\s*(?:expiry|expiration|lifetime|retention|bewaartermijn|looptijd|geldig)\s*", re.IGNORECASE)
-_GLUED_END = r"(?!(?-i:[a-z0-9_]))"  # a cell may run into the next one's capital: "2 jaarHTTP Cookie"
+# a cell may run into the next one's capital ("2 jaarHTTP Cookie") or into a cell that says it
+# has no value ("2 monthsn/a"), never into more letters of a word
+_GLUED_END = r"(?:(?=(?-i:n/a|n\.v\.t\.))|(?!(?-i:[a-z0-9_])))"
 
 
 def _cell_term(term: str) -> str:
@@ -120,6 +122,8 @@ def lifetime_line(text: str) -> bool:
     end = leading_lifetime(stripped)
     if end == len(stripped) or end and _LIFETIME_WORD_AFTER.fullmatch(stripped, end):
         return True
+    if end and re.fullmatch(r"\s*\([^()]{1,80}\)", stripped[end:]):
+        return True  # a remark on the lifetime: "13 months (renewed on each visit)"
     # a lifetime followed by a short condition: "… or 14 days if you tick 'remember me'"
     return end > 0 and len(stripped[end:].split()) <= 8 and bool(re.match(r"\s*(?:if|when|als|wanneer|with|met|unless)\b",
                                                                               stripped[end:], re.IGNORECASE))

@@ -3,6 +3,7 @@ all session, consent, privacy-friendly analytics."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable, Optional
 
@@ -125,6 +126,13 @@ def _clauses(text: str) -> list[str]:
     return [part for part in re.split(r"\s*;\s*", text) if part.strip()]
 
 
+@functools.lru_cache(maxsize=1)
+def _definition() -> re.Pattern:
+    """A sentence that defines a word ("'Session' means …"), which claims nothing about all cookies."""
+    words = sorted(vocabulary().raw["definition_words"], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")\b", re.IGNORECASE)
+
+
 def _relative_cookies(text: str, term_start: int) -> bool:
     """A purpose word in a clause about cookies: "cookies die nodig zijn om de website te laten
     werken", "cookies waarmee wij het bezoek meten", "cookies that measure …"."""
@@ -157,7 +165,7 @@ def _read_clause(text: str, block, heading_purposes: set[str], previous: set[str
             if exclusive and not asks_consent and not _conditional(text, exclusive.end(), end):
                 out["only"].add(purpose)
     if about_cookies and v.all_session.search(text) and not v.partial_quantifiers.search(text) \
-            and not find_names(text, code=block.code):
+            and not find_names(text, code=block.code) and not _definition().search(text):
         out["all_session"] = True  # about all cookies, not about one named cookie
     if asks_consent:
         asked = _consent_purposes(consent_text, items)

@@ -14,8 +14,9 @@ import re
 from typing import Optional, Sequence
 
 from .cells import DOMAIN, leading_value, lifetime_line
+from .vocabulary import vocabulary
 
-__all__ = ["table_roles"]
+__all__ = ["column_unit", "table_roles"]
 
 MAX_SAMPLE_ROWS = 40
 _NAME_HEADER = re.compile(r"(?:cookie[ -]?)?(?:naam|name)s?(?: (?:of |van )?(?:the |de )?cookie)?", re.IGNORECASE)
@@ -108,3 +109,24 @@ def table_roles(header: Sequence[str], rows: Sequence[Sequence[str]] = ()) -> li
         if candidates:
             roles[max(candidates, key=lambda i: profiles[i]["lifetime"])] = "lifetime"
     return roles
+
+
+_BARE_NUMBER = re.compile(r"\d{1,5}(?:[.,]\d{1,3})?")
+
+
+def column_unit(header_cell: str) -> Optional[str]:
+    """The duration unit a lifetime column's header gives the bare numbers in its cells:
+    "Lifespan (days)", "Bewaartermijn (dagen)", "Duration in months"; None when it gives none."""
+    units = vocabulary().duration_units
+    words = re.findall(r"[^\W\d_]+", header_cell.lower())
+    if len(words) == 1:
+        return words[0] if words[0] in units else None  # a column headed "Days" / "Dagen"
+    return next((word for word in words[1:] if word in units), None)
+
+
+def with_unit(cell: str, unit: Optional[str]) -> str:
+    """A lifetime cell that is a bare number, with the unit its column's header gives ("365"
+    under "Lifespan (days)" is "365 days"); any other cell as it is."""
+    if unit and _BARE_NUMBER.fullmatch(cell.strip()):
+        return f"{cell.strip()} {unit}"
+    return cell

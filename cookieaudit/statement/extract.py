@@ -20,18 +20,17 @@ from typing import Optional
 
 from .attributes import Lifetime, purpose_hits, purpose_in_context, purpose_of, read_lifetime
 from .cells import lifetime_line
-from .columns import table_roles
+from .columns import column_unit, table_roles, with_unit
 from .document import Block, Document
 from .model import DeclaredCookie, DeclaredService, Evidence, Position
 from .names import NameHit, find_names, pattern_of
-from .records import inline_records, label_lines, name_record
+from .records import dash_record, inline_records, label_lines, name_record
 from .runtogether import column_role, label_role
 from .sections import CookieSection, Sentence, mentions_cookies, sentences
-from .vendors import VendorMatch, find_vendor, known_cookie, rule_purpose, vendor_mentions, vendor_of_name
+from .vendors import (VendorMatch, company_key, company_names, company_of, find_vendor, known_cookie, rule_purpose,
+                      same_company, vendor_mentions, vendor_of_name)
 from .vocabulary import vocabulary
 
-# A company's legal form after its name: "Google LLC", "Microsoft Corporation", "Meta Platforms Ireland Ltd."
-_LEGAL_FORM = re.compile(r"[\s,]+(?:platforms\s+)?(?:ireland\s+)?(?:llc|inc\.?|ltd\.?|limited|b\.?v\.?|n\.?v\.?|gmbh|corporation|corp\.?|ag|sa|s\.a\.)$")
 _DOMAIN_CELL = re.compile(r"(?:https?://)?\.?(?:[a-z0-9-]+\.)+[a-z]{2,12}/?", re.IGNORECASE)
 
 __all__ = ["Extraction", "evidence_for", "extract_items", "phrase_name"]
@@ -121,6 +120,8 @@ class _Reader:
         self.v = vocabulary()
         self.result = Extraction()
         self.columns: dict[int, list[Optional[str]]] = {}
+        self.units: dict[int, Optional[str]] = {}  # the unit a table's lifetime header gives bare numbers
+        self.groups: dict[int, str] = {}  # the service a table's grouping first column named last
         self.table_rows: dict[int, list[tuple[str, ...]]] = {}  # each table's data rows' cells
         for block in document.blocks:
             if block.kind == "row" and block.table is not None and not block.header:
@@ -190,7 +191,9 @@ class _Reader:
                 above = self.result.cookies[-1]
                 item_lifetime = Lifetime(lifetime=above.lifetime, max_age_days=above.max_age_days)
             # a purpose the statement leaves unsaid: the rule set's for a name it knows
-            item_purpose = purpose if purpose is not None or unclassified or hit.match != "exact" else rule_purpose(hit.pattern)
+            # (a prefix or glob only where a rule for such a family covers it: "_hjSession_*")
+            item_purpose = purpose if purpose is not None or unclassified else \
+                rule_purpose(hit.pattern) if hit.match == "exact" or _family_rule(hit.pattern) else None
             self.result.cookies.append(DeclaredCookie(
                 pattern=hit.pattern, match=hit.match, vendor=name_vendor or None, vendor_id=name_vendor_id,
                 purpose=item_purpose, lifetime=item_lifetime.lifetime, max_age_days=item_lifetime.max_age_days,
@@ -226,6 +229,8 @@ class _Reader:
             candidate = table_roles(block.cells, self.table_rows.get(block.table, ()))
             if "name" in candidate and sum(r is not None for r in candidate) >= 2:
                 self.columns[block.table] = candidate
+                self.units[block.table] = next((column_unit(text) for role, text in zip(candidate, block.cells)
+                                                if role == "lifetime"), None)
                 return
             if roles is None:
                 self.unit(block, block.text, block.start, block.end, purpose_context, code=block.code)
@@ -233,7 +238,14 @@ class _Reader:
         cell = {}
         for role, text in zip(roles, block.cells):
             if role and role not in cell:
-                cell[role] = text
+                cell[role] = with_unit(text, self.units.get(block.table)) if role == "lifetime" else text
+        if roles and roles[0] == "vendor" and block.table is not None:
+            # a first column grouping the rows by service: an empty cell is the service above
+            # (a rowspan flattened into Markdown or text)
+            if block.cells and block.cells[0].strip():
+                self.groups[block.table] = block.cells[0]
+            elif block.table in self.groups:
+                cell["vendor"] = self.groups[block.table]
         before = len(self.result.cookies)
         self.record(cell, " ".join(block.cells), block.start, block.end, block.code, purpose_context, vendor_context,
                     confidence=block.confidence)
@@ -245,6 +257,8 @@ class _Reader:
         """One cookie table row, or one label/value record ("Naam: _ga / Vervaltermijn: 13 maanden")."""
         if " ".join(cell.get("kind", "").lower().replace("_", " ").split()) in self.v.non_cookie_types:
             return  # local storage, pixels: not cookies (the audit compares cookies)
+        if _kept_in_storage(cell.get("purpose", "")):
+            return  # "Wordt opgeslagen in de local storage van uw browser": web storage, no cookie
         names = cell_names(cell.get("name", ""), code)
         if not names:
             return
@@ -262,6 +276,17 @@ class _Reader:
             purpose = purpose_context
         if purpose is None:
             purpose = purpose_of(" ".join(cell.get(r, "") for r in ("purpose", "kind")))
+        if not vendor_cell and vendor_context is None and cell.get("purpose"):
+            # no provider column: a vendor the row's description names ("Google Analytics sets
+            # this cookie …"), when it names exactly one; for a name the rule set gives another
+            # product of the same company ("Facebook" for _fbp), that product
+            named = {m[2].vendor_id: m[2] for m in vendor_mentions(cell["purpose"], self.v.bare_company_names)}
+            if len(named) == 1:
+                vendor_context = next(iter(named.values()))
+                for hit in names:
+                    known = vendor_of_name(hit.token, hit.pattern, hit.match)
+                    if known is not None and same_company(known.vendor_id, vendor_context.vendor_id):
+                        name_vendors[(hit.pattern, hit.match)] = (known.name, known.vendor_id)
         has_lifetime = "lifetime" in cell
         self.add_cookies(
             names, text, start, end, None, vendor=vendor,
@@ -272,6 +297,20 @@ class _Reader:
             confidence=confidence, structured=True,
             own=paired_lifetimes(cell["name"], cell["lifetime"], names) if has_lifetime else None,
         )
+
+    def _company_products(self, text: str, names: list[NameHit]) -> dict:
+        """For a unit that names a company and no product ("MUID (Microsoft, 1 year)"): the
+        rule set's product of that company for each name it knows."""
+        words = {w.casefold() for w in re.findall(r"[A-Z][\w-]+", _blank_names(text, names))}
+        companies = words & self.v.bare_company_names
+        if not companies:
+            return {}
+        found = {}
+        for hit in names:
+            known = vendor_of_name(hit.token, hit.pattern, hit.match)
+            if known is not None and company_key(company_of(known.vendor_id) or "").split(" ")[0] in companies:
+                found[(hit.pattern, hit.match)] = (known.name, known.vendor_id)
+        return found
 
     def _cell_vendor(self, vendor_cell: str, names: list[NameHit]) -> tuple[Optional[VendorMatch], dict]:
         """The vendor a provider cell names; a domain or a bare company ("Google") stands for the
@@ -286,10 +325,17 @@ class _Reader:
                 found = vendor_mentions(vendor_cell, self.v.bare_company_names)
                 vendor = found[0][2] if found else None
         name_vendors = {}
-        company = _LEGAL_FORM.sub("", vendor_cell.casefold()).strip()
-        if domain or company in self.v.bare_company_names:
+        company = company_key(vendor_cell)
+        # a cell that spells a vendor's own name or alias ("ReadSpeaker") keeps that spelling
+        spelt = vendor is not None and _key(vendor.name) == _key(vendor_cell)
+        if domain or company in self.v.bare_company_names or company in company_names() and not spelt:
+            # a domain or a company ("Google LLC", "Meta Platforms, Inc.", "Twitter Inc. .twitter.com"):
+            # the rule set's product of that company for each name it knows
             for hit in names:
                 known = vendor_of_name(hit.token, hit.pattern, hit.match)
+                if known is not None and not domain and company not in self.v.bare_company_names \
+                        and company_key(company_of(known.vendor_id) or "") != company:
+                    continue
                 if known is not None:
                     name_vendors[(hit.pattern, hit.match)] = (known.name, known.vendor_id)
         return vendor, name_vendors
@@ -308,7 +354,8 @@ class _Reader:
             lead = _lead_phrase(text)
             head = text[lead[0]:lead[1]] if lead else None
             vendor = self._vendor(text, head, names)
-            self.add_cookies(names, text, start, end, purpose_context, vendor=vendor, vendor_context=vendor_context)
+            self.add_cookies(names, text, start, end, purpose_context, vendor=vendor, vendor_context=vendor_context,
+                             name_vendors=None if vendor else self._company_products(text, names))
             return
         self.service(block, text, start, end, purpose_context)
 
@@ -370,6 +417,56 @@ class _Reader:
                 self.summaries.append(self.result.services[-1])
 
 
+_ITEM_LEAD = re.compile(r"\s*([^\s:–—]{1,60}?)\s*(?::|\s[-–—])\s")
+
+
+def _positional_name(blocks: list[Block], index: int) -> Optional[str]:
+    """A plain word that leads a list item as the items around it lead with cookie names
+    ("- lang: remembers your language" between "- JSESSIONID: …" and "- _ga: …"): a name by
+    its place, like a short name in a table's name column. None otherwise."""
+    from .names import _shape, is_name_word
+
+    lead = _ITEM_LEAD.match(blocks[index].text)
+    if not lead or not lead.group(1).isalpha() or not lead.group(1).islower() or not is_name_word(lead.group(1)):
+        return None
+    for neighbour in (index - 1, index + 1):
+        if 0 <= neighbour < len(blocks) and blocks[neighbour].kind == "item":
+            other = _ITEM_LEAD.match(blocks[neighbour].text)
+            if other and (_shape(other.group(1)) == "strong" or known_cookie(other.group(1)) is not None):
+                return lead.group(1)
+    return None
+
+
+_CATEGORY_WORDS = re.compile(r"[^\W\d_][^\W_]*(?:[ /&-]+[^\W_]+)*(?:\s*\(\d{1,3}\))?")  # words only, "(3)"
+
+
+def _category_over(block: Block, following: Optional[Block]) -> bool:
+    """A short paragraph that only names a cookie category, right over a table or a list (an
+    accordion's <summary>, a category title in a <div>): it heads them like a heading."""
+    if block.kind != "paragraph" or following is None or following.kind not in ("row", "item"):
+        return False
+    text = block.text.strip()
+    return len(text.split()) <= 5 and not re.search(r"[.:;!?]$", text) and heading_purpose(text) not in (None, UNCLASSIFIED)
+
+
+def _category_row(block: Block) -> Optional[str]:
+    """The purpose (or UNCLASSIFIED) of a table row that is only a category ("Functionele
+    cookies", "Advertising", "Niet geclassificeerd" in one cell of a wider table); None for
+    any other block."""
+    if block.kind != "row" or len(block.cells) < 2:
+        return None
+    filled = [cell.strip() for cell in block.cells if cell.strip()]
+    if len(filled) != 1 or len(filled[0]) > 60 or not _CATEGORY_WORDS.fullmatch(filled[0]):
+        return None
+    return heading_purpose(filled[0])
+
+
+def _family_rule(pattern: str) -> bool:
+    """Whether a rule for a family of names (a prefix or glob rule) covers this prefix."""
+    known = known_cookie(pattern)
+    return known is not None and known[1] != "exact"
+
+
 def _sentences_in(block: Block, start: int, end: int) -> list[Sentence]:
     return [s for s in sentences(block) if s.start >= start and s.end <= end]
 
@@ -405,10 +502,22 @@ def heading_vendor(text: str) -> Optional[VendorMatch]:
     text = text.strip().rstrip(":")
     if not text or len(text) > 60 or text.casefold() in vocabulary().bare_company_names:
         return None
+    title_words = vocabulary().raw["document_title_words"]
+    if all(word in title_words for word in re.findall(r"[\w&]+", text.casefold())):
+        return None  # "Cookie Notice": the statement's title, not the consent tool of that name
     core = re.sub(r"\s*\([^)]*\)", "", text).strip() or text
     vendor = find_vendor(core)
     if vendor is not None and _key(vendor.name) == _key(core):
         return vendor
+    setter = re.search(r"\(\s*([^()]{2,40}?)\s*\)", text)
+    if setter:
+        # "Analytics cookies (set by Shopify)": a setter's column word, then one vendor's name
+        words = setter.group(1).split()
+        for cut in range(1, min(4, len(words))):
+            if label_role(" ".join(words[:cut])) == "vendor":
+                named = find_vendor(" ".join(words[cut:]))
+                if named is not None and _key(named.name) == _key(" ".join(words[cut:])):
+                    return named
     if len(core.split()) > 5:
         return None
     mentions = {m[2].vendor_id: m[2] for m in vendor_mentions(core, vocabulary().bare_company_names)}
@@ -437,7 +546,8 @@ def cell_names(text: str, code: tuple[str, ...] = ()) -> list[NameHit]:
         if not token:
             continue
         if not any(ch.isspace() for ch in token):
-            if is_name_word(token):
+            # a name cell holds names only: one letter is a name there too (Stripe's "m", "C")
+            if is_name_word(token) or len(token) == 1 and token.isalpha() and piece.strip() == token:
                 pattern = pattern_of(token)
                 if pattern is not None:
                     offset = start + piece.find(token) if token in piece else start
@@ -488,10 +598,25 @@ def _same_as_above(lifetime_cell: Optional[str], unit_text: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _storage_before() -> re.Pattern:
-    """A web-storage word right before a name: "… in your browser's local storage (uplc_transcript)"."""
+    """A web-storage word right before a name: "… in your browser's local storage (uplc_transcript)",
+    "… in de local storage van uw browser (sleutel dv_gelezen)"."""
     words = [t for t in vocabulary().non_cookie_types if re.search(r"storage|opslag|indexeddb", t)]
     body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?:{body})(?P<gap>(?:\s+[^\W\d_]+){{0,3}})\W{{0,4}}$", re.IGNORECASE)
+    keys = "|".join(re.escape(w) for w in vocabulary().raw["storage_key_words"])
+    return re.compile(rf"(?:{body})(?P<gap>(?:\s+[^\W\d_]+){{0,3}}(?:\W{{1,4}}(?:{keys}))?)\W{{0,4}}$", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1)
+def _storage_place() -> re.Pattern:
+    """ "in (the|de|your) local storage": a description that says where its entry is kept."""
+    words = [t for t in vocabulary().non_cookie_types if re.search(r"storage|opslag|indexeddb", t)]
+    body = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\b(?:in|into|within)\s+(?:(?:the|de|het|your|uw|je|the browser's)\s+)?(?:{body})\b", re.IGNORECASE)
+
+
+def _kept_in_storage(description: str) -> bool:
+    """Whether a record's description says its entry is kept in web storage, not as a cookie."""
+    return bool(description) and bool(_storage_place().search(description))
 
 
 def _storage_key(text: str, hit: NameHit) -> bool:
@@ -514,9 +639,10 @@ def paired_lifetimes(name_cell: str, lifetime_cell: str, names: list[NameHit]) -
         return dict(zip(keys, lifetimes)) if lifetimes else {}
     lines = [line for line in lifetime_cell.split("\n") if line.strip()]
     name_lines = [line for line in name_cell.split("\n") if line.strip()]
-    parts = [part for part in re.split(r"\s+/\s+|\s*[,;]\s+", " ".join(lifetime_cell.split())) if part]
+    parts = [part for part in re.split(r"\s+/\s+|\s*[,;]\s+|\s+(?:en|and|&)\s+", " ".join(lifetime_cell.split())) if part]
     if len(lines) == 1 and len(parts) == len(keys):
-        # "_ga, _gid" beside "730 dagen / 1 dag": as many durations as names, in order; a
+        # "_ga, _gid" beside "730 dagen / 1 dag" or "365 dagen en 30 minuten": as many
+        # durations as names, in order (also where they could add up to one); a
         # session part ("Sessie / 1 dag") is the row's one "both" lifetime, not a pairing
         lifetimes = [read_lifetime(part, cell=True) for part in parts]
         if all(lt.max_age_days is not None and lifetime_line(part) for lt, part in zip(lifetimes, parts)):
@@ -587,8 +713,13 @@ def _own_lifetimes(text: str, names: list[NameHit], rest: str) -> tuple[dict, st
             sentence_end = _SENTENCE_STOP.search(text, marker.end())
             candidates.append((text[marker.end():sentence_end.start() if sentence_end else len(text)], marker.end()))
             # "… are kept for 2 years, 30 minutes and 6 months respectively"
-            if not _SENTENCE_STOP.search(text, group[-1].end, marker.start()):
+            stops = list(_SENTENCE_STOP.finditer(text, group[-1].end, marker.start()))
+            if not stops:
                 candidates.append((text[group[-1].end:marker.start()], group[-1].end))
+            elif len(stops) == 1:
+                # "… _ga, _gid and _gat. These expire after 2 years, 24 hours and 1 minute
+                # respectively.": the next sentence lists them
+                candidates.append((text[stops[0].end():marker.start()], stops[0].end()))
         for written, offset in candidates:
             lifetimes = respective_lifetimes(written, len(keys))
             if lifetimes:
@@ -762,16 +893,19 @@ def _section_purpose(section: CookieSection) -> Optional[str]:
 
 def _read_section(reader: "_Reader", section: CookieSection) -> None:
     """Items of one cookie section, with the purpose and vendor its headings give."""
-    context: list[tuple[int, Optional[str], Optional[VendorMatch]]] = []
+    # (level, purpose, vendor, kind) of the headings over the current block; kind is "service"
+    # for a plain heading naming a vendor, "service category" for a plain category heading
+    # right under one, else None
+    context: list[tuple[int, Optional[str], Optional[VendorMatch], Optional[str]]] = []
     headings: list[str] = []
     reader.heading = section.heading or None
     blocks = section.blocks
     index = 0
     while index < len(blocks):
         block = blocks[index]
-        purpose = next((p for _, p, _ in reversed(context) if p), None)
+        purpose = next((p for _, p, _, _ in reversed(context) if p), None)
         purpose_context = None if purpose == UNCLASSIFIED else purpose
-        vendor_context = next((v for _, _, v in reversed(context) if v), None)
+        vendor_context = next((v for _, _, v, _ in reversed(context) if v), None)
         lines = label_lines(blocks, index)
         if lines is not None:
             _lifetime_after(blocks, lines)
@@ -790,6 +924,12 @@ def _read_section(reader: "_Reader", section: CookieSection) -> None:
             reader.result.record_blocks.update(id(b) for b in blocks[index:named.next_index])
             index = named.next_index
             continue
+        dashed = dash_record(block.text) if block.kind in ("paragraph", "item") else None
+        if dashed is not None:
+            reader.record(dashed, block.text, block.start, block.end, block.code, purpose, vendor_context)
+            reader.result.record_blocks.add(id(block))
+            index += 1
+            continue
         inline = inline_records(block) if block.kind in ("paragraph", "item") else []
         if inline:
             for item in inline:
@@ -798,24 +938,45 @@ def _read_section(reader: "_Reader", section: CookieSection) -> None:
             index += 1
             continue
         index += 1
-        if block.kind == "heading" or (block.kind == "paragraph" and CMP_CATEGORY.fullmatch(block.text.strip())):
+        category = _category_row(block)
+        if category is not None:
+            # a category row inside a table ("Advertentiecookies" across all columns): the
+            # rows under it take its purpose, up to the next such row or heading
+            while context and context[-1][0] >= 9:
+                context.pop()
+                headings.pop()
+            context.append((9, category, None, None))
+            headings.append(" ".join(c for c in block.cells if c.strip()))
+            reader.heading = headings[-1]
+            continue
+        if block.kind == "heading" or (block.kind == "paragraph" and CMP_CATEGORY.fullmatch(block.text.strip())) \
+                or _category_over(block, blocks[index] if index < len(blocks) else None):
             level = block.level or 7
             purpose_here, vendor_here = heading_purpose(block.text), heading_vendor(block.text)
-            if not block.level and purpose_here is None and vendor_here is not None \
-                    and any(p is not None for _, p, _ in context):
+            kind = ("service" if vendor_here is not None else None) if not block.level else None
+            last_kind = context[-1][3] if context else None
+            if not block.level and vendor_here is None and purpose_here is not None and last_kind == "service" \
+                    and index >= 2 and blocks[index - 2].kind == "heading":
+                # a plain category heading right under a plain service heading, nothing between
+                # them, is that service's category (a CMP's service block: "Vimeo" /
+                # "Marketing/Tracking" / its text and table)
+                level, kind = context[-1][0] + 1, "service category"
+            elif not block.level and purpose_here is None and vendor_here is not None and last_kind != "service category" \
+                    and any(p is not None for _, p, _, _ in context):
                 level = 8  # a plain service heading ("Meta Pixel") under a plain category heading keeps its purpose
             while context and context[-1][0] >= level:
                 context.pop()
                 headings.pop()
-            context.append((level, purpose_here, vendor_here))
+            context.append((level, purpose_here, vendor_here, kind))
             headings.append(block.text.strip())
             reader.heading = headings[-1]
             continue
         if block.kind == "row":
             reader.row(block, purpose, vendor_context)
         elif block.kind == "item":
-            reader.unit(block, block.text, block.start, block.end, purpose_context, code=block.code,
-                        vendor_context=vendor_context)
+            lead = _positional_name(blocks, index - 1)
+            reader.unit(block, block.text, block.start, block.end, purpose_context,
+                        code=block.code + ((lead,) if lead else ()), vendor_context=vendor_context)
         else:
             for start, end, _ in _prose_units(block):
                 offset = start - block.start

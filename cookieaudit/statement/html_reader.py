@@ -60,8 +60,9 @@ class _Inline:
     """Collects the inline text of a block, with its links and code spans; ``keep_breaks``
     keeps a <br> as "\n" (table cells, whose lines may pair up with another cell's lines)."""
 
-    def __init__(self, keep_breaks: bool = False):
+    def __init__(self, keep_breaks: bool = False, keep_buttons: bool = False):
         self.keep_breaks = keep_breaks
+        self.keep_buttons = keep_buttons  # an accordion's title: <h3><button>Marketing</button></h3>
         self.text = ""
         self.links: list[tuple[str, str, int]] = []
         self.codes: list[str] = []
@@ -86,13 +87,17 @@ class _Inline:
             self.add_text(node.text_content or "")
             return
         tag = node.tag
-        if tag in _SKIP or _hidden(node):
+        if tag in _SKIP and not (tag == "button" and self.keep_buttons) or _hidden(node):
             return
         if tag == "br":
             self.line_break()
             return
         if tag in _BLOCKS:
             self.line_break()
+        elif tag in _LABEL_SPANS and self.text[-1:].isalnum() and _follows_span(node):
+            # "<span>Duration</span><span>2 years</span>": a label and its value, laid out
+            # apart by the page's style, are two words, never "Duration2 years"
+            self.add_text(" ")
         leading = len(self.text.rstrip(" ")) + (1 if self.text.endswith(" ") else 0)
         before = len(self.text)
         for child in node.iter(include_text=True):
@@ -104,6 +109,15 @@ class _Inline:
             self.links.append((inner, node.attributes.get("href") or "", leading))
         if tag in _CODE and inner:
             self.codes.append(inner)
+
+
+_LABEL_SPANS = {"span", "label", "small", "time", "data"}
+
+
+def _follows_span(node) -> bool:
+    """Whether an element comes right after a sibling element of the same inline kind."""
+    previous = node.prev
+    return previous is not None and previous.tag in _LABEL_SPANS
 
 
 _BANNER_NAME = re.compile(r"(cookie|consent|cmp|gdpr|privacy)[-_ ]?(banner|bar|notice|popup|pop-up|modal|dialog|wall|melding|overlay)",
@@ -159,10 +173,13 @@ def _has_block_child(node) -> bool:
 
 def _walk(node, builder: _Builder) -> None:
     tag = node.tag
+    if tag == "button" and not _hidden(node):
+        _category_button(node, builder)
+        return
     if tag in _SKIP or _hidden(node):
         return
     if tag in _HEADINGS:
-        inline = _Inline()
+        inline = _Inline(keep_buttons=True)
         inline.add(node)
         builder.emit("heading", inline.text, inline.links, inline.codes, level=_HEADINGS[tag])
         return
@@ -172,21 +189,34 @@ def _walk(node, builder: _Builder) -> None:
     if tag == "dl" and _definition_list(node, builder):
         return
     kind = "item" if tag in ("li", "dt", "dd") else "paragraph"
-    inline = _Inline()
+    titled = tag == "summary"  # a <details> title may be a button too
+    inline = _Inline(keep_buttons=titled)
 
     def flush() -> None:
         nonlocal inline
         if inline.text.strip():
             builder.emit(kind, inline.text, inline.links, inline.codes)
-        inline = _Inline()
+        inline = _Inline(keep_buttons=titled)
 
     for child in node.iter(include_text=True):
-        if child.tag != "-text" and child.tag in _BLOCKS:
+        if child.tag != "-text" and (child.tag in _BLOCKS or child.tag == "button" and not titled):
             flush()
             _walk(child, builder)
         else:
             inline.add(child)
     flush()
+
+
+def _category_button(node, builder: _Builder) -> None:
+    """An accordion's toggle that names a cookie category or a service ("Marketing cookies",
+    "Google Analytics") heads what the panel after it declares; any other button is left out."""
+    from .extract import UNCLASSIFIED, heading_purpose, heading_vendor
+
+    inline = _Inline(keep_buttons=True)
+    inline.add(node)
+    text = " ".join(inline.text.split())
+    if 0 < len(text.split()) <= 6 and (heading_purpose(text) not in (None, UNCLASSIFIED) or heading_vendor(text)):
+        builder.emit("heading", text, level=0)
 
 
 def _definition_list(node, builder: _Builder) -> bool:

@@ -133,12 +133,52 @@ def _inside(position: int, zones: Iterable[tuple[int, int]]) -> bool:
     return any(start <= position < end for start, end in zones)
 
 
-def _duration_follows(text: str, end: int) -> bool:
-    """A name's own duration right after it and its colon: "…; fr: 3 maanden"."""
-    from .cells import leading_lifetime
+_QUOTES = {"'": "'", '"': '"', "‘": "’", "“": "”", "`": "`"}
 
-    colon = re.match(r"\s*:\s*", text[end:end + 4])
-    return bool(colon) and bool(leading_lifetime(text[end + colon.end():end + colon.end() + 60]))
+
+def _quoted_beside_cookie(text: str, start: int, end: int) -> bool:
+    """A word in quotes right beside the word cookie names it: 'the "visitor" cookie', "de
+    cookie 'bezoek'", "a cookie called 'lang'"."""
+    before, after = text[start - 1:start], text[end:end + 1]
+    if not before or before not in _QUOTES or after != _QUOTES[before]:
+        return False
+    from .runtogether import _not_names
+
+    if text[start:end].lower() in _not_names():
+        return False  # '"technische" cookies': a category, not a name
+    # one cookie named: "de cookie 'bezoek'", "a cookie called 'lang'", 'the "visitor" cookie'
+    cue_before = re.search(r"cookie\s*(?:called|named|genaamd|met de naam)?\s*$", text[max(0, start - 22):start - 1],
+                           re.IGNORECASE)
+    return bool(cue_before or re.match(r"\s*cookie\b", text[end + 1:end + 10], re.IGNORECASE))
+
+
+_DETERMINER = re.compile(r"(?:^|\s)(?:the|your|our|a|an|this|that|de|het|een|uw|je|onze|ons|deze|die|dit)\s+$", re.IGNORECASE)
+
+
+def _duration_follows(text: str, end: int, start: Optional[int] = None) -> bool:
+    """A name's own duration right after it: after its colon or in a parenthesis ("…; fr: 3
+    maanden", "vuid (2 jaar)"), or after a verb of lasting ("awc expires after one year"; not
+    "your session expires …": a word after an article or possessive is a noun of the sentence)."""
+    from .cells import leading_lifetime
+    from .runtogether import _not_names
+
+    if start is not None and text[start:end].lower() in _not_names():
+        return False
+    after = text[end:end + 80]
+    lead = re.match(r"\s*[:(]\s*", after)
+    if lead and leading_lifetime(after[lead.end():]):
+        return True
+    verb = _lifetime_verb().match(after)
+    if verb is None or start is not None and _DETERMINER.search(text[max(0, start - 12):start]):
+        return False
+    clause = re.match(r"[^.;:()!?]{0,50}", after[verb.end():]).group(0)
+    return any(leading_lifetime(clause[m.start():]) for m in re.finditer(r"(?<!\S)\S", clause))
+
+
+@functools.lru_cache(maxsize=1)
+def _lifetime_verb() -> re.Pattern:
+    verbs = sorted(vocabulary().raw["name_lifetime_verbs"], key=len, reverse=True)
+    return re.compile(r"\s+(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in verbs) + r")\b", re.IGNORECASE)
 
 
 def find_names(text: str, code: Iterable[str] = (), name_cell: bool = False) -> list[NameHit]:
@@ -163,8 +203,10 @@ def _find_names(text: str, code: tuple[str, ...], name_cell: bool) -> tuple[Name
             if not (token.islower() and len(token) >= 4 and not _is_excluded(token)
                     and _named_here(text, match.start(), paren_zones, hits)
                     and known_cookie(token, exact_only=True) is not None) \
-                    and not (token.islower() and _duration_follows(text, match.end())
-                             and known_cookie(token, exact_only=True) is not None):
+                    and not (token.islower() and _duration_follows(text, match.end(), match.start())
+                             and known_cookie(token, exact_only=True) is not None) \
+                    and not (token.islower() and len(token) >= 3 and not _is_excluded(token)
+                             and _quoted_beside_cookie(text, match.start(), match.end())):
                 continue
             hits.append(NameHit(match.start(), match.end(), token, token, "exact"))
             continue
@@ -208,8 +250,16 @@ _LIST_CONTINUES = re.compile(r"\s*(?:,\s*)?(?:(?:en|and|or|of|&)\s+)?", re.IGNOR
 def _named_here(text: str, start: int, paren_zones: list[tuple[int, int]], hits: list[NameHit]) -> bool:
     """Whether the text is naming cookies at ``start``: inside parentheses, after "cookie(s)"
     or "called", or continuing a list of names ("A (13 months) and B")."""
-    if _inside(start, paren_zones) or _NAMING_CUE.search(text[max(0, start - 30):start]):
+    if _inside(start, paren_zones):
         return True
+    cue = _NAMING_CUE.search(text[max(0, start - 30):start])
+    if cue:
+        # "These cookies store information": after a plural "cookies", a word followed by
+        # more words is the sentence's verb; a name there ends the clause or a list
+        if cue.group(0).strip().rstrip(":").lower() != "cookies":
+            return True
+        end = re.match(r"[\w$.-]*", text[start:]).end() + start
+        return not re.match(r"\s+(?!(?:and|en|or|of|&)\b)[a-z]", text[end:end + 20])
     if hits:
         between = re.sub(r"\([^()]*\)", " ", text[hits[-1].end:start])
         return bool(_LIST_CONTINUES.fullmatch(between))

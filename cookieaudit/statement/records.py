@@ -5,6 +5,8 @@
   close the browser");
 - label/value records written inline: "Naam: _ga Vervaltermijn: 2 jaar Doel: …", several
   in one paragraph;
+- a name first and its fields after spaced dashes, one record a line: "cart – keeps your
+  basket – 2 weeks", "_a / _b – … – 2 weeks each" (a shop platform's cookie list);
 - label/value records one pair per block: consent platforms' cookie blocks ("Naam: _ga" /
   "Aanbieder: Google" / "Vervaltermijn: 2 jaar" as paragraphs or list items), definition lists
   of labels (<dt>Naam</dt><dd>_ga</dd>…) and two-column key/value tables (a row "Naam | _ga").
@@ -25,7 +27,7 @@ from .runtogether import label_role, table_names_ok
 from .vocabulary import vocabulary
 from .vendors import find_vendor
 
-__all__ = ["Record", "inline_records", "label_lines", "name_record"]
+__all__ = ["Record", "dash_record", "inline_records", "label_lines", "name_record"]
 
 MAX_RECORD_BLOCKS = 6
 _LABELLED = re.compile(r"^\s*[-–•*]?\s*([^:\n]{1,40}?)\s*:\s*(.*)$", re.DOTALL)
@@ -127,6 +129,112 @@ def name_record(blocks: list[Block], index: int) -> Optional[Record]:
     return Record(cells=cells, text=text, start=head.start, end=end, code=tuple(code), next_index=j)
 
 
+_DASH = re.compile(r"\s+[–—-]\s+")
+# a vendor named at the start of a field, before the description: "Klaviyo; connects your visit …"
+_FIELD_VENDOR = re.compile(r"([^;:,.]{1,40})[;:,]\s")
+
+
+def dash_record(text: str) -> Optional[dict[str, str]]:
+    """The cells of a line that is a name (or "A / B", "A, B") and its fields after spaced
+    dashes, one of them wholly a lifetime: "cart – keeps your basket – 2 weeks". The other
+    fields are the description; one that starts with a vendor's name and a semicolon names
+    the vendor. None for anything else (prose with a dash keeps being read as prose)."""
+    if len(text) > 400:
+        return None
+    dashes = list(_DASH.finditer(text)) if "–" in text or "—" in text or " - " in text else []
+    if not dashes:
+        return _colon_record(text)
+    head = text[:dashes[0].start()].strip()
+    bounds = [d.end() for d in dashes]
+    ends = [d.start() for d in dashes[1:]] + [len(text)]
+    fields = [text[a:b].strip() for a, b in zip(bounds, ends)]
+    # "moove_gdpr_popup (1 year)", "_a (1 year) and _b (30 minutes)": the lifetime beside the name
+    parens = list(re.finditer(r"\s*\(([^()]{1,60})\)", head))
+    if parens:
+        if not all(lifetime_line(p.group(1)) for p in parens):
+            return None
+        names = [n for n in re.split(r"\s*\([^()]{1,60}\)\s*(?:,|and|en|&)?\s*", head) if n.strip()]
+        if not names or not all(_names_ok(n) for n in names) or len(parens) not in (1, len(names)):
+            return None
+        written = [p.group(1).strip() for p in parens]
+        if len(parens) == 1:
+            # "_a and _b (13 months and 30 minutes)": as many durations as names, in order
+            names, written = _respective(names[0], written[0])
+        cells = {"name": "\n".join(names), "lifetime": "\n".join(written)}
+        others = fields
+    else:
+        if not head or not all(_names_ok(part) for part in re.split(r"\s+/\s+", head)):
+            return None
+        lifetimes = [f for f in fields if lifetime_line(f)]
+        if len(lifetimes) != 1:
+            return None
+        cells = {"name": head, "lifetime": lifetimes[0]}
+        others = [f for f in fields if f is not lifetimes[0]]
+    if others:
+        vendor = _field_vendor(others[0])
+        if vendor:
+            cells["vendor"] = vendor
+        cells["purpose"] = " ".join(others)
+    return cells
+
+
+def _colon_record(text: str) -> Optional[dict[str, str]]:
+    """ "_pk_id: Matomo, 13 maanden, onderscheidt bezoekers": a name, a colon, then fields
+    after commas, one of them wholly a lifetime (the first names a vendor where it is one)."""
+    head, colon, rest = text.partition(": ")
+    if not colon or not _names_ok(head) or len(head) > 80 or "," not in rest:
+        return None
+    fields = [f.strip() for f in rest.split(",") if f.strip()]
+    lifetimes = [f for f in fields if lifetime_line(f.rstrip("."))]
+    if len(lifetimes) != 1:
+        return None
+    cells = {"name": head.strip(), "lifetime": lifetimes[0].rstrip(".")}
+    others = [f for f in fields if f is not lifetimes[0]]
+    if others and find_vendor(others[0]) is not None and _key(find_vendor(others[0]).name) == _key(others[0]):
+        cells["vendor"] = others.pop(0)
+    if others:
+        cells["purpose"] = ", ".join(others)
+    return cells
+
+
+def _field_vendor(field: str) -> Optional[str]:
+    """The vendor a description names first: before a semicolon or colon ("Hotjar: keeps …",
+    "Klaviyo; connects …"), or as its first capitalised words ("Stripe device identifier …")."""
+    lead = _FIELD_VENDOR.match(field)
+    if lead and find_vendor(lead.group(1).strip()) is not None:
+        return lead.group(1).strip()
+    words = field.split()[:3]
+    for size in range(len(words), 0, -1):
+        phrase = " ".join(words[:size]).rstrip(".,;:")
+        if not all(w[:1].isupper() for w in phrase.split()):
+            continue
+        found = find_vendor(phrase)
+        if found is not None and _key(found.name) == _key(phrase):
+            return phrase
+    return None
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _respective(names: str, lifetime: str) -> tuple[list[str], list[str]]:
+    """Names and durations one per line when a list of names has as many durations, else as given."""
+    from .extract import _PARTS, cell_names
+
+    tokens = [hit.token for hit in cell_names(names)]
+    parts = [part for part in _PARTS.split(lifetime) if part.strip()]
+    if len(tokens) >= 2 and len(parts) == len(tokens) and all(lifetime_line(part) for part in parts):
+        return tokens, parts
+    return [names], [lifetime]
+
+
+def _names_ok(text: str) -> bool:
+    """Names that start a record line: names a table cell may hold, or one letter ("m")."""
+    text = text.strip()
+    return table_names_ok(text) or len(text) == 1 and text.isalpha()
+
+
 def _says_lifetime(text: str) -> bool:
     from .attributes import read_lifetime
 
@@ -202,6 +310,8 @@ def label_lines(blocks: list[Block], index: int) -> Optional[Record]:
     first = _pair(blocks[index])
     if first is None or first[0] != "name" or not first[1] or label_role(first[1]) is not None:
         return None  # "Naam | Doel" is a table's header row, not a record
+    if blocks[index].kind != "row" and inline_records(blocks[index]):
+        return None  # "Cookie name: x. Expires: 6 months. Purpose: …": a whole record inline
     cells: dict[str, str] = {"name": first[1]}
     code = list(blocks[index].code)
     end = blocks[index].end

@@ -103,23 +103,30 @@ def _glued_split(text: str, next_role: Optional[str], context: RowContext) -> tu
         list_start = joint.end()
     head = text[list_start:]
     if next_role == "lifetime":
-        best: Optional[tuple[int, int]] = None
+        # candidates (start, end, clean): a clean one ends where the next cell can start (a
+        # capital, a digit, a host name, the row's end); of those, the one that reaches
+        # furthest, begun earliest: "SOCS1 year 1 month 4 days" is SOCS + the whole duration,
+        # not "SOCS1 year 1 month" + "4 days"; "PHPSESSIDsessieSessie bijhouden" ends its
+        # lifetime at "sessie", not at the description's first word
+        candidates: list[tuple[int, int, bool]] = []
         for i in range(1, min(len(head), 80)):
             char, before = head[i], head[i - 1]
             if not ((char.isdigit() and not before.isdigit()) or (char.isupper() and not before.isupper())):
                 # a lower-case lifetime word run into the next cell's capital:
                 # "woocommerce_items_in_cartsessionWooCommerce …", "ngpg_last_viewedpastDescription"
                 word = _glued_lifetime_word().match(head, i) if char.islower() and before.isalnum() else None
-                if word and (best is None or word.end() > best[1]):
-                    best = (i, word.end())
+                if word:
+                    candidates.append((i, word.end(), True))
                 continue
             # a duration run into the next cell's lower-case host name: "test_cookie15 minutesdoubleclick.net"
-            length = leading_lifetime(head[i:]) or _duration_before_host(head[i:])
-            # the lifetime that reaches furthest, begun earliest: "SOCS1 year 1 month 4 days"
-            # is SOCS + the whole duration, not "SOCS1 year 1 month" + "4 days"
-            if length and (best is None or i + length > best[1]):
-                best = (i, i + length)
-        if best:
+            length = leading_lifetime(head[i:])
+            if length:
+                candidates.append((_singular_number_start(head, i, i + length), i + length, _cell_ends(head, i + length)))
+            elif _duration_before_host(head[i:]):
+                candidates.append((i, i + _duration_before_host(head[i:]), True))
+        if candidates:
+            clean = [c for c in candidates if c[2]] or candidates
+            best = max(clean, key=lambda c: (c[1], -c[0]))
             return list_start + best[0], 1.0
     if next_role == "vendor":
         for domain in context.domains:
@@ -163,6 +170,26 @@ def _glued_split(text: str, next_role: Optional[str], context: RowContext) -> tu
     return list_start + step, 0.6
 
 
+def _cell_ends(text: str, end: int) -> bool:
+    """Whether a cell can end at ``end`` of a run-together row: the next one starts with a
+    capital or a digit (after spaces or not), or the row ends."""
+    rest = text[end:].lstrip()
+    return not rest or rest[0].isupper() or rest[0].isdigit()
+
+
+def _singular_number_start(text: str, start: int, end: int) -> int:
+    """Where the number of a duration begins when a name ending in digits ran into it: a
+    singular unit counts one ("_gat_UA-123456-11 minute" is "…-1" + "1 minute")."""
+    from .vocabulary import vocabulary
+
+    match = re.match(r"(\d+)\s*([^\W\d_]+)", text[start:end])
+    if not match or len(match.group(1)) < 2 or not match.group(1).endswith("1"):
+        return start
+    unit, units = match.group(2).lower(), vocabulary().duration_units
+    singular = unit + "s" in units or unit + "en" in units
+    return start + len(match.group(1)) - 1 if singular else start
+
+
 @functools.lru_cache(maxsize=1)
 def _glued_lifetime_word() -> re.Pattern:
     """A one-word lifetime of a cell ("session", "sessie", "past", "never") ending right before
@@ -197,6 +224,7 @@ def split_cells(line: str, header: list[str], context: Optional[RowContext] = No
 
 @functools.lru_cache(maxsize=1024)
 def _split_cached(line: str, header: tuple[str, ...], domains: tuple[str, ...], glued: bool) -> tuple[tuple[str, ...], float]:
+    from .columns import column_unit
     from .runtogether import _GLUED_DOMAIN, _vendor_end
 
     context = RowContext(domains=list(domains), glued=glued)
@@ -213,6 +241,9 @@ def _split_cached(line: str, header: tuple[str, ...], domains: tuple[str, ...], 
     while right >= 0 and kinds[right] in _RIGHT_TYPED:
         kind = kinds[right]
         start = trailing_lifetime(text[:end]) if kind == "lifetime" else trailing_value(kind, text[:end])
+        if kind == "lifetime" and start == end and column_unit(header[right]):
+            bare = re.search(r"(?<=\s)\d{1,5}(?:[.,]\d{1,3})?$", text[:end])  # "30" under "Days"
+            start = bare.start() if bare else start
         if start < end and start > 0:
             cells[right] = text[start:end].strip()
             end = start
@@ -254,6 +285,12 @@ def _split_cached(line: str, header: tuple[str, ...], domains: tuple[str, ...], 
                     cut += more.end()
         elif kind == "lifetime":
             cut = leading_lifetime(rest) or (_duration_before_host(rest) if context.glued else 0)
+            if not cut and column_unit(header[left]):
+                bare = re.match(r"\d{1,5}(?:[.,]\d{1,3})?(?!\S)", rest)  # "365" under "Lifespan (days)"
+                cut = bare.end() if bare else 0
+            if not cut and context.glued:
+                word = _glued_lifetime_word().match(rest)  # "neverYouTube sets …", "pastDescription"
+                cut = word.end() if word else 0
         elif kind in ("party", "kind", "answer"):
             cut = leading_value(kind, rest)
         else:

@@ -298,7 +298,7 @@ def table_names_ok(cell: str) -> bool:
     from .vendors import known_cookie
 
     cell = close_placeholders(cell).translate(LIGATURES)
-    tokens = [t.strip("`'\"‘’“”") for t in re.split(r"\s*,\s*|\s*;\s*|\s+(?:and|en|&|or|of)\s+", cell.strip()) if t.strip()]
+    tokens = [t.strip("`'\"‘’“”") for t in re.split(r"\s*,\s*|\s*;\s*|\s+(?:and|en|&|or|of|/)\s+", cell.strip()) if t.strip()]
     if not tokens:
         return False
     for token in tokens:

@@ -6,6 +6,7 @@ link targets) are blanked out with spaces of the same length instead of removed.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Optional
 
@@ -27,7 +28,9 @@ _CODE = re.compile(r"`([^`\n]{1,200})`")
 _BOLD = re.compile(r"\*\*(?=\S)([^*\n]{1,300}?)\*\*")
 # Markdown emphasis around words with a space between ("*local storage*"); a glob's star
 # touches a name ("_ga_*"), so it never stands after a space with a word in between
-_ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]{0,300}?\s[^*\n]{0,300}?)(?<=[^\s*])\*(?![\w*])")
+_ITALIC = re.compile(r"(?<![\w*.\-])\*(?=[^\s*,;])([^*\n]{0,300}?\s[^*\n]{0,300}?)(?<=[^\s*._-])\*(?![\w*])"
+                     # or one word of letters only ("*Statistieken*"), which no cookie name is
+                     r"|(?<![\w*])\*([^\W\d_]{2,40})\*(?![\w*])")
 _HEADING_END = re.compile(r"[.,;:!]\s*$")
 _WORD = re.compile(r"\w+")
 _CMP_CATEGORY = re.compile(r"[^\W\d][\w /&'-]{1,40}\s\(\d{1,3}\)")
@@ -115,6 +118,40 @@ def _names_a_duration(text: str) -> bool:
         if words and _shape(words[-1]) == "strong" and leading_lifetime(text[colon.end():]):
             return True
     return False
+
+
+def _names_category(text: str) -> bool:
+    """A short line that names a cookie category or one service ("Analytics cookies", "Hotjar")."""
+    from .extract import heading_purpose, heading_vendor
+
+    text = text.strip()
+    return 0 < len(text.split()) <= 6 and (heading_purpose(text) is not None or heading_vendor(text) is not None)
+
+
+_NAME_LEAD = re.compile(r"([^\s:–—]{2,60}?)\s*(?::\s|\s[-–—]\s|\s\()")
+
+
+def _leads_with_name(line: str) -> bool:
+    """A line that starts a record of its own ("_pk_id: Matomo, …", "nmstat – …"), never the
+    wrapped rest of the list item above it."""
+    from .names import _shape
+
+    lead = _NAME_LEAD.match(line)
+    return bool(lead) and _shape(lead.group(1)) == "strong"
+
+
+def _is_control_label(text: str) -> bool:
+    """A line that is only a settings window's control label ("Enable or Disable Cookies",
+    "Altijd actief"): neither a heading nor text of the statement."""
+    label = " ".join(text.split()).strip(" :").lower()
+    return 0 < len(label) <= 40 and label in _control_labels()
+
+
+@functools.lru_cache(maxsize=1)
+def _control_labels() -> frozenset[str]:
+    from .vocabulary import vocabulary
+
+    return frozenset(str(w).lower() for w in vocabulary().raw["control_labels"])
 
 
 def _is_record_line(text: str) -> bool:
@@ -239,9 +276,11 @@ def _tab_label_lines(segment: str, start: int) -> Optional[list[tuple[int, int, 
 
 def _name_value_lines(segment: str, start: int) -> Optional[list[tuple[int, int]]]:
     """The lines of a paragraph in which two lines or more are a cookie name and its
-    duration ("zo_sessie: duur van de sessie" / "zo_volume: 1 jaar"), one block each, so that
-    each duration stays with its own name. None otherwise."""
+    duration ("zo_sessie: duur van de sessie" / "zo_volume: 1 jaar", "cart – keeps your
+    basket – 2 weeks"), one block each, so that each duration stays with its own name. None
+    otherwise."""
     from .cells import lifetime_line
+    from .records import dash_record
     from .runtogether import table_names_ok
 
     spans: list[tuple[int, int]] = []
@@ -254,7 +293,7 @@ def _name_value_lines(segment: str, start: int) -> Optional[list[tuple[int, int]
             head, colon, value = line.partition(":")
             head = head.strip().lstrip("-–•* ")
             if colon and 0 < len(head) <= 80 and value[:1].isspace() and table_names_ok(head) \
-                    and lifetime_line(value.strip()):
+                    and lifetime_line(value.strip()) or dash_record(line.strip()) is not None:
                 pairs += 1
         offset += len(line) + 1
     return spans if pairs >= 2 else None
@@ -331,6 +370,7 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
     raw: list[list] = []
     current: Optional[list] = None
     carried: Optional[list] = None  # [header, armed] of a one-cell-per-line table given its header once
+    resumed: Optional[list] = None  # the TAB row above a category row inside its table
     i = 0
     while i < len(lines):
         start, end = lines[i]
@@ -383,11 +423,21 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
                 cells = tuple(c.strip() for c in line.strip().strip("|").split("|"))
             else:
                 cells = tuple(c.strip() for c in line.split("\t"))
-            if not (raw and raw[-1][0] == "row" and current is raw[-1]):
+            if not (raw and raw[-1][0] == "row" and current is raw[-1]
+                    or raw and raw[-1][0] == "heading" and current is not None and resumed is current):
                 builder.table_count += 1
             current = ["row", start, end, 1, {"cells": cells, "table": builder.table_count, "pipes": "|" in line,
                                               "header": bool(loose_header)}]
             raw.append(current)
+            i += 1
+            continue
+        if current is not None and current[0] == "row" and not current[4].get("pipes") and "\t" not in line \
+                and i + 1 < len(lines) and masked_lines[i + 1].count("\t") == len(current[4]["cells"]) - 1 \
+                and len(line.split()) <= 6 and looks_like_heading(line):
+            # a category row inside a TAB-separated table ("Analytics" between the rows): it
+            # heads the rows after it, which stay in the same table under its header
+            raw.append(["heading", start, end, 1, {"level": 0}])
+            resumed = current
             i += 1
             continue
         table = read_table_at(masked_lines, i) if len(line) <= 200 else None
@@ -435,7 +485,8 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
             raw.append(current)
             i += 1
             continue
-        if current and current[0] in ("paragraph", "item"):
+        if current and current[0] in ("paragraph", "item") \
+                and not (current[0] == "item" and not line[:1].isspace() and _leads_with_name(line)):
             current[2] = end
             current[3] += 1
         else:
@@ -444,6 +495,8 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
         i += 1
 
     # Pass 2: plain-text headings (short standalone lines) and emit blocks.
+    raw = [entry for entry in raw if not (entry[0] in ("heading", "paragraph") and entry[3] == 1
+                                          and _is_control_label(masked[entry[1]:entry[2]]))]
     for index, (kind, start, end, line_count, extra) in enumerate(raw):
         if kind == "row":
             cells = extra["cells"]
@@ -477,15 +530,24 @@ def read_text(text: str, source: str, source_kind: str = "text") -> Document:
                 builder.add("paragraph", line_start, line_end)
             continue
         if kind == "paragraph" and line_count > 1 and _heads_paragraph(segment):
-            # "Lijst van essentiële cookies" over its paragraph without a blank line between
-            first_end = start + segment.index("\n")
-            builder.add("heading", start, first_end, level=0)
-            builder.add("paragraph", first_end + 1, end)
+            # "Lijst van essentiële cookies" over its paragraph without a blank line between; a
+            # CMP's service block copied as text stacks two ("Mailchimp" / "Marketing" / "Usage …")
+            while "\n" in segment and _heads_paragraph(segment):
+                first_end = start + segment.index("\n")
+                builder.add("heading", start, first_end, level=0)
+                start = first_end + 1
+                segment = masked[start:end]
+            builder.add("paragraph", start, end)
             continue
         if line_count == 1 and looks_like_heading(segment):
             following = raw[index + 1] if index + 1 < len(raw) else None
             standalone = following is None or following[1] > end + 1 and masked[end:following[1]].count("\n") >= 2
             if kind == "paragraph" and standalone:
+                builder.add("heading", start, end, level=0)
+                continue
+            if kind == "paragraph" and following is not None and following[0] in ("row", "item") \
+                    and _names_category(segment):
+                # a category or service line right over its table or list ("Analytics cookies")
                 builder.add("heading", start, end, level=0)
                 continue
             # a numbered line on its own ("2. Cookies in detail") is a numbered heading

@@ -10,6 +10,9 @@ of the layouts text extraction leaves behind:
   starts at a line that is only a name;
 - columns aligned with runs of spaces (PDF layout text): columns are found from the gaps
   all lines share, and a line with an empty name column continues the row above.
+
+A category line between the rows ("Analytics", "Noodzakelijk") becomes a row of one cell,
+which heads the rows after it (``extract`` reads it as a category, not a cookie).
 """
 
 from __future__ import annotations
@@ -111,6 +114,8 @@ def _multiline_header(lines: list[str], index: int) -> Optional[tuple[list[str],
         role = header_cell(text) if text else None
         if role is None and cells and 1 < len(text.split()) <= 4 and re.fullmatch(r"[^\W\d_]+(?:[ /-][^\W\d_]+)*", text):
             role = inner_role(text)  # a label phrase under a column word: "Default expiration time"
+        if role == "other" and len(cells) >= 3 and not text.endswith("?") and _category_line(text):
+            break  # "Noodzakelijk" under "Naam / Doel / Vervalt": the first rows' category, no column
         if role is None:
             break
         cells.append(text)
@@ -229,6 +234,12 @@ def _one_row_per_line(lines: list[str], table: TextTable, start: int, context: R
                 flush()
             i += 1
             continue
+        if pending is None and _category_line(text) and i + 1 < len(lines) and _is_row(lines[i + 1], header, context):
+            # a category line between the rows ("Analytics"): a row of one cell that heads the
+            # rows after it; the table goes on under its header
+            table.rows.append(TableRow(i, i, _category_cells(text, len(header))))
+            i += 1
+            continue
         if table.rows and not skipped and len(text.split()) <= 14 and i + 1 < len(lines) \
                 and not _CATEGORY_LINE.fullmatch(text) and _is_row(lines[i + 1], header, context):
             skipped = True  # one row whose name is no cookie name ("Cookie consent …"): the table goes on
@@ -237,6 +248,24 @@ def _one_row_per_line(lines: list[str], table: TextTable, start: int, context: R
         break
     flush()
     return i
+
+
+def _category_cells(text: str, width: int) -> tuple[str, ...]:
+    """The cells of a category row: the category in the first column, the rest empty."""
+    return tuple([text, *[""] * (width - 1)])
+
+
+def _is_category_row(row: TableRow) -> bool:
+    return sum(bool(c) for c in row.cells) == 1 and bool(row.cells[0]) and _category_line(row.cells[0])
+
+
+def _category_line(text: str) -> bool:
+    """A short line that is only a cookie category ("Necessary", "Analytische cookies",
+    "Marketing (3)")."""
+    from .extract import heading_purpose
+
+    return len(text.split()) <= 5 and not _NAME_MARKS.search(re.sub(r"\(\d{1,3}\)$", "", text)) \
+        and heading_purpose(text) is not None
 
 
 def _is_row(line: str, header: list[str], context: RowContext) -> bool:
@@ -288,6 +317,15 @@ def _one_cell_per_line(lines: list[str], table: TextTable, start: int) -> int:
             continue
         if current is not None and (_starts_header(lines, i) or not _name_line(text) and _starts_header(lines, _next_filled(lines, i + 1))):
             break  # the next table's header, or a heading right above it ("Performance Cookies")
+        if _category_line(text) and (current is None or len(current[2]) >= width) \
+                and _name_line(_clean(lines[_next_filled(lines, i + 1)]) if _next_filled(lines, i + 1) < len(lines) else ""):
+            # a category line between the records ("Analytisch"): a row of one cell
+            if current is not None:
+                records.append(current)
+            records.append([i, i, [text], True])
+            current = None
+            i += 1
+            continue
         if current is None:
             if not _name_line(text):
                 break
@@ -311,7 +349,10 @@ def _one_cell_per_line(lines: list[str], table: TextTable, start: int) -> int:
         records.append(current)
         i = current[1] + 1
     life = kinds.index("lifetime") if "lifetime" in kinds else None
-    for number, (first, last, cells) in enumerate(records):
+    for number, (first, last, cells, *category) in enumerate(records):
+        if category:
+            table.rows.append(TableRow(first, last, _category_cells(cells[0], width)))
+            continue
         if number and life is not None and len(cells) == width and not lifetime_line(cells[life]) \
                 and _shape(cells[0]) != "strong" and known_cookie(cells[0]) is None:
             # a record whose lifetime cell reads as none is no row: the table ended before it
@@ -328,7 +369,8 @@ def _cells_per_line(lines: list[str], table: TextTable, start: int) -> int:
     trial = TextTable(table.header_first, table.header_last, table.header)
     end = _one_cell_per_line(lines, trial, start)
     life = len(kinds) - 1
-    if kinds[life] == "lifetime" and len(kinds) >= 3 and any(not lifetime_line(row.cells[life]) for row in trial.rows):
+    if kinds[life] == "lifetime" and len(kinds) >= 3 and any(not lifetime_line(row.cells[life]) for row in trial.rows
+                                                             if not _is_category_row(row)):
         wrapped = TextTable(table.header_first, table.header_last, table.header)
         wrapped_end = _rows_ended_by_lifetime(lines, wrapped, start, kinds)
         if wrapped.rows and wrapped_end >= end:
@@ -351,6 +393,11 @@ def _rows_ended_by_lifetime(lines: list[str], table: TextTable, start: int, kind
             following = _next_filled(lines, i)
             if chunk or following >= len(lines) or not _name_line(_clean(lines[following])):
                 break
+            i += 1
+            continue
+        if not chunk and _category_line(text) and _next_filled(lines, i + 1) < len(lines) \
+                and _name_line(_clean(lines[_next_filled(lines, i + 1)])):
+            table.rows.append(TableRow(i, i, _category_cells(text, len(kinds))))
             i += 1
             continue
         if not chunk and (not _name_line(text) or _starts_header(lines, i)):
@@ -432,7 +479,10 @@ def _aligned_rows(lines: list[str], table: TextTable, start: int) -> int:
             end = following
         cells = _aligned_cells(lines[end])
         if len(cells) == 1 and cells[0][0] < 4 and not _name_line(cells[0][1]):
-            break  # a heading right under the table ("Analytics cookies"), not a row
+            following = next((k for k in range(end + 1, min(end + 3, len(lines))) if not _is_blank(lines[k])), None)
+            if not (_category_line(cells[0][1]) and following is not None and _aligned_row_start(lines[following], starts)):
+                break  # a heading right under the table ("Analytics cookies"), not a row
+            # a category line between the rows ("Analytics"): a row of one cell heading those after it
         end += 1
     while start < end and _is_blank(lines[start]):
         start += 1
@@ -485,7 +535,9 @@ def _aligned_rows(lines: list[str], table: TextTable, start: int) -> int:
     for offset, cells in enumerate(lined):
         if not any(cells):
             continue
-        if cells[0] and (not rows or not name_goes_on(offset, cells)):
+        category = sum(bool(c) for c in cells) == 1 and bool(cells[0]) and _category_line(cells[0])
+        after_category = bool(rows) and sum(bool(c) for c in rows[-1][2]) == 1 and _category_line(rows[-1][2][0])
+        if cells[0] and (not rows or category or after_category or not name_goes_on(offset, cells)):
             rows.append([start + offset, start + offset, cells, cells[name_index]])
         elif rows:
             rows[-1][1] = start + offset
@@ -496,7 +548,8 @@ def _aligned_rows(lines: list[str], table: TextTable, start: int) -> int:
             rows[-1][2] = joined
             rows[-1][3] = cells[name_index] or rows[-1][3]
     for first, last, cells, _ in rows:
-        if table_names_ok(cells[name_index]):
+        if table_names_ok(cells[name_index]) or first == last and _category_line(" ".join(filter(None, cells))) \
+                and sum(bool(c) for c in cells) == 1:
             table.rows.append(TableRow(first, last, tuple(cells)))
     return end
 

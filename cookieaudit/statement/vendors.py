@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-__all__ = ["VendorMatch", "find_vendor", "known_cookie", "rule_purpose", "vendor_mentions", "vendor_of_name"]
+__all__ = ["VendorMatch", "company_key", "company_names", "company_of", "find_vendor", "known_cookie", "rule_purpose",
+           "same_company", "vendor_mentions", "vendor_of_name"]
 
 # A rule match below this confidence (a domain-scoped rule matched without its domain,
 # a catch-all) says too little about a name found in prose.
@@ -66,6 +67,44 @@ def find_vendor(phrase: str) -> Optional[VendorMatch]:
         if key == _key(alias):
             return VendorMatch(alias, vendor.id)
     return VendorMatch(vendor.name, vendor.id)
+
+
+# Legal forms and places after a company's name: "Google Ireland Limited", "Meta Platforms, Inc."
+_LEGAL_TAIL = re.compile(r"(?:\s+(?:llc|inc|ltd|limited|b\.?v|n\.?v|gmbh|corporation|corp|co|ag|sa|s\.a|plc|ireland|europe))+\.?$")
+_HOST = re.compile(r"(?:https?://)?\.?(?:[a-z0-9-]+\.)+[a-z]{2,12}/?")
+
+
+def company_key(text: str) -> str:
+    """A company's name as compared: case-folded, host names, commas and legal forms left out
+    ("Google LLC .example.org" -> "google", "Meta Platforms, Inc." -> "meta platforms")."""
+    text = _HOST.sub(" ", text.casefold()).replace(",", " ")
+    text = " ".join(text.split()).rstrip(".")
+    return _LEGAL_TAIL.sub("", text).strip()
+
+
+@functools.lru_cache(maxsize=1)
+def company_names() -> frozenset[str]:
+    """The companies behind the rule set's vendors, as ``company_key`` writes them."""
+    classifier = _classifier()
+    if classifier is None:
+        return frozenset()
+    return frozenset(company_key(v.company) for v in classifier.vendors.values() if getattr(v, "company", None))
+
+
+def company_of(vendor_id: str) -> Optional[str]:
+    """The company behind a rule-set vendor (None when the rule set names none)."""
+    classifier = _classifier()
+    vendor = classifier.vendors.get(vendor_id) if classifier is not None else None
+    return getattr(vendor, "company", None) or None
+
+
+def same_company(first: str, second: str) -> bool:
+    """Whether two rule-set vendors (by id) belong to one company (Facebook and Meta Pixel)."""
+    classifier = _classifier()
+    if classifier is None or first not in classifier.vendors or second not in classifier.vendors:
+        return False
+    a, b = classifier.vendors[first].company, classifier.vendors[second].company
+    return bool(a) and a == b
 
 
 def _classification(name: str):

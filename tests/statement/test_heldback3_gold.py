@@ -1,7 +1,10 @@
-"""The held-back statement sets (fixtures/heldback5, fixtures/heldback4, and round 3's, development
-material since round 4 in fixtures/eval/round3_heldback) are well formed — checked WITHOUT the
-reader: a held-back set is run once, by ``benchmarks/statement_eval.py --part heldback5`` (or
-``heldback4``), and a test that parsed its statements would let the reader be tuned on them.
+"""The held-back statement sets are well formed — checked WITHOUT the reader: the current one
+(fixtures/heldback5) and the former ones, development material since (round 3's in
+fixtures/eval/round3_heldback since round 4; round 4's in fixtures/eval/round4_heldback since
+round 5). A held-back set is run once before and once after its round
+(``benchmarks/statement_eval.py --part heldback5`` / ``heldback4`` / ``heldback3``), and a test
+that parsed its statements would let the reader be tuned on them; its gold keeps the conventions
+checked here.
 
 Checked here: every gold file has exactly one statement beside it, its fields follow the gold
 conventions of issue 9 (a placeholder is a glob, a session has no days, purposes are the three
@@ -21,8 +24,8 @@ import pytest
 from cookieaudit.ruleset import load_ruleset
 
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
-HELDBACK_FOLDERS = {"heldback3": FIXTURES_DIR / "eval" / "round3_heldback", "heldback4": FIXTURES_DIR / "heldback4"}
-HELDBACK_FOLDERS["heldback5"] = FIXTURES_DIR / "heldback5"  # round 5's held-back part (run once)
+HELDBACK_FOLDERS = {"heldback3": FIXTURES_DIR / "eval" / "round3_heldback", "heldback4": FIXTURES_DIR / "eval" / "round4_heldback"}
+HELDBACK_FOLDERS["heldback5"] = FIXTURES_DIR / "heldback5"  # round 5's held-back part (run once before and after)
 HELDBACK_SETS = tuple(HELDBACK_FOLDERS)
 SUFFIXES = (".txt", ".html", ".md", ".pdf")
 PURPOSES = {"functional", "analytic", "marketing", None}
