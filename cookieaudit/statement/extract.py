@@ -643,9 +643,13 @@ def paired_lifetimes(name_cell: str, lifetime_cell: str, names: list[NameHit]) -
     if len(lines) == 1 and len(parts) == len(keys):
         # "_ga, _gid" beside "730 dagen / 1 dag" or "365 dagen en 30 minuten": as many
         # durations as names, in order (also where they could add up to one); a
-        # session part ("Sessie / 1 dag") is the row's one "both" lifetime, not a pairing
+        # session part ("Sessie / 1 dag") is the row's one "both" lifetime, not a pairing,
+        # except in a comma list ("364 days, Session, Session" beside three names: a CMP's
+        # cookie list gives every name its own)
         lifetimes = [read_lifetime(part, cell=True) for part in parts]
-        if all(lt.max_age_days is not None and lifetime_line(part) for lt, part in zip(lifetimes, parts)):
+        comma_list = not re.search(r"\s/\s|\s(?:en|and|&)\s", lifetime_cell)
+        if all((lt.max_age_days is not None or (comma_list and lt.lifetime == "session")) and lifetime_line(part)
+               for lt, part in zip(lifetimes, parts)):
             return dict(zip(keys, lifetimes))
         return {}
     if not len(lines) == len(name_lines) == len(keys):

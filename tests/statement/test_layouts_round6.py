@@ -1,0 +1,32 @@
+"""Focused tests of the forms issue 9's sixth round reads (each failed before it), written in
+wordings of their own rather than copied from the evaluation statements."""
+
+from __future__ import annotations
+
+from cookieaudit.statement import parse_statement, parse_text
+
+
+def _items(text: str) -> dict:
+    return {c.pattern: (c.lifetime, c.max_age_days, c.purpose, c.vendor) for c in parse_text(text).cookies}
+
+
+def _html(tmp_path, body: str):
+    path = tmp_path / "statement.html"
+    path.write_text(f"<html lang='en'><body><h1>Cookie policy</h1>{body}</body></html>", encoding="utf-8")
+    return parse_statement(path)
+
+
+def test_a_comma_list_of_durations_with_sessions_pairs_with_the_names(tmp_path):
+    """A CMP cookie list's cell of comma-separated names beside a cell of as many
+    comma-separated durations gives each name its own, sessions included; "Session / 1 year"
+    for two names stays the one lifetime of both."""
+    declaration = _html(tmp_path, """
+      <h2>Strictly necessary cookies</h2>
+      <table><tr><th>Host</th><th>Cookies</th><th>Lifespan</th></tr>
+      <tr><td>example.org</td><td>site_consent, site_login, site_lb</td><td>200 days, Session, 45 minutes</td></tr>
+      <tr><td>example.org</td><td>site_a, site_b</td><td>Session, Session</td></tr>
+      <tr><td>example.org</td><td>keep_x, keep_y</td><td>Session / 1 year</td></tr></table>""")
+    items = {c.pattern: (c.lifetime, c.max_age_days) for c in declaration.cookies}
+    assert items == {"site_consent": ("persistent", 200), "site_login": ("session", None),
+                     "site_lb": ("persistent", round(45 / 1440, 6)), "site_a": ("session", None),
+                     "site_b": ("session", None), "keep_x": ("both", 365), "keep_y": ("both", 365)}
