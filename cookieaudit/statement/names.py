@@ -63,9 +63,16 @@ def pattern_of(token: str, prefix: bool = False) -> Optional[tuple[str, str]]:
 _SPACED_PLACEHOLDER = re.compile(r"(?<=[\w.-])(?:<[ \w.-]{1,40}>|\{[ \w.-]{1,40}\}|\[[ \w.-]{1,40}\])")
 
 
+_ESCAPED_PLACEHOLDER = re.compile(r"(?<=[\w.-])&lt;([ \w.-]{1,40})&gt;")
+
+
 def close_placeholders(text: str) -> str:
     """Spaces inside a placeholder attached to a name made underscores ("_gat_gtag_< GA ID >" ->
-    "_gat_gtag_<_GA_ID_>"), so the name stays one token; the text keeps its length."""
+    "_gat_gtag_<_GA_ID_>"), so the name stays one token, and a placeholder written with HTML
+    entities in Markdown or text ("_ga_&lt;ID&gt;", which a Markdown page shows as "_ga_<ID>")
+    made one in angle brackets ("_ga_<___ID___>"); the text keeps its length."""
+    if "&lt;" in text:
+        text = _ESCAPED_PLACEHOLDER.sub(lambda m: "<___" + m.group(1) + "___>", text)
     if "<" not in text and "{" not in text and "[" not in text:
         return text
     return _SPACED_PLACEHOLDER.sub(lambda m: m.group(0).replace(" ", "_"), text)

@@ -30,3 +30,18 @@ def test_a_comma_list_of_durations_with_sessions_pairs_with_the_names(tmp_path):
     assert items == {"site_consent": ("persistent", 200), "site_login": ("session", None),
                      "site_lb": ("persistent", round(45 / 1440, 6)), "site_a": ("session", None),
                      "site_b": ("session", None), "keep_x": ("both", 365), "keep_y": ("both", 365)}
+
+
+def test_placeholders_written_as_html_entities_in_markdown():
+    """Markdown shows "&lt;hash&gt;" as "<hash>": a name ending in such a placeholder is a
+    glob, the entities are no names of their own."""
+    text = ("## Cookies\n\n### Essential\n\n| Cookie | Provider | Purpose | Expires |\n| :--- | :--- | :--- | :--- |\n"
+            "| shop_session_&lt;hash&gt; | Shop | Finds your basket | 2 days |\n"
+            "| _ga_&lt;container id&gt; | Google Analytics | Keeps the state of a visit | 2 yrs |\n"
+            "| shop_lang | Shop | Remembers your language | Session |\n")
+    items = _items(text)
+    assert set(items) == {"shop_session_", "_ga_", "shop_lang"}
+    assert items["shop_session_"][:2] == ("persistent", 2)
+    assert items["_ga_"][:2] == ("persistent", 730)
+    declaration = parse_text(text)
+    assert {c.match for c in declaration.cookies if c.pattern != "shop_lang"} == {"prefix"}
