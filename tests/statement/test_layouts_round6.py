@@ -45,3 +45,17 @@ def test_placeholders_written_as_html_entities_in_markdown():
     assert items["_ga_"][:2] == ("persistent", 730)
     declaration = parse_text(text)
     assert {c.match for c in declaration.cookies if c.pattern != "shop_lang"} == {"prefix"}
+
+
+def test_a_cmp_declaration_one_cell_per_line_with_a_multiplicity_marker():
+    """Cookiebot's declaration copied one cell per line: "name [x2]" (a cookie set on two
+    domains) starts a record like any name line, so the rows after it keep their own cells."""
+    text = ("Cookieverklaring\n\nNoodzakelijk (3)\n\nNoodzakelijke cookies helpen een website bruikbaarder te maken.\n\n"
+            "Naam\nAanbieder\nDoel\nVervaldatum\nType\n"
+            "site_keuze\nVoorbeeld\nSlaat uw keuze op.\n1 jaar\nHTTP\n"
+            "lb_route [x3]\nVoorbeeld\nVerdeelt het verkeer over de servers.\n2 dagen\nHTTP\n"
+            "site_sessie\nvoorbeeld.nl\nHoudt uw sessie bij.\nSessie\nHTTP\n")
+    items = _items(text)
+    assert set(items) == {"site_keuze", "lb_route", "site_sessie"}
+    assert items["lb_route"][:3] == ("persistent", 2, "functional")
+    assert items["site_sessie"][:2] == ("session", None)
