@@ -59,3 +59,15 @@ def test_a_cmp_declaration_one_cell_per_line_with_a_multiplicity_marker():
     assert set(items) == {"site_keuze", "lb_route", "site_sessie"}
     assert items["lb_route"][:3] == ("persistent", 2, "functional")
     assert items["site_sessie"][:2] == ("session", None)
+
+
+def test_flemish_bullets_with_zitting_as_their_duration():
+    """Flemish writes a browser session as "zitting": "(zitting)" closing a bullet is its
+    cookie's session lifetime, like "(vervalt op het einde van de zitting)"."""
+    text = ("Cookiebeleid\n\nFunctionele cookies\n"
+            "• stad_sessie: houdt bij dat je aangemeld bent (vervalt op het einde van de zitting)\n"
+            "• stad_js: onthoudt of je browser scripts uitvoert (zitting)\n"
+            "• stad_taal: onthoudt je taal (bewaartermijn: 1 jaar)\n")
+    items = _items(text)
+    assert items["stad_js"][:2] == items["stad_sessie"][:2] == ("session", None)
+    assert items["stad_taal"][:2] == ("persistent", 365)
