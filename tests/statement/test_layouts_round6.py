@@ -71,3 +71,16 @@ def test_flemish_bullets_with_zitting_as_their_duration():
     items = _items(text)
     assert items["stad_js"][:2] == items["stad_sessie"][:2] == ("session", None)
     assert items["stad_taal"][:2] == ("persistent", 365)
+
+
+def test_a_sentence_across_an_empty_table_names_no_cookies(tmp_path):
+    """A CMP's audit table of a category without cookies holds one row whose cell spans the
+    columns and says so: its words are no cookie names."""
+    declaration = _html(tmp_path, """
+      <h2>Functional</h2>
+      <table><thead><tr><th>Cookie</th><th>Duration</th><th>Description</th></tr></thead>
+      <tbody><tr><td colspan="3">There are no cookies to show here.</td></tr></tbody></table>
+      <h2>Analytics</h2>
+      <table><thead><tr><th>Cookie</th><th>Duration</th><th>Description</th></tr></thead>
+      <tbody><tr><td>site_visits</td><td>1 year</td><td>Counts visits.</td></tr></tbody></table>""")
+    assert [c.pattern for c in declaration.cookies] == ["site_visits"]
