@@ -84,3 +84,14 @@ def test_a_sentence_across_an_empty_table_names_no_cookies(tmp_path):
       <table><thead><tr><th>Cookie</th><th>Duration</th><th>Description</th></tr></thead>
       <tbody><tr><td>site_visits</td><td>1 year</td><td>Counts visits.</td></tr></tbody></table>""")
     assert [c.pattern for c in declaration.cookies] == ["site_visits"]
+
+
+def test_a_fraction_of_a_day_in_a_days_column():
+    """A column headed in days gives a bare fraction its unit too: "0.0007" is about a minute."""
+    text = ("Cookies\n\nAnalytics cookies\n\nCookie\tSet by\tPurpose\tExpiry (days)\n"
+            "site_id\tExample\tTells visitors apart\t400\n"
+            "site_throttle\tExample\tLimits the request rate\t0.0007\n")
+    items = _items(text)
+    assert items["site_id"][:2] == ("persistent", 400)
+    assert items["site_throttle"][:2] == ("persistent", 0.0007)
+    assert parse_text(text).warnings == []
