@@ -95,3 +95,15 @@ def test_a_fraction_of_a_day_in_a_days_column():
     assert items["site_id"][:2] == ("persistent", 400)
     assert items["site_throttle"][:2] == ("persistent", 0.0007)
     assert parse_text(text).warnings == []
+
+
+def test_accordion_records_of_two_names_use_the_plural_labels():
+    """An accordion record naming two cookies asks its questions in the plural ("What they do:",
+    "How long they last:"): the labels are read as in the singular and the one duration is
+    each name's."""
+    text = ("Cookies\n\nCookies that measure website use\nWe only use these if you say yes.\n\n"
+            "site_a, site_b\nSet by: Example Analytics\nWhat they do: count the visitors of each page\n"
+            "How long they last: up to 18 months\n\n"
+            "site_c\nSet by: Example Analytics\nWhat it does: limits requests\nHow long it lasts: 1 minute\n")
+    items = _items(text)
+    assert items["site_a"][:3] == items["site_b"][:3] == ("persistent", 540, "analytic")
