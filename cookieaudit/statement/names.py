@@ -244,7 +244,7 @@ def _find_names(text: str, code: tuple[str, ...], name_cell: bool) -> tuple[Name
                     and known_cookie(token, exact_only=True) is not None
         if not accepted:
             continue
-        pattern = pattern_of(token, prefix=_inside(start, prefix_zones))
+        pattern = pattern_of(token, prefix=_inside(start, prefix_zones) or bool(_prefix_after().match(text, end)))
         if pattern is None:
             continue
         hits.append(NameHit(start, end, token, pattern[0], pattern[1]))
@@ -271,6 +271,13 @@ def _named_here(text: str, start: int, paren_zones: list[tuple[int, int]], hits:
         between = re.sub(r"\([^()]*\)", " ", text[hits[-1].end:start])
         return bool(_LIST_CONTINUES.fullmatch(between))
     return False
+
+
+@functools.lru_cache(maxsize=1)
+def _prefix_after() -> re.Pattern:
+    """Words right after a name that make it a prefix: "_ga_ followed by a container code"."""
+    words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in vocabulary().raw["prefix_after_markers"])
+    return re.compile(rf"\s+(?:{words})\b", re.IGNORECASE)
 
 
 def _known(token: str) -> bool:

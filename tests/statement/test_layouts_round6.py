@@ -107,3 +107,12 @@ def test_accordion_records_of_two_names_use_the_plural_labels():
             "site_c\nSet by: Example Analytics\nWhat it does: limits requests\nHow long it lasts: 1 minute\n")
     items = _items(text)
     assert items["site_a"][:3] == items["site_b"][:3] == ("persistent", 540, "analytic")
+
+
+def test_a_name_followed_by_a_variable_part_in_prose_is_a_prefix():
+    """"site_v_ followed by a site code" (and the Dutch "gevolgd door") names the cookies
+    starting with it; the name before another word stays exact."""
+    text = ("Cookies\n\nWe use analytics cookies. The tool sets site_v, which lasts two years, and site_v_ followed by "
+            "a site code, which also lasts two years. Daarnaast plaatsen we stats_ gevolgd door een nummer (1 dag).\n")
+    items = {c.pattern: c.match for c in parse_text(text).cookies}
+    assert items == {"site_v": "exact", "site_v_": "prefix", "stats_": "prefix"}
