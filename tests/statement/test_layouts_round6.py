@@ -116,3 +116,14 @@ def test_a_name_followed_by_a_variable_part_in_prose_is_a_prefix():
             "a site code, which also lasts two years. Daarnaast plaatsen we stats_ gevolgd door een nummer (1 dag).\n")
     items = {c.pattern: c.match for c in parse_text(text).cookies}
     assert items == {"site_v": "exact", "site_v_": "prefix", "stats_": "prefix"}
+
+
+def test_a_run_together_row_ending_in_its_lifetime_word():
+    """A CMP grid copied with its cells run together: a row without a description ends in its
+    lifetime word ("site_langsessie"); a name ending in "_session" on its own stays a name."""
+    text = ("Cookiebeleid\n\nStatistieken\nStatistieken\nGebruikWe tellen bezoeken.\nNaamVervaltermijnFunctie\n"
+            "site_teller1 jaarTelt uw bezoeken\nsite_langsessie\nci_session\n")
+    items = _items(text)
+    assert items["site_lang"][:2] == ("session", None)
+    assert items["site_teller"][:2] == ("persistent", 365)
+    assert "ci_session" in items
