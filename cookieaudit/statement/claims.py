@@ -117,7 +117,7 @@ def _negated(text: str, start: int) -> bool:
     return bool(re.search(r"(?<!\w)(geen|no|not|niet|nooit|never)(?!\w)(?:\W+\w+){0,3}\W*$", before, re.IGNORECASE))
 
 
-_OTHER_COOKIES = re.compile(r"\b(?:andere|overige|other|remaining)\b", re.IGNORECASE)
+_OTHER_COOKIES = re.compile(r"\b(?:andere|overige|other|remaining|everything else|all the rest)\b", re.IGNORECASE)
 
 
 def _clauses(text: str) -> list[str]:

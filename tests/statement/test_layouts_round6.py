@@ -127,3 +127,17 @@ def test_a_run_together_row_ending_in_its_lifetime_word():
     assert items["site_lang"][:2] == ("session", None)
     assert items["site_teller"][:2] == ("persistent", 365)
     assert "ci_session" in items
+
+
+def test_consent_asked_in_flemish_and_in_plain_english():
+    """"… pas geplaatst als je ze aanvaardt" (Flemish accept), "only … if you say yes" and
+    "everything else is off until you switch it on" ask for consent; "everything else" is the
+    cookies the clause before did not name."""
+    claims = parse_text("Cookiebeleid\n\nAnalytische cookies\n\nWe meten het gebruik van de website met analytische "
+                        "cookies. Deze analytische cookies worden pas geplaatst als je ze aanvaardt.\n").claims
+    assert claims.consent_required_for == ["analytic"]
+    claims = parse_text("Cookies\n\nAnalytics cookies are only set if you say yes to them on our cookie banner.\n").claims
+    assert claims.consent_required_for == ["analytic"]
+    claims = parse_text("Cookies\n\nWe use cookies. Essential cookies are needed for the basket; everything else is off "
+                        "until you switch it on in the cookie settings.\n").claims
+    assert claims.consent_required_for == ["analytic", "marketing"]
