@@ -141,3 +141,38 @@ def test_consent_asked_in_flemish_and_in_plain_english():
     claims = parse_text("Cookies\n\nWe use cookies. Essential cookies are needed for the basket; everything else is off "
                         "until you switch it on in the cookie settings.\n").claims
     assert claims.consent_required_for == ["analytic", "marketing"]
+
+
+def test_consent_for_the_cookies_not_named_as_placed_without_it(tmp_path):
+    """"Only necessary cookies are used without your consent" and "… je toelaat, behalve de
+    noodzakelijke" put the other declared purposes behind consent; functional cookies under a
+    preferences heading count among them, those under a necessity heading do not."""
+    declaration = _html(tmp_path, """
+      <p>We use cookies. Only necessary cookies are used without your consent.</p>
+      <h2>Necessary</h2><table><tr><th>Cookie</th><th>Expiry</th></tr><tr><td>site_session</td><td>Session</td></tr></table>
+      <h2>Preferences</h2><table><tr><th>Cookie</th><th>Expiry</th></tr><tr><td>site_lang</td><td>1 year</td></tr></table>
+      <h2>Statistics</h2><table><tr><th>Cookie</th><th>Expiry</th></tr><tr><td>site_stats</td><td>1 year</td></tr></table>""")
+    assert declaration.claims.consent_required_for == ["analytic", "functional"]
+    claims = parse_text("Cookiebeleid\n\nOp onze website gebruiken we cookies. Je kiest zelf welke cookies je toelaat, "
+                        "behalve de noodzakelijke.\n\nNoodzakelijk\n\nNaam | Duur\n--- | ---\nsite_sessie | sessie\n\n"
+                        "Analytisch\n\nNaam | Duur\n--- | ---\nsite_teller | 1 jaar\n").claims
+    assert claims.consent_required_for == ["analytic"]
+    claims = parse_text("Cookies\n\nEnkel de functionele cookies worden zonder je toestemming geplaatst. Wij gebruiken "
+                        "ook analytische cookies en advertentiecookies.\n").claims
+    assert claims.consent_required_for is None or "functional" not in claims.consent_required_for
+
+
+def test_consent_sentences_that_name_no_category():
+    """A CMP's stock sentence (consent "to use the categories you selected"), the link "Cookie
+    settings" and "change your choice" name no purpose; "We place these only with your consent"
+    asks it for the cookies the sentence before named."""
+    claims = parse_text("Cookiebeleid\n\nFunctionele cookies\n\nWe gebruiken functionele cookies voor de werking van "
+                        "de site.\n\nToestemming\n\nZodra je klikt op \"Opslaan voorkeuren\", geef je ons toestemming om "
+                        "de categorieën cookies te gebruiken zoals je in de pop-up hebt aangegeven.\n").claims
+    assert claims.consent_required_for is None
+    claims = parse_text("Cookies\n\nWe ask for your permission before we use performance or targeting cookies, and you "
+                        "can change your choice at any time with the 'Cookie settings' link.\n").claims
+    assert claims.consent_required_for == ["analytic", "marketing"]
+    claims = parse_text("Cookies\n\nMarketing cookies zijn cookies die gebruikt worden om advertenties te tonen. We "
+                        "plaatsen deze alleen met je toestemming. We do not need to ask permission to use them.\n").claims
+    assert claims.consent_required_for == ["marketing"]
