@@ -120,7 +120,11 @@ def _consent_purposes(text: str, items: list) -> set[str]:
 
 def _negated(text: str, start: int) -> bool:
     before = text[max(0, start - 40):start]
-    return bool(re.search(r"(?<!\w)(geen|no|not|niet|nooit|never)(?!\w)(?:\W+\w+){0,3}\W*$", before, re.IGNORECASE))
+    if re.search(r"(?<!\w)(geen|no|not|niet|nooit|never)(?!\w)(?:\W+\w+){0,3}\W*$", before, re.IGNORECASE):
+        return True
+    # "We do not use cookies to show you adverts", "We never set cookies for advertising"
+    return bool(re.search(r"(?<!\w)(?:not|never|don't)\s+(?:use|set|place)\s+(?:any\s+)?cookies\s+(?:to|for)\b"
+                          r"(?:\W+\w+){0,3}\W*$", text[max(0, start - 80):start], re.IGNORECASE))
 
 
 # A CMP's stock sentence: consent "to use the categories … you selected" names no category.

@@ -176,3 +176,16 @@ def test_consent_sentences_that_name_no_category():
     claims = parse_text("Cookies\n\nMarketing cookies zijn cookies die gebruikt worden om advertenties te tonen. We "
                         "plaatsen deze alleen met je toestemming. We do not need to ask permission to use them.\n").claims
     assert claims.consent_required_for == ["marketing"]
+
+
+def test_not_using_cookies_to_show_adverts_excludes_marketing_and_feedback_is_measuring():
+    """"We do not use cookies to show you adverts" excludes marketing (the negation stands
+    before "use cookies to", not right before the purpose); cookies that collect feedback
+    measure the site, and "We only use these if you say yes" under such a heading asks consent
+    for them."""
+    claims = parse_text("Cookies\n\nWe put cookies on your device to make our website work. With your permission we "
+                        "also use cookies to collect feedback. We do not use cookies to show you adverts.\n\n"
+                        "Cookies that collect feedback\n\nWe only use these if you say yes.\n").claims
+    assert claims.excluded_purposes == ["marketing"]
+    assert "marketing" not in (claims.declared_purposes or [])
+    assert claims.consent_required_for == ["analytic"]
