@@ -185,6 +185,14 @@ def _consent_for_the_rest(text: str, terms: list, items: list) -> set[str]:
     return rest
 
 
+def _names_analytics_vendor(text: str, items: list) -> bool:
+    """Whether the text names the vendor of a declared analytic cookie ("Matomo staat op onze eigen server")."""
+    from .vendors import vendor_mentions
+
+    vendor_ids = {m[2].vendor_id for m in vendor_mentions(text, vocabulary().bare_company_names)}
+    return any(item.purpose == "analytic" and item.vendor_id in vendor_ids for item in items)
+
+
 def _read_clause(text: str, block, heading_purposes: set[str], previous: set[str], items: list) -> dict:
     """What one clause claims: purposes declared, only, excluded, consent, all-session, friendly."""
     v = vocabulary()
@@ -235,7 +243,8 @@ def _read_clause(text: str, block, heading_purposes: set[str], previous: set[str
         out["consent"] = asked
     if v.privacy_friendly.search(text) or (v.ip_address.search(text) and v.ip_protection.search(text)):
         out["friendly"] = True
-    elif v.analytics_harmless.search(text) and ("analytic" in {p for _, _, p in terms} or "analytic" in previous):
+    elif v.analytics_harmless.search(text) and ("analytic" in {p for _, _, p in terms} or "analytic" in previous
+                                                 or _names_analytics_vendor(text, items)):
         out["friendly"] = True  # "analytische cookies … die geen inbreuk maken op uw privacy"
     return out
 

@@ -189,3 +189,19 @@ def test_not_using_cookies_to_show_adverts_excludes_marketing_and_feedback_is_me
     assert claims.excluded_purposes == ["marketing"]
     assert "marketing" not in (claims.declared_purposes or [])
     assert claims.consent_required_for == ["analytic"]
+
+
+def test_privacy_friendly_analytics_on_the_sites_own_server_or_with_ip_anonymisation():
+    """Analytics on the site's own server (said after analytics cookies), "IP anonymisation",
+    and an IP address whose last digits are left out ("weggelaten") are privacy-friendly
+    analytics; a web server of one's own alone is not."""
+    claims = parse_text("Cookies\n\nWe use analytics cookies to count visits. Our analytics runs on our own server "
+                        "and the data is never shared.\n").claims
+    assert claims.analytics_privacy_friendly is True
+    claims = parse_text("Cookies\n\nWe use analytics cookies. We have turned on IP anonymisation.\n").claims
+    assert claims.analytics_privacy_friendly is True
+    claims = parse_text("Cookies\n\nWe gebruiken analytische cookies. De laatste twee cijfers van uw IP-adres worden "
+                        "weggelaten.\n").claims
+    assert claims.analytics_privacy_friendly is True
+    claims = parse_text("Cookies\n\nWe use functional cookies for the shop. The shop runs on our own server.\n").claims
+    assert claims.analytics_privacy_friendly is None
