@@ -122,9 +122,10 @@ def _negated(text: str, start: int) -> bool:
     before = text[max(0, start - 40):start]
     if re.search(r"(?<!\w)(geen|no|not|niet|nooit|never)(?!\w)(?:\W+\w+){0,3}\W*$", before, re.IGNORECASE):
         return True
-    # "We do not use cookies to show you adverts", "We never set cookies for advertising"
-    return bool(re.search(r"(?<!\w)(?:not|never|don't)\s+(?:use|set|place)\s+(?:any\s+)?cookies\s+(?:to|for)\b"
-                          r"(?:\W+\w+){0,3}\W*$", text[max(0, start - 80):start], re.IGNORECASE))
+    # "We do not use cookies to show you adverts", "We never set cookies for advertising",
+    # "Wij plaatsen geen cookies van sociale media of advertentienetwerken"
+    return bool(re.search(r"(?<!\w)(?:(?:not|never|don't)\s+(?:use|set|place)\s+(?:any\s+)?|geen\s+|no\s+)cookies\s+"
+                          r"(?:to|for|from|van|voor|om)\b(?:\W+\w+){0,4}\W*$", text[max(0, start - 80):start], re.IGNORECASE))
 
 
 # A CMP's stock sentence: consent "to use the categories … you selected" names no category.
@@ -152,7 +153,8 @@ def _definition() -> re.Pattern:
 def _relative_cookies(text: str, term_start: int) -> bool:
     """A purpose word in a clause about cookies: "cookies die nodig zijn om de website te laten
     werken", "cookies waarmee wij het bezoek meten", "cookies that measure …"."""
-    return bool(re.search(r"cookies?\s+(?:die|dat|that|which|waarmee|om|to)\b[^.;:!?]{0,80}$", text[:term_start], re.IGNORECASE))
+    return bool(re.search(r"cookies?\s+(?:die|dat|that|which|waarmee|om|to|van|from)\b[^.;:!?]{0,80}$", text[:term_start],
+                          re.IGNORECASE))
 
 
 @functools.lru_cache(maxsize=1)

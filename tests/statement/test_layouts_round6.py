@@ -205,3 +205,15 @@ def test_privacy_friendly_analytics_on_the_sites_own_server_or_with_ip_anonymisa
     assert claims.analytics_privacy_friendly is True
     claims = parse_text("Cookies\n\nWe use functional cookies for the shop. The shop runs on our own server.\n").claims
     assert claims.analytics_privacy_friendly is None
+
+
+def test_no_cookies_from_social_media_excludes_them_and_cookies_marked_session_are_not_all():
+    """"Wij plaatsen geen cookies van sociale media of advertentienetwerken" excludes marketing
+    (the purpose follows "cookies van"); "Cookies met de waarde 'sessie' verdwijnen …" is about
+    the cookies a table marks so, not about all cookies."""
+    claims = parse_text("Cookies\n\nWij gebruiken alleen functionele en analytische cookies. Wij plaatsen geen cookies "
+                        "van sociale media of advertentienetwerken. Cookies met de waarde 'sessie' verdwijnen als u uw "
+                        "browser sluit.\n").claims
+    assert claims.excluded_purposes == ["marketing"]
+    assert claims.declared_purposes == ["analytic", "functional"]
+    assert claims.all_session is None
