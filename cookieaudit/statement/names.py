@@ -224,6 +224,8 @@ def _find_names(text: str, code: tuple[str, ...], name_cell: bool) -> tuple[Name
         end = start + len(token)
         if _is_excluded(token):
             continue
+        if token.isupper() and _abbreviation(text, start, token):
+            continue  # "cross-site request forgery (CSRF)": the words' initials, no name
         shape = _shape(token)
         accepted = shape == "strong" or token in code_set
         if not accepted:
@@ -271,6 +273,16 @@ def _named_here(text: str, start: int, paren_zones: list[tuple[int, int]], hits:
         between = re.sub(r"\([^()]*\)", " ", text[hits[-1].end:start])
         return bool(_LIST_CONTINUES.fullmatch(between))
     return False
+
+
+def _abbreviation(text: str, start: int, token: str) -> bool:
+    """Whether ``token``, in parentheses at ``start``, abbreviates the words right before them
+    ("cross-site request forgery (CSRF)", "Content Delivery Network (CDN)")."""
+    if not 2 <= len(token) <= 8 or start == 0 or text[start - 1] != "(" or not text.startswith(")", start + len(token)):
+        return False
+    words = re.findall(r"[^\W\d_]+", text[max(0, start - 120):start - 1])
+    initials = "".join(w[0] for w in words[-len(token):]).upper()
+    return len(words) >= len(token) and initials == token
 
 
 @functools.lru_cache(maxsize=1)

@@ -217,3 +217,15 @@ def test_no_cookies_from_social_media_excludes_them_and_cookies_marked_session_a
     assert claims.excluded_purposes == ["marketing"]
     assert claims.declared_purposes == ["analytic", "functional"]
     assert claims.all_session is None
+
+
+def test_an_abbreviation_in_parentheses_is_no_name(tmp_path):
+    """"(CSRF)" after "cross-site request forgery" abbreviates the words before it: no cookie
+    name, so a list item headed by a plain lower-case name keeps its description."""
+    declaration = _html(tmp_path, """
+      <h2>Necessary cookies</h2><ul>
+      <li><p><strong>Name</strong></p><p>Purpose, type, and duration</p></li>
+      <li><p><strong>lbtoken</strong></p><p>Prevents cross-site request forgery (CSRF)</p><p>Cookie</p><p>Session</p></li>
+      <li><p><strong>cartState</strong></p><p>Keeps your basket</p><p>Cookie</p><p>Two weeks</p></li></ul>""")
+    items = {c.pattern: (c.lifetime, c.max_age_days) for c in declaration.cookies}
+    assert items == {"lbtoken": ("session", None), "cartState": ("persistent", 14)}
