@@ -25,7 +25,8 @@ _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 _ALL_CAPS = re.compile(r"^[A-Z][A-Z0-9]{3,}$")
 _HYPHEN_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 _VARIABLE_TAIL = re.compile(r"(?:\*|<[^>]*>|\[[^\]]*\]|\{[^}]*\}|#+|x{3,}|X{3,}|…|\.\.\.)$")
-_VARIABLE_ANY = re.compile(r"\*|<[^>]*>|\[[^\]]*\]|\{[^}]*\}|#+|(?<![A-Za-wyz])x{3,}(?![a-wyz])|(?<![A-WYZa-z])X{3,}|…|\.\.\.")
+_VARIABLE_ANY = re.compile(r"\*|<[^>]*>|\[[^\]]*\]|\{[^}]*\}|#+|(?<![A-Za-wyz])x{3,}(?![a-wyz])|(?<=[A-Z])x{4,}(?![a-wyzx])"
+                           r"|(?<![A-WYZa-z])X{3,}|…|\.\.\.")  # "TSxxxxxxxx_d": a run of x after capitals too
 _NAMING_CUE = re.compile(r"(?:cookies?|genaamd|named|called|heet|heten|namelijk|zoals|such as|e\.g\.|bijv\.?"
                          r"|sets|set|places|plaatst|plaatsen|zet|zetten)\s*:?\s*$", re.IGNORECASE)
 # A name that opens a block and is followed by a dash or a colon: "SUAUTH - only stored when…"

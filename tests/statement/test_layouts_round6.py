@@ -229,3 +229,13 @@ def test_an_abbreviation_in_parentheses_is_no_name(tmp_path):
       <li><p><strong>cartState</strong></p><p>Keeps your basket</p><p>Cookie</p><p>Two weeks</p></li></ul>""")
     items = {c.pattern: (c.lifetime, c.max_age_days) for c in declaration.cookies}
     assert items == {"lbtoken": ("session", None), "cartState": ("persistent", 14)}
+
+
+def test_a_run_of_x_after_capitals_inside_a_name_is_a_placeholder():
+    """"TSxxxxxxxx_d" (x for random characters, as "TSxxxxxxxx" at the end) is a glob; three x
+    after capitals stay letters of the name."""
+    from cookieaudit.statement.names import pattern_of
+
+    assert pattern_of("TSxxxxxxxx_d") == ("TS*_d", "glob")
+    assert pattern_of("TSxxxxxxxx") == ("TS", "prefix")
+    assert pattern_of("MAXxxx_a") == ("MAXxxx_a", "exact")
