@@ -239,3 +239,16 @@ def test_a_run_of_x_after_capitals_inside_a_name_is_a_placeholder():
     assert pattern_of("TSxxxxxxxx_d") == ("TS*_d", "glob")
     assert pattern_of("TSxxxxxxxx") == ("TS", "prefix")
     assert pattern_of("MAXxxx_a") == ("MAXxxx_a", "exact")
+
+
+def test_a_session_cookie_that_may_end_earlier_stays_a_session_cookie():
+    """"… verdwijnt zodra u uw browser sluit, of eerder als u 15 minuten niets doet": the
+    duration is an earlier end, not a lifetime; "Session or 14 days if …" still is both."""
+    from cookieaudit.statement.attributes import read_lifetime
+
+    lifetime = read_lifetime("De cookie verdwijnt zodra u uw browser sluit, of eerder als u 20 minuten niets doet.")
+    assert (lifetime.lifetime, lifetime.max_age_days) == ("session", None)
+    lifetime = read_lifetime("Ends with the session, or earlier if you are idle for 10 minutes.")
+    assert (lifetime.lifetime, lifetime.max_age_days) == ("session", None)
+    lifetime = read_lifetime("Session or 14 days if you tick 'Remember me'", cell=True)
+    assert (lifetime.lifetime, lifetime.max_age_days) == ("both", 14)
