@@ -252,3 +252,14 @@ def test_a_session_cookie_that_may_end_earlier_stays_a_session_cookie():
     assert (lifetime.lifetime, lifetime.max_age_days) == ("session", None)
     lifetime = read_lifetime("Session or 14 days if you tick 'Remember me'", cell=True)
     assert (lifetime.lifetime, lifetime.max_age_days) == ("both", 14)
+
+
+def test_a_type_paragraph_of_web_storage_in_a_cookie_list_is_no_cookie(tmp_path):
+    """A hosted site's cookie list, one paragraph per field: an item whose type paragraph says
+    "localstorage" is web storage, no cookie; the items typed "Cookie" stay."""
+    declaration = _html(tmp_path, """
+      <h2>Functional cookies</h2><ul>
+      <li><p><strong>Name</strong></p><p>Purpose, type, and duration</p></li>
+      <li><p><strong>site-banner-closed</strong></p><p>Keeps the banner closed</p><p>localstorage</p><p>Persistent</p></li>
+      <li><p><strong>siteCart</strong></p><p>Keeps your basket</p><p>Cookie</p><p>Two weeks</p></li></ul>""")
+    assert [c.pattern for c in declaration.cookies] == ["siteCart"]
