@@ -287,7 +287,7 @@ def test_former_unseen_sets_stay_read(folder):
 
 def test_round5_heldback_keeps_what_round6_reached():
     """Round 5's held-back set, tuned on since round 6, keeps the figures README gives for it
-    (F1 98.8 %, lifetimes 97.6 %, claims 97.9 %), less one miss of slack each."""
+    (F1 99.6 %, lifetimes 98.5 %, claims 97.9 %), with a little slack."""
     scorer = _eval_scorer()
     found = [entry for entry in scorer.statements("dev") if entry[0].startswith("eval/round5_heldback/")]
     assert len(found) == 24
@@ -295,8 +295,8 @@ def test_round5_heldback_keeps_what_round6_reached():
     for _, source, gold_path in found:
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         total.add(scorer.score(parse_statement(source).model_dump(mode="json"), gold))
-    assert total.f1 >= 0.985
-    assert total.lifetimes >= total.gold_cookies - 9
+    assert total.f1 >= 0.99
+    assert total.lifetimes >= total.gold_cookies - 7
     assert total.claims >= total.claims_total - 4
 
 
