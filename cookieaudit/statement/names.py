@@ -176,11 +176,24 @@ def _duration_follows(text: str, end: int, start: Optional[int] = None) -> bool:
     lead = re.match(r"\s*[:(]\s*", after)
     if lead and leading_lifetime(after[lead.end():]):
         return True
+    relative = _RELATIVE_LIFETIME.match(after)
+    if relative and _final_lifetime_verb().search(relative.group(1)) \
+            and any(leading_lifetime(relative.group(1)[m.start():]) for m in re.finditer(r"(?<!\S)\S", relative.group(1))):
+        return True  # "lidc, dat na 24 uur verdwijnt"
     verb = _lifetime_verb().match(after)
     if verb is None or start is not None and _DETERMINER.search(text[max(0, start - 12):start]):
         return False
     clause = re.match(r"[^.;:()!?]{0,50}", after[verb.end():]).group(0)
     return any(leading_lifetime(clause[m.start():]) for m in re.finditer(r"(?<!\S)\S", clause))
+
+
+_RELATIVE_LIFETIME = re.compile(r"\s*,\s*(?:dat|die)\s+([^.;:,()!?]{1,50})")
+
+
+@functools.lru_cache(maxsize=1)
+def _final_lifetime_verb() -> re.Pattern:
+    verbs = sorted(vocabulary().raw["name_lifetime_verbs_final"], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in verbs) + r")\s*$", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)

@@ -263,3 +263,11 @@ def test_a_type_paragraph_of_web_storage_in_a_cookie_list_is_no_cookie(tmp_path)
       <li><p><strong>site-banner-closed</strong></p><p>Keeps the banner closed</p><p>localstorage</p><p>Persistent</p></li>
       <li><p><strong>siteCart</strong></p><p>Keeps your basket</p><p>Cookie</p><p>Two weeks</p></li></ul>""")
     assert [c.pattern for c in declaration.cookies] == ["siteCart"]
+
+
+def test_a_plain_name_before_a_dutch_relative_clause_with_its_duration():
+    """"… en lidc, dat na 24 uur verdwijnt": a plain rule-set name followed by a relative clause
+    that ends in a verb of expiring and holds a duration is a name with that duration."""
+    items = _items("Cookies\n\nLinkedIn zet de cookies bcookie en li_sugr; beide blijven een jaar op uw apparaat, "
+                   "en lidc, dat na 12 uur verdwijnt.\n")
+    assert items["lidc"][:2] == ("persistent", 0.5)
