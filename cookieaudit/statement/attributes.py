@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -141,6 +142,8 @@ def read_lifetime(text: str, *, cell: bool = False) -> Lifetime:
             sentence = _sentence_around(text, match.start(), match.end())
             if v.not_lifetime_subjects.search(sentence) and not v.lifetime_markers.search(sentence):
                 continue
+        if _earlier_end().search(text[max(0, match.start() - 40):match.start()]):
+            continue  # "… of eerder als u 15 minuten niets doet": a session that may end sooner
         number = _number(match.group("number"))
         unit = v.duration_units.get(match.group("unit").lower())
         if number is None or unit is None or number <= 0:
@@ -178,6 +181,12 @@ def read_lifetime(text: str, *, cell: bool = False) -> Lifetime:
                 result.unreadable.append(sentence.strip())
                 break
     return result
+
+
+@functools.lru_cache(maxsize=1)
+def _earlier_end() -> re.Pattern:
+    words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in vocabulary().raw["earlier_end_words"])
+    return re.compile(rf"\b(?:{words})\b[^.;:()]*$", re.IGNORECASE)
 
 
 _DETERMINER = re.compile(r"(?:\b(?:a|an|one|the|your|this|each|same|current|een|één|de|het|uw|je|jouw|deze|dezelfde|elke|iedere)\s+)$",

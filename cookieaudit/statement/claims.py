@@ -42,7 +42,12 @@ def _purpose_terms(text: str) -> list[tuple[int, int, str]]:
 
 _COOKIES_FOR = re.compile(r"cookies?\s+(?:for|voor)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _CONSENT_NOUNS = re.compile(r"consent\s+(?:preference|choice|status|setting)s?|toestemmingsvoorkeur\w*|toestemmingsstatus"
-                            r"|cookie\s+consent|toestemmingsinstelling\w*", re.IGNORECASE)
+                            r"|cookie\s+consent|toestemmingsinstelling\w*|consent\s+management|toestemmingsbeheer"
+                            r"|beheer\s+van\s+(?:de\s+)?toestemming"
+                            r"|cookie[\s-]*(?:settings|preferences|instellingen|voorkeuren)"
+                            r"|(?:change|withdraw|update)\s+your\s+(?:choice|mind|preferences)"
+                            r"|(?:wijzig|verander)\s+(?:je|uw)\s+keuze|(?:je|uw)\s+keuze\s+(?:wijzigen|aanpassen|veranderen)",
+                            re.IGNORECASE)
 
 
 def _qualifies_cookies(text: str, term_end: int, terms: list[tuple[int, int, str]], term_start: int = -1) -> bool:
@@ -72,7 +77,8 @@ def _qualifies_cookies(text: str, term_end: int, terms: list[tuple[int, int, str
 
 
 _CONSENT_ASIDE = re.compile(r",\s*(?:with your (?:consent|permission)|if you (?:agree|accept|allow)[^,]{0,20}|met uw toestemming"
-                            r"|als u (?:daarmee )?(?:akkoord gaat|toestemming geeft)|na uw toestemming)\s*,", re.IGNORECASE)
+                            r"|als u (?:daarmee )?(?:akkoord gaat|toestemming geeft)|na uw toestemming"
+                            r"|als (?:je|u) dat (?:toelaat|toestaat|wilt)|if you (?:let us|allow (?:it|that|us)))\s*,", re.IGNORECASE)
 
 
 def _conditional(text: str, exclusive_end: int, term_end: int) -> bool:
@@ -114,10 +120,21 @@ def _consent_purposes(text: str, items: list) -> set[str]:
 
 def _negated(text: str, start: int) -> bool:
     before = text[max(0, start - 40):start]
-    return bool(re.search(r"(?<!\w)(geen|no|not|niet|nooit|never)(?!\w)(?:\W+\w+){0,3}\W*$", before, re.IGNORECASE))
+    if re.search(r"(?<!\w)(geen|no|not|niet|nooit|never)(?!\w)(?:\W+\w+){0,3}\W*$", before, re.IGNORECASE):
+        return True
+    # "We do not use cookies to show you adverts", "We never set cookies for advertising",
+    # "Wij plaatsen geen cookies van sociale media of advertentienetwerken"
+    return bool(re.search(r"(?<!\w)(?:(?:not|never|don't)\s+(?:use|set|place)\s+(?:any\s+)?|geen\s+|no\s+)cookies\s+"
+                          r"(?:to|for|from|van|voor|om)\b(?:\W+\w+){0,4}\W*$", text[max(0, start - 80):start], re.IGNORECASE))
 
 
-_OTHER_COOKIES = re.compile(r"\b(?:andere|overige|other|remaining)\b", re.IGNORECASE)
+# A CMP's stock sentence: consent "to use the categories … you selected" names no category.
+_CHOSEN_CATEGORIES = re.compile(r"\b(?:categorieën|categories)\b[^.;]{0,80}\b(?:aangegeven|aangeduid|gekozen|geselecteerd"
+                                r"|selected|chosen|choose|select)\b", re.IGNORECASE)
+_ANY_NEGATION = re.compile(r"(?<!\w)(?:geen|no|not|niet|nooit|never|don't|do not)(?!\w)", re.IGNORECASE)
+# A clause whose subject points back at the cookies named just before: "We plaatsen deze alleen …"
+_THESE = re.compile(r"\b(?:deze|these|them|they|ze)\b", re.IGNORECASE)
+_OTHER_COOKIES = re.compile(r"\b(?:andere|overige|other|remaining|everything else|all the rest)\b", re.IGNORECASE)
 
 
 def _clauses(text: str) -> list[str]:
@@ -136,7 +153,46 @@ def _definition() -> re.Pattern:
 def _relative_cookies(text: str, term_start: int) -> bool:
     """A purpose word in a clause about cookies: "cookies die nodig zijn om de website te laten
     werken", "cookies waarmee wij het bezoek meten", "cookies that measure …"."""
-    return bool(re.search(r"cookies?\s+(?:die|dat|that|which|waarmee|om|to)\b[^.;:!?]{0,80}$", text[:term_start], re.IGNORECASE))
+    return bool(re.search(r"cookies?\s+(?:die|dat|that|which|waarmee|om|to|van|from)\b[^.;:!?]{0,80}$", text[:term_start],
+                          re.IGNORECASE))
+
+
+@functools.lru_cache(maxsize=1)
+def _consent_exception() -> re.Pattern:
+    words = sorted(vocabulary().raw["consent_exception_words"], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")\b", re.IGNORECASE)
+
+
+def _consent_for_the_rest(text: str, terms: list, items: list) -> set[str]:
+    """The purposes behind consent when a clause names the cookies placed without it ("Only
+    necessary cookies are used without your consent", "… je toelaat, behalve de noodzakelijke"):
+    the purposes of the declared cookies but those. Necessary cookies are the functional ones
+    listed under a necessity heading; functional cookies under another heading (preferences)
+    still ask for consent."""
+    v = vocabulary()
+    named = {purpose for _, _, purpose in terms}
+    by_necessity = bool(v.necessity_words.search(text))
+    rest = set()
+    for item in items:
+        purpose = getattr(item, "purpose", None)
+        if not purpose:
+            continue
+        evidence = getattr(item, "evidence", None)
+        section = (evidence.section if evidence is not None else None) or ""
+        if purpose == "functional" and (not by_necessity or v.necessity_words.search(section) or not section):
+            continue
+        if purpose in named and purpose != "functional":
+            continue
+        rest.add(purpose)
+    return rest
+
+
+def _names_analytics_vendor(text: str, items: list) -> bool:
+    """Whether the text names the vendor of a declared analytic cookie ("Matomo staat op onze eigen server")."""
+    from .vendors import vendor_mentions
+
+    vendor_ids = {m[2].vendor_id for m in vendor_mentions(text, vocabulary().bare_company_names)}
+    return any(item.purpose == "analytic" and item.vendor_id in vendor_ids for item in items)
 
 
 def _read_clause(text: str, block, heading_purposes: set[str], previous: set[str], items: list) -> dict:
@@ -167,7 +223,15 @@ def _read_clause(text: str, block, heading_purposes: set[str], previous: set[str
     if about_cookies and v.all_session.search(text) and not v.partial_quantifiers.search(text) \
             and not find_names(text, code=block.code) and not _definition().search(text):
         out["all_session"] = True  # about all cookies, not about one named cookie
-    if asks_consent:
+    exception = _consent_exception().search(consent_text) if asks_consent else None
+    if about_cookies and terms and (
+            (exception and any(start > exception.start() for start, _, _ in terms))
+            or (v.no_consent.search(text) and v.exclusive.search(text[:terms[0][0]]))):
+        # the cookies placed without consent are named: consent for the rest
+        out["consent"] = _consent_for_the_rest(text, [t for t in terms if not exception or t[0] > exception.start()], items)
+    elif asks_consent and _CHOSEN_CATEGORIES.search(text):
+        pass  # "… toestemming om de categorieën cookies te gebruiken zoals je hebt aangegeven": none named
+    elif asks_consent:
         asked = _consent_purposes(consent_text, items)
         if not asked and about_cookies:
             if _OTHER_COOKIES.search(text) and previous:
@@ -176,10 +240,13 @@ def _read_clause(text: str, block, heading_purposes: set[str], previous: set[str
                 asked = set(PURPOSES) - {"functional"}  # "niet-noodzakelijke cookies … na toestemming"
             else:
                 asked = set(heading_purposes)  # "these cookies", under an "Analytics cookies" heading
+        if not asked and not about_cookies and _THESE.search(text) and not _ANY_NEGATION.search(text):
+            asked = set(heading_purposes) or set(previous)  # "We plaatsen deze alleen met je toestemming."
         out["consent"] = asked
     if v.privacy_friendly.search(text) or (v.ip_address.search(text) and v.ip_protection.search(text)):
         out["friendly"] = True
-    elif v.analytics_harmless.search(text) and ("analytic" in {p for _, _, p in terms} or "analytic" in previous):
+    elif v.analytics_harmless.search(text) and ("analytic" in {p for _, _, p in terms} or "analytic" in previous
+                                                 or _names_analytics_vendor(text, items)):
         out["friendly"] = True  # "analytische cookies … die geen inbreuk maken op uw privacy"
     return out
 

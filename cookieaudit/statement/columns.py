@@ -111,7 +111,7 @@ def table_roles(header: Sequence[str], rows: Sequence[Sequence[str]] = ()) -> li
     return roles
 
 
-_BARE_NUMBER = re.compile(r"\d{1,5}(?:[.,]\d{1,3})?")
+_BARE_NUMBER = re.compile(r"\d{1,5}(?:[.,]\d{1,3})?|0[.,]\d{1,6}")  # "0.0007" days: a minute
 
 
 def column_unit(header_cell: str) -> Optional[str]:

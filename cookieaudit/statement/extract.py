@@ -25,7 +25,7 @@ from .document import Block, Document
 from .model import DeclaredCookie, DeclaredService, Evidence, Position
 from .names import NameHit, find_names, pattern_of
 from .records import dash_record, inline_records, label_lines, name_record
-from .runtogether import column_role, label_role
+from .runtogether import column_role, label_role, table_names_ok
 from .sections import CookieSection, Sentence, mentions_cookies, sentences
 from .vendors import (VendorMatch, company_key, company_names, company_of, find_vendor, known_cookie, rule_purpose,
                       same_company, vendor_mentions, vendor_of_name)
@@ -235,6 +235,9 @@ class _Reader:
             if roles is None:
                 self.unit(block, block.text, block.start, block.end, purpose_context, code=block.code)
                 return
+        filled = [text for text in block.cells if text.strip()]
+        if len(filled) == 1 and len(block.cells) >= 2 and len(filled[0].split()) >= 3 and not table_names_ok(filled[0]):
+            return  # a sentence across the table ("Geen cookies om weer te geven.", "No cookies to display.")
         cell = {}
         for role, text in zip(roles, block.cells):
             if role and role not in cell:
@@ -643,9 +646,13 @@ def paired_lifetimes(name_cell: str, lifetime_cell: str, names: list[NameHit]) -
     if len(lines) == 1 and len(parts) == len(keys):
         # "_ga, _gid" beside "730 dagen / 1 dag" or "365 dagen en 30 minuten": as many
         # durations as names, in order (also where they could add up to one); a
-        # session part ("Sessie / 1 dag") is the row's one "both" lifetime, not a pairing
+        # session part ("Sessie / 1 dag") is the row's one "both" lifetime, not a pairing,
+        # except in a comma list ("364 days, Session, Session" beside three names: a CMP's
+        # cookie list gives every name its own)
         lifetimes = [read_lifetime(part, cell=True) for part in parts]
-        if all(lt.max_age_days is not None and lifetime_line(part) for lt, part in zip(lifetimes, parts)):
+        comma_list = not re.search(r"\s/\s|\s(?:en|and|&)\s", lifetime_cell)
+        if all((lt.max_age_days is not None or (comma_list and lt.lifetime == "session")) and lifetime_line(part)
+               for lt, part in zip(lifetimes, parts)):
             return dict(zip(keys, lifetimes))
         return {}
     if not len(lines) == len(name_lines) == len(keys):

@@ -25,7 +25,8 @@ _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 _ALL_CAPS = re.compile(r"^[A-Z][A-Z0-9]{3,}$")
 _HYPHEN_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 _VARIABLE_TAIL = re.compile(r"(?:\*|<[^>]*>|\[[^\]]*\]|\{[^}]*\}|#+|x{3,}|X{3,}|…|\.\.\.)$")
-_VARIABLE_ANY = re.compile(r"\*|<[^>]*>|\[[^\]]*\]|\{[^}]*\}|#+|(?<![A-Za-wyz])x{3,}(?![a-wyz])|(?<![A-WYZa-z])X{3,}|…|\.\.\.")
+_VARIABLE_ANY = re.compile(r"\*|<[^>]*>|\[[^\]]*\]|\{[^}]*\}|#+|(?<![A-Za-wyz])x{3,}(?![a-wyz])|(?<=[A-Z])x{4,}(?![a-wyzx])"
+                           r"|(?<![A-WYZa-z])X{3,}|…|\.\.\.")  # "TSxxxxxxxx_d": a run of x after capitals too
 _NAMING_CUE = re.compile(r"(?:cookies?|genaamd|named|called|heet|heten|namelijk|zoals|such as|e\.g\.|bijv\.?"
                          r"|sets|set|places|plaatst|plaatsen|zet|zetten)\s*:?\s*$", re.IGNORECASE)
 # A name that opens a block and is followed by a dash or a colon: "SUAUTH - only stored when…"
@@ -63,9 +64,16 @@ def pattern_of(token: str, prefix: bool = False) -> Optional[tuple[str, str]]:
 _SPACED_PLACEHOLDER = re.compile(r"(?<=[\w.-])(?:<[ \w.-]{1,40}>|\{[ \w.-]{1,40}\}|\[[ \w.-]{1,40}\])")
 
 
+_ESCAPED_PLACEHOLDER = re.compile(r"(?<=[\w.-])&lt;([ \w.-]{1,40})&gt;")
+
+
 def close_placeholders(text: str) -> str:
     """Spaces inside a placeholder attached to a name made underscores ("_gat_gtag_< GA ID >" ->
-    "_gat_gtag_<_GA_ID_>"), so the name stays one token; the text keeps its length."""
+    "_gat_gtag_<_GA_ID_>"), so the name stays one token, and a placeholder written with HTML
+    entities in Markdown or text ("_ga_&lt;ID&gt;", which a Markdown page shows as "_ga_<ID>")
+    made one in angle brackets ("_ga_<___ID___>"); the text keeps its length."""
+    if "&lt;" in text:
+        text = _ESCAPED_PLACEHOLDER.sub(lambda m: "<___" + m.group(1) + "___>", text)
     if "<" not in text and "{" not in text and "[" not in text:
         return text
     return _SPACED_PLACEHOLDER.sub(lambda m: m.group(0).replace(" ", "_"), text)
@@ -168,11 +176,24 @@ def _duration_follows(text: str, end: int, start: Optional[int] = None) -> bool:
     lead = re.match(r"\s*[:(]\s*", after)
     if lead and leading_lifetime(after[lead.end():]):
         return True
+    relative = _RELATIVE_LIFETIME.match(after)
+    if relative and _final_lifetime_verb().search(relative.group(1)) \
+            and any(leading_lifetime(relative.group(1)[m.start():]) for m in re.finditer(r"(?<!\S)\S", relative.group(1))):
+        return True  # "lidc, dat na 24 uur verdwijnt"
     verb = _lifetime_verb().match(after)
     if verb is None or start is not None and _DETERMINER.search(text[max(0, start - 12):start]):
         return False
     clause = re.match(r"[^.;:()!?]{0,50}", after[verb.end():]).group(0)
     return any(leading_lifetime(clause[m.start():]) for m in re.finditer(r"(?<!\S)\S", clause))
+
+
+_RELATIVE_LIFETIME = re.compile(r"\s*,\s*(?:dat|die)\s+([^.;:,()!?]{1,50})")
+
+
+@functools.lru_cache(maxsize=1)
+def _final_lifetime_verb() -> re.Pattern:
+    verbs = sorted(vocabulary().raw["name_lifetime_verbs_final"], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in verbs) + r")\s*$", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)
@@ -217,6 +238,8 @@ def _find_names(text: str, code: tuple[str, ...], name_cell: bool) -> tuple[Name
         end = start + len(token)
         if _is_excluded(token):
             continue
+        if token.isupper() and _abbreviation(text, start, token):
+            continue  # "cross-site request forgery (CSRF)": the words' initials, no name
         shape = _shape(token)
         accepted = shape == "strong" or token in code_set
         if not accepted:
@@ -237,7 +260,7 @@ def _find_names(text: str, code: tuple[str, ...], name_cell: bool) -> tuple[Name
                     and known_cookie(token, exact_only=True) is not None
         if not accepted:
             continue
-        pattern = pattern_of(token, prefix=_inside(start, prefix_zones))
+        pattern = pattern_of(token, prefix=_inside(start, prefix_zones) or bool(_prefix_after().match(text, end)))
         if pattern is None:
             continue
         hits.append(NameHit(start, end, token, pattern[0], pattern[1]))
@@ -264,6 +287,23 @@ def _named_here(text: str, start: int, paren_zones: list[tuple[int, int]], hits:
         between = re.sub(r"\([^()]*\)", " ", text[hits[-1].end:start])
         return bool(_LIST_CONTINUES.fullmatch(between))
     return False
+
+
+def _abbreviation(text: str, start: int, token: str) -> bool:
+    """Whether ``token``, in parentheses at ``start``, abbreviates the words right before them
+    ("cross-site request forgery (CSRF)", "Content Delivery Network (CDN)")."""
+    if not 2 <= len(token) <= 8 or start == 0 or text[start - 1] != "(" or not text.startswith(")", start + len(token)):
+        return False
+    words = re.findall(r"[^\W\d_]+", text[max(0, start - 120):start - 1])
+    initials = "".join(w[0] for w in words[-len(token):]).upper()
+    return len(words) >= len(token) and initials == token
+
+
+@functools.lru_cache(maxsize=1)
+def _prefix_after() -> re.Pattern:
+    """Words right after a name that make it a prefix: "_ga_ followed by a container code"."""
+    words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in vocabulary().raw["prefix_after_markers"])
+    return re.compile(rf"\s+(?:{words})\b", re.IGNORECASE)
 
 
 def _known(token: str) -> bool:

@@ -110,6 +110,11 @@ def name_record(blocks: list[Block], index: int) -> Optional[Record]:
             cells.setdefault(role, value)
         elif find_names(block.text, code=block.code):
             break  # prose about other cookies
+        elif " ".join(block.text.lower().replace("_", " ").split()) in vocabulary().non_cookie_types \
+                and not any(_COOKIE_TYPE.fullmatch(t) for t in loose):
+            # a type cell of its own ("localstorage", "Pixel"), unless the record already had a
+            # "Cookie" type cell (then the record ran on into the next item)
+            cells.setdefault("kind", block.text.strip())
         else:
             loose.append(block.text.strip())
         end = block.end
@@ -129,6 +134,7 @@ def name_record(blocks: list[Block], index: int) -> Optional[Record]:
     return Record(cells=cells, text=text, start=head.start, end=end, code=tuple(code), next_index=j)
 
 
+_COOKIE_TYPE = re.compile(r"(?:http\s+)?cookie|http", re.IGNORECASE)
 _DASH = re.compile(r"\s+[–—-]\s+")
 # a vendor named at the start of a field, before the description: "Klaviyo; connects your visit …"
 _FIELD_VENDOR = re.compile(r"([^;:,.]{1,40})[;:,]\s")

@@ -193,14 +193,15 @@ def _singular_number_start(text: str, start: int, end: int) -> int:
 @functools.lru_cache(maxsize=1)
 def _glued_lifetime_word() -> re.Pattern:
     """A one-word lifetime of a cell ("session", "sessie", "past", "never") ending right before
-    a capital: the next cell begins there."""
+    a capital, where the next cell begins, or at the row's end (a row without a description:
+    "pll_languagesessie")."""
     from .vocabulary import vocabulary
 
     raw = vocabulary().raw
     words = sorted({str(w).lower().rstrip("*") for key in ("session_words", "persistent_words", "no_lifetime_words",
                                                              "never_expires_words")
                     for w in raw[key] if " " not in str(w) and "/" not in str(w)}, key=len, reverse=True)
-    return re.compile(rf"(?i:{'|'.join(re.escape(w) for w in words)})(?=[A-Z])")
+    return re.compile(rf"(?i:{'|'.join(re.escape(w) for w in words)})(?=[A-Z]|$)")
 
 
 @functools.lru_cache(maxsize=1)

@@ -290,6 +290,9 @@ def is_row(line: str, header: list[str], context=None) -> bool:
     return table_names_ok(name)
 
 
+_MULTIPLICITY = re.compile(r"\s*\[x\d+\](?=\s*(?:[,;]|$))")  # Cookiebot's "__cf_bm [x2]": set on two domains
+
+
 def table_names_ok(cell: str) -> bool:
     """Whether a name cell holds cookie names: shaped like names, known to the rule set, or
     plain lower-case words (a short name such as "lang" is a name by its place in a row);
@@ -297,7 +300,7 @@ def table_names_ok(cell: str) -> bool:
     from .names import LIGATURES, _shape, close_placeholders, is_name_word
     from .vendors import known_cookie
 
-    cell = close_placeholders(cell).translate(LIGATURES)
+    cell = _MULTIPLICITY.sub("", close_placeholders(cell).translate(LIGATURES))
     tokens = [t.strip("`'\"‘’“”") for t in re.split(r"\s*,\s*|\s*;\s*|\s+(?:and|en|&|or|of|/)\s+", cell.strip()) if t.strip()]
     if not tokens:
         return False

@@ -1,7 +1,7 @@
-"""The held-back statement sets are well formed — checked WITHOUT the reader: the current one
-(fixtures/heldback5) and the former ones, development material since (round 3's in
-fixtures/eval/round3_heldback since round 4; round 4's in fixtures/eval/round4_heldback since
-round 5). A held-back set is run once before and once after its round
+"""The former held-back statement sets are well formed — checked WITHOUT the reader; they are
+development material since (round 3's in fixtures/eval/round3_heldback since round 4; round 4's
+in fixtures/eval/round4_heldback since round 5; round 5's in fixtures/eval/round5_heldback since
+round 6). A held-back set is run once before and once after its round
 (``benchmarks/statement_eval.py --part heldback5`` / ``heldback4`` / ``heldback3``), and a test
 that parsed its statements would let the reader be tuned on them; its gold keeps the conventions
 checked here.
@@ -25,7 +25,7 @@ from cookieaudit.ruleset import load_ruleset
 
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 HELDBACK_FOLDERS = {"heldback3": FIXTURES_DIR / "eval" / "round3_heldback", "heldback4": FIXTURES_DIR / "eval" / "round4_heldback"}
-HELDBACK_FOLDERS["heldback5"] = FIXTURES_DIR / "heldback5"  # round 5's held-back part (run once before and after)
+HELDBACK_FOLDERS["heldback5"] = FIXTURES_DIR / "eval" / "round5_heldback"  # round 5's (run before and after round 5)
 HELDBACK_SETS = tuple(HELDBACK_FOLDERS)
 SUFFIXES = (".txt", ".html", ".md", ".pdf")
 PURPOSES = {"functional", "analytic", "marketing", None}
