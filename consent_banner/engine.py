@@ -422,6 +422,7 @@ def _switch_categories(container: Optional[str], frame: str, run: _Run, select: 
     pierce = pierce or frame != "main" or container is None
     seen_tabs: set[str] = set()
     done: set[str] = set()  # toggle refs clicked (and checked) already
+    already: dict[str, str] = {}  # toggle ref -> label of an optional one found as asked, never clicked
     found = 0
     ok = True
     for _ in range(MAX_TABS + 1):
@@ -439,6 +440,8 @@ def _switch_categories(container: Optional[str], frame: str, run: _Run, select: 
         for toggle in toggles:
             click_ref = toggle.get("onClickRef") if on and toggle["kind"] == "radio" else toggle["clickRef"]
             # (a radio pair with neither option chosen is neither on nor off: both answers set it)
+            if toggle["on"] is not None and bool(toggle["on"]) is on and toggle["ref"] not in done:
+                already.setdefault(toggle["ref"], clean_text(toggle["label"], 80) or toggle["kind"])
             if (toggle["on"] is not None and bool(toggle["on"]) is on) or not click_ref or toggle["ref"] in done:
                 continue
             label = clean_text(toggle["label"], 80) or toggle["kind"]
@@ -485,6 +488,9 @@ def _switch_categories(container: Optional[str], frame: str, run: _Run, select: 
                 if any(t["ref"] == tab["ref"] and t["selected"] for t in (check.value or {}).get("tabs", [])):
                     break
                 yield ops.Sleep(100)
+    if already:
+        # Evidence of what the save that follows stored: the categories that were already as asked.
+        outcome.steps.append(Step(action="check", text=f"already {'on' if on else 'off'}: " + ", ".join(already.values())))
     return ok, found
 
 
@@ -683,7 +689,7 @@ def _answer(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary, tim
         outcome.reason = "no banner" + (f": {detection.note}" if detection.note else "")
         return outcome
     outcome.detected = True
-    outcome.reject_on_first_layer = any(b.role == "reject" for b in detection.buttons)
+    outcome.reject_on_first_layer = decide.rejects_on_first_layer(detection)
     outcome.preticked = detection.preticked
 
     patience = Patience(min(timeout, STEP[0] + 2), 15)
@@ -697,7 +703,7 @@ def _answer(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary, tim
             break
         banner, detection = again, detection_again
         outcome.detection, outcome.cmp = detection, detection.cmp
-        outcome.reject_on_first_layer = any(b.role == "reject" for b in detection.buttons)
+        outcome.reject_on_first_layer = decide.rejects_on_first_layer(detection)
         outcome.preticked = detection.preticked
         failure = yield from _wait_ready(banner.target, "main", Patience(min(timeout, STEP[0] + 2), 15),
                                          seen_again + SETTLE_MS / 1000, control=False)
