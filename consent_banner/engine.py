@@ -579,6 +579,7 @@ def _settings_page(link: decide.PlanStep, run: _Run) -> Flow:
     if failure is not None:
         outcome.steps.append(Step(action="click", selector=link.shown_as, text=link.text, ok=False, error=failure))
         return False
+    clicked_at = time.monotonic()
     try:
         click = yield from _click(link.selector, link.frame, run)
     except _Stop:  # the navigation began during the click
@@ -586,7 +587,18 @@ def _settings_page(link: decide.PlanStep, run: _Run) -> Flow:
     if not click.ok:
         outcome.steps.append(Step(action="click", selector=link.shown_as, text=link.text, ok=False, error=click.error))
         return False
-    landed = yield from _await_navigation(home)
+    landed, tab = yield from _await_navigation(home, clicked_at)
+    if tab is not None:
+        # The link opened a new tab (target=_blank): that tab is closed, and the settings page is
+        # loaded in this one, where the scan goes on (only a page of this site).
+        allowed = decide.settings_page_allowed(home, tab) is None
+        outcome.steps.append(Step(action="navigate", selector=link.shown_as, text=f"{link.text} (opened a new tab, closed)",
+                                  url=tab, ok=allowed, error=None if allowed else "the link did not lead to a page of this site"))
+        if not allowed:
+            return False
+        loaded = yield ops.Goto(tab)
+        landed = loaded.value if loaded.ok else None
+        run.last_click = time.monotonic()  # requests from here on belong to the settings page
     if landed is None or decide.settings_page_allowed(home, landed) is not None:
         outcome.steps.append(Step(action="navigate", selector=link.shown_as, text=link.text, url=landed or link.href, ok=False,
                                   error="the link did not lead to a page of this site" if landed else "the link led nowhere"))
@@ -614,18 +626,22 @@ def _settings_page(link: decide.PlanStep, run: _Run) -> Flow:
     return saved
 
 
-def _await_navigation(start: str) -> Flow:
-    """After a click on a link: the URL of the page it loaded, once loaded, or None when the page
-    stayed where it was."""
+def _await_navigation(start: str, clicked_at: float) -> Flow:
+    """After a click on a link: (the URL of the page it loaded, once loaded, or None when the page
+    stayed where it was; the URL of a new tab it opened instead, that tab closed, or None)."""
     patience = Patience.of(STEP)
     while not patience.done:
         url = yield ops.PageUrl()
         patience.look()
         if url.ok and not decide.same_page(start, url.value):
             settled = yield ops.Settle()
-            return settled.value if settled.ok else url.value
+            return (settled.value if settled.ok else url.value), None
+        opened = yield ops.Popups(since=clicked_at)
+        tabs = [u for u in (opened.value or []) if u and u != "about:blank"] if opened.ok else []
+        if tabs:
+            return None, tabs[0]
         yield ops.Sleep(POLL_MS)
-    return None
+    return None, None
 
 
 def _quiet_after_click(run: _Run) -> Flow:

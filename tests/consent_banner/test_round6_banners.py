@@ -11,6 +11,7 @@ import consent_banner
 from tests import needs
 from tests.consent_banner.conftest import TRACKER_COOKIE, cookie_jar
 from tests.consent_banner.eval_sites import load_manifest, npm_missing, serve
+from tests.testweb import html
 
 pytestmark = pytest.mark.browser
 
@@ -74,3 +75,41 @@ def test_a_close_icon_that_only_hides_the_panel_is_no_refusal(visitor, dev_sites
     outcome = consent_banner.reject(visitor)
     assert outcome.verified, outcome
     assert [s.text for s in outcome.steps if s.action == "click"] == ["Ik ga niet akkoord"]
+
+
+# -- a settings link that opens a new tab ---------------------------------------------------------
+BLANK_HOME = """<h1>Gemeente Nieuwtab</h1>
+<div id="bar" style="position:fixed;bottom:0;left:0;right:0;background:#fff;padding:16px;border-top:2px solid #333">
+ <p>Wij gebruiken cookies voor statistieken.</p><button id="ok">Ik ga akkoord</button>
+ <a href="/cookies/instellingen" target="_blank" rel="noopener">Wijzig instellingen</a></div>
+<script>
+if (/nt_keuze=/.test(document.cookie)) document.getElementById("bar").remove();
+document.getElementById("ok").onclick = function () { document.cookie = "nt_keuze=alles; path=/"; document.getElementById("bar").remove(); };
+</script>"""
+BLANK_SETTINGS = """<h1>Cookie-instellingen</h1>
+<label><input type="checkbox" id="stat" checked> Statistische cookies</label>
+<button id="save">Opslaan</button>
+<script>
+document.getElementById("save").onclick = function () {
+  document.cookie = "nt_keuze=" + (document.getElementById("stat").checked ? "alles" : "noodzakelijk") + "; path=/";
+};
+</script>"""
+
+
+def test_a_settings_link_that_opens_a_new_tab_is_followed_in_this_tab(visitor, testweb):
+    """The only refusal is a settings link with ``target=_blank``: the tab it opens is closed, the
+    settings page is loaded in the page's own tab, refused there, and the engine comes back."""
+    host = "www.gemeente-nieuwtab-proef.nl"
+    testweb.route(host, "/", html(BLANK_HOME, title="Nieuwtab"))
+    testweb.route(host, "/cookies/instellingen", html(BLANK_SETTINGS, title="Instellingen"))
+    visitor.goto(f"https://{host}/")
+    outcome = consent_banner.reject(visitor)
+    assert outcome.verified, outcome
+    navigations = [(s.text, s.url, s.ok) for s in outcome.steps if s.action == "navigate"]
+    settings = f"https://{host}/cookies/instellingen"
+    assert navigations[0] == ("Wijzig instellingen (opened a new tab, closed)", settings, True), navigations
+    assert navigations[-1] == ("back to the page the banner was on", f"https://{host}/", True)
+    assert [s.text for s in outcome.steps if s.action == "toggle-off"] == ["Statistische cookies"]
+    assert cookie_jar(visitor)["nt_keuze"] == "noodzakelijk"
+    assert visitor.context.pages == [visitor]  # the tab the link opened is closed
+    assert visitor.url == f"https://{host}/"
