@@ -120,3 +120,15 @@ def test_closing_words_inside_other_words_say_nothing(text):
 
 def test_the_evidence_is_the_sentence_that_says_so():
     assert WORDS.closing_refuses(ANKER) == "Sluit u deze melding, dan plaatsen wij alleen noodzakelijke cookies."
+
+
+@pytest.mark.parametrize("label, role", [
+    ("Cookie-instellingen sluiten", "close"),  # an icon's aria-label: it closes, it opens no settings
+    ("Close settings", "close"),
+    ("Cookiemelding sluiten", "close"),
+    ("Cookie-instellingen", "settings"),
+    ("Accepteren en sluiten", "accept"),
+    ("Opslaan en sluiten", "save"),
+])
+def test_closing_labels_close_and_open_nothing(label, role):
+    assert WORDS.role_of(label) == role
