@@ -726,6 +726,14 @@ def _answer(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary, tim
     if failure is not None:
         outcome.reason = _fault(failure) or f"banner disappeared before it could be answered ({failure})"
         return outcome
+    # It was read when first seen, perhaps while still sliding in with part of it off screen (a
+    # side panel shows its "×" and its right-hand button first): read it again now it stands still.
+    settled, detection_settled, _ = yield from find_flow(rules, vocabulary, 0.5)
+    if settled is not None and settled.answerable and settled.target == banner.target:
+        banner, detection = settled, detection_settled
+        outcome.detection, outcome.cmp = detection, detection.cmp
+        outcome.reject_on_first_layer = decide.rejects_on_first_layer(detection)
+        outcome.preticked = detection.preticked
     if screenshot_dir is not None:
         outcome.screenshot = yield from _screenshot(banner, action, Path(screenshot_dir))
 

@@ -113,3 +113,34 @@ def test_a_settings_link_that_opens_a_new_tab_is_followed_in_this_tab(visitor, t
     assert cookie_jar(visitor)["nt_keuze"] == "noodzakelijk"
     assert visitor.context.pages == [visitor]  # the tab the link opened is closed
     assert visitor.url == f"https://{host}/"
+
+
+# -- a panel read while it slides in -----------------------------------------------------------------
+SLIDING = """<h1>Provincie Schuifland</h1>
+<aside id="paneel" role="dialog" style="position:fixed;top:0;left:0;bottom:0;width:420px;background:#1b2633;color:#fff;
+ padding:24px;z-index:9999;transform:translateX(-100%);transition:transform 2.5s linear">
+ <button id="x" aria-label="Sluiten" style="position:absolute;top:8px;right:8px">&times;</button>
+ <p>Wij gebruiken cookies. Analytische cookies plaatsen wij alleen met uw toestemming.</p>
+ <div style="display:flex;justify-content:space-between"><button id="ja">Ik ga akkoord</button><button id="nee">Ik ga niet akkoord</button></div>
+</aside>
+<script>
+var p = document.getElementById("paneel");
+requestAnimationFrame(function () { requestAnimationFrame(function () { p.style.transform = "none"; }); });
+function kies(v) { document.cookie = "sl_keuze=" + v + "; path=/"; p.remove(); }
+document.getElementById("ja").onclick = function () { kies("ja"); };
+document.getElementById("nee").onclick = function () { kies("nee"); };
+document.getElementById("x").onclick = function () { p.style.transform = "translateX(-100%)"; };
+</script>"""
+
+
+def test_a_panel_first_read_while_sliding_in_is_read_again_once_it_stands_still(visitor, testweb):
+    """A side panel slides in from the left over 2.5 s: its "×" and "Ik ga niet akkoord" come on
+    screen before "Ik ga akkoord". Accepting finds the accept once the panel stands still."""
+    host = "www.provincie-schuifland-proef.nl"
+    testweb.route(host, "/", html(SLIDING, title="Schuifland"))
+    visitor.goto(f"https://{host}/")
+    visitor.wait_for_function("document.getElementById('nee').getBoundingClientRect().right > 0")
+    outcome = consent_banner.accept(visitor)
+    assert outcome.verified, outcome
+    assert [s.text for s in outcome.steps if s.action == "click"] == ["Ik ga akkoord"]
+    assert cookie_jar(visitor)["sl_keuze"] == "ja"
