@@ -12,7 +12,7 @@ how long answering takes on pages with no banner (the cost the scanner pays per 
 banners written before that tuning (run it once before and once after a change, never to tune),
 ``--part heldback2`` the second such set (development material since round 3 of issue 13: its
 entries are ``part: dev`` now), ``--part heldback3`` the third (written before the third round
-of tuning), ``--part heldback4`` the fourth (written before the fourth round), ``--part heldback5`` the fifth (written before the fifth round); ``--part all`` every part. Every context hides
+of tuning), ``--part heldback4`` the fourth (written before the fourth round), ``--part heldback5`` the fifth (written before the fifth round; development material since round 6); ``--part all`` every part. Every context hides
 ``navigator.webdriver``, as the scanner does. A phase that gets no answer in 300 s counts as failed
 ("hung", with the last browser operation).
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Optional
 from urllib.parse import unquote, urlsplit
@@ -20,7 +20,8 @@ from .rules import CmpRule
 from .vocabulary import Vocabulary, clean_text
 
 __all__ = [
-    "Banner", "Control", "PlanStep", "as_css", "banner_still_shown", "confirming_control", "consent_by_controls", "find_banner", "judge", "nothing_found",
+    "Banner", "Control", "PlanStep", "as_css", "banner_still_shown", "confirming_control", "consent_by_controls", "find_banner",
+    "first_layer_refusal", "judge", "nothing_found", "rejects_on_first_layer",
     "plan", "probe_arg", "promote_listened", "record_evidence", "records", "settings_page_allowed", "summarise_consent_mode", "target_of",
     "tracking_cookies", "unmarked_choices", "waiting_signal",
 ]
@@ -224,6 +225,7 @@ def _generic_banner(snapshot: dict, vocabulary: Vocabulary, present: list[str],
         if len(text) > MAX_BANNER_TEXT:
             continue
         controls = _controls(candidate.get("buttons", []), vocabulary)
+        controls, refusal = first_layer_refusal(text, controls, candidate.get("toggles"), vocabulary)
         roles = {c.role for c in controls}
         if not vocabulary.is_about_cookies(text):
             settings_panel = (settings_layer and (candidate.get("toggles") or {}).get("enabled")
@@ -236,27 +238,64 @@ def _generic_banner(snapshot: dict, vocabulary: Vocabulary, present: list[str],
         if candidate.get("kind") == "top-bar" and not roles & {"accept", "reject"} and not settings_layer:
             continue  # a strip at the top is a banner only when it offers the choice itself
         score = (10 if answerable else 0) + (3 if candidate.get("kind") in POSITIONED else 0)
-        if settings_layer and roles & {"reject", "save", "close"}:
+        if settings_layer and (roles & {"reject", "save"} or ("close" in roles and (candidate.get("toggles") or {}).get("enabled"))):
             # Just after a settings button: the layer that opened offers the settings' own answers;
-            # the first layer (often still drawn beneath it) offers only accept and settings.
+            # the first layer (often still drawn beneath it) offers only accept and settings (and
+            # perhaps a "×"; a layer that is closed to store its switches has switches).
             score += 5
         if candidate.get("kind") == "document":
             score -= 1  # in an iframe: a positioned banner inside it is the better candidate
         key = (score, -len(text))
         if best is None or key > best[0]:
-            best = (key, candidate, controls, answerable)
+            best = (key, candidate, controls, answerable, refusal)
     if best is None:
         return None
-    _, candidate, controls, answerable = best
+    _, candidate, controls, answerable, refusal = best
     detection = Detection(
         found=True, cmp="generic", method="generic-heuristic", selector=candidate.get("selector"),
         text=clean_text(candidate.get("text")), frame="main",
         buttons=[Button(role=c.role, text=c.text, selector=c.shown_as, href=c.href) for c in controls],
         in_shadow_dom=bool(candidate.get("inShadow")), present_cmps=present,
-        preticked=_preticked(candidate.get("toggles")),
+        preticked=_preticked(candidate.get("toggles")), first_layer_refusal=refusal,
     )
     return Banner(detection=detection, rule=None, frame="main", target=target_of(candidate),
                   controls=controls, toggles=candidate.get("toggles"), answerable=answerable)
+
+
+def first_layer_refusal(text: str, controls: list[Control], toggles: Optional[dict],
+                        vocabulary: Vocabulary) -> tuple[list[Control], Optional[str]]:
+    """(controls, evidence) of a first-layer refusal other than a refusal button, as regulators
+    count an equally easy refusal; the evidence is None when there is none (or a refusal button).
+
+    - The banner's own text says that closing it means only necessary cookies (``words.yaml:
+      close_refuses``, in one sentence): its close control ("×" named "Sluiten") refuses, and
+      becomes a ``reject`` control. Otherwise a close control is never a refusal.
+    - Category switches on the first layer, every optional one off as the site shows it, and a
+      control that saves the selection ("Accepteer geselecteerde"): pressing it refuses. Switches
+      the site ticks beforehand make it no equally easy refusal (the visitor must untick them)."""
+    if any(c.role == "reject" for c in controls):
+        return controls, None
+    closes = [c for c in controls if c.role == "close" and not c.leads_away]
+    sentence = vocabulary.closing_refuses(text) if closes else None
+    if sentence:
+        promoted = [replace(c, role="reject") if c.role == "close" and not c.leads_away else c for c in controls]
+        names = ", ".join(f"'{c.text}'" for c in closes)
+        return promoted, f"{names} closes the banner, whose text says closing refuses: \"{sentence}\""
+    saves = [c for c in controls if c.role == "save" and not c.disabled and not c.leads_away]
+    items = (toggles or {}).get("items") or []
+    if not saves or not (toggles or {}).get("enabled") or not items or any(i.get("kind") == "radio" for i in items):
+        return controls, None
+    necessary = re.compile(vocabulary.necessary, re.I)
+    optional = [i for i in items if not necessary.search(i.get("label") or "")]
+    if any(i.get("on") for i in optional) or not any(i.get("on") is False for i in items):
+        return controls, None
+    off = ", ".join(clean_text(i.get("label"), 60) or "(unlabelled)" for i in items if i.get("on") is False)
+    return controls, f"'{saves[0].text}' saves the selection with every optional category off as the site shows it: {off}"
+
+
+def rejects_on_first_layer(detection: Detection) -> bool:
+    """A first-layer refusal: a refusal button, or one :func:`first_layer_refusal` found."""
+    return any(b.role == "reject" for b in detection.buttons) or bool(detection.first_layer_refusal)
 
 
 def consent_by_controls(candidate: dict, roles: set[str], vocabulary: Vocabulary) -> bool:

@@ -128,12 +128,23 @@ class _Tracker:
     def __init__(self, page) -> None:
         self.started: dict = {}  # request -> time.monotonic() when it started
         self.loading = False
+        self.popups: list = []  # (time.monotonic() when opened, the page a link opened in a new tab)
         self.main = page.main_frame
         page.on("request", self._request)
         page.on("requestfinished", self._done)
         page.on("requestfailed", self._done)
         page.on("framenavigated", self._navigated)
         page.on("load", self._loaded)
+        page.on("popup", self._popup)
+
+    def _popup(self, popup) -> None:
+        self.popups.append((time.monotonic(), popup))
+
+    def opened_since(self, since: float) -> list:
+        """The tabs opened since ``since``, taken off the list (their opener closes them)."""
+        opened = [p for t, p in self.popups if t >= since]
+        self.popups = [(t, p) for t, p in self.popups if t < since]
+        return opened
 
     def _request(self, request) -> None:
         self.started[request] = time.monotonic()
@@ -313,6 +324,20 @@ def _sync_perform(page, op, before_click=None) -> ops.OpResult:
     if isinstance(op, ops.Goto):
         page.goto(op.url, wait_until="load", timeout=op.timeout_ms)
         return ops.OpResult(True, page.url)
+    if isinstance(op, ops.Popups):
+        urls = []
+        for popup in _tracker(page).opened_since(op.since):
+            try:
+                if popup.url in ("", "about:blank"):
+                    popup.wait_for_load_state("domcontentloaded", timeout=op.timeout_ms)
+            except Exception:  # a tab that never loads: its URL as it is, and closed all the same
+                pass
+            urls.append(popup.url)
+            try:
+                popup.close()
+            except Exception:  # closed by the site already
+                pass
+        return ops.OpResult(True, urls)
     frame = _sync_frame(page, op.frame)
     where = "main" if op.frame == "main" else frame.url
     if isinstance(op, ops.Evaluate):
@@ -520,6 +545,20 @@ async def _async_perform(page, op, before_click=None) -> ops.OpResult:
     if isinstance(op, ops.Goto):
         await page.goto(op.url, wait_until="load", timeout=op.timeout_ms)
         return ops.OpResult(True, page.url)
+    if isinstance(op, ops.Popups):
+        urls = []
+        for popup in _tracker(page).opened_since(op.since):
+            try:
+                if popup.url in ("", "about:blank"):
+                    await popup.wait_for_load_state("domcontentloaded", timeout=op.timeout_ms)
+            except Exception:  # a tab that never loads: its URL as it is, and closed all the same
+                pass
+            urls.append(popup.url)
+            try:
+                await popup.close()
+            except Exception:  # closed by the site already
+                pass
+        return ops.OpResult(True, urls)
     frame = await _async_frame(page, op.frame)
     where = "main" if op.frame == "main" else frame.url
     if isinstance(op, ops.Evaluate):

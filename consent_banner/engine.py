@@ -422,6 +422,7 @@ def _switch_categories(container: Optional[str], frame: str, run: _Run, select: 
     pierce = pierce or frame != "main" or container is None
     seen_tabs: set[str] = set()
     done: set[str] = set()  # toggle refs clicked (and checked) already
+    already: dict[str, str] = {}  # toggle ref -> label of an optional one found as asked, never clicked
     found = 0
     ok = True
     for _ in range(MAX_TABS + 1):
@@ -439,6 +440,8 @@ def _switch_categories(container: Optional[str], frame: str, run: _Run, select: 
         for toggle in toggles:
             click_ref = toggle.get("onClickRef") if on and toggle["kind"] == "radio" else toggle["clickRef"]
             # (a radio pair with neither option chosen is neither on nor off: both answers set it)
+            if toggle["on"] is not None and bool(toggle["on"]) is on and toggle["ref"] not in done:
+                already.setdefault(toggle["ref"], clean_text(toggle["label"], 80) or toggle["kind"])
             if (toggle["on"] is not None and bool(toggle["on"]) is on) or not click_ref or toggle["ref"] in done:
                 continue
             label = clean_text(toggle["label"], 80) or toggle["kind"]
@@ -485,6 +488,9 @@ def _switch_categories(container: Optional[str], frame: str, run: _Run, select: 
                 if any(t["ref"] == tab["ref"] and t["selected"] for t in (check.value or {}).get("tabs", [])):
                     break
                 yield ops.Sleep(100)
+    if already:
+        # Evidence of what the save that follows stored: the categories that were already as asked.
+        outcome.steps.append(Step(action="check", text=f"already {'on' if on else 'off'}: " + ", ".join(already.values())))
     return ok, found
 
 
@@ -573,6 +579,7 @@ def _settings_page(link: decide.PlanStep, run: _Run) -> Flow:
     if failure is not None:
         outcome.steps.append(Step(action="click", selector=link.shown_as, text=link.text, ok=False, error=failure))
         return False
+    clicked_at = time.monotonic()
     try:
         click = yield from _click(link.selector, link.frame, run)
     except _Stop:  # the navigation began during the click
@@ -580,7 +587,18 @@ def _settings_page(link: decide.PlanStep, run: _Run) -> Flow:
     if not click.ok:
         outcome.steps.append(Step(action="click", selector=link.shown_as, text=link.text, ok=False, error=click.error))
         return False
-    landed = yield from _await_navigation(home)
+    landed, tab = yield from _await_navigation(home, clicked_at)
+    if tab is not None:
+        # The link opened a new tab (target=_blank): that tab is closed, and the settings page is
+        # loaded in this one, where the scan goes on (only a page of this site).
+        allowed = decide.settings_page_allowed(home, tab) is None
+        outcome.steps.append(Step(action="navigate", selector=link.shown_as, text=f"{link.text} (opened a new tab, closed)",
+                                  url=tab, ok=allowed, error=None if allowed else "the link did not lead to a page of this site"))
+        if not allowed:
+            return False
+        loaded = yield ops.Goto(tab)
+        landed = loaded.value if loaded.ok else None
+        run.last_click = time.monotonic()  # requests from here on belong to the settings page
     if landed is None or decide.settings_page_allowed(home, landed) is not None:
         outcome.steps.append(Step(action="navigate", selector=link.shown_as, text=link.text, url=landed or link.href, ok=False,
                                   error="the link did not lead to a page of this site" if landed else "the link led nowhere"))
@@ -608,18 +626,22 @@ def _settings_page(link: decide.PlanStep, run: _Run) -> Flow:
     return saved
 
 
-def _await_navigation(start: str) -> Flow:
-    """After a click on a link: the URL of the page it loaded, once loaded, or None when the page
-    stayed where it was."""
+def _await_navigation(start: str, clicked_at: float) -> Flow:
+    """After a click on a link: (the URL of the page it loaded, once loaded, or None when the page
+    stayed where it was; the URL of a new tab it opened instead, that tab closed, or None)."""
     patience = Patience.of(STEP)
     while not patience.done:
         url = yield ops.PageUrl()
         patience.look()
         if url.ok and not decide.same_page(start, url.value):
             settled = yield ops.Settle()
-            return settled.value if settled.ok else url.value
+            return (settled.value if settled.ok else url.value), None
+        opened = yield ops.Popups(since=clicked_at)
+        tabs = [u for u in (opened.value or []) if u and u != "about:blank"] if opened.ok else []
+        if tabs:
+            return None, tabs[0]
         yield ops.Sleep(POLL_MS)
-    return None
+    return None, None
 
 
 def _quiet_after_click(run: _Run) -> Flow:
@@ -683,7 +705,7 @@ def _answer(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary, tim
         outcome.reason = "no banner" + (f": {detection.note}" if detection.note else "")
         return outcome
     outcome.detected = True
-    outcome.reject_on_first_layer = any(b.role == "reject" for b in detection.buttons)
+    outcome.reject_on_first_layer = decide.rejects_on_first_layer(detection)
     outcome.preticked = detection.preticked
 
     patience = Patience(min(timeout, STEP[0] + 2), 15)
@@ -697,13 +719,21 @@ def _answer(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary, tim
             break
         banner, detection = again, detection_again
         outcome.detection, outcome.cmp = detection, detection.cmp
-        outcome.reject_on_first_layer = any(b.role == "reject" for b in detection.buttons)
+        outcome.reject_on_first_layer = decide.rejects_on_first_layer(detection)
         outcome.preticked = detection.preticked
         failure = yield from _wait_ready(banner.target, "main", Patience(min(timeout, STEP[0] + 2), 15),
                                          seen_again + SETTLE_MS / 1000, control=False)
     if failure is not None:
         outcome.reason = _fault(failure) or f"banner disappeared before it could be answered ({failure})"
         return outcome
+    # It was read when first seen, perhaps while still sliding in with part of it off screen (a
+    # side panel shows its "×" and its right-hand button first): read it again now it stands still.
+    settled, detection_settled, _ = yield from find_flow(rules, vocabulary, 0.5)
+    if settled is not None and settled.answerable and settled.target == banner.target:
+        banner, detection = settled, detection_settled
+        outcome.detection, outcome.cmp = detection, detection.cmp
+        outcome.reject_on_first_layer = decide.rejects_on_first_layer(detection)
+        outcome.preticked = detection.preticked
     if screenshot_dir is not None:
         outcome.screenshot = yield from _screenshot(banner, action, Path(screenshot_dir))
 

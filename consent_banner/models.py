@@ -49,6 +49,10 @@ class Detection(_Result):
     """Non-necessary options already switched on in the banner as found (None: the banner has none)."""
     note: Optional[str] = None
     """Why nothing was found although a CMP is present (e.g. its script failed to load)."""
+    first_layer_refusal: Optional[str] = None
+    """Evidence of a first-layer refusal without a refusal button: a "save selection" control with
+    every optional category off as shown (which ones), or a close control ("×") the banner's own
+    text says refuses (that sentence). None: none, or a refusal button (``buttons``)."""
 
     def buttons_with(self, role: str) -> list[Button]:
         """The buttons that have ``role``."""
@@ -59,9 +63,10 @@ class Step(_Result):
     """One thing done to the banner: a click, switching a toggle off (``text`` is its label; ``ok``
     False when it was still on afterwards) or on (accepting through a "save" button), opening a tab of a settings layer, a wait, or the
     reload that checks a refusal, or a navigation (``navigate``: to the site's own settings page
-    through the banner's link, and back to the page the banner was on; ``url`` is where it went)."""
+    through the banner's link, and back to the page the banner was on; ``url`` is where it went),
+    or a ``check`` of what was already so before a save (``text``: the category switches found off)."""
 
-    action: Literal["click", "toggle-off", "toggle-on", "tab", "wait", "wait-for", "reload", "navigate"]
+    action: Literal["click", "toggle-off", "toggle-on", "tab", "wait", "wait-for", "reload", "navigate", "check"]
     selector: Optional[str] = None
     text: Optional[str] = None
     frame: str = "main"

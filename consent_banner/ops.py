@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Optional
 
-__all__ = ["Activity", "Click", "Cookies", "Evaluate", "Geometry", "Goto", "Listeners", "OP_BUDGET_S", "OpResult", "PageUrl", "Reload",
+__all__ = ["Activity", "Click", "Cookies", "Evaluate", "Geometry", "Goto", "Listeners", "OP_BUDGET_S", "OpResult", "PageUrl", "Popups", "Reload",
            "Screenshot", "Settle", "Sleep", "TimedOut", "budget_of", "describe", "script"]
 
 OP_BUDGET_S = 30.0
@@ -115,6 +115,15 @@ class Goto:
 
 
 @dataclass(frozen=True)
+class Popups:
+    """Close the tabs the page opened since ``since`` (``time.monotonic()``; a link with
+    ``target=_blank``) and return their URLs, each once its document has begun to load."""
+
+    since: float
+    timeout_ms: int = 10000
+
+
+@dataclass(frozen=True)
 class Screenshot:
     """Save a PNG of the first visible element matching ``selector`` to ``path``."""
 
@@ -142,7 +151,7 @@ class Sleep:
 
 def budget_of(op: Any, budget: float = OP_BUDGET_S) -> float:
     """Seconds the driver lets ``op`` run: ``budget``, plus the time the operation waits by design."""
-    if isinstance(op, (Reload, Settle, Goto)):
+    if isinstance(op, (Reload, Settle, Goto, Popups)):
         return budget + op.timeout_ms / 1000
     if isinstance(op, Sleep):
         return budget + op.ms / 1000

@@ -54,6 +54,8 @@ class Vocabulary:
     """Words of a text about data, privacy or third-party services (a banner that never says "cookie")."""
     not_consent: Optional[re.Pattern] = None
     """Words of popups that offer yes/no answers but ask no consent (newsletter, chat, survey)."""
+    close_refuses: Optional[re.Pattern] = None
+    """Words of a banner text saying that closing it means only necessary cookies (a refusal)."""
 
     def is_about_cookies(self, text: str) -> bool:
         """True when ``text`` talks about cookies or consent and is not a known non-banner."""
@@ -73,6 +75,19 @@ class Vocabulary:
         if self.not_consent is not None and self.not_consent.search(lowered):
             return False
         return not any(p.search(lowered) for p in self.not_a_banner)
+
+    def closing_refuses(self, text: str) -> Optional[str]:
+        """The sentence of a banner's ``text`` that says closing the banner refuses (only necessary
+        cookies, ``close_refuses``), or None."""
+        if self.close_refuses is None:
+            return None
+        cleaned = clean_text(text, 20000)
+        found = self.close_refuses.search(cleaned.lower())
+        if found is None:
+            return None
+        start = max(cleaned.rfind(mark, 0, found.start()) for mark in ".!?\n")
+        ends = [i for i in (cleaned.find(mark, found.end()) for mark in ".!?") if i >= 0]
+        return clean_text(cleaned[start + 1:(min(ends) + 1) if ends else len(cleaned)], 300)
 
     def confirms_refusal(self, text: str) -> bool:
         """True when a control with this text confirms a refusal ("Ja, weigeren"), not goes back ("Nee, terug")."""
@@ -122,7 +137,7 @@ def parse_vocabulary(data: object, path: str = "words.yaml") -> Vocabulary:
         words = [w for lang_words in (data.get(key) or {}).values() for w in (lang_words or [])]
         if words:
             extras[key] = _compile(path, key, words).pattern
-    for key in ("consent_context", "not_consent"):
+    for key in ("consent_context", "not_consent", "close_refuses"):
         words = [w for lang_words in (data.get(key) or {}).values() for w in (lang_words or [])]
         if words:
             extras[key] = _compile(path, key, words)

@@ -84,6 +84,9 @@
       text = slots.map((s) => s.assignedNodes({ flatten: true }).map((n) => n.innerText || n.textContent || "").join(" ")).join(" ");
     }
     if (el.tagName === "INPUT") text = el.value || el.getAttribute("alt") || "";
+    // An icon drawn as a glyph ("×", "✕", "›") says nothing: what a screen reader says for it does.
+    const glyph = text.trim() && !/[\p{L}\p{N}]/u.test(text) ? text : "";
+    if (glyph) text = "";
     if (!text.trim()) text = el.getAttribute("aria-label") || "";
     if (!text.trim() && el.getAttribute("aria-labelledby")) {
       text = el.getAttribute("aria-labelledby").split(/\s+/).map((id) => {
@@ -96,6 +99,7 @@
       const icon = el.querySelector("img[alt], [aria-label], svg title, [title]");
       if (icon) text = icon.getAttribute("alt") || icon.getAttribute("aria-label") || icon.getAttribute("title") || icon.textContent || "";
     }
+    if (!text.trim()) text = glyph;
     return text.slice(0, 6000);
   };
 
@@ -248,13 +252,21 @@
   const togglesWithin = (container) => {
     const toggles = queryWithin(container, "input[type=checkbox], input[type=radio], [role=switch], [role=checkbox]:not(input), button[aria-pressed], [role=button][aria-pressed]");
     let enabled = 0, checked = 0;
+    const items = [];  // each enabled one: what a person reads beside it and whether it is on (evidence)
     for (const t of toggles) {
       if (t.disabled || t.getAttribute("aria-disabled") === "true") continue;
       enabled++;
-      if (t.type === "radio") continue;  // a checked radio may be the "no" of its pair: js/toggles.js tells
-      if (t.checked || t.getAttribute("aria-checked") === "true" || t.getAttribute("aria-pressed") === "true") checked++;
+      const label = (t.getAttribute("aria-label") || (t.labels && t.labels[0] && t.labels[0].innerText) ||
+                     (t.closest("label") && t.closest("label").innerText) || textOf(t) || "").replace(/\s+/g, " ").trim().slice(0, 80);
+      if (t.type === "radio") {  // a checked radio may be the "no" of its pair: js/toggles.js tells
+        if (items.length < 12) items.push({ label, on: null, kind: "radio" });
+        continue;
+      }
+      const on = Boolean(t.checked || t.getAttribute("aria-checked") === "true" || t.getAttribute("aria-pressed") === "true");
+      if (on) checked++;
+      if (items.length < 12) items.push({ label, on, kind: t.tagName === "INPUT" ? "checkbox" : "switch" });
     }
-    return { total: toggles.length, enabled, checked };
+    return { total: toggles.length, enabled, checked, items };
   };
 
   const lookup = (path) => {
@@ -305,8 +317,10 @@
     const scopes = [body, ...closedRoots.filter(Boolean)];
     const controls = scopes.flatMap((scope) => controlsWithin(scope)).slice(0, 25);
     const text = scopes.map((scope) => scope === body ? deepText(body) : scopeText(scope)).join("\n").trim();
-    const toggles = { total: 0, enabled: 0, checked: 0 };
-    for (const scope of scopes) for (const [k, v] of Object.entries(togglesWithin(scope))) toggles[k] += v;
+    const toggles = { total: 0, enabled: 0, checked: 0, items: [] };
+    for (const scope of scopes) {
+      for (const [k, v] of Object.entries(togglesWithin(scope))) toggles[k] = k === "items" ? toggles[k].concat(v).slice(0, 12) : toggles[k] + v;
+    }
     candidates.push({
       ref: stamp(body), selector: "body", kind: "document", text, inShadow: false,
       area: innerWidth * innerHeight, viewport: innerWidth * innerHeight,

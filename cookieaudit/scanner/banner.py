@@ -115,7 +115,8 @@ async def observe_banner(tab, output_dir: Optional[Path], phase: str) -> PhaseBa
     evidence = _Evidence(tab, output_dir, phase)
     await evidence.take("shown")
     roles = {button.role for button in detection.buttons}
-    return PhaseBanner(detected=True, cmp=detection.cmp, reject_on_first_layer="reject" in roles if roles else None,
+    refuses = "reject" in roles or bool(getattr(detection, "first_layer_refusal", None))
+    return PhaseBanner(detected=True, cmp=detection.cmp, reject_on_first_layer=refuses if roles else None,
                        preticked=detection.preticked, screenshot=evidence.shots[0]["path"] if evidence.shots else None,
                        screenshots=evidence.shots)
 
