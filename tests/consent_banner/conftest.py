@@ -7,6 +7,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+import consent_banner
+from tests import needs
+from tests.consent_banner.eval_sites import load_manifest, npm_missing, serve
 from tests.testweb import Response, html
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "cmps"
@@ -67,3 +70,21 @@ def custom_sites(testweb, tracker):
         testweb.route(host, "/", Response((FIXTURES / "custom" / name).read_text(encoding="utf-8")))
     testweb.route("www.rustig-proefdorp.nl", "/", html("<h1>Gemeente Rustig</h1><p>Geen cookies, geen banner.</p>"))
     return {host: f"https://{host}/" for host in [*SITES, "www.rustig-proefdorp.nl"]}
+
+
+@pytest.fixture(scope="module")
+def dev_sites(testweb):
+    """The dev evaluation banners on the test web (tracker included): id -> URL."""
+    dev = load_manifest("dev")[0]
+    missing = npm_missing(dev)
+    if missing:
+        needs.missing(f"npm fixtures not installed ({', '.join(missing)})")
+    serve(testweb, "dev")
+    return {fx.id: fx.url for fx in dev}
+
+
+@pytest.fixture
+def visitor(page):
+    """A Playwright page whose input looks like a person's (consent_banner's human init script)."""
+    page.context.add_init_script(consent_banner.human_init_script())
+    return page

@@ -163,12 +163,6 @@ TRACKER = """<script>function tracker() { var s = document.createElement("script
 s.src = "TRACKER_URL"; document.head.appendChild(s); }</script>"""
 
 
-@pytest.fixture
-def visitor(page):
-    page.context.add_init_script(consent_banner.human_init_script())
-    return page
-
-
 def _site(testweb, tracker: str, host: str, body: str) -> str:
     testweb.route(host, "/", html(TRACKER.replace("TRACKER_URL", tracker) + body, title=host))
     return f"https://{host}/"

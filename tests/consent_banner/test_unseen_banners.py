@@ -9,31 +9,10 @@ from __future__ import annotations
 import pytest
 
 import consent_banner
-from tests import needs
 from tests.consent_banner.conftest import TRACKER_COOKIE, cookie_jar
-from tests.consent_banner.eval_sites import load_manifest, npm_missing, serve
 from tests.testweb import html
 
 pytestmark = pytest.mark.browser
-
-DEV = {fx.id: fx for fx in load_manifest("dev")[0]}
-
-
-@pytest.fixture(scope="module")
-def dev_sites(testweb):
-    """The dev evaluation banners on the test web (tracker included)."""
-    missing = npm_missing(list(DEV.values()))
-    if missing:
-        needs.missing(f"npm fixtures not installed ({', '.join(missing)})")
-    serve(testweb, "dev")
-    return {fx_id: fx.url for fx_id, fx in DEV.items()}
-
-
-@pytest.fixture
-def visitor(page):
-    page.context.add_init_script(consent_banner.human_init_script())
-    return page
-
 
 def _steps(outcome, action):
     return [(s.text, s.ok) for s in outcome.steps if s.action == action]
