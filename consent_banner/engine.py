@@ -705,8 +705,7 @@ def _answer(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary, tim
         outcome.reason = "no banner" + (f": {detection.note}" if detection.note else "")
         return outcome
     outcome.detected = True
-    outcome.reject_on_first_layer = decide.rejects_on_first_layer(detection)
-    outcome.preticked = detection.preticked
+    _adopt(outcome, detection)
 
     patience = Patience(min(timeout, STEP[0] + 2), 15)
     failure = yield from _wait_ready(banner.target, "main", patience, first_seen + SETTLE_MS / 1000, control=False)
@@ -718,9 +717,7 @@ def _answer(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary, tim
         if again is None:
             break
         banner, detection = again, detection_again
-        outcome.detection, outcome.cmp = detection, detection.cmp
-        outcome.reject_on_first_layer = decide.rejects_on_first_layer(detection)
-        outcome.preticked = detection.preticked
+        _adopt(outcome, detection)
         failure = yield from _wait_ready(banner.target, "main", Patience(min(timeout, STEP[0] + 2), 15),
                                          seen_again + SETTLE_MS / 1000, control=False)
     if failure is not None:
@@ -731,19 +728,17 @@ def _answer(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary, tim
     settled, detection_settled, _ = yield from find_flow(rules, vocabulary, 0.5)
     if settled is not None and settled.answerable and settled.target == banner.target:
         banner, detection = settled, detection_settled
-        outcome.detection, outcome.cmp = detection, detection.cmp
-        outcome.reject_on_first_layer = decide.rejects_on_first_layer(detection)
-        outcome.preticked = detection.preticked
+        _adopt(outcome, detection)
     if screenshot_dir is not None:
         outcome.screenshot = yield from _screenshot(banner, action, Path(screenshot_dir))
 
     before, _, _ = yield from _records()
     start_url = yield ops.PageUrl()
     run.url_before = start_url.value if start_url.ok else ""
-    paths = decide.plan(action, banner)
     # A settings link is followed only to a page of the same site.
-    off_site = [why for why in (_not_followed(p, run.url_before) for p in paths) if why]
-    paths = [p for p in paths if not _not_followed(p, run.url_before)]
+    planned = [(path, _not_followed(path, run.url_before)) for path in decide.plan(action, banner)]
+    off_site = [why for _, why in planned if why]
+    paths = [path for path, why in planned if not why]
     if not paths:
         outcome.reason = f"no {action} option" + (f" (the settings link was not followed: {off_site[0]})" if off_site else "")
         _, outcome.tcf, outcome.consent_mode = yield from _records()
@@ -782,6 +777,13 @@ def _answer(action: str, rules: tuple[CmpRule, ...], vocabulary: Vocabulary, tim
     final = yield ops.PageUrl()
     outcome.final_url = final.value if final.ok else None
     return outcome
+
+
+def _adopt(outcome: Outcome, detection: Detection) -> None:
+    """The outcome describes the banner as last read (read again when redrawn or once still)."""
+    outcome.detection, outcome.cmp = detection, detection.cmp
+    outcome.reject_on_first_layer = decide.rejects_on_first_layer(detection)
+    outcome.preticked = detection.preticked
 
 
 def _not_followed(path: list[decide.PlanStep], page_url: str) -> Optional[str]:

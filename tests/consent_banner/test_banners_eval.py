@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import os
 
 import pytest
 
 from consent_banner import async_api
+from tests import needs
 from tests.conftest import chromium_switches
 import consent_banner
 from tests.consent_banner.eval_sites import check_after, load_manifest, npm_missing, requested, serve, storage_of_async
@@ -74,9 +74,7 @@ def answered(testweb, chromium_path):
     missing = npm_missing(FIXTURES)
     if missing:
         message = f"npm fixtures not installed ({', '.join(missing)}): run `npm ci` in tests/fixtures/npm"
-        if os.environ.get("COOKIEAUDIT_REQUIRE_BROWSER", "") not in ("", "0", "false", "no"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        needs.missing(message)
     fixtures = serve(testweb, "dev")
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         future = pool.submit(asyncio.run, _answer_all(chromium_path, chromium_switches(testweb), testweb, fixtures))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from urllib.parse import unquote
 
 import pytest
 
 import consent_banner
+from tests import needs
 from tests.consent_banner.conftest import FIXTURES, TRACKER_COOKIE, cookie_jar
 from tests.testweb import Response
 
@@ -32,9 +32,7 @@ def npm_sites(testweb, tracker):
     missing = [name for name in PACKAGES if not (NPM / "node_modules" / name / "package.json").is_file()]
     if missing:
         message = f"npm fixtures not installed ({', '.join(missing)}): run `npm ci` in {NPM}"
-        if os.environ.get("COOKIEAUDIT_REQUIRE_BROWSER", "") not in ("", "0", "false", "no"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        needs.missing(message)
     for name, version in PACKAGES.items():
         testweb.mount("cdn.jsdelivr.net", f"/npm/{name}@{version}/", NPM / "node_modules" / name)
     for page_name, (host, *_rest) in PAGES.items():
